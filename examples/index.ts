@@ -1,0 +1,8 @@
+import { App } from 'cdk8s';
+import { addStorageExamples } from './storage';
+
+/** Every example chart of the repository, as `npm run synth` builds them. */
+export function buildExampleApp(app: App = new App()): App {
+  addStorageExamples(app);
+  return app;
+}

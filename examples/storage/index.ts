@@ -1,0 +1,17 @@
+import { App } from 'cdk8s';
+import { DiskClaimWithWriterChart } from './disk-claim-with-writer';
+import { LateBindingDiskClassChart } from './late-binding-disk-class';
+import { RawBlockDeviceChart } from './raw-block-device';
+import { SharedFilesClaimChart } from './shared-files-claim';
+import { SnapshotsChart } from './snapshots';
+import { StaticFileShareChart } from './static-file-share';
+
+/** Adds one chart per storage scenario of the tutorial, each in its own namespace. */
+export function addStorageExamples(app: App): void {
+  new LateBindingDiskClassChart(app, 'storage-late-binding-class');
+  new DiskClaimWithWriterChart(app, 'storage-disk-claim', { namespace: 'storage-disk' });
+  new SharedFilesClaimChart(app, 'storage-shared-files', { namespace: 'storage-files' });
+  new StaticFileShareChart(app, 'storage-static-share', { namespace: 'storage-static' });
+  new SnapshotsChart(app, 'storage-snapshots', { namespace: 'storage-snapshots' });
+  new RawBlockDeviceChart(app, 'storage-raw-block', { namespace: 'storage-block' });
+}

@@ -1,0 +1,104 @@
+/**
+ * What a construct needs from Azure, as plain data. Constructs never hold Pulumi Outputs or
+ * secrets: they declare these, `cdk8s synth` lists them, and the Pulumi layer provisions them.
+ */
+
+/** Replication SKUs a storage account can have. */
+export type StorageAccountSku =
+  | 'Standard_LRS' | 'Standard_ZRS' | 'Standard_GRS' | 'Standard_RAGRS' | 'Standard_GZRS' | 'Standard_RAGZRS'
+  | 'Premium_LRS' | 'Premium_ZRS';
+
+/** An Azure storage account. Always created HTTPS-only, TLS 1.2+, no public blob access, soft delete on. */
+export interface StorageAccountRequirement {
+  readonly kind: 'storageAccount';
+  /** 3–24 lowercase letters and digits, globally unique. */
+  readonly account: string;
+  /** Replication SKU. @default 'Standard_ZRS' for blob accounts, the share's SKU for file shares */
+  readonly sku?: StorageAccountSku;
+  /** Account kind: premium file shares need `FileStorage`. @default 'StorageV2' */
+  readonly accountKind?: 'StorageV2' | 'FileStorage' | 'BlockBlobStorage';
+  /** Resource group, when not the stack's default. @default the stack's resource group */
+  readonly resourceGroup?: string;
+}
+
+/** A rule that deletes blobs under a prefix some days after they were last modified. */
+export interface BlobLifecycleRule {
+  /** Blob name prefix inside the container (no leading '/'). */
+  readonly prefix: string;
+  /** Days after the last modification when a blob is deleted. */
+  readonly deleteAfterDays: number;
+}
+
+/** A blob container (private), optionally with lifecycle rules. */
+export interface BlobContainerRequirement {
+  readonly kind: 'blobContainer';
+  readonly account: string;
+  readonly container: string;
+  /** Lifecycle rules for old blobs (e.g. dumps). @default none */
+  readonly lifecycleRules?: readonly BlobLifecycleRule[];
+}
+
+/** An Azure Files share. */
+export interface FileShareRequirement {
+  readonly kind: 'fileShare';
+  readonly account: string;
+  readonly share: string;
+  /** Quota in GiB. */
+  readonly quotaGiB: number;
+  /** File protocol. NFS needs a premium (FileStorage) account. @default 'SMB' */
+  readonly protocol?: 'SMB' | 'NFS';
+}
+
+/** Where a value of a Kubernetes Secret comes from at deploy time. */
+export type SecretValueSource =
+  | { readonly from: 'storageAccountName'; readonly account: string }
+  | { readonly from: 'storageAccountKey'; readonly account: string }
+  | { readonly from: 'generatedPassword'; readonly length: number }
+  | { readonly from: 'provided'; readonly description: string };
+
+/** A Kubernetes Secret whose values the deploy step fills; its contents never appear in YAML. */
+export interface KubernetesSecretRequirement {
+  readonly kind: 'kubernetesSecret';
+  readonly namespace: string;
+  readonly name: string;
+  /** Secret key → where its value comes from. */
+  readonly keys: Readonly<Record<string, SecretValueSource>>;
+}
+
+/** An Azure role granted to an identity, on a storage account, a container or a resource group. */
+export interface RoleAssignment {
+  /** Built-in role name, e.g. 'Storage Blob Data Contributor'. */
+  readonly role: string;
+  /** What the role is granted on. */
+  readonly scope:
+    | { readonly type: 'storageAccount'; readonly account: string }
+    | { readonly type: 'blobContainer'; readonly account: string; readonly container: string }
+    | { readonly type: 'resourceGroup'; readonly resourceGroup: string };
+}
+
+/** A user-assigned managed identity federated with a Kubernetes service account (AKS workload identity). */
+export interface WorkloadIdentityRequirement {
+  readonly kind: 'workloadIdentity';
+  /** Name of the managed identity. */
+  readonly identity: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Roles the identity needs. */
+  readonly roles: readonly RoleAssignment[];
+}
+
+/** Anything a construct can ask of Azure. */
+export type AzureRequirement =
+  | StorageAccountRequirement
+  | BlobContainerRequirement
+  | FileShareRequirement
+  | KubernetesSecretRequirement
+  | WorkloadIdentityRequirement;
+
+/** A requirement after de-duplication, with the construct paths that asked for it. */
+export type ListedAzureRequirement = AzureRequirement & {
+  /** Stable identity, e.g. `blobContainer:acct/dumps`. */
+  readonly key: string;
+  /** Construct paths that declared it (implied storage accounts name their dependants). */
+  readonly declaredBy: readonly string[];
+};

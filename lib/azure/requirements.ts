@@ -1,0 +1,183 @@
+import { IConstruct } from 'constructs';
+import { invalid, pathOf } from '../validation/errors';
+import {
+  checkBlobContainerName, checkFileShareName, checkResourceGroupName, checkStorageAccountName,
+} from '../validation/azure-names';
+import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
+import {
+  AzureRequirement, BlobLifecycleRule, ListedAzureRequirement, RoleAssignment, SecretValueSource,
+} from './requirement-types';
+
+/** Metadata type under which requirements are stored on the construct that declares them. */
+export const AZURE_REQUIREMENT_METADATA = 'aks-stateful/azure-requirement';
+
+/**
+ * Declares that `scope` needs `requirement` in Azure. Names are validated here, so a bad account
+ * or container name fails at construction with the declaring construct's path.
+ */
+export function declareAzureRequirement(scope: IConstruct, requirement: AzureRequirement): void {
+  checkRequirement(scope, requirement);
+  scope.node.addMetadata(AZURE_REQUIREMENT_METADATA, requirement);
+}
+
+function checkRequirement(scope: IConstruct, req: AzureRequirement): void {
+  switch (req.kind) {
+    case 'storageAccount':
+      checkStorageAccountName(scope, 'storage account', req.account);
+      if (req.resourceGroup !== undefined) checkResourceGroupName(scope, 'resourceGroup', req.resourceGroup);
+      return;
+    case 'blobContainer':
+      checkStorageAccountName(scope, 'storage account', req.account);
+      checkBlobContainerName(scope, 'blob container', req.container);
+      for (const rule of req.lifecycleRules ?? []) checkLifecycleRule(scope, rule);
+      return;
+    case 'fileShare':
+      checkStorageAccountName(scope, 'storage account', req.account);
+      checkFileShareName(scope, 'file share', req.share);
+      if (!Number.isInteger(req.quotaGiB) || req.quotaGiB < 1 || req.quotaGiB > 102400) {
+        invalid(scope, 'share quota (GiB)', req.quotaGiB, 'a whole number of GiB from 1 to 102400');
+      }
+      return;
+    case 'kubernetesSecret':
+      checkDnsLabel(scope, 'secret namespace', req.namespace);
+      checkDnsSubdomain(scope, 'secret name', req.name);
+      if (Object.keys(req.keys).length === 0) invalid(scope, 'secret keys', req.keys, 'at least one key');
+      for (const [key, source] of Object.entries(req.keys)) checkSecretSource(scope, key, source);
+      return;
+    case 'workloadIdentity':
+      checkDnsLabel(scope, 'service account namespace', req.namespace);
+      checkDnsSubdomain(scope, 'service account', req.serviceAccount);
+      if (!/^[a-zA-Z0-9][-\w]{2,127}$/.test(req.identity)) {
+        invalid(scope, 'managed identity name', req.identity, "3 to 128 letters, digits, '-' or '_', starting with a letter or digit");
+      }
+      return;
+  }
+}
+
+function checkLifecycleRule(scope: IConstruct, rule: BlobLifecycleRule): void {
+  if (!Number.isInteger(rule.deleteAfterDays) || rule.deleteAfterDays < 1 || rule.deleteAfterDays > 36500) {
+    invalid(scope, 'retention (days)', rule.deleteAfterDays, 'a whole number of days from 1 to 36500');
+  }
+  if (rule.prefix.startsWith('/') || rule.prefix.length > 1024) {
+    invalid(scope, 'blob prefix', rule.prefix, "a blob name prefix without a leading '/', at most 1024 characters");
+  }
+}
+
+function checkSecretSource(scope: IConstruct, key: string, source: SecretValueSource): void {
+  if (!/^[-._a-zA-Z0-9]{1,253}$/.test(key)) invalid(scope, 'secret key', key, "letters, digits, '-', '_' or '.'");
+  if (source.from === 'storageAccountName' || source.from === 'storageAccountKey') {
+    checkStorageAccountName(scope, `secret key ${key}: storage account`, source.account);
+  }
+  if (source.from === 'generatedPassword' && (!Number.isInteger(source.length) || source.length < 16 || source.length > 128)) {
+    invalid(scope, `secret key ${key}: password length`, source.length, 'a whole number from 16 to 128');
+  }
+}
+
+/** The requirement's identity: two declarations with the same key are one Azure resource. */
+export function requirementKey(req: AzureRequirement): string {
+  switch (req.kind) {
+    case 'storageAccount': return `storageAccount:${req.account}`;
+    case 'blobContainer': return `blobContainer:${req.account}/${req.container}`;
+    case 'fileShare': return `fileShare:${req.account}/${req.share}`;
+    case 'kubernetesSecret': return `kubernetesSecret:${req.namespace}/${req.name}`;
+    case 'workloadIdentity': return `workloadIdentity:${req.namespace}/${req.serviceAccount}`;
+  }
+}
+
+/** Storage accounts that a requirement uses without declaring them itself. */
+function impliedAccounts(req: AzureRequirement): string[] {
+  switch (req.kind) {
+    case 'blobContainer':
+    case 'fileShare':
+      return [req.account];
+    case 'kubernetesSecret':
+      return Object.values(req.keys).flatMap((s) => (s.from === 'storageAccountKey' || s.from === 'storageAccountName' ? [s.account] : []));
+    case 'workloadIdentity':
+      return req.roles.flatMap((r) => (r.scope.type === 'resourceGroup' ? [] : [r.scope.account]));
+    default:
+      return [];
+  }
+}
+
+/**
+ * Every Azure requirement declared under `root`, one entry per distinct resource, in a stable
+ * order (storage accounts, containers, shares, identities, secrets). Declarations of the same
+ * resource are merged; contradictory ones (one share with two quotas, one Secret key filled from
+ * two places) are an error naming both constructs.
+ */
+export function listAzureRequirements(root: IConstruct): ListedAzureRequirement[] {
+  const merged = new Map<string, { req: AzureRequirement; by: string[] }>();
+  const add = (req: AzureRequirement, by: string) => {
+    const key = requirementKey(req);
+    const existing = merged.get(key);
+    if (!existing) {
+      merged.set(key, { req, by: [by] });
+      return;
+    }
+    existing.req = mergeRequirements(key, existing.req, req, existing.by, by);
+    if (!existing.by.includes(by)) existing.by.push(by);
+  };
+  for (const node of root.node.findAll()) {
+    for (const entry of node.node.metadata) {
+      if (entry.type !== AZURE_REQUIREMENT_METADATA) continue;
+      add(entry.data as AzureRequirement, pathOf(node));
+    }
+  }
+  for (const { req, by } of [...merged.values()]) {
+    for (const account of impliedAccounts(req)) {
+      for (const path of by) add({ kind: 'storageAccount', account }, path);
+    }
+  }
+  const order = ['storageAccount', 'blobContainer', 'fileShare', 'workloadIdentity', 'kubernetesSecret'];
+  return [...merged.entries()]
+    .map(([key, { req, by }]) => ({ ...req, key, declaredBy: [...by].sort() }) as ListedAzureRequirement)
+    .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.key.localeCompare(b.key));
+}
+
+function conflict(key: string, field: string, a: unknown, b: unknown, byA: string[], byB: string): never {
+  invalid(byB, `${field} of ${key}`, b, `the same value as declared by ${byA.join(', ')} (${JSON.stringify(a)}): one Azure resource cannot have two`);
+}
+
+function mergeRequirements(key: string, a: AzureRequirement, b: AzureRequirement, byA: string[], byB: string): AzureRequirement {
+  if (a.kind === 'storageAccount' && b.kind === 'storageAccount') {
+    // An account implied by a container carries no settings; an explicit declaration wins.
+    for (const field of ['sku', 'accountKind', 'resourceGroup'] as const) {
+      if (a[field] !== undefined && b[field] !== undefined && a[field] !== b[field]) conflict(key, field, a[field], b[field], byA, byB);
+    }
+    return { ...a, ...stripUndefined(b), ...stripUndefined(a) };
+  }
+  if (a.kind === 'blobContainer' && b.kind === 'blobContainer') {
+    const rules = new Map<string, BlobLifecycleRule>();
+    for (const rule of [...(a.lifecycleRules ?? []), ...(b.lifecycleRules ?? [])]) {
+      const seen = rules.get(rule.prefix);
+      if (seen && seen.deleteAfterDays !== rule.deleteAfterDays) {
+        conflict(key, `retention of prefix "${rule.prefix}"`, seen.deleteAfterDays, rule.deleteAfterDays, byA, byB);
+      }
+      rules.set(rule.prefix, rule);
+    }
+    return rules.size > 0 ? { ...a, lifecycleRules: [...rules.values()] } : a;
+  }
+  if (a.kind === 'fileShare' && b.kind === 'fileShare') {
+    if (a.quotaGiB !== b.quotaGiB) conflict(key, 'quotaGiB', a.quotaGiB, b.quotaGiB, byA, byB);
+    if ((a.protocol ?? 'SMB') !== (b.protocol ?? 'SMB')) conflict(key, 'protocol', a.protocol, b.protocol, byA, byB);
+    return a;
+  }
+  if (a.kind === 'kubernetesSecret' && b.kind === 'kubernetesSecret') {
+    for (const [name, source] of Object.entries(b.keys)) {
+      const other = a.keys[name];
+      if (other && JSON.stringify(other) !== JSON.stringify(source)) conflict(key, `key "${name}"`, other, source, byA, byB);
+    }
+    return { ...a, keys: { ...a.keys, ...b.keys } };
+  }
+  if (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity') {
+    if (a.identity !== b.identity) conflict(key, 'identity', a.identity, b.identity, byA, byB);
+    const roles = new Map<string, RoleAssignment>();
+    for (const role of [...a.roles, ...b.roles]) roles.set(JSON.stringify(role), role);
+    return { ...a, roles: [...roles.values()] };
+  }
+  return a;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

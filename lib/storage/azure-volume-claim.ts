@@ -1,0 +1,127 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
+import { metadata } from '../common/metadata';
+import { Construct } from 'constructs';
+import { invalid } from '../validation/errors';
+import { checkDnsSubdomain, checkLabels } from '../validation/names';
+import { StorageSize } from '../validation/storage-size';
+import { checkOneOf } from '../validation/values';
+import { StorageClassRef, VolumeAccessMode, storageClassName } from './azure-storage-class';
+
+/** How a claim's volume is presented: a mounted filesystem, or a raw block device. */
+export type VolumeMode = 'Filesystem' | 'Block';
+
+/** Where a new volume's initial content comes from. */
+export interface ClaimDataSource {
+  /** `VolumeSnapshot` to restore a snapshot, `PersistentVolumeClaim` to clone a claim. */
+  readonly kind: 'VolumeSnapshot' | 'PersistentVolumeClaim';
+  /** Name of the snapshot or claim, in the claim's namespace. */
+  readonly name: string;
+}
+
+/** Props of {@link AzureVolumeClaim}. */
+export interface AzureVolumeClaimProps {
+  /** Claim name. @default a name generated from the construct path */
+  readonly name?: string;
+  /** Requested size, e.g. `StorageSize.gibibytes(10)` or `'10Gi'`; a whole number of GiB. */
+  readonly size: StorageSize | string;
+  /** Storage class construct (its rules are checked) or the name of an existing class. */
+  readonly storageClass: StorageClassRef;
+  /** Access mode. @default 'ReadWriteOnce' */
+  readonly accessMode?: VolumeAccessMode;
+  /** Filesystem or raw block device. @default 'Filesystem' */
+  readonly volumeMode?: VolumeMode;
+  /** Initial content from a snapshot or another claim. @default an empty volume */
+  readonly dataSource?: ClaimDataSource;
+  /** Extra labels on the claim. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+const GIB = StorageSize.gibibytes(1).toBytes();
+
+/**
+ * A PersistentVolumeClaim on an Azure CSI storage class, checked against what the class can do:
+ * access modes (no ReadWriteMany on an unshared disk), raw block (disks only), whole GiB sizes,
+ * and the class's minimum size (premium file shares start at 100Gi).
+ */
+export class AzureVolumeClaim extends Construct {
+  /** The claim's name. */
+  public readonly name: string;
+  /** The claim's namespace (its chart's, or `default`). */
+  public readonly namespace: string;
+  /** The requested size. */
+  public readonly size: StorageSize;
+  /** The storage class the claim uses. */
+  public readonly storageClass: StorageClassRef;
+  public readonly accessMode: VolumeAccessMode;
+  public readonly volumeMode: VolumeMode;
+  /** The PersistentVolumeClaim object. */
+  public readonly apiObject: KubePersistentVolumeClaim;
+  private volume?: kplus.Volume;
+
+  constructor(scope: Construct, id: string, props: AzureVolumeClaimProps) {
+    super(scope, id);
+    this.size = StorageSize.from(props.size, this, 'size');
+    this.storageClass = props.storageClass;
+    this.accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']);
+    this.volumeMode = checkOneOf(this, 'volumeMode', props.volumeMode ?? 'Filesystem', ['Filesystem', 'Block']);
+    this.checkAgainstClass();
+    if (props.dataSource) {
+      checkOneOf(this, 'dataSource.kind', props.dataSource.kind, ['VolumeSnapshot', 'PersistentVolumeClaim']);
+      checkDnsSubdomain(this, 'dataSource.name', props.dataSource.name);
+    }
+    this.apiObject = new KubePersistentVolumeClaim(this, 'Resource', {
+      metadata: metadata({
+        name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),
+        labels: props.labels ? checkLabels(this, 'labels', props.labels) : undefined,
+      }),
+      spec: {
+        storageClassName: storageClassName(this.storageClass),
+        accessModes: [this.accessMode],
+        volumeMode: this.volumeMode,
+        resources: { requests: { storage: this.size.toQuantity() } },
+        dataSource: props.dataSource && {
+          apiGroup: props.dataSource.kind === 'VolumeSnapshot' ? 'snapshot.storage.k8s.io' : undefined,
+          kind: props.dataSource.kind,
+          name: props.dataSource.name,
+        },
+      },
+    });
+    this.name = this.apiObject.name;
+    this.namespace = this.apiObject.metadata.namespace ?? Chart.of(this).namespace ?? 'default';
+  }
+
+  /** A cdk8s-plus volume for this claim, to mount into pods and workloads (one per claim). */
+  public toVolume(): kplus.Volume {
+    this.volume ??= kplus.Volume.fromPersistentVolumeClaim(this, 'Volume',
+      kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.name));
+    return this.volume;
+  }
+
+  private checkAgainstClass(): void {
+    if (typeof this.storageClass === 'string') {
+      checkDnsSubdomain(this, 'storageClass', this.storageClass);
+      return;
+    }
+    const cls = this.storageClass;
+    if (!cls.supportedAccessModes.includes(this.accessMode)) {
+      const why = cls.driver === 'disk.csi.azure.com'
+        ? 'an Azure Disk attaches to one node at a time (ReadWriteMany needs a shared disk: maxShares > 1 and volumeMode Block)'
+        : 'the class does not support it';
+      invalid(this, 'accessMode', this.accessMode, `one of ${cls.supportedAccessModes.join(', ')} with class ${cls.name}: ${why}`);
+    }
+    if (this.volumeMode === 'Block' && !cls.supportsRawBlock) {
+      invalid(this, 'volumeMode', this.volumeMode, `'Filesystem' with class ${cls.name}: Azure Files shares cannot be raw block devices`);
+    }
+    if (cls.driver === 'disk.csi.azure.com' && this.accessMode !== 'ReadWriteOnce' && this.accessMode !== 'ReadWriteOncePod' && this.volumeMode !== 'Block') {
+      invalid(this, 'accessMode', this.accessMode, 'ReadWriteOnce for a Filesystem disk: a shared disk mounted as a filesystem on several nodes corrupts it; use volumeMode Block with a cluster-aware application');
+    }
+    if (this.size.toBytes() % GIB !== 0) {
+      invalid(this, 'size', this.size.toString(), 'a whole number of GiB: Azure provisions disks and shares in GiB');
+    }
+    if (cls.minimumClaimSize && this.size.isSmallerThan(cls.minimumClaimSize)) {
+      invalid(this, 'size', this.size.toString(), `at least ${cls.minimumClaimSize} with class ${cls.name} (${cls.skuName})`);
+    }
+  }
+}

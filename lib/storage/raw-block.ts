@@ -1,0 +1,64 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { invalid, pathOf } from '../validation/errors';
+import { checkAbsolutePath } from '../validation/values';
+import { AzureVolumeClaim, AzureVolumeClaimProps } from './azure-volume-claim';
+
+/** Props of {@link RawBlockClaim}. */
+export type RawBlockClaimProps = Omit<AzureVolumeClaimProps, 'volumeMode'>;
+
+/**
+ * A claim for an Azure Disk presented as a raw block device (`volumeMode: Block`), for software
+ * that manages its own on-disk format. Attach it with {@link attachRawBlockDevice}.
+ */
+export class RawBlockClaim extends AzureVolumeClaim {
+  constructor(scope: Construct, id: string, props: RawBlockClaimProps) {
+    super(scope, id, { ...props, volumeMode: 'Block' });
+  }
+}
+
+/** Options of {@link attachRawBlockDevice}. */
+export interface RawBlockDeviceOptions {
+  /** Device path inside the container, e.g. `/dev/xvda`. */
+  readonly devicePath: string;
+  /** The container that sees the device. @default the workload's first container */
+  readonly container?: kplus.Container;
+}
+
+// Devices already patched onto each container; later devices join the same array so that a
+// second attach does not replace the first (a JSON patch `add` on an existing key replaces it).
+const attachedDevices = new WeakMap<kplus.AbstractPod, Map<number, Array<{ name: string; devicePath: string }>>>();
+
+/**
+ * Makes a raw block claim visible in a pod or workload as a device (`volumeDevices`), which
+ * cdk8s-plus cannot express: the volume is added through the workload, the device by a JSON patch.
+ */
+export function attachRawBlockDevice(workload: kplus.AbstractPod, claim: AzureVolumeClaim, options: RawBlockDeviceOptions): void {
+  if (claim.volumeMode !== 'Block') {
+    invalid(workload, 'claim', claim.name, "a claim with volumeMode 'Block' (a RawBlockClaim); mount Filesystem claims as volumes");
+  }
+  const devicePath = checkAbsolutePath(workload, 'devicePath', options.devicePath);
+  const containers = workload.containers;
+  const index = options.container ? containers.indexOf(options.container) : 0;
+  if (index < 0 || containers.length === 0) {
+    invalid(workload, 'container', options.container?.name, `a container of ${pathOf(workload)}; add the container before attaching the device`);
+  }
+  const volume = claim.toVolume();
+  if (!workload.volumes.includes(volume)) workload.addVolume(volume);
+
+  let byContainer = attachedDevices.get(workload);
+  if (!byContainer) attachedDevices.set(workload, (byContainer = new Map()));
+  let devices = byContainer.get(index);
+  if (devices?.some((d) => d.devicePath === devicePath)) {
+    invalid(workload, 'devicePath', devicePath, 'a path not used by another device of the same container');
+  }
+  if (!devices) {
+    devices = [];
+    byContainer.set(index, devices);
+    const apiObject = ApiObject.of(workload);
+    const podSpecPath = apiObject.kind === 'Pod' ? '/spec' : '/spec/template/spec';
+    apiObject.addJsonPatch(JsonPatch.add(`${podSpecPath}/containers/${index}/volumeDevices`, devices));
+  }
+  devices.push({ name: volume.name, devicePath });
+}

@@ -1,0 +1,88 @@
+import { ApiObject } from 'cdk8s';
+import { metadata } from '../common/metadata';
+import { Construct, IConstruct } from 'constructs';
+import { checkResourceGroupName, renderAzureTags } from '../validation/azure-names';
+import { checkDnsSubdomain } from '../validation/names';
+import { checkOneOf } from '../validation/values';
+import { AzureCsiDriver } from './azure-storage-class';
+import { makeClusterScoped } from '../common/cluster-scoped';
+
+/** What happens to the Azure snapshot when its VolumeSnapshot object is deleted. */
+export type SnapshotDeletionPolicy = 'Retain' | 'Delete';
+
+/** A VolumeSnapshotClass whose driver is known, so snapshots can be checked against their claims. */
+export interface IVolumeSnapshotClass extends IConstruct {
+  readonly name: string;
+  readonly driver: AzureCsiDriver;
+}
+
+/** Props shared by the Azure snapshot classes. */
+export interface AzureSnapshotClassProps {
+  /** VolumeSnapshotClass name. @default a name generated from the construct path */
+  readonly name?: string;
+  /** Keep the Azure snapshot when its VolumeSnapshot object is deleted. @default 'Retain' */
+  readonly deletionPolicy?: SnapshotDeletionPolicy;
+  /** Marks the class as the default for its driver. @default false */
+  readonly isDefaultClass?: boolean;
+}
+
+function renderSnapshotClass(scope: Construct, driver: AzureCsiDriver, props: AzureSnapshotClassProps, parameters?: Record<string, string>): ApiObject {
+  return makeClusterScoped(new ApiObject(scope, 'Resource', {
+    apiVersion: 'snapshot.storage.k8s.io/v1',
+    kind: 'VolumeSnapshotClass',
+    metadata: metadata({
+      name: props.name === undefined ? undefined : checkDnsSubdomain(scope, 'name', props.name),
+      annotations: props.isDefaultClass ? { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } : undefined,
+    }),
+    driver,
+    deletionPolicy: checkOneOf(scope, 'deletionPolicy', props.deletionPolicy ?? 'Retain', ['Retain', 'Delete']),
+    ...(parameters && Object.keys(parameters).length > 0 ? { parameters } : {}),
+  }));
+}
+
+/** Props of {@link AzureDiskSnapshotClass}. */
+export interface AzureDiskSnapshotClassProps extends AzureSnapshotClassProps {
+  /** Incremental snapshots store only changed blocks: cheaper and faster. @default true */
+  readonly incremental?: boolean;
+  /**
+   * Resource group for the snapshots. Put it outside the cluster's node resource group: that group
+   * is deleted with the cluster, and the snapshots with it. @default the node resource group
+   */
+  readonly resourceGroup?: string;
+  /** Azure tags on every snapshot. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+/** A VolumeSnapshotClass for Azure Disks (`disk.csi.azure.com`), incremental by default. */
+export class AzureDiskSnapshotClass extends Construct implements IVolumeSnapshotClass {
+  public readonly name: string;
+  public readonly driver = 'disk.csi.azure.com' as const;
+  /** The resource group snapshots go to, when set. */
+  public readonly resourceGroup?: string;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: AzureDiskSnapshotClassProps = {}) {
+    super(scope, id);
+    const parameters: Record<string, string> = { incremental: String(props.incremental ?? true) };
+    if (props.resourceGroup !== undefined) {
+      this.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
+      parameters.resourceGroup = this.resourceGroup;
+    }
+    if (props.tags && Object.keys(props.tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', props.tags);
+    this.apiObject = renderSnapshotClass(this, this.driver, props, parameters);
+    this.name = this.apiObject.name;
+  }
+}
+
+/** A VolumeSnapshotClass for Azure Files shares (`file.csi.azure.com`): share snapshots live in the share's account. */
+export class AzureFileSnapshotClass extends Construct implements IVolumeSnapshotClass {
+  public readonly name: string;
+  public readonly driver = 'file.csi.azure.com' as const;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: AzureSnapshotClassProps = {}) {
+    super(scope, id);
+    this.apiObject = renderSnapshotClass(this, this.driver, props);
+    this.name = this.apiObject.name;
+  }
+}

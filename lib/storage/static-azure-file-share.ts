@@ -1,0 +1,123 @@
+import { Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { KubePersistentVolume, KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
+import { metadata } from '../common/metadata';
+import { Construct } from 'constructs';
+import { declareAzureRequirement } from '../azure/requirements';
+import { invalid } from '../validation/errors';
+import { checkFileShareName, checkResourceGroupName, checkStorageAccountName } from '../validation/azure-names';
+import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
+import { StorageSize } from '../validation/storage-size';
+import { checkOneOf } from '../validation/values';
+import { SmbMountSettings, smbMountOptions } from './azure-file-storage-class';
+import { VolumeAccessMode } from './azure-storage-class';
+import { makeClusterScoped } from '../common/cluster-scoped';
+
+/** Props of {@link StaticAzureFileShare}. */
+export interface StaticAzureFileShareProps {
+  /** Storage account that holds (or will hold) the share. */
+  readonly storageAccount: string;
+  /** The share's name. */
+  readonly shareName: string;
+  /** Share quota and volume capacity, a whole number of GiB. */
+  readonly size: StorageSize | string;
+  /** Resource group of the storage account, recorded in the volume handle. @default none */
+  readonly resourceGroup?: string;
+  /** Claim name. @default a name generated from the construct path */
+  readonly claimName?: string;
+  /**
+   * Name of the Secret with keys `azurestorageaccountname` and `azurestorageaccountkey`, in the
+   * claim's namespace. It is declared as an Azure requirement and filled at deploy time.
+   * @default `azure-storage-<storageAccount>`
+   */
+  readonly secretName?: string;
+  /** Access mode of the volume and claim. @default 'ReadWriteMany' */
+  readonly accessMode?: VolumeAccessMode;
+  /** Mount the share read-only on every node. @default false */
+  readonly readOnly?: boolean;
+  /** SMB mount settings. @default see {@link SmbMountSettings} */
+  readonly smb?: SmbMountSettings;
+}
+
+/**
+ * An existing (or Pulumi-created) Azure Files share mounted through a statically provisioned
+ * PersistentVolume: Retain, a unique volume handle, node-stage credentials from a Secret, and a
+ * claim bound to exactly this volume (`volumeName`, empty storage class, `claimRef`).
+ */
+export class StaticAzureFileShare extends Construct {
+  /** The claim workloads mount. */
+  public readonly claimName: string;
+  public readonly namespace: string;
+  /** The PersistentVolume's name. */
+  public readonly volumeName: string;
+  /** The Secret that must hold the account name and key. */
+  public readonly secretName: string;
+  public readonly size: StorageSize;
+  public readonly persistentVolume: KubePersistentVolume;
+  public readonly claim: KubePersistentVolumeClaim;
+  private volume?: kplus.Volume;
+
+  constructor(scope: Construct, id: string, props: StaticAzureFileShareProps) {
+    super(scope, id);
+    const account = checkStorageAccountName(this, 'storageAccount', props.storageAccount);
+    const share = checkFileShareName(this, 'shareName', props.shareName);
+    const resourceGroup = props.resourceGroup === undefined ? '' : checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
+    this.size = StorageSize.from(props.size, this, 'size');
+    if (!this.size.isWholeGibibytes()) invalid(this, 'size', this.size.toString(), 'a whole number of GiB: share quotas are set in GiB');
+    const accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteMany', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']);
+    this.secretName = checkDnsSubdomain(this, 'secretName', props.secretName ?? `azure-storage-${account}`);
+    this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
+
+    this.claim = new KubePersistentVolumeClaim(this, 'Claim', {
+      metadata: metadata({ name: props.claimName === undefined ? undefined : checkDnsSubdomain(this, 'claimName', props.claimName) }),
+      spec: {
+        // An empty class stops the default class from provisioning a new share for this claim.
+        storageClassName: '',
+        accessModes: [accessMode],
+        resources: { requests: { storage: this.size.toQuantity() } },
+      },
+    });
+    this.claimName = this.claim.name;
+    this.persistentVolume = makeClusterScoped(new KubePersistentVolume(this, 'Volume', {
+      spec: {
+        capacity: { storage: this.size.toQuantity() },
+        accessModes: [accessMode],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: '',
+        mountOptions: smbMountOptions(this, props.smb),
+        // claimRef reserves the volume for this claim; no other claim can take it first.
+        claimRef: { namespace: this.namespace, name: this.claimName },
+        csi: {
+          driver: 'file.csi.azure.com',
+          // The driver reads rg#account#share from the handle; the suffix keeps two volumes on one
+          // share distinct, which the driver requires.
+          volumeHandle: `${resourceGroup}#${account}#${share}##${this.namespace}-${this.claimName}`,
+          volumeAttributes: { shareName: share },
+          nodeStageSecretRef: { name: this.secretName, namespace: this.namespace },
+          readOnly: props.readOnly ?? false,
+        },
+      },
+    })) as KubePersistentVolume;
+    this.volumeName = this.persistentVolume.name;
+    // Both names are known only once both objects exist, so the claim learns its volume by patch.
+    this.claim.addJsonPatch(JsonPatch.add('/spec/volumeName', this.volumeName));
+
+    declareAzureRequirement(this, { kind: 'fileShare', account, share, quotaGiB: this.size.toGibibytesCeil(), protocol: 'SMB' });
+    declareAzureRequirement(this, {
+      kind: 'kubernetesSecret',
+      namespace: this.namespace,
+      name: this.secretName,
+      keys: {
+        azurestorageaccountname: { from: 'storageAccountName', account },
+        azurestorageaccountkey: { from: 'storageAccountKey', account },
+      },
+    });
+  }
+
+  /** A cdk8s-plus volume for the claim, to mount into pods and workloads. */
+  public toVolume(): kplus.Volume {
+    this.volume ??= kplus.Volume.fromPersistentVolumeClaim(this, 'PodVolume',
+      kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.claimName));
+    return this.volume;
+  }
+}
