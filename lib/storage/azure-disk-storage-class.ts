@@ -47,7 +47,7 @@ export interface AzureDiskStorageClassProps {
   readonly tags?: Record<string, string>;
   /** Resource id of a disk encryption set (customer-managed keys). @default platform-managed keys */
   readonly diskEncryptionSetId?: string;
-  /** Who may export or import the disk's data. `AllowPrivate` needs `diskAccessId`. @default the driver's default (AllowAll) */
+  /** Who may export or import the disk's data. `AllowPrivate` needs `diskAccessId`. @default the driver's default (DenyAll: no SAS export or import) */
   readonly networkAccessPolicy?: AzureDiskNetworkAccessPolicy;
   /** Resource id of the disk access resource used with `AllowPrivate`. @default none */
   readonly diskAccessId?: string;

@@ -149,7 +149,7 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
     if (this.protocol === 'nfs') parameters.protocol = 'nfs';
     if (props.storageAccount !== undefined) parameters.storageAccount = checkStorageAccountName(this, 'storageAccount', props.storageAccount);
     if (props.resourceGroup !== undefined) parameters.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
-    if (props.accessTier !== undefined) parameters.accessTier = checkOneOf(this, 'accessTier', props.accessTier, ['TransactionOptimized', 'Hot', 'Cool']);
+    if (props.accessTier !== undefined) parameters.shareAccessTier = checkOneOf(this, 'accessTier', props.accessTier, ['TransactionOptimized', 'Hot', 'Cool']);
     if (props.privateEndpoint) parameters.networkEndpointType = 'privateEndpoint';
     if (props.tags && Object.keys(props.tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', props.tags);
 

@@ -21,7 +21,7 @@ export interface StaticAzureFileShareProps {
   readonly shareName: string;
   /** Share quota and volume capacity, a whole number of GiB. */
   readonly size: StorageSize | string;
-  /** Resource group of the storage account, recorded in the volume handle. @default none */
+  /** Resource group of the storage account. @default the cluster's node resource group */
   readonly resourceGroup?: string;
   /** Claim name. @default a name generated from the construct path */
   readonly claimName?: string;
@@ -89,10 +89,11 @@ export class StaticAzureFileShare extends Construct {
         claimRef: { namespace: this.namespace, name: this.claimName },
         csi: {
           driver: 'file.csi.azure.com',
-          // The driver reads rg#account#share from the handle; the suffix keeps two volumes on one
-          // share distinct, which the driver requires.
-          volumeHandle: `${resourceGroup}#${account}#${share}##${this.namespace}-${this.claimName}`,
-          volumeAttributes: { shareName: share },
+          // The handle only has to be unique in the cluster (the driver's docs suggest
+          // account_share); the claim's namespace and name keep two volumes on one share apart.
+          // Where the share lives comes from the attributes, which the driver prefers to the handle.
+          volumeHandle: `${account}_${share}_${this.namespace}_${this.claimName}`,
+          volumeAttributes: { storageAccount: account, shareName: share, ...(resourceGroup ? { resourceGroup } : {}) },
           nodeStageSecretRef: { name: this.secretName, namespace: this.namespace },
           readOnly: props.readOnly ?? false,
         },

@@ -12,7 +12,6 @@ import { ajvProblems, type FieldProblem } from './problem-format';
 import { UNKNOWN_FIELD, unknownFieldProblems, type Shape } from './unknown-fields';
 
 // Manifests are arbitrary JSON, and tests index into them freely: the public API uses `any` on purpose.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Synthesizes the chart, validates every object, throws one Error listing all problems; returns the objects. */
 export function synthValid(chart: Chart): any[] {
@@ -36,7 +35,6 @@ export function manifestProblems(objects: any[]): string[] {
   prepareCoreShapes(schemas.flatMap((s) => (s && 'modulePath' in s && s.modulePath ? [s.modulePath] : [])));
   return objects.flatMap((object, i) => objectProblems(object, i, schemas[i]));
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 interface Schema {
   readonly modulePath?: string;

@@ -1,0 +1,93 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { declareAzureRequirement, formatAzureRequirements, listAzureRequirements } from '../../lib';
+
+function tree() {
+  const app = Testing.app();
+  const chart = new Chart(app, 'stack');
+  return { app, a: new Construct(chart, 'a'), b: new Construct(chart, 'b') };
+}
+
+describe('Azure requirements', () => {
+  it('lists declarations once per resource, merged, with the accounts they imply', () => {
+    const { app, a, b } = tree();
+    declareAzureRequirement(a, { kind: 'blobContainer', account: 'acct1', container: 'dumps', lifecycleRules: [{ prefix: 'pg/', deleteAfterDays: 30 }] });
+    declareAzureRequirement(b, { kind: 'blobContainer', account: 'acct1', container: 'dumps', lifecycleRules: [{ prefix: 'other/', deleteAfterDays: 7 }] });
+    declareAzureRequirement(b, { kind: 'storageAccount', account: 'acct1', sku: 'Standard_ZRS' });
+    declareAzureRequirement(a, { kind: 'kubernetesSecret', namespace: 'db', name: 'creds', keys: { key: { from: 'storageAccountKey', account: 'acct1' } } });
+    declareAzureRequirement(b, { kind: 'kubernetesSecret', namespace: 'db', name: 'creds', keys: { name: { from: 'storageAccountName', account: 'acct1' } } });
+    const list = listAzureRequirements(app);
+    expect(list.map((r) => r.key)).toEqual([
+      'storageAccount:acct1', 'blobContainer:acct1/dumps', 'kubernetesSecret:db/creds',
+    ]);
+    expect(list[0]).toMatchObject({ sku: 'Standard_ZRS', declaredBy: ['stack/a', 'stack/b'] });
+    expect(list[1]).toMatchObject({ lifecycleRules: [{ prefix: 'pg/', deleteAfterDays: 30 }, { prefix: 'other/', deleteAfterDays: 7 }] });
+    expect(list[2]).toMatchObject({ keys: { key: { from: 'storageAccountKey' }, name: { from: 'storageAccountName' } } });
+  });
+
+  it('merges workload identity roles and keeps shares and identities apart', () => {
+    const { app, a, b } = tree();
+    const role = { role: 'Storage Blob Data Contributor', scope: { type: 'blobContainer' as const, account: 'acct2', container: 'velero' } };
+    declareAzureRequirement(a, { kind: 'workloadIdentity', identity: 'velero-id', namespace: 'velero', serviceAccount: 'velero', roles: [role] });
+    declareAzureRequirement(b, { kind: 'workloadIdentity', identity: 'velero-id', namespace: 'velero', serviceAccount: 'velero', roles: [role, { role: 'Contributor', scope: { type: 'resourceGroup', resourceGroup: 'rg-snap' } }] });
+    declareAzureRequirement(a, { kind: 'fileShare', account: 'acct3', share: 'reports', quotaGiB: 100 });
+    const list = listAzureRequirements(app);
+    expect(list.map((r) => r.key)).toEqual(['storageAccount:acct2', 'storageAccount:acct3', 'fileShare:acct3/reports', 'workloadIdentity:velero/velero']);
+    expect((list[3] as any).roles).toHaveLength(2);
+  });
+
+  it('rejects contradictory declarations, naming both constructs', () => {
+    const { app, a, b } = tree();
+    declareAzureRequirement(a, { kind: 'fileShare', account: 'acct3', share: 'reports', quotaGiB: 100 });
+    declareAzureRequirement(b, { kind: 'fileShare', account: 'acct3', share: 'reports', quotaGiB: 200 });
+    expect(() => listAzureRequirements(app)).toThrow(/^stack\/b: quotaGiB of fileShare:acct3\/reports 200 is not allowed: the same value as declared by stack\/a \(100\)/);
+  });
+
+  it.each([
+    ['a secret key filled from two places', { kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { k: { from: 'storageAccountKey', account: 'one1' } } },
+      { kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { k: { from: 'storageAccountKey', account: 'two2' } } }, /key "k" of kubernetesSecret:n\/s/],
+    ['two retentions for one prefix', { kind: 'blobContainer', account: 'acct', container: 'c12', lifecycleRules: [{ prefix: 'x/', deleteAfterDays: 1 }] },
+      { kind: 'blobContainer', account: 'acct', container: 'c12', lifecycleRules: [{ prefix: 'x/', deleteAfterDays: 2 }] }, /retention of prefix "x\/"/],
+    ['two SKUs for one account', { kind: 'storageAccount', account: 'acct', sku: 'Standard_LRS' }, { kind: 'storageAccount', account: 'acct', sku: 'Premium_LRS' }, /sku of storageAccount:acct/],
+    ['one service account federated with two identities', { kind: 'workloadIdentity', identity: 'id-one', namespace: 'n', serviceAccount: 'sa', roles: [] },
+      { kind: 'workloadIdentity', identity: 'id-two', namespace: 'n', serviceAccount: 'sa', roles: [] }, /identity of workloadIdentity:n\/sa "id-two"/],
+  ] as const)('conflict: %s', (_, first, second, message) => {
+    const { app, a, b } = tree();
+    declareAzureRequirement(a, first as any);
+    declareAzureRequirement(b, second as any);
+    expect(() => listAzureRequirements(app)).toThrow(message);
+  });
+
+  it.each([
+    [{ kind: 'storageAccount', account: 'Bad-Name' }, /^stack\/a: storage account "Bad-Name" is not allowed: a storage account name: 3 to 24 lowercase/],
+    [{ kind: 'blobContainer', account: 'acct', container: 'a--b' }, /blob container "a--b" is not allowed/],
+    [{ kind: 'blobContainer', account: 'acct', container: 'dumps', lifecycleRules: [{ prefix: 'x', deleteAfterDays: 0 }] }, /retention \(days\) 0 is not allowed: a whole number of days from 1 to 36500/],
+    [{ kind: 'blobContainer', account: 'acct', container: 'dumps', lifecycleRules: [{ prefix: '/x', deleteAfterDays: 1 }] }, /blob prefix "\/x" is not allowed/],
+    [{ kind: 'fileShare', account: 'acct', share: 'share', quotaGiB: 0 }, /share quota \(GiB\) 0 is not allowed/],
+    [{ kind: 'kubernetesSecret', namespace: 'N', name: 's', keys: { a: { from: 'provided', description: 'x' } } }, /secret namespace "N" is not allowed/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: {} }, /secret keys \{\} is not allowed: at least one key/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { 'a b': { from: 'provided', description: 'x' } } }, /secret key "a b" is not allowed/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { p: { from: 'generatedPassword', length: 8 } } }, /password length 8 is not allowed: a whole number from 16 to 128/],
+    [{ kind: 'workloadIdentity', identity: 'x', namespace: 'n', serviceAccount: 'sa', roles: [] }, /managed identity name "x" is not allowed/],
+    [{ kind: 'storageAccount', account: 'acct', resourceGroup: 'rg/x' }, /resourceGroup "rg\/x" is not allowed/],
+  ] as const)('rejects bad declarations: %j', (req, message) => {
+    const { a } = tree();
+    expect(() => declareAzureRequirement(a, req as any)).toThrow(message);
+  });
+
+  it('formats a table without secret values', () => {
+    const { app, a } = tree();
+    declareAzureRequirement(a, { kind: 'kubernetesSecret', namespace: 'db', name: 'creds', keys: { password: { from: 'generatedPassword', length: 32 } } });
+    declareAzureRequirement(a, { kind: 'blobContainer', account: 'acct1', container: 'dumps', lifecycleRules: [{ prefix: 'pg/', deleteAfterDays: 30 }] });
+    const table = formatAzureRequirements(listAzureRequirements(app));
+    expect(table.split('\n')[0]).toMatch(/^KIND\s+RESOURCE\s+DETAILS\s+DECLARED BY$/);
+    expect(table).toMatch(/blob container\s+acct1\/dumps\s+delete pg\/ after 30d\s+stack\/a/);
+    expect(table).toMatch(/k8s secret\s+db\/creds\s+password = generated password \(32 chars\)/);
+    expect(formatAzureRequirements([])).toBe('No Azure resources are required.');
+  });
+
+  it('finds nothing in an app without declarations', () => {
+    expect(listAzureRequirements(new App())).toEqual([]);
+  });
+});
