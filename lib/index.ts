@@ -14,3 +14,5 @@ export * from './storage/volume-snapshot';
 export * from './storage/derived-claims';
 export * from './storage/raw-block';
 export * from './storage/static-azure-file-share';
+export { checkCronSchedule, checkTimeZone } from './validation/cron';
+export * from './workloads/postgres-connection';

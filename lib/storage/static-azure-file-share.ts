@@ -103,6 +103,7 @@ export class StaticAzureFileShare extends Construct {
     // Both names are known only once both objects exist, so the claim learns its volume by patch.
     this.claim.addJsonPatch(JsonPatch.add('/spec/volumeName', this.volumeName));
 
+    if (resourceGroup) declareAzureRequirement(this, { kind: 'storageAccount', account, resourceGroup });
     declareAzureRequirement(this, { kind: 'fileShare', account, share, quotaGiB: this.size.toGibibytesCeil(), protocol: 'SMB' });
     declareAzureRequirement(this, {
       kind: 'kubernetesSecret',

@@ -175,13 +175,13 @@ describe('StaticAzureFileShare', () => {
     expect(requirements.find((r) => r.kind === 'kubernetesSecret')).toMatchObject({ namespace: 'apps', name: 'files-credentials' });
   });
 
-  // BUG: lib/storage/static-azure-file-share.ts (line 106, the `fileShare` declaration) declares no
-  // storage account of its own, so the account is only implied and carries no resource group: the
-  // requirement says "the stack's resource group" while the volume says `resourceGroup: rg-files`,
-  // so `pulumi up` / the synth report would create (or list) the account in the wrong group.
-  it.fails('records the resource group on the storage account it requires', () => {
+  // The volume says where the account lives, so the account requirement must say the same; otherwise
+  // `pulumi up` and the synth report would put (or list) the account in the stack's resource group.
+  it('records the resource group on the storage account it requires', () => {
     const { app } = synthShare({ resourceGroup: 'rg-files' });
-    expect(listAzureRequirements(app).find((r) => r.kind === 'storageAccount')).toMatchObject({ account: 'teamfiles01', resourceGroup: 'rg-files' });
+    expect(listAzureRequirements(app).filter((r) => r.kind === 'storageAccount')).toEqual([
+      { kind: 'storageAccount', account: 'teamfiles01', resourceGroup: 'rg-files', key: 'storageAccount:teamfiles01', declaredBy: ['test/share'] },
+    ]);
   });
 
   it('gives pods a volume for the claim, the same one every time', () => {
