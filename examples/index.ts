@@ -1,8 +1,12 @@
 import { App } from 'cdk8s';
+import { addArkExamples } from './ark';
+import { addBackupExamples } from './backup';
 import { addStorageExamples } from './storage';
 
 /** Every example chart of the repository, as `npm run synth` builds them. */
 export function buildExampleApp(app: App = new App()): App {
   addStorageExamples(app);
+  addBackupExamples(app);
+  addArkExamples(app);
   return app;
 }

@@ -16,3 +16,5 @@ export * from './storage/raw-block';
 export * from './storage/static-azure-file-share';
 export { checkCronSchedule, checkTimeZone } from './validation/cron';
 export * from './workloads/postgres-connection';
+export * from './backup';
+export * from './ark';

@@ -1,0 +1,2 @@
+// ArkInstallation (Velero) constructs: re-exports only.
+export {};

@@ -1,0 +1,2 @@
+// PostgreSQL backup and restore constructs: re-exports only.
+export {};
