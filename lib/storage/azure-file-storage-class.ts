@@ -45,7 +45,7 @@ export interface AzureFileStorageClassProps {
   readonly sku?: AzureFileSku;
   /** File protocol. `nfs` needs a Premium SKU. @default 'smb' */
   readonly protocol?: AzureFileProtocol;
-  /** SMB mount settings (ignored for NFS). @default see {@link SmbMountSettings} */
+  /** SMB mount settings; an error with `nfs`. @default see {@link SmbMountSettings} */
   readonly smb?: SmbMountSettings;
   /** Mount options added after the defaults. @default none */
   readonly extraMountOptions?: string[];

@@ -3,11 +3,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
 import { metadata } from '../common/metadata';
 import { Construct } from 'constructs';
-import { invalid } from '../validation/errors';
 import { checkDnsSubdomain, checkLabels } from '../validation/names';
 import { StorageSize } from '../validation/storage-size';
 import { checkOneOf } from '../validation/values';
 import { StorageClassRef, VolumeAccessMode, storageClassName } from './azure-storage-class';
+import { checkClaimAgainstClass } from './claim-rules';
 
 /** How a claim's volume is presented: a mounted filesystem, or a raw block device. */
 export type VolumeMode = 'Filesystem' | 'Block';
@@ -38,8 +38,6 @@ export interface AzureVolumeClaimProps {
   readonly labels?: Record<string, string>;
 }
 
-const GIB = StorageSize.gibibytes(1).toBytes();
-
 /**
  * A PersistentVolumeClaim on an Azure CSI storage class, checked against what the class can do:
  * access modes (no ReadWriteMany on an unshared disk), raw block (disks only), whole GiB sizes,
@@ -66,7 +64,7 @@ export class AzureVolumeClaim extends Construct {
     this.storageClass = props.storageClass;
     this.accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']);
     this.volumeMode = checkOneOf(this, 'volumeMode', props.volumeMode ?? 'Filesystem', ['Filesystem', 'Block']);
-    this.checkAgainstClass();
+    checkClaimAgainstClass(this, this.storageClass, this);
     if (props.dataSource) {
       checkOneOf(this, 'dataSource.kind', props.dataSource.kind, ['VolumeSnapshot', 'PersistentVolumeClaim']);
       checkDnsSubdomain(this, 'dataSource.name', props.dataSource.name);
@@ -97,31 +95,5 @@ export class AzureVolumeClaim extends Construct {
     this.volume ??= kplus.Volume.fromPersistentVolumeClaim(this, 'Volume',
       kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.name));
     return this.volume;
-  }
-
-  private checkAgainstClass(): void {
-    if (typeof this.storageClass === 'string') {
-      checkDnsSubdomain(this, 'storageClass', this.storageClass);
-      return;
-    }
-    const cls = this.storageClass;
-    if (!cls.supportedAccessModes.includes(this.accessMode)) {
-      const why = cls.driver === 'disk.csi.azure.com'
-        ? 'an Azure Disk attaches to one node at a time (ReadWriteMany needs a shared disk: maxShares > 1 and volumeMode Block)'
-        : 'the class does not support it';
-      invalid(this, 'accessMode', this.accessMode, `one of ${cls.supportedAccessModes.join(', ')} with class ${cls.name}: ${why}`);
-    }
-    if (this.volumeMode === 'Block' && !cls.supportsRawBlock) {
-      invalid(this, 'volumeMode', this.volumeMode, `'Filesystem' with class ${cls.name}: Azure Files shares cannot be raw block devices`);
-    }
-    if (cls.driver === 'disk.csi.azure.com' && this.accessMode !== 'ReadWriteOnce' && this.accessMode !== 'ReadWriteOncePod' && this.volumeMode !== 'Block') {
-      invalid(this, 'accessMode', this.accessMode, 'ReadWriteOnce for a Filesystem disk: a shared disk mounted as a filesystem on several nodes corrupts it; use volumeMode Block with a cluster-aware application');
-    }
-    if (this.size.toBytes() % GIB !== 0) {
-      invalid(this, 'size', this.size.toString(), 'a whole number of GiB: Azure provisions disks and shares in GiB');
-    }
-    if (cls.minimumClaimSize && this.size.isSmallerThan(cls.minimumClaimSize)) {
-      invalid(this, 'size', this.size.toString(), `at least ${cls.minimumClaimSize} with class ${cls.name} (${cls.skuName})`);
-    }
   }
 }

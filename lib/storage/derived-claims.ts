@@ -53,6 +53,9 @@ export class ClaimFromSnapshot extends AzureVolumeClaim {
       volumeMode: source.volumeMode,
       dataSource: { kind: 'VolumeSnapshot', name: props.snapshot.name },
     });
+    if (this.namespace !== props.snapshot.namespace) {
+      invalid(this, 'snapshot', props.snapshot.name, `a snapshot in namespace "${this.namespace}": a claim can only be restored from a snapshot in its own namespace`);
+    }
   }
 }
 

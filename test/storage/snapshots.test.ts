@@ -289,16 +289,12 @@ describe('ClaimFromSnapshot', () => {
       );
     });
 
-    // BUG: lib/storage/derived-claims.ts, ClaimFromSnapshot (constructor, lines 50-62) has no namespace
-    // check, unlike ClonedClaim and VolumeSnapshot. A PVC dataSource names a VolumeSnapshot in the
-    // claim's own namespace, so a restore in another namespace synthesizes fine and then stays
-    // Pending in the cluster (the snapshot does not exist there) instead of failing at synth.
-    it.fails('rejects a restore into another namespace than the snapshot', () => {
+    it('rejects a restore into another namespace than the snapshot', () => {
       const app = Testing.app();
       const { chart, disk, diskSnapshots } = fixture(app, 'db', 'db');
       const snapshot = new VolumeSnapshot(chart, 'snapshot', { claim: disk, snapshotClass: diskSnapshots });
       const other = new Chart(app, 'restore', { namespace: 'restore' });
-      expect(() => new ClaimFromSnapshot(other, 'restored', { snapshot })).toThrow(/^restore\/restored: .*namespace/);
+      expect(() => new ClaimFromSnapshot(other, 'restored', { snapshot })).toThrow(/^restore\/restored: snapshot ".*" is not allowed: a snapshot in namespace "restore": a claim can only be restored from a snapshot in its own namespace/);
     });
   });
 });
