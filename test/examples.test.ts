@@ -15,10 +15,16 @@ const charts = buildExampleApp(Testing.app()).node.children.filter((c): c is Cha
 const SECRET_PATTERNS = [/AccountKey=/i, /azurestorageaccountkey:\s*\S+/i, /password:\s*\S+/i, /kind:\s*Secret\b/];
 
 describe('examples', () => {
-  it('has one chart per storage scenario of the tutorial', () => {
+  it('has one chart per scenario of the tutorial', () => {
     expect(charts.map((c) => c.node.id)).toEqual(expect.arrayContaining([
       'storage-late-binding-class', 'storage-disk-claim', 'storage-shared-files', 'storage-static-share', 'storage-snapshots', 'storage-raw-block',
+      'workloads-stateful', 'workloads-nginx-zonal', 'workloads-consul', 'workloads-postgres',
     ]));
+  });
+
+  it('never produces deprecated zone labels or storage-class annotations', () => {
+    const text = JSON.stringify(charts.map((c) => Testing.synth(c)));
+    expect(text).not.toMatch(/failure-domain\.beta\.kubernetes\.io|volume\.beta\.kubernetes\.io\/storage-class|beta\.kubernetes\.io\/os/);
   });
 
   it.each(charts.map((c) => [c.node.id, c] as const))('%s synthesizes objects that all pass schema validation', (_, chart) => {
@@ -32,12 +38,13 @@ describe('examples', () => {
     if (chart.namespace) expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: chart.namespace } });
   });
 
-  it('declares the static share, its account and its credentials Secret', () => {
+  it('declares exactly the Azure resources and Secrets the examples need', () => {
     const list = listAzureRequirements(buildExampleApp(Testing.app()));
     expect(list.map((r) => r.key)).toEqual([
       'storageAccount:aksstatefulexamples',
       'fileShare:aksstatefulexamples/reports',
       'kubernetesSecret:storage-static/azure-storage-aksstatefulexamples',
+      'kubernetesSecret:todo/todo-db-credentials',
     ]);
   });
 

@@ -8,6 +8,7 @@ import { StorageSize } from '../validation/storage-size';
 import { checkOneOf } from '../validation/values';
 import { StorageClassRef, VolumeAccessMode, storageClassName } from './azure-storage-class';
 import { checkClaimAgainstClass } from './claim-rules';
+import { enableStatefulPolicies } from '../validation/stateful-policies';
 
 /** How a claim's volume is presented: a mounted filesystem, or a raw block device. */
 export type VolumeMode = 'Filesystem' | 'Block';
@@ -60,6 +61,7 @@ export class AzureVolumeClaim extends Construct {
 
   constructor(scope: Construct, id: string, props: AzureVolumeClaimProps) {
     super(scope, id);
+    enableStatefulPolicies(this);
     this.size = StorageSize.from(props.size, this, 'size');
     this.storageClass = props.storageClass;
     this.accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']);

@@ -1,0 +1,62 @@
+import { KubePersistentVolumeClaimProps } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IConstruct } from 'constructs';
+import { StorageClassRef, VolumeAccessMode, storageClassName } from '../storage/azure-storage-class';
+import { checkClaimAgainstClass } from '../storage/claim-rules';
+import { invalid } from '../validation/errors';
+import { checkDnsLabel } from '../validation/names';
+import { StorageSize } from '../validation/storage-size';
+import { checkAbsolutePath, checkOneOf } from '../validation/values';
+
+/** One disk (or share) per replica: a StatefulSet volume claim template and where it is mounted. */
+export interface VolumeClaimTemplate {
+  /** Template and volume name; the claims are `<name>-<statefulset>-<ordinal>`. */
+  readonly name: string;
+  /** Size of each replica's volume, e.g. `'10Gi'`; a whole number of GiB. */
+  readonly size: StorageSize | string;
+  /** Storage class construct (its zones and binding mode are checked) or the name of an existing class. */
+  readonly storageClass: StorageClassRef;
+  /** Where every container mounts it. */
+  readonly mountPath: string;
+  /** Access mode. @default 'ReadWriteOnce' */
+  readonly accessMode?: VolumeAccessMode;
+  /** Containers (by name) that mount it. @default every container and init container */
+  readonly containers?: string[];
+}
+
+/** A template after validation, with the size parsed. */
+export interface ResolvedClaimTemplate extends VolumeClaimTemplate {
+  readonly size: StorageSize;
+  readonly accessMode: VolumeAccessMode;
+}
+
+/** Validates templates: names unique and DNS labels, sizes, paths, and each against its class. */
+export function resolveClaimTemplates(scope: IConstruct, templates: readonly VolumeClaimTemplate[]): ResolvedClaimTemplate[] {
+  const names = new Set<string>();
+  return templates.map((template, i) => {
+    const field = `volumeClaimTemplates[${i}]`;
+    checkDnsLabel(scope, `${field}.name`, template.name);
+    if (names.has(template.name)) invalid(scope, `${field}.name`, template.name, 'a name not used by another template');
+    names.add(template.name);
+    checkAbsolutePath(scope, `${field}.mountPath`, template.mountPath);
+    const resolved: ResolvedClaimTemplate = {
+      ...template,
+      size: StorageSize.from(template.size, scope, `${field}.size`),
+      accessMode: checkOneOf(scope, `${field}.accessMode`, template.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']),
+    };
+    checkClaimAgainstClass(scope, template.storageClass, { ...resolved, volumeMode: 'Filesystem' }, `${field}.`);
+    return resolved;
+  });
+}
+
+/** The `volumeClaimTemplates` entry; the quantity stays typed so it synthesizes as text. */
+export function renderClaimTemplate(template: ResolvedClaimTemplate, labels: Record<string, string>): KubePersistentVolumeClaimProps {
+  return {
+    metadata: { name: template.name, labels },
+    spec: {
+      storageClassName: storageClassName(template.storageClass),
+      accessModes: [template.accessMode],
+      volumeMode: 'Filesystem',
+      resources: { requests: { storage: template.size.toQuantity() } },
+    },
+  };
+}

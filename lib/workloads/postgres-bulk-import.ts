@@ -1,0 +1,93 @@
+import { KubeConfigMap, KubeJob, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { invalid } from '../validation/errors';
+import { IPostgresDatabase } from './postgres-connection';
+import { POSTGRES_UID } from './postgres-container';
+
+/** What {@link PostgresBulkImport} loads. */
+export interface PostgresBulkImportOptions {
+  /** Target table, optionally schema-qualified (`public.todos`); it must exist (create it in an init script). */
+  readonly table: string;
+  /** The CSV text (at most 900 KiB: it travels in a ConfigMap). */
+  readonly csv: string;
+  /** Columns the CSV fills, in order. @default every column of the table */
+  readonly columns?: string[];
+  /** The first line is a header. @default true */
+  readonly header?: boolean;
+}
+
+/** Props of {@link PostgresBulkImport}. */
+export interface PostgresBulkImportProps extends PostgresBulkImportOptions {
+  /** The database to load into. */
+  readonly database: IPostgresDatabase;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const MAX_CSV_BYTES = 900 * 1024;
+
+/**
+ * A Job that waits for the server, then loads a CSV into a table with psql `\copy` (the tutorial's
+ * todo import). It runs once: a Job is not re-run when applied again, so rows are not duplicated.
+ */
+export class PostgresBulkImport extends Construct {
+  public readonly job: KubeJob;
+  public readonly configMap: KubeConfigMap;
+
+  constructor(scope: Construct, id: string, props: PostgresBulkImportProps) {
+    super(scope, id);
+    const parts = props.table.split('.');
+    if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
+      invalid(this, 'table', props.table, 'a lowercase table name, optionally schema-qualified (e.g. "public.todos")');
+    }
+    for (const [i, column] of (props.columns ?? []).entries()) {
+      if (!IDENTIFIER.test(column)) invalid(this, `columns[${i}]`, column, 'a lowercase column name');
+    }
+    if (props.columns && props.columns.length === 0) invalid(this, 'columns', props.columns, 'at least one column, or unset for all');
+    const bytes = Buffer.byteLength(props.csv ?? '', 'utf8');
+    if (bytes === 0 || bytes > MAX_CSV_BYTES) invalid(this, 'csv', `${bytes} bytes`, `between 1 byte and ${MAX_CSV_BYTES} bytes (ConfigMaps hold at most 1 MiB); load larger files from a volume`);
+
+    const c = props.database.connection;
+    this.configMap = new KubeConfigMap(this, 'Data', { data: { 'data.csv': props.csv } });
+    const columns = props.columns ? `(${props.columns.join(', ')})` : '';
+    const copy = `\\copy ${props.table}${columns} FROM '/import/data.csv' WITH (FORMAT csv, HEADER ${props.header ?? true})`;
+    const script = [
+      'set -euo pipefail',
+      // The server may still be initializing when the Job starts.
+      'for i in $(seq 1 60); do pg_isready --quiet && break; sleep 5; done',
+      'pg_isready',
+      `psql --no-psqlrc -v ON_ERROR_STOP=1 --command "${copy}"`,
+    ].join('\n');
+    const labels = c.clientLabel ? { [c.clientLabel.key]: c.clientLabel.value } : undefined;
+    this.job = new KubeJob(this, 'Job', {
+      spec: {
+        backoffLimit: 3,
+        activeDeadlineSeconds: 1800,
+        ttlSecondsAfterFinished: 7 * 86400,
+        template: {
+          metadata: labels ? { labels } : undefined,
+          spec: {
+            restartPolicy: 'Never',
+            automountServiceAccountToken: false,
+            securityContext: { runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'import',
+              image: `postgres:${c.majorVersion}`,
+              command: ['bash', '-c', script],
+              env: [
+                { name: 'PGHOST', value: c.host },
+                { name: 'PGPORT', value: String(c.port) },
+                { name: 'PGDATABASE', value: c.database },
+                { name: 'PGUSER', value: c.user },
+                { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: c.passwordSecret.name, key: c.passwordSecret.key } } },
+              ],
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              resources: { requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('64Mi') }, limits: { memory: Quantity.fromString('256Mi') } },
+              volumeMounts: [{ name: 'data', mountPath: '/import', readOnly: true }],
+            }],
+            volumes: [{ name: 'data', configMap: { name: this.configMap.name } }],
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,263 @@
+import { Chart, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  IntOrString, KubePodDisruptionBudget, KubeService, KubeStatefulSet, PodSecurityContext, Volume,
+} from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { metadata } from '../common/metadata';
+import { checkZones } from '../validation/azure-names';
+import { checkNotDeprecated } from '../validation/deprecated-keys';
+import { invalid } from '../validation/errors';
+import { checkDnsLabel, checkLabels } from '../validation/names';
+import { checkInteger, checkOneOf } from '../validation/values';
+import { ResolvedClaimTemplate, VolumeClaimTemplate, renderClaimTemplate, resolveClaimTemplates } from './claim-template';
+import { enableStatefulPolicies } from '../validation/stateful-policies';
+import { HostSpreading, checkStorageFollowsZones, zoneAffinity, zoneSpread } from './zone-placement';
+
+/** What happens to replicas' claims when the StatefulSet is deleted or scaled down. */
+export interface ClaimRetention {
+  /** @default 'Retain' */
+  readonly whenDeleted?: 'Retain' | 'Delete';
+  /** @default 'Retain' */
+  readonly whenScaled?: 'Retain' | 'Delete';
+}
+
+/** The PodDisruptionBudget a ZonalStatefulSet renders. */
+export interface DisruptionBudget {
+  /** Replicas that voluntary disruptions (drains) may take down at once. @default 1 */
+  readonly maxUnavailable?: number;
+  /**
+   * Keep a majority up instead (`minAvailable: floor(replicas / 2) + 1`), for consensus clusters
+   * of 3 or 5 members. @default false
+   */
+  readonly quorum?: boolean;
+}
+
+/** Pod-level security settings. */
+export interface StatefulPodSecurity {
+  /** Group that owns mounted volumes. @default none */
+  readonly fsGroup?: number;
+  /** User of every container unless a container says otherwise. @default the image's user */
+  readonly runAsUser?: number;
+  /** Group of every container unless a container says otherwise. @default the image's group */
+  readonly runAsGroup?: number;
+  /** Refuse to start containers as root. @default true */
+  readonly runAsNonRoot?: boolean;
+}
+
+/** Props of {@link ZonalStatefulSet}. */
+export interface ZonalStatefulSetProps {
+  /** StatefulSet and headless Service name; at most 52 characters (pod names add an ordinal). @default a name generated from the construct path */
+  readonly name?: string;
+  /** Containers, cdk8s-plus style. */
+  readonly containers: kplus.ContainerProps[];
+  /** Init containers, run in order before the containers. @default none */
+  readonly initContainers?: kplus.ContainerProps[];
+  /** Zones the replicas run in, e.g. `['westeurope-1', 'westeurope-2', 'westeurope-3']`. */
+  readonly zones: string[];
+  /**
+   * Replica count. Replicas are spread evenly over the zones (max skew 1); a count not divisible by
+   * the number of zones leaves some zones with one replica more. @default the number of zones
+   */
+  readonly replicas?: number;
+  /** One volume per replica for each template. @default none */
+  readonly volumeClaimTemplates?: VolumeClaimTemplate[];
+  /** `OrderedReady` starts pods one by one in ordinal order; `Parallel` all at once. @default 'OrderedReady' */
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /** Rolling updates only touch ordinals ≥ partition (staged rollouts). @default 0 */
+  readonly partition?: number;
+  /** Time a pod gets to shut down. @default Duration.seconds(30) */
+  readonly terminationGracePeriod?: Duration;
+  /** Command run in the first container before it is stopped (e.g. `['consul', 'leave']`). @default none */
+  readonly preStopCommand?: string[];
+  /** Service account the pods run as. @default the namespace's default account, with no token mounted */
+  readonly serviceAccount?: kplus.IServiceAccount;
+  /** Extra labels on every object and pod. @default none */
+  readonly labels?: Record<string, string>;
+  /** Publish DNS records of pods before they are ready, so peers can find each other while forming a cluster. @default false */
+  readonly publishNotReadyAddresses?: boolean;
+  /** Whether replicas may share a node: `required` never, `preferred` only when the scheduler must. @default 'required' */
+  readonly hostSpreading?: HostSpreading;
+  /** Disruption budget. @default `{ maxUnavailable: 1 }` */
+  readonly disruptionBudget?: DisruptionBudget;
+  /** What happens to claims on delete and scale-down. @default Retain and Retain */
+  readonly claimRetention?: ClaimRetention;
+  /** Pod security settings. @default `{ runAsNonRoot: true }` and seccomp RuntimeDefault */
+  readonly podSecurity?: StatefulPodSecurity;
+}
+
+const MAX_NAME = 52;
+
+/**
+ * A StatefulSet whose replicas each get their own disk in their own availability zone: claim
+ * templates, a headless Service for per-pod DNS, an even spread over the listed zones, no two
+ * replicas on one node, a PodDisruptionBudget, and claims kept when the set is deleted or scaled.
+ */
+export class ZonalStatefulSet extends Construct {
+  /** StatefulSet name. */
+  public readonly name: string;
+  public readonly namespace: string;
+  /** Name of the headless Service that gives each pod a DNS name. */
+  public readonly serviceName: string;
+  /** Labels that select this set's pods. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  public readonly replicas: number;
+  public readonly zones: readonly string[];
+  /** The containers, for mounting further volumes or adding env before synthesis. */
+  public readonly containers: kplus.Container[];
+  public readonly initContainers: kplus.Container[];
+  public readonly claimTemplates: readonly ResolvedClaimTemplate[];
+  public readonly apiObject: KubeStatefulSet;
+  public readonly service: KubeService;
+  public readonly disruptionBudget: KubePodDisruptionBudget;
+  // Settled in the constructor, rendered lazily so containers can still be changed before synth.
+  private readonly specInputs: {
+    podManagementPolicy: string; partition: number; hostSpreading: HostSpreading; grace: number;
+    retention: { whenDeleted: string; whenScaled: string }; podLabels: Record<string, string>;
+    preStopCommand?: string[]; serviceAccount?: kplus.IServiceAccount; podSecurity: StatefulPodSecurity;
+  };
+
+  constructor(scope: Construct, id: string, props: ZonalStatefulSetProps) {
+    super(scope, id);
+    enableStatefulPolicies(this);
+    this.zones = checkZones(this, 'zones', props.zones);
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? this.zones.length, 1, 1000);
+    if (!props.containers || props.containers.length === 0) invalid(this, 'containers', props.containers, 'at least one container');
+    this.containers = props.containers.map((c) => new kplus.Container(c));
+    this.initContainers = (props.initContainers ?? []).map((c) => new kplus.Container({ ...c }));
+    const names = [...this.initContainers, ...this.containers].map((c) => c.name);
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) invalid(this, 'containers', duplicate, 'a distinct name for every container and init container (set `name`)');
+    this.claimTemplates = resolveClaimTemplates(this, props.volumeClaimTemplates ?? []);
+    for (const [i, template] of this.claimTemplates.entries()) {
+      for (const name of template.containers ?? []) {
+        if (!names.includes(name)) invalid(this, `volumeClaimTemplates[${i}].containers`, name, `one of the containers: ${names.join(', ')}`);
+      }
+    }
+    checkStorageFollowsZones(this, this.zones, this.claimTemplates);
+    const podManagementPolicy = checkOneOf(this, 'podManagementPolicy', props.podManagementPolicy ?? 'OrderedReady', ['OrderedReady', 'Parallel']);
+    const partition = checkInteger(this, 'partition', props.partition ?? 0, 0, this.replicas);
+    const hostSpreading = checkOneOf(this, 'hostSpreading', props.hostSpreading ?? 'required', ['required', 'preferred']);
+    const grace = checkInteger(this, 'terminationGracePeriod (seconds)', (props.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(), 0, 86400);
+    if (props.preStopCommand !== undefined && props.preStopCommand.length === 0) invalid(this, 'preStopCommand', props.preStopCommand, 'a non-empty command');
+    const retention = {
+      whenDeleted: checkOneOf(this, 'claimRetention.whenDeleted', props.claimRetention?.whenDeleted ?? 'Retain', ['Retain', 'Delete']),
+      whenScaled: checkOneOf(this, 'claimRetention.whenScaled', props.claimRetention?.whenScaled ?? 'Retain', ['Retain', 'Delete']),
+    };
+    const extraLabels = checkLabels(this, 'labels', props.labels);
+    checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
+
+    this.apiObject = new KubeStatefulSet(this, 'Resource', {
+      metadata: metadata({ name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, MAX_NAME) }),
+      spec: Lazy.any({ produce: () => this.renderSpec() }) as never,
+    });
+    this.name = this.apiObject.name;
+    if (this.name.length > MAX_NAME) invalid(this, 'name', this.name, `at most ${MAX_NAME} characters (pods add "-<ordinal>" and revision labels a hash); set a shorter name`);
+    this.namespace = this.apiObject.metadata.namespace ?? Chart.of(this).namespace ?? 'default';
+    this.serviceName = this.name;
+    this.selectorLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/managed-by': 'aks-stateful' };
+    this.apiObject.metadata.addLabel('app.kubernetes.io/name', this.name);
+    for (const [key, value] of Object.entries(extraLabels)) this.apiObject.metadata.addLabel(key, value);
+
+    const podLabels = { ...extraLabels, ...this.selectorLabels };
+    this.specInputs = {
+      podManagementPolicy, partition, hostSpreading, grace, retention, podLabels,
+      preStopCommand: props.preStopCommand, serviceAccount: props.serviceAccount, podSecurity: props.podSecurity ?? {},
+    };
+
+    this.service = new KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, labels: podLabels },
+      spec: {
+        clusterIp: 'None',
+        selector: { ...this.selectorLabels },
+        publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
+        ports: Lazy.any({ produce: () => this.servicePorts() }) as never,
+      },
+    });
+    this.disruptionBudget = new KubePodDisruptionBudget(this, 'Budget', {
+      metadata: { labels: podLabels },
+      spec: { selector: { matchLabels: { ...this.selectorLabels } }, ...this.budget(props.disruptionBudget) },
+    });
+  }
+
+  /** DNS names of the replicas: `<name>-<i>.<service>.<namespace>.svc.cluster.local`. */
+  public get podDnsNames(): string[] {
+    return Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}.${this.serviceName}.${this.namespace}.svc.cluster.local`);
+  }
+
+  private budget(budget: DisruptionBudget = {}): { maxUnavailable?: IntOrString; minAvailable?: IntOrString } {
+    if (budget.quorum) {
+      if (budget.maxUnavailable !== undefined) invalid(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable, 'unset when quorum is true');
+      // A one- or two-member "quorum" budget would block every node drain.
+      if (this.replicas < 3) invalid(this, 'disruptionBudget.quorum', true, `false with ${this.replicas} replica(s): a quorum budget needs at least 3 replicas, or no drain could ever proceed`);
+      return { minAvailable: IntOrString.fromNumber(Math.floor(this.replicas / 2) + 1) };
+    }
+    const max = checkInteger(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable ?? 1, 1, this.replicas);
+    return { maxUnavailable: IntOrString.fromNumber(max) };
+  }
+
+  private servicePorts() {
+    const ports = this.containers.flatMap((c) => c.ports.map((p) => ({
+      name: p.name, port: p.number, targetPort: IntOrString.fromNumber(p.number), protocol: p.protocol,
+    })));
+    return ports.length > 0 ? ports : undefined;
+  }
+
+  private renderContainer(container: kplus.Container, isMain: boolean) {
+    const kube = container._toKube();
+    const mounts = this.claimTemplates
+      .filter((t) => !t.containers || t.containers.includes(container.name))
+      .map((t) => ({ name: t.name, mountPath: t.mountPath }));
+    const preStop = isMain && this.specInputs.preStopCommand ? { preStop: { exec: { command: [...this.specInputs.preStopCommand] } } } : {};
+    return {
+      ...kube,
+      volumeMounts: [...(kube.volumeMounts ?? []), ...mounts].length > 0 ? [...(kube.volumeMounts ?? []), ...mounts] : undefined,
+      lifecycle: kube.lifecycle || isMain && this.specInputs.preStopCommand ? { ...kube.lifecycle, ...preStop } : undefined,
+    };
+  }
+
+  private podVolumes(): Volume[] | undefined {
+    const volumes = new Map<string, kplus.Volume>();
+    for (const container of [...this.initContainers, ...this.containers]) {
+      for (const mount of container.mounts) volumes.set(mount.volume.name, mount.volume);
+    }
+    return volumes.size > 0 ? [...volumes.values()].map((v) => v._toKube()) : undefined;
+  }
+
+  private renderSpec() {
+    const s = this.specInputs;
+    const security = s.podSecurity;
+    const podSecurityContext: PodSecurityContext = {
+      runAsNonRoot: security.runAsNonRoot ?? true,
+      runAsUser: security.runAsUser,
+      runAsGroup: security.runAsGroup,
+      fsGroup: security.fsGroup,
+      fsGroupChangePolicy: security.fsGroup === undefined ? undefined : 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    return {
+      replicas: this.replicas,
+      serviceName: this.serviceName,
+      podManagementPolicy: s.podManagementPolicy,
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: s.partition } },
+      persistentVolumeClaimRetentionPolicy: s.retention,
+      selector: { matchLabels: { ...this.selectorLabels } },
+      template: {
+        metadata: { labels: s.podLabels },
+        spec: {
+          serviceAccountName: s.serviceAccount?.name,
+          automountServiceAccountToken: s.serviceAccount !== undefined,
+          terminationGracePeriodSeconds: s.grace,
+          securityContext: podSecurityContext,
+          affinity: zoneAffinity(this.zones, this.selectorLabels, s.hostSpreading),
+          topologySpreadConstraints: zoneSpread(this.selectorLabels),
+          initContainers: this.initContainers.length > 0 ? this.initContainers.map((c) => this.renderContainer(c, false)) : undefined,
+          containers: this.containers.map((c, i) => this.renderContainer(c, i === 0)),
+          volumes: this.podVolumes(),
+        },
+      },
+      volumeClaimTemplates: this.claimTemplates.length > 0
+        ? this.claimTemplates.map((t) => renderClaimTemplate(t, { ...this.selectorLabels })) : undefined,
+    };
+  }
+}
