@@ -1,5 +1,6 @@
 import { metadata } from '../common/metadata';
 import { Construct } from 'constructs';
+import { enableStatefulPolicies } from '../validation/stateful-policies';
 import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
 import { invalid } from '../validation/errors';
 import { checkArmResourceId, checkResourceGroupName, checkZones, renderAzureTags } from '../validation/azure-names';
@@ -95,6 +96,7 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
 
   constructor(scope: Construct, id: string, props: AzureDiskStorageClassProps = {}) {
     super(scope, id);
+    enableStatefulPolicies(this);
     this.skuName = checkOneOf(this, 'sku', props.sku ?? 'StandardSSD_LRS', AZURE_DISK_SKU_NAMES);
     const facts = AZURE_DISK_SKUS[this.skuName];
     if (props.maxShares !== undefined && props.maxShares > 1 && facts.maxShares === 1) {

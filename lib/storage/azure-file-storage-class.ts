@@ -1,5 +1,6 @@
 import { metadata } from '../common/metadata';
 import { Construct } from 'constructs';
+import { enableStatefulPolicies } from '../validation/stateful-policies';
 import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
 import { invalid } from '../validation/errors';
 import { checkResourceGroupName, checkStorageAccountName, renderAzureTags } from '../validation/azure-names';
@@ -121,6 +122,7 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
 
   constructor(scope: Construct, id: string, props: AzureFileStorageClassProps = {}) {
     super(scope, id);
+    enableStatefulPolicies(this);
     this.skuName = checkOneOf(this, 'sku', props.sku ?? 'Standard_LRS', FILE_SKUS);
     this.protocol = checkOneOf(this, 'protocol', props.protocol ?? 'smb', ['smb', 'nfs']);
     const premium = this.skuName.startsWith('Premium_');

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolume, KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
 import { metadata } from '../common/metadata';
 import { Construct } from 'constructs';
+import { enableStatefulPolicies } from '../validation/stateful-policies';
 import { declareAzureRequirement } from '../azure/requirements';
 import { invalid } from '../validation/errors';
 import { checkFileShareName, checkResourceGroupName, checkStorageAccountName } from '../validation/azure-names';
@@ -59,6 +60,7 @@ export class StaticAzureFileShare extends Construct {
 
   constructor(scope: Construct, id: string, props: StaticAzureFileShareProps) {
     super(scope, id);
+    enableStatefulPolicies(this);
     const account = checkStorageAccountName(this, 'storageAccount', props.storageAccount);
     const share = checkFileShareName(this, 'shareName', props.shareName);
     const resourceGroup = props.resourceGroup === undefined ? '' : checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);

@@ -1,0 +1,123 @@
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { KubeStatefulSet, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { describe, expect, it } from 'vitest';
+import {
+  AzureDiskStorageClass, AzureFileStorageClass, AzureVolumeClaim, PostgresSingleton, statefulPolicyProblems,
+} from '../../lib';
+import { synthValid } from '../support/validate-manifests';
+
+function chart(app: App = Testing.app()) {
+  return new Chart(app, 'test', { namespace: 'apps' });
+}
+
+function deploymentWith(c: Chart, claim: AzureVolumeClaim, replicas: number) {
+  const deployment = new kplus.Deployment(c, 'web', { replicas, containers: [{ image: 'nginx:1.27', securityContext: { user: 101 } }] });
+  deployment.containers[0].mount('/data', claim.toVolume());
+  return deployment;
+}
+
+function rawStatefulSet(c: Chart, storageClassName: string, replicas: number, zoneSpread: boolean) {
+  return new KubeStatefulSet(c, 'raw', {
+    spec: {
+      replicas,
+      serviceName: 'raw',
+      selector: { matchLabels: { app: 'raw' } },
+      template: {
+        metadata: { labels: { app: 'raw' } },
+        spec: {
+          containers: [{ name: 'main', image: 'busybox:1.37' }],
+          topologySpreadConstraints: zoneSpread
+            ? [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'raw' } } }]
+            : undefined,
+        },
+      },
+      volumeClaimTemplates: [{
+        metadata: { name: 'data' },
+        spec: { storageClassName, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: Quantity.fromString('1Gi') } } },
+      }],
+    },
+  });
+}
+
+describe('policy: several pods on one ReadWriteOnce claim (Multi-Attach)', () => {
+  it('fails synthesis for a Deployment with 2 replicas on a disk claim, naming the object, field and claim', () => {
+    const c = chart();
+    const claim = new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
+    deploymentWith(c, claim, 2);
+    expect(() => Testing.synth(c)).toThrow(/test\/web\/Resource: spec\.template\.spec\.volumes\[0\]\.persistentVolumeClaim "data" is not allowed: a claim that 2 replicas can share: "data" is ReadWriteOnce \(an Azure Disk attaches to one node; the second pod fails with Multi-Attach\)/);
+  });
+
+  it('accepts one replica, and several replicas on a ReadWriteMany Azure Files claim', () => {
+    const c = chart();
+    const disk = new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
+    deploymentWith(c, disk, 1);
+    const c2 = chart();
+    const files = new AzureVolumeClaim(c2, 'shared', { name: 'shared', size: '10Gi', accessMode: 'ReadWriteMany', storageClass: new AzureFileStorageClass(c2, 'files') });
+    deploymentWith(c2, files, 3);
+    expect(synthValid(c).some((o) => o.kind === 'Deployment')).toBe(true);
+    expect(synthValid(c2).some((o) => o.kind === 'Deployment')).toBe(true);
+  });
+
+  it('flags a DaemonSet mounting a disk claim (one pod per node)', () => {
+    const c = chart();
+    const claim = new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
+    const ds = new kplus.DaemonSet(c, 'agent', { containers: [{ image: 'busybox:1.37', securityContext: { user: 1000 } }] });
+    ds.containers[0].mount('/data', claim.toVolume());
+    expect(statefulPolicyProblems(c)).toEqual([expect.stringMatching(/^test\/agent\/Resource: .* a claim that one pod per node can share/)]);
+  });
+});
+
+describe('policy: zonal disks with immediate binding under a multi-zone StatefulSet', () => {
+  it('fails for an LRS Immediate class under a StatefulSet spreading over zones', () => {
+    const c = chart();
+    const cls = new AzureDiskStorageClass(c, 'disk', { name: 'lrs-now', volumeBindingMode: 'Immediate' });
+    rawStatefulSet(c, cls.name, 3, true);
+    expect(() => Testing.synth(c)).toThrow(/test\/raw: spec\.volumeClaimTemplates\[0\]\.spec\.storageClassName "lrs-now" is not allowed: a class with volumeBindingMode WaitForFirstConsumer \(or a ZRS SKU\)/);
+  });
+
+  it('accepts late binding, ZRS, and a single unspread replica', () => {
+    for (const [props, replicas, spread] of [
+      [{ name: 'late' }, 3, true],
+      [{ name: 'zrs', sku: 'Premium_ZRS', volumeBindingMode: 'Immediate' }, 3, true],
+      [{ name: 'single', volumeBindingMode: 'Immediate' }, 1, false],
+    ] as const) {
+      const c = chart();
+      const cls = new AzureDiskStorageClass(c, 'disk', props);
+      rawStatefulSet(c, cls.name, replicas, spread);
+      expect(statefulPolicyProblems(c)).toEqual([]);
+    }
+  });
+});
+
+describe('policy: a database on Azure Files', () => {
+  it('fails when PostgresSingleton names an Azure Files class of the app', () => {
+    const app = Testing.app();
+    const c = chart(app);
+    new AzureFileStorageClass(c, 'files', { name: 'team-files' });
+    new PostgresSingleton(c, 'db', { name: 'db', storageClass: 'team-files' });
+    expect(() => Testing.synth(c)).toThrow(/test\/db\/Resource: spec\.volumeClaimTemplates\[0\]\.spec\.storageClassName "team-files" is not allowed: an Azure Disk class: PostgreSQL on Azure Files/);
+  });
+
+  it('accepts a database on a disk class of the app named by string', () => {
+    const c = chart();
+    new AzureDiskStorageClass(c, 'disk', { name: 'db-disks', sku: 'Premium_LRS' });
+    new PostgresSingleton(c, 'db', { name: 'db', storageClass: 'db-disks' });
+    expect(statefulPolicyProblems(c)).toEqual([]);
+  });
+});
+
+describe('policy wiring', () => {
+  it('registers the app-wide check once, however many constructs ask: each problem is reported once', () => {
+    const app = Testing.app();
+    const c = chart(app);
+    const disk = new AzureDiskStorageClass(c, 'a');
+    new AzureDiskStorageClass(c, 'b');
+    new PostgresSingleton(c, 'db', { name: 'db' });
+    const claim = new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: disk });
+    deploymentWith(c, claim, 2);
+    const problems = app.node.validate();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/persistentVolumeClaim "data" is not allowed/);
+  });
+});
