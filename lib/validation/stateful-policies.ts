@@ -54,6 +54,21 @@ function sharedSingleWriterClaims(manifests: Manifest[]): string[] {
   return problems;
 }
 
+/** Zones a StorageClass may provision in (its allowedTopologies on a zone key); undefined means any. */
+function classZones(cls: any): string[] | undefined {
+  const values = (cls.allowedTopologies ?? []).flatMap((t: any) => (t.matchLabelExpressions ?? [])
+    .filter((e: any) => /\/zone$/.test(e.key)).flatMap((e: any) => e.values ?? []));
+  return values.length > 0 ? values : undefined;
+}
+
+/** Zones the workload's pods are restricted to by required node affinity; undefined means any. */
+function workloadZones(json: any): string[] | undefined {
+  const terms = podSpecOf(json)?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const values = terms.flatMap((t: any) => (t.matchExpressions ?? [])
+    .filter((e: any) => e.key === ZONE_LABEL && e.operator === 'In').flatMap((e: any) => e.values ?? []));
+  return values.length > 0 ? values : undefined;
+}
+
 function spreadsOverZones(json: any): boolean {
   const spec = podSpecOf(json) ?? {};
   if ((spec.topologySpreadConstraints ?? []).some((t: any) => t.topologyKey === ZONE_LABEL)) return true;
@@ -77,7 +92,9 @@ function statefulSetStorage(manifests: Manifest[]): string[] {
         problems.push(problem(path, field, name, DATABASE_ON_FILES_REASON));
       }
       const zonal = cls?.provisioner === 'disk.csi.azure.com' && !String(cls.parameters?.skuName ?? 'StandardSSD_LRS').endsWith('_ZRS');
-      if (zonal && cls.volumeBindingMode === 'Immediate' && (spreadsOverZones(json) || (json.spec?.replicas ?? 1) > 1)) {
+      // A class pinned to the one zone the pods are pinned to cannot put a disk anywhere else.
+      const pinned = zonal && classZones(cls)?.length === 1 && workloadZones(json)?.length === 1 && classZones(cls)![0] === workloadZones(json)![0];
+      if (zonal && !pinned && cls.volumeBindingMode === 'Immediate' && (spreadsOverZones(json) || (json.spec?.replicas ?? 1) > 1)) {
         problems.push(problem(path, field, name, `a class with volumeBindingMode WaitForFirstConsumer (or a ZRS SKU): ${cls.parameters?.skuName ?? 'StandardSSD_LRS'} disks are zonal, and with Immediate binding each disk is created before its pod is scheduled, possibly in a zone the pod cannot run in`));
       }
     });

@@ -1,6 +1,8 @@
 import { KubeConfigMap, KubeJob, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { metadata } from '../common/metadata';
 import { invalid } from '../validation/errors';
+import { checkLabels } from '../validation/names';
 import { IPostgresDatabase } from './postgres-connection';
 import { POSTGRES_UID } from './postgres-container';
 
@@ -18,8 +20,17 @@ export interface PostgresBulkImportOptions {
 
 /** Props of {@link PostgresBulkImport}. */
 export interface PostgresBulkImportProps extends PostgresBulkImportOptions {
-  /** The database to load into. */
+  /** The database to load into; the Job and its ConfigMap go to the database's namespace. */
   readonly database: IPostgresDatabase;
+  /** Image with psql, of the server's major or newer. @default `postgres:<the server's major>` */
+  readonly image?: string;
+  /** Extra labels on the ConfigMap, the Job and its pod. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/** A SQL identifier, double-quoted so that reserved words ("order", "user") are names too. */
+function quoteIdentifier(name: string): string {
+  return `"${name}"`;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -47,37 +58,44 @@ export class PostgresBulkImport extends Construct {
     if (bytes === 0 || bytes > MAX_CSV_BYTES) invalid(this, 'csv', `${bytes} bytes`, `between 1 byte and ${MAX_CSV_BYTES} bytes (ConfigMaps hold at most 1 MiB); load larger files from a volume`);
 
     const c = props.database.connection;
-    this.configMap = new KubeConfigMap(this, 'Data', { data: { 'data.csv': props.csv } });
-    const columns = props.columns ? `(${props.columns.join(', ')})` : '';
-    const copy = `\\copy ${props.table}${columns} FROM '/import/data.csv' WITH (FORMAT csv, HEADER ${props.header ?? true})`;
+    const labels = checkLabels(this, 'labels', props.labels);
+    // A Secret reference and the server's NetworkPolicy only work from the database's own namespace.
+    const objectMetadata = metadata({ namespace: c.namespace, labels: Object.keys(labels).length > 0 ? labels : undefined });
+    this.configMap = new KubeConfigMap(this, 'Data', { metadata: objectMetadata, data: { 'data.csv': props.csv } });
+    const table = parts.map(quoteIdentifier).join('.');
+    const columns = props.columns ? `(${props.columns.map(quoteIdentifier).join(', ')})` : '';
+    const copy = `\\copy ${table}${columns} FROM '/import/data.csv' WITH (FORMAT csv, HEADER ${props.header ?? true})`;
     const script = [
       'set -euo pipefail',
       // The server may still be initializing when the Job starts.
       'for i in $(seq 1 60); do pg_isready --quiet && break; sleep 5; done',
       'pg_isready',
-      `psql --no-psqlrc -v ON_ERROR_STOP=1 --command "${copy}"`,
+      // The command comes from the environment, so quotes in it never meet the shell.
+      'exec psql --no-psqlrc -v ON_ERROR_STOP=1 --command "$COPY_COMMAND"',
     ].join('\n');
-    const labels = c.clientLabel ? { [c.clientLabel.key]: c.clientLabel.value } : undefined;
+    const podLabels = { ...labels, ...(c.clientLabel ? { [c.clientLabel.key]: c.clientLabel.value } : {}) };
     this.job = new KubeJob(this, 'Job', {
+      metadata: objectMetadata,
       spec: {
         backoffLimit: 3,
         activeDeadlineSeconds: 1800,
         ttlSecondsAfterFinished: 7 * 86400,
         template: {
-          metadata: labels ? { labels } : undefined,
+          metadata: Object.keys(podLabels).length > 0 ? { labels: podLabels } : undefined,
           spec: {
             restartPolicy: 'Never',
             automountServiceAccountToken: false,
             securityContext: { runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [{
               name: 'import',
-              image: `postgres:${c.majorVersion}`,
+              image: props.image ?? `postgres:${c.majorVersion}`,
               command: ['bash', '-c', script],
               env: [
                 { name: 'PGHOST', value: c.host },
                 { name: 'PGPORT', value: String(c.port) },
                 { name: 'PGDATABASE', value: c.database },
                 { name: 'PGUSER', value: c.user },
+                { name: 'COPY_COMMAND', value: copy },
                 { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: c.passwordSecret.name, key: c.passwordSecret.key } } },
               ],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },

@@ -68,7 +68,7 @@ export interface PostgresSingletonProps {
   /** Extra `postgresql.conf` settings, passed as `-c key=value`. @default none */
   readonly settings?: Record<string, string>;
   /**
-   * SQL (`.sql`, `.sql.gz`) or shell (`.sh`) scripts by file name, run in name order on the first
+   * SQL (`.sql`) or shell (`.sh`) scripts by file name, run in name order on the first
    * start only, when the data directory is empty; later changes never run. @default none
    */
   readonly initScripts?: Record<string, string>;
@@ -81,6 +81,11 @@ export interface PostgresSingletonProps {
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const SETTING_KEY = /^[a-z_][a-z0-9_.]*$/;
 const CPU = /^([1-9]\d*m|\d+(\.\d+)?)$/;
+
+/** A CPU quantity ("250m", "1.5") in millicores. */
+function millicores(cpu: string): number {
+  return cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
+}
 
 /**
  * One PostgreSQL server on a StatefulSet with an Azure Disk — not highly available, but
@@ -116,6 +121,9 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       invalid(this, 'majorVersion', this.majorVersion, `one of ${SUPPORTED_POSTGRES_MAJORS.join(', ')} (the majors with official images this library supports)`);
     }
     this.image = props.image ?? `postgres:${this.majorVersion}`;
+    if (/alpine/.test(this.image)) {
+      invalid(this, 'image', this.image, `a Debian-based postgres image (e.g. "postgres:${this.majorVersion}"): the Alpine images run as uid 70, not the 999 this construct's security context and volume ownership use`);
+    }
     const tag = /:(\d+)(?:[.-][\w.-]*)?$/.exec(this.image.split('@')[0]);
     if (!tag || Number(tag[1]) !== this.majorVersion) {
       invalid(this, 'image', this.image, `an image tagged with major ${this.majorVersion} (e.g. "postgres:${this.majorVersion}" or "postgres:${this.majorVersion}.6-bookworm"): the tag must match majorVersion, which backups rely on`);
@@ -136,10 +144,16 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       });
     }
 
-    this.storageClass = props.storageClass ?? new AzureDiskStorageClass(this, 'StorageClass', { sku: 'Premium_LRS' });
+    const extraLabels = checkLabels(this, 'labels', props.labels);
+    checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
+    const storageSize = StorageSize.from(props.storageSize ?? '32Gi', this, 'storageSize');
+    if (!storageSize.isWholeGibibytes()) invalid(this, 'storageSize', storageSize.toString(), 'a whole number of GiB: Azure provisions disks in GiB');
+    this.storageClass = props.storageClass ?? new AzureDiskStorageClass(this, 'StorageClass', {
+      sku: 'Premium_LRS', labels: Object.keys(extraLabels).length > 0 ? extraLabels : undefined,
+    });
     checkDatabaseStorage(this, 'storageClass', this.storageClass);
     const [template] = resolveClaimTemplates(this, [{
-      name: 'data', size: props.storageSize ?? '32Gi', storageClass: this.storageClass, mountPath: dataLayout(this.majorVersion).mountPath,
+      name: 'data', size: storageSize, storageClass: this.storageClass, mountPath: dataLayout(this.majorVersion).mountPath,
     }]);
 
     const settings = { ...(props.settings ?? {}) };
@@ -149,7 +163,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     }
     const initScripts = props.initScripts ?? {};
     for (const file of Object.keys(initScripts)) {
-      if (!/^[\w.-]+\.(sql|sql\.gz|sh)$/.test(file)) invalid(this, 'initScripts file name', file, 'a file name ending in .sql, .sql.gz or .sh');
+      if (!/^[\w.-]+\.(sql|sh)$/.test(file)) invalid(this, 'initScripts file name', file, 'a file name ending in .sql or .sh (scripts travel as text in a ConfigMap)');
     }
 
     const memoryLimit = StorageSize.from(props.resources?.memoryLimit ?? '1Gi', this, 'resources.memoryLimit');
@@ -161,10 +175,11 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     if (!CPU.test(cpuRequest)) invalid(this, 'resources.cpuRequest', cpuRequest, 'a CPU quantity like "250m" or "2"');
     const cpuLimit = props.resources?.cpuLimit;
     if (cpuLimit !== undefined && !CPU.test(cpuLimit)) invalid(this, 'resources.cpuLimit', cpuLimit, 'a CPU quantity like "500m" or "2"');
+    if (cpuLimit !== undefined && millicores(cpuLimit) < millicores(cpuRequest)) {
+      invalid(this, 'resources.cpuLimit', cpuLimit, `at least the CPU request (${cpuRequest})`);
+    }
     const grace = checkInteger(this, 'terminationGracePeriod (seconds)', (props.terminationGracePeriod ?? Duration.seconds(120)).toSeconds(), 60, 3600);
 
-    const extraLabels = checkLabels(this, 'labels', props.labels);
-    checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
     this.selectorLabels = { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': this.name };
     const labels = { ...extraLabels, ...this.selectorLabels, 'app.kubernetes.io/managed-by': 'aks-stateful', 'aks-stateful.io/database': 'postgres' };
     this.clientLabel = { key: 'aks-stateful.io/postgres-client', value: this.name };
@@ -245,6 +260,8 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       majorVersion: this.majorVersion,
       clientLabel: this.clientLabel,
     };
-    if (props.bulkImport) this.bulkImport = new PostgresBulkImport(this, 'BulkImport', { database: this, ...props.bulkImport });
+    if (props.bulkImport) {
+      this.bulkImport = new PostgresBulkImport(this, 'BulkImport', { database: this, image: this.image, labels: extraLabels, ...props.bulkImport });
+    }
   }
 }
