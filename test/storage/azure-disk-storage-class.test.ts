@@ -34,10 +34,12 @@ describe('AzureDiskStorageClass', () => {
     expect(cls).toMatchObject({ zonal: true, zoneRedundant: false, supportsRawBlock: true, supportedAccessModes: ['ReadWriteOnce', 'ReadWriteOncePod'] });
   });
 
-  it('renders every option', () => {
-    const { object } = synthClass({
+  it('renders every option (typed Required<Props>, so a new prop must be added here)', () => {
+    const all: Required<AzureDiskStorageClassProps> = {
       name: 'fast',
-      sku: 'Premium_ZRS',
+      sku: 'PremiumV2_LRS',
+      diskIopsReadWrite: 6000,
+      diskMbpsReadWrite: 250,
       cachingMode: 'None',
       fsType: 'xfs',
       zones: ['westeurope-1', 'westeurope-2'],
@@ -52,16 +54,19 @@ describe('AzureDiskStorageClass', () => {
       volumeBindingMode: 'Immediate',
       reclaimPolicy: 'Delete',
       labels: { team: 'data' },
-    });
+    };
+    const { object } = synthClass(all);
     expect(object.metadata).toEqual({
       name: 'fast',
       labels: { team: 'data' },
       annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
     });
     expect(object.parameters).toEqual({
-      skuName: 'Premium_ZRS',
+      skuName: 'PremiumV2_LRS',
       cachingMode: 'None',
       'csi.storage.k8s.io/fstype': 'xfs',
+      DiskIOPSReadWrite: '6000',
+      DiskMBpsReadWrite: '250',
       maxShares: '3',
       tags: 'env=prod,owner=data',
       diskEncryptionSetID: DES,
