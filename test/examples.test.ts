@@ -19,6 +19,7 @@ describe('examples', () => {
     expect(charts.map((c) => c.node.id)).toEqual(expect.arrayContaining([
       'storage-late-binding-class', 'storage-disk-claim', 'storage-shared-files', 'storage-static-share', 'storage-snapshots', 'storage-raw-block',
       'workloads-stateful', 'workloads-nginx-zonal', 'workloads-consul', 'workloads-postgres',
+      'ark-primary', 'ark-restore',
     ]));
   });
 
@@ -42,9 +43,14 @@ describe('examples', () => {
     const list = listAzureRequirements(buildExampleApp(Testing.app()));
     expect(list.map((r) => r.key)).toEqual([
       'storageAccount:aksstatefulexamples',
+      'storageAccount:aksstatefulvelero',
+      'blobContainer:aksstatefulvelero/velero',
       'fileShare:aksstatefulexamples/reports',
+      'workloadIdentity:velero/velero',
       'kubernetesSecret:storage-static/azure-storage-aksstatefulexamples',
       'kubernetesSecret:todo/todo-db-credentials',
+      'kubernetesSecret:velero/cloud-credentials',
+      'kubernetesSecret:velero/velero-restore-credentials',
     ]);
   });
 

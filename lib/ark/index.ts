@@ -1,2 +1,23 @@
-// ArkInstallation (Velero) constructs: re-exports only.
-export {};
+// ArkInstallation (Velero, the successor of Heptio Ark) constructs: re-exports only.
+export { ArkInstallation, ArkInstallation as VeleroInstallation } from './installation';
+export type { ArkInstallationProps, ArkInstallationProps as VeleroInstallationProps, ArkImageRepositories } from './installation';
+export type {
+  ArkAzureAuth, ArkServicePrincipalAuth, ArkStorageAccountKeyAuth, ArkWorkloadIdentityAuth, AzureCloudName, ResolvedArkAuth,
+} from './auth';
+export { ArkBackupStorageLocation } from './backup-storage-location';
+export type { ArkBackupStorageOptions, ArkBackupStorageLocationProps } from './backup-storage-location';
+export { ArkVolumeSnapshotLocation } from './volume-snapshot-location';
+export type { ArkVolumeSnapshotOptions, ArkVolumeSnapshotLocationProps } from './volume-snapshot-location';
+export { ArkSchedule, ArkSchedule as VeleroSchedule } from './schedule';
+export type { ArkScheduleOptions, ArkScheduleProps, ArkScheduleProps as VeleroScheduleProps } from './schedule';
+export type { ArkNodeAgentOptions } from './node-agent';
+export type { ArkResources } from './resources';
+export { VeleroCrdJob } from './crd-job';
+export { VELERO_RELEASES, DEFAULT_VELERO_VERSION, KUBECTL_IMAGE_TAG } from './versions';
+export type { VeleroRelease } from './versions';
+export { AZURE_BSL_CONFIG_KEYS, AZURE_VSL_CONFIG_KEYS } from './plugin-config';
+export { NEEDS_VELERO_CRDS_LABEL } from './labels';
+export { markForFsBackup, excludeFromFsBackup, FS_BACKUP_ANNOTATION, FS_BACKUP_EXCLUDES_ANNOTATION } from './fs-backup';
+export type { FsBackupTarget } from './fs-backup';
+export { ARK_TO_VELERO, migrateArkManifest, migrateArkObjects } from './migration';
+export type { ArkRename, ArkMigrationChange, ArkMigrationResult } from './migration';

@@ -1,0 +1,33 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ArkInstallation } from '../../lib';
+import { BACKUP_STORAGE, SNAPSHOTS, SUBSCRIPTION_ID } from './shared';
+
+/**
+ * Tutorial "restore into a second cluster": Velero in read-only mode on the primary's container
+ * (same prefix, `accessMode: ReadOnly`, no schedules), the primary's snapshot location for disk
+ * restores in the same region, and the node agent for file-system restores. It authenticates as a
+ * service principal; its credentials Secret has its own name so the two clusters' requirements
+ * stay apart in this one example app.
+ */
+export class ArkRestoreClusterChart extends Chart {
+  public readonly installation: ArkInstallation;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    this.installation = new ArkInstallation(this, 'velero', {
+      readOnly: true,
+      auth: {
+        mode: 'servicePrincipal',
+        subscriptionId: SUBSCRIPTION_ID,
+        tenantId: '00000000-0000-0000-0000-0000000000aa',
+        clientId: '00000000-0000-0000-0000-00000000c1d1',
+        nodeResourceGroup: 'MC_rg-aks_aks-restore_westeurope',
+      },
+      credentialsSecretName: 'velero-restore-credentials',
+      backupStorage: { ...BACKUP_STORAGE, prefix: 'aks-prod' },
+      volumeSnapshots: SNAPSHOTS,
+      nodeAgent: true,
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  KubeClusterRole, KubeClusterRoleBinding, KubeJob, KubeRole, KubeRoleBinding, KubeServiceAccount, Quantity,
+} from 'cdk8s-plus-27/lib/imports/k8s';
+import { makeClusterScoped } from '../common/cluster-scoped';
+import { metadata } from '../common/metadata';
+import { LINUX_NODE_AFFINITY, VELERO_LABELS } from './labels';
+import { versionSuffix } from './versions';
+
+/** What the CRD job needs to know. */
+export interface VeleroCrdJobProps {
+  /** Velero's namespace (the Job and its service account live there). */
+  readonly namespace: string;
+  /** Prefix of cluster-scoped names (`velero`, or `velero-<namespace>` outside the default namespace). */
+  readonly clusterPrefix: string;
+  /** Velero version; part of the Job's name. */
+  readonly veleroVersion: string;
+  /** The server's image, whose `velero install --crds-only` prints this version's CRDs. */
+  readonly veleroImage: string;
+  /** Names of the CRDs this Velero release installs (the job may only touch these). */
+  readonly crdNames: readonly string[];
+  /** Service account of the Velero server, which waits for the job. */
+  readonly serverServiceAccountName: string;
+}
+
+/**
+ * Installs the Velero CRDs of exactly the server's version: a Job that runs the Velero image's
+ * own `velero install --crds-only --apply` (server-side apply, as the official chart's
+ * upgrade-crds job does since chart 12.0.0, its first for Velero 1.18), under a service account
+ * that may only create and patch those CRDs. The Job's name carries the version: Job templates
+ * are immutable, so an upgrade is a new Job, and the server's init container waits for the Job
+ * of its own version.
+ */
+export class VeleroCrdJob extends Construct {
+  /** `velero-install-crds-v<version>`. */
+  public readonly jobName: string;
+  public readonly job: KubeJob;
+  /** The Job's own service account (not Velero's). */
+  public readonly serviceAccount: KubeServiceAccount;
+  /** CRD create/patch on Velero's CRDs only. */
+  public readonly clusterRole: ApiObject;
+  public readonly clusterRoleBinding: ApiObject;
+  /** Lets the server's service account read this Job (for `kubectl wait`). */
+  public readonly waitRole: KubeRole;
+  public readonly waitRoleBinding: KubeRoleBinding;
+
+  constructor(scope: Construct, id: string, props: VeleroCrdJobProps) {
+    super(scope, id);
+    const name = `velero-install-crds-${versionSuffix(props.veleroVersion)}`;
+    this.jobName = name;
+    const saName = 'velero-install-crds';
+    const crName = `${props.clusterPrefix}-install-crds`;
+
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata({ name: saName, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
+    });
+    this.clusterRole = makeClusterScoped(new KubeClusterRole(this, 'ClusterRole', {
+      metadata: metadata({ name: crName, labels: { ...VELERO_LABELS } }),
+      rules: [
+        // create and list cannot be limited to names; everything else is limited to Velero's CRDs.
+        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['create', 'list'] },
+        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: [...props.crdNames], verbs: ['get', 'patch', 'update'] },
+      ],
+    }));
+    this.clusterRoleBinding = makeClusterScoped(new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: metadata({ name: crName, labels: { ...VELERO_LABELS } }),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: crName },
+      subjects: [{ kind: 'ServiceAccount', name: saName, namespace: props.namespace }],
+    }));
+
+    this.job = new KubeJob(this, 'Job', {
+      metadata: metadata({ name, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
+      spec: {
+        backoffLimit: 3,
+        template: {
+          metadata: { labels: { ...VELERO_LABELS } },
+          spec: {
+            serviceAccountName: saName,
+            restartPolicy: 'OnFailure',
+            affinity: LINUX_NODE_AFFINITY,
+            containers: [{
+              name: 'velero',
+              image: props.veleroImage,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['/velero'],
+              args: ['install', '--crds-only', '--apply'],
+              resources: {
+                requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('128Mi') },
+                limits: { memory: Quantity.fromString('256Mi') },
+              },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            }],
+          },
+        },
+      },
+    });
+    this.job.addDependency(this.serviceAccount, this.clusterRole, this.clusterRoleBinding);
+
+    this.waitRole = new KubeRole(this, 'WaitRole', {
+      metadata: metadata({ name: `${saName}-wait`, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
+      rules: [{ apiGroups: ['batch'], resources: ['jobs'], resourceNames: [name], verbs: ['get', 'list', 'watch'] }],
+    });
+    this.waitRoleBinding = new KubeRoleBinding(this, 'WaitRoleBinding', {
+      metadata: metadata({ name: `${saName}-wait`, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${saName}-wait` },
+      subjects: [{ kind: 'ServiceAccount', name: props.serverServiceAccountName, namespace: props.namespace }],
+    });
+  }
+}

@@ -1,0 +1,281 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KubeClusterRoleBinding, KubeDaemonSet, KubeDeployment, KubeNamespace, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { declareAzureRequirement } from '../azure/requirements';
+import { RoleAssignment } from '../azure/requirement-types';
+import { makeClusterScoped } from '../common/cluster-scoped';
+import { metadata } from '../common/metadata';
+import { invalid } from '../validation/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
+import { ArkAzureAuth, ResolvedArkAuth, describeCredentialsFile, resolveAuth } from './auth';
+import { ArkBackupStorageLocation, ArkBackupStorageOptions } from './backup-storage-location';
+import { VeleroCrdJob } from './crd-job';
+import {
+  CREDENTIALS_KEY, PRIVILEGED_NAMESPACE_LABELS, VELERO_LABELS, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION, WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION,
+} from './labels';
+import { ArkNodeAgentOptions, renderNodeAgent } from './node-agent';
+import { ArkResources, renderResources } from './resources';
+import { ArkSchedule, ArkScheduleOptions } from './schedule';
+import { renderServerDeployment } from './server';
+import { DEFAULT_IMAGE_REPOSITORIES, KUBECTL_IMAGE_TAG, checkImageRepository, resolveVeleroRelease } from './versions';
+import { ArkVolumeSnapshotLocation, ArkVolumeSnapshotOptions } from './volume-snapshot-location';
+
+/** Image repositories, without tags (tags come from the version table so the pair stays matched). */
+export interface ArkImageRepositories {
+  /** Velero server, node agent and CRD job. @default 'velero/velero' */
+  readonly velero?: string;
+  /** The Azure plugin. @default 'velero/velero-plugin-for-microsoft-azure' */
+  readonly azurePlugin?: string;
+  /** kubectl for the init container that waits for the CRD job (tag v1.33.5). @default 'registry.k8s.io/kubectl' */
+  readonly kubectl?: string;
+}
+
+/** Props of {@link ArkInstallation}. */
+export interface ArkInstallationProps {
+  /** How Velero authenticates to Azure. */
+  readonly auth: ArkAzureAuth;
+  /** The default BackupStorageLocation: the blob container backups go to (or are restored from). */
+  readonly backupStorage: ArkBackupStorageOptions;
+  /** Native Azure disk snapshots (a VolumeSnapshotLocation). @default none: no disk snapshots */
+  readonly volumeSnapshots?: ArkVolumeSnapshotOptions;
+  /** Run the node agent DaemonSet for file-system backup (kopia; Ark's restic). `true` for the defaults. @default false */
+  readonly nodeAgent?: boolean | ArkNodeAgentOptions;
+  /**
+   * A restore (migration) cluster: the location is `accessMode: ReadOnly`, schedules are refused,
+   * and the blob role declared is Storage Blob Data Reader. @default false
+   */
+  readonly readOnly?: boolean;
+  /** Namespace of Velero. @default 'velero' */
+  readonly namespace?: string;
+  /** Render the Namespace (with Velero's pod-security labels). Turn off when it is managed elsewhere. @default true */
+  readonly createNamespace?: boolean;
+  /** Velero version, one of {@link VELERO_RELEASES}. @default '1.18.1' */
+  readonly veleroVersion?: string;
+  /** velero-plugin-for-microsoft-azure version; must be paired with veleroVersion in {@link VELERO_RELEASES}. @default the newest paired one ('1.14.0') */
+  readonly azurePluginVersion?: string;
+  /** Image repositories (a private registry mirror). @default Docker Hub for Velero, registry.k8s.io for kubectl */
+  readonly images?: ArkImageRepositories;
+  /** Name of the Secret whose key `cloud` holds the credentials file; declared as an Azure requirement. @default 'cloud-credentials' */
+  readonly credentialsSecretName?: string;
+  /** Service account of the server and node agent. @default 'velero' */
+  readonly serviceAccountName?: string;
+  /**
+   * ClusterRole bound to the service account. Velero reads every resource to back it up and
+   * creates any to restore it; a narrower role limits what it can back up and restore.
+   * @default 'cluster-admin'
+   */
+  readonly clusterRoleName?: string;
+  /** Server flag: file-system backup for every volume unless excluded (needs the node agent). @default false */
+  readonly defaultVolumesToFsBackup?: boolean;
+  /**
+   * Server container resources. The memory limit must stay at or above 512Mi: the Azure plugin
+   * is OOM-killed below that. @default requests 500m / 128Mi, limits 1000m / 512Mi (Velero's defaults)
+   */
+  readonly resources?: ArkResources;
+  /** Node agent container resources. @default none (BestEffort, as `velero install`) */
+  readonly nodeAgentResources?: ArkResources;
+}
+
+const SERVER_RESOURCES: ArkResources = { cpuRequest: '500m', memoryRequest: '128Mi', cpuLimit: '1000m', memoryLimit: '512Mi' };
+
+/**
+ * Velero on AKS with the Azure plugin — named after Heptio Ark, which Velero was called until
+ * 2019 (exported as `VeleroInstallation` too). Renders the namespace, service account and cluster
+ * role binding, a Job that installs the CRDs of exactly this Velero version, the server
+ * Deployment with the Azure plugin, optionally the node agent, the default BackupStorageLocation
+ * and optionally a VolumeSnapshotLocation. The credentials Secret is only referenced: its content
+ * is an Azure requirement filled at deploy time, never YAML.
+ */
+export class ArkInstallation extends Construct {
+  public readonly namespace: string;
+  public readonly readOnly: boolean;
+  public readonly auth: ResolvedArkAuth;
+  public readonly serviceAccountName: string;
+  public readonly credentialsSecretName: string;
+  public readonly veleroVersion: string;
+  public readonly azurePluginVersion: string;
+  public readonly veleroImage: string;
+  public readonly azurePluginImage: string;
+  public readonly kubectlImage: string;
+  /** Whether the node agent runs (file-system backup is possible). */
+  public readonly hasNodeAgent: boolean;
+  /** The CRD job; Velero custom resources depend on it. */
+  public readonly crdJob: ApiObject;
+  public readonly crdInstaller: VeleroCrdJob;
+  public readonly namespaceObject?: KubeNamespace;
+  public readonly serviceAccount: KubeServiceAccount;
+  public readonly clusterRoleBinding: KubeClusterRoleBinding;
+  public readonly deployment: KubeDeployment;
+  public readonly nodeAgent?: KubeDaemonSet;
+  /** The location made from `backupStorage`. */
+  public readonly backupStorageLocation: ArkBackupStorageLocation;
+  public readonly volumeSnapshotLocation?: ArkVolumeSnapshotLocation;
+  private readonly locations: ArkBackupStorageLocation[] = [];
+
+  constructor(scope: Construct, id: string, props: ArkInstallationProps) {
+    super(scope, id);
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'velero');
+    this.readOnly = props.readOnly ?? false;
+    this.auth = resolveAuth(this, props.auth);
+    if (this.readOnly && !this.auth.useAAD) {
+      invalid(this, 'auth', props.auth.mode === 'servicePrincipal' ? 'servicePrincipal with useAAD false' : props.auth.mode,
+        'workloadIdentity or servicePrincipal with useAAD in a read-only installation: a storage account key (given or listed) can always write to the backup container');
+    }
+    if (this.readOnly && props.defaultVolumesToFsBackup) {
+      invalid(this, 'defaultVolumesToFsBackup', true, 'false in a read-only installation: it only affects backups, which a restore cluster does not take');
+    }
+    const release = resolveVeleroRelease(this, props.veleroVersion, props.azurePluginVersion);
+    this.veleroVersion = release.velero;
+    this.azurePluginVersion = release.azurePlugin;
+    const repos = { ...DEFAULT_IMAGE_REPOSITORIES, ...stripUndefined(props.images ?? {}) };
+    this.veleroImage = `${checkImageRepository(this, 'images.velero', repos.velero)}:v${release.velero}`;
+    this.azurePluginImage = `${checkImageRepository(this, 'images.azurePlugin', repos.azurePlugin)}:v${release.azurePlugin}`;
+    this.kubectlImage = `${checkImageRepository(this, 'images.kubectl', repos.kubectl)}:${KUBECTL_IMAGE_TAG}`;
+    this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'velero');
+    this.credentialsSecretName = checkDnsSubdomain(this, 'credentialsSecretName', props.credentialsSecretName ?? 'cloud-credentials');
+    const clusterRoleName = checkDnsSubdomain(this, 'clusterRoleName', props.clusterRoleName ?? 'cluster-admin');
+    const nodeAgent = props.nodeAgent === undefined || props.nodeAgent === false ? undefined : (props.nodeAgent === true ? {} : props.nodeAgent);
+    this.hasNodeAgent = nodeAgent !== undefined;
+    if (props.defaultVolumesToFsBackup && !this.hasNodeAgent) {
+      invalid(this, 'defaultVolumesToFsBackup', true, 'false unless nodeAgent is on: file-system backup runs in the node agent');
+    }
+    if (!this.hasNodeAgent && props.nodeAgentResources !== undefined) {
+      invalid(this, 'nodeAgentResources', props.nodeAgentResources, 'unset unless nodeAgent is on');
+    }
+    const clusterPrefix = this.namespace === 'velero' ? 'velero' : `velero-${this.namespace}`;
+
+    const labels = { ...VELERO_LABELS };
+    const namespaced: ApiObject[] = [];
+    if (props.createNamespace ?? true) {
+      this.namespaceObject = makeClusterScoped(new KubeNamespace(this, 'Namespace', {
+        metadata: metadata({ name: this.namespace, labels: { ...labels, ...PRIVILEGED_NAMESPACE_LABELS } }),
+      })) as KubeNamespace;
+    }
+
+    const saAnnotations: Record<string, string> = {};
+    if (this.auth.mode === 'workloadIdentity') {
+      saAnnotations[WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION] = this.auth.clientId!;
+      if (this.auth.tenantId) saAnnotations[WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION] = this.auth.tenantId;
+    }
+    this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata({
+        name: this.serviceAccountName, namespace: this.namespace, labels,
+        annotations: Object.keys(saAnnotations).length > 0 ? saAnnotations : undefined,
+      }),
+    });
+    this.clusterRoleBinding = makeClusterScoped(new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: metadata({ name: clusterPrefix, labels }),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
+    })) as KubeClusterRoleBinding;
+
+    this.crdInstaller = new VeleroCrdJob(this, 'Crds', {
+      namespace: this.namespace,
+      clusterPrefix,
+      veleroVersion: release.velero,
+      veleroImage: this.veleroImage,
+      crdNames: release.crds,
+      serverServiceAccountName: this.serviceAccountName,
+    });
+    this.crdJob = this.crdInstaller.job;
+
+    this.deployment = renderServerDeployment(this, 'Deployment', {
+      namespace: this.namespace,
+      serviceAccountName: this.serviceAccountName,
+      veleroImage: this.veleroImage,
+      azurePluginImage: this.azurePluginImage,
+      kubectlImage: this.kubectlImage,
+      credentialsSecretName: this.credentialsSecretName,
+      crdJobName: this.crdInstaller.jobName,
+      workloadIdentity: this.auth.mode === 'workloadIdentity',
+      defaultVolumesToFsBackup: props.defaultVolumesToFsBackup ?? false,
+      resources: renderResources(this, 'resources', props.resources, SERVER_RESOURCES,
+        { size: '512Mi', reason: 'the Azure plugin is OOM-killed below that' }),
+    });
+    // Ordered after the CRD job in the file; at runtime the server's init container waits for it.
+    this.deployment.addDependency(this.serviceAccount, this.clusterRoleBinding, this.crdInstaller.waitRoleBinding, this.crdJob);
+    if (nodeAgent) {
+      this.nodeAgent = renderNodeAgent(this, 'NodeAgent', {
+        namespace: this.namespace,
+        serviceAccountName: this.serviceAccountName,
+        veleroImage: this.veleroImage,
+        credentialsSecretName: this.credentialsSecretName,
+        workloadIdentity: this.auth.mode === 'workloadIdentity',
+        privileged: nodeAgent.privileged ?? false,
+        resources: renderResources(this, 'nodeAgentResources', props.nodeAgentResources, {}),
+      });
+      this.nodeAgent.addDependency(this.serviceAccount, this.clusterRoleBinding, this.crdJob);
+    }
+
+    this.backupStorageLocation = new ArkBackupStorageLocation(this, 'BackupStorageLocation', {
+      ...props.backupStorage,
+      name: props.backupStorage?.name ?? 'default',
+      default: props.backupStorage?.default ?? true,
+      installation: this,
+    });
+    if (props.volumeSnapshots !== undefined) {
+      this.volumeSnapshotLocation = new ArkVolumeSnapshotLocation(this, 'VolumeSnapshotLocation', { ...props.volumeSnapshots, installation: this });
+    }
+
+    declareAzureRequirement(this, {
+      kind: 'kubernetesSecret',
+      namespace: this.namespace,
+      name: this.credentialsSecretName,
+      keys: { [CREDENTIALS_KEY]: { from: 'provided', description: describeCredentialsFile(this.auth) } },
+    });
+
+    // Everything namespaced comes after the Namespace in the synthesized file.
+    if (this.namespaceObject) {
+      for (const child of this.node.findAll()) {
+        if (child instanceof ApiObject && child !== this.namespaceObject) namespaced.push(child);
+      }
+      for (const object of namespaced) object.addDependency(this.namespaceObject);
+    }
+  }
+
+  /** Every BackupStorageLocation of this installation (its own first). */
+  public get backupStorageLocations(): readonly ArkBackupStorageLocation[] {
+    return [...this.locations];
+  }
+
+  /** The location backups go to when a schedule names none. */
+  public get defaultBackupStorageLocation(): ArkBackupStorageLocation | undefined {
+    return this.locations.find((l) => l.isDefault);
+  }
+
+  /**
+   * The Azure roles Velero's identity needs, over all locations. Workload identity declares them
+   * as requirements; with a service principal, assign them to it by hand (see docs/ark.md).
+   */
+  public get roleAssignments(): readonly RoleAssignment[] {
+    const all = [...this.locations.flatMap((l) => l.roleAssignments), ...(this.volumeSnapshotLocation?.roleAssignments ?? [])];
+    const seen = new Map<string, RoleAssignment>();
+    for (const role of all) seen.set(JSON.stringify(role), role);
+    return [...seen.values()];
+  }
+
+  /** Adds a Velero Schedule to this installation. */
+  public addSchedule(id: string, options: ArkScheduleOptions): ArkSchedule {
+    return new ArkSchedule(this, id, { ...options, installation: this });
+  }
+
+  /** Adds another BackupStorageLocation (not the default unless `default: true`). */
+  public addBackupStorageLocation(id: string, options: ArkBackupStorageOptions & { readonly readOnly?: boolean }): ArkBackupStorageLocation {
+    return new ArkBackupStorageLocation(this, id, { ...options, installation: this });
+  }
+
+  /** @internal Called by each location of this installation. */
+  public _registerBackupStorageLocation(location: ArkBackupStorageLocation): void {
+    if (location.isDefault) {
+      const other = this.defaultBackupStorageLocation;
+      if (other) invalid(location, 'default', true, `false: ${other.node.path} is already the default location of ${this.node.path}`);
+    }
+    const same = this.locations.find((l) => l.name === location.name);
+    if (same) invalid(location, 'name', location.name, `a name not used by ${same.node.path}`);
+    this.locations.push(location);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

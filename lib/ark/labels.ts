@@ -1,0 +1,43 @@
+/** The label `velero install` puts on every object it creates. */
+export const VELERO_LABELS: Readonly<Record<string, string>> = { component: 'velero' };
+
+/**
+ * Label on the Velero custom resources (locations, schedules): their CRDs are created by the CRD
+ * job, so on a fresh cluster apply everything else first:
+ * `kubectl apply -f <file> -l 'aks-stateful.io/needs-crds!=velero.io'`.
+ */
+export const NEEDS_VELERO_CRDS_LABEL = 'aks-stateful.io/needs-crds';
+
+/** Value of {@link NEEDS_VELERO_CRDS_LABEL}. */
+export const VELERO_CRDS_GROUP = 'velero.io';
+
+/** Pod label that makes the AKS workload identity webhook inject the federated token. */
+export const WORKLOAD_IDENTITY_USE_LABEL = 'azure.workload.identity/use';
+/** Service account annotation naming the managed identity's client id. */
+export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+/** Service account annotation naming the tenant. */
+export const WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION = 'azure.workload.identity/tenant-id';
+
+/** Pod Security Admission labels `velero install` sets on its namespace (node-agent needs hostPath). */
+export const PRIVILEGED_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+  'pod-security.kubernetes.io/enforce': 'privileged',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+  'pod-security.kubernetes.io/audit': 'privileged',
+  'pod-security.kubernetes.io/audit-version': 'latest',
+  'pod-security.kubernetes.io/warn': 'privileged',
+  'pod-security.kubernetes.io/warn-version': 'latest',
+};
+
+/** Node affinity of the v1.18.1 install: anything but Windows nodes (with `os.name: linux`). */
+export const LINUX_NODE_AFFINITY = {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'NotIn', values: ['windows'] }] }],
+    },
+  },
+};
+
+/** Where the credentials Secret is mounted and the variable that points the plugin at it. */
+export const CREDENTIALS_MOUNT_PATH = '/credentials';
+export const CREDENTIALS_KEY = 'cloud';
+export const CREDENTIALS_FILE = `${CREDENTIALS_MOUNT_PATH}/${CREDENTIALS_KEY}`;

@@ -1,0 +1,81 @@
+import { Construct } from 'constructs';
+import { KubeDaemonSet, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { metadata } from '../common/metadata';
+import { LINUX_NODE_AFFINITY, VELERO_LABELS, WORKLOAD_IDENTITY_USE_LABEL } from './labels';
+import { AZURE_CREDENTIALS_ENV, CREDENTIALS_VOLUME_MOUNT, VELERO_METRICS_PORT, credentialsVolume } from './server';
+
+/** The node agent (file-system backup with kopia; Ark's restic DaemonSet). */
+export interface ArkNodeAgentOptions {
+  /**
+   * Run the node agent privileged. Only needed to back up raw block volumes; the file-system
+   * path works without it. @default false
+   */
+  readonly privileged?: boolean;
+}
+
+/** What the node-agent DaemonSet is built from (already validated by the installation). */
+export interface VeleroNodeAgentSpec {
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  readonly veleroImage: string;
+  readonly credentialsSecretName: string;
+  readonly workloadIdentity: boolean;
+  readonly privileged: boolean;
+  readonly resources?: ResourceRequirements;
+}
+
+/**
+ * The `node-agent` DaemonSet in the shape of Velero v1.18.1's `pkg/install/daemonset.go`:
+ * `/velero node-agent server`, the kubelet's pod directory at `/host_pods` and plugin directory at
+ * `/var/lib/kubelet/plugins` with HostToContainer propagation, `runAsUser: 0`, not privileged
+ * unless asked, linux nodes only.
+ */
+export function renderNodeAgent(scope: Construct, id: string, spec: VeleroNodeAgentSpec): KubeDaemonSet {
+  return new KubeDaemonSet(scope, id, {
+    metadata: metadata({ name: 'node-agent', namespace: spec.namespace, labels: { ...VELERO_LABELS } }),
+    spec: {
+      selector: { matchLabels: { name: 'node-agent' } },
+      template: {
+        metadata: {
+          labels: {
+            ...VELERO_LABELS, name: 'node-agent', role: 'node-agent',
+            ...(spec.workloadIdentity ? { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' } : {}),
+          },
+        },
+        spec: {
+          serviceAccountName: spec.serviceAccountName,
+          securityContext: { runAsUser: 0 },
+          affinity: LINUX_NODE_AFFINITY,
+          volumes: [
+            { name: 'host-pods', hostPath: { path: '/var/lib/kubelet/pods' } },
+            { name: 'host-plugins', hostPath: { path: '/var/lib/kubelet/plugins' } },
+            { name: 'scratch', emptyDir: {} },
+            credentialsVolume(spec.credentialsSecretName),
+          ],
+          containers: [{
+            name: 'node-agent',
+            image: spec.veleroImage,
+            imagePullPolicy: 'IfNotPresent',
+            ports: [{ name: 'metrics', containerPort: VELERO_METRICS_PORT }],
+            command: ['/velero'],
+            args: ['node-agent', 'server'],
+            securityContext: { privileged: spec.privileged },
+            volumeMounts: [
+              { name: 'host-pods', mountPath: '/host_pods', mountPropagation: 'HostToContainer' },
+              { name: 'host-plugins', mountPath: '/var/lib/kubelet/plugins', mountPropagation: 'HostToContainer' },
+              { name: 'scratch', mountPath: '/scratch' },
+              CREDENTIALS_VOLUME_MOUNT,
+            ],
+            env: [
+              { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+              { name: 'VELERO_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+              { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
+              AZURE_CREDENTIALS_ENV,
+            ],
+            ...(spec.resources ? { resources: spec.resources } : {}),
+          }],
+        },
+      },
+    },
+  });
+}

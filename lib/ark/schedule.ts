@@ -1,0 +1,135 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { metadata } from '../common/metadata';
+import { checkCronSchedule, checkTimeZone } from '../validation/cron';
+import { invalid } from '../validation/errors';
+import { checkDnsLabel, checkLabels } from '../validation/names';
+import type { ArkBackupStorageLocation } from './backup-storage-location';
+import { checkGoDuration } from './go-duration';
+import type { ArkInstallation } from './installation';
+import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS } from './labels';
+
+/** What a schedule backs up and how; everything but the installation. */
+export interface ArkScheduleOptions {
+  /** Five-field cron expression or macro, e.g. "0 2 * * *" or "@daily". */
+  readonly schedule: string;
+  /** IANA time zone the cron expression is read in (rendered as `CRON_TZ=<zone>`). @default UTC, the server's clock */
+  readonly timeZone?: string;
+  /** Name of the Schedule; backups are named `<name>-<yyyyMMddHHmmss>`. @default a name generated from the construct path */
+  readonly name?: string;
+  /** Namespaces to back up (`template.includedNamespaces`). @default every namespace */
+  readonly includedNamespaces?: string[];
+  /** Namespaces to leave out (`template.excludedNamespaces`). @default none */
+  readonly excludedNamespaces?: string[];
+  /** Only objects with these labels (`template.labelSelector.matchLabels`). @default every object */
+  readonly labelSelector?: Record<string, string>;
+  /** Take Azure disk snapshots of persistent volumes. @default true when the installation has volume snapshots, else false */
+  readonly snapshotVolumes?: boolean;
+  /**
+   * Copy every pod volume's files with the node agent (kopia) unless excluded with
+   * `backup.velero.io/backup-volumes-excludes`. Needs the node agent. @default false: only volumes marked with {@link markForFsBackup}
+   */
+  readonly defaultVolumesToFsBackup?: boolean;
+  /** How long backups are kept, a Go duration ("720h" = 30 days; there is no "d" unit). @default '720h' */
+  readonly ttl?: string;
+  /** Location the backups go to; must be writable. @default the installation's default location */
+  readonly storageLocation?: ArkBackupStorageLocation;
+  /** Create the schedule paused. @default false */
+  readonly paused?: boolean;
+}
+
+/** Props of {@link ArkSchedule}. */
+export interface ArkScheduleProps extends ArkScheduleOptions {
+  /** The installation that runs the schedule (the Schedule lives in its namespace). */
+  readonly installation: ArkInstallation;
+}
+
+/** Velero's cron parser (robfig/cron) accepts day of week 0–6 only. */
+function checkVeleroDayOfWeek(scope: Construct, field: string, cron: string): void {
+  if (cron.startsWith('@')) return;
+  const dow = cron.split(' ')[4];
+  if (/(^|[,-])0*7($|[,/-])/.test(dow)) {
+    invalid(scope, field, cron, 'a day of week from 0 to 6 (or sun-sat): Velero\'s cron parser rejects 7 for Sunday, use 0');
+  }
+}
+
+/**
+ * A Velero `Schedule` (what Ark called an ArkSchedule): a cron expression and the backup
+ * template, checked against the installation (no schedules on a read-only installation, disk
+ * snapshots only with a snapshot location, file-system backup only with the node agent).
+ */
+export class ArkSchedule extends Construct {
+  public readonly name: string;
+  /** The expression as rendered, with `CRON_TZ=` when a time zone is given. */
+  public readonly schedule: string;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ArkScheduleProps) {
+    super(scope, id);
+    const installation = props.installation;
+    if (installation.readOnly) {
+      invalid(this, 'installation', installation.node.path, 'an installation that is not readOnly: a read-only (restore) cluster takes no backups');
+    }
+    const cron = checkCronSchedule(this, 'schedule', props.schedule);
+    checkVeleroDayOfWeek(this, 'schedule', cron);
+    this.schedule = props.timeZone === undefined ? cron : `CRON_TZ=${checkTimeZone(this, 'timeZone', props.timeZone)} ${cron}`;
+
+    const location = props.storageLocation ?? installation.defaultBackupStorageLocation;
+    if (!location) invalid(this, 'storageLocation', undefined, 'a backup storage location: the installation has no default one');
+    if (!installation.backupStorageLocations.includes(location)) {
+      invalid(this, 'storageLocation', location.node.path, `a location of ${installation.node.path}: ${installation.backupStorageLocations.map((l) => l.node.path).join(', ')}`);
+    }
+    if (location.readOnly) invalid(this, 'storageLocation', location.name, 'a ReadWrite location: Velero refuses to write backups to a ReadOnly one');
+
+    const snapshotVolumes = props.snapshotVolumes ?? installation.volumeSnapshotLocation !== undefined;
+    if (snapshotVolumes && !installation.volumeSnapshotLocation) {
+      invalid(this, 'snapshotVolumes', true, 'false unless the installation has volumeSnapshots: without a snapshot location there is nowhere to put disk snapshots');
+    }
+    const fsBackup = props.defaultVolumesToFsBackup ?? false;
+    if (fsBackup && !installation.hasNodeAgent) {
+      invalid(this, 'defaultVolumesToFsBackup', true, 'false unless the installation runs the node agent (nodeAgent: true): file-system backup happens on the nodes');
+    }
+    const included = this.checkNamespaces('includedNamespaces', props.includedNamespaces);
+    const excluded = this.checkNamespaces('excludedNamespaces', props.excludedNamespaces);
+    const overlap = (included ?? []).filter((ns) => (excluded ?? []).includes(ns));
+    if (overlap.length > 0) invalid(this, 'excludedNamespaces', excluded, `no namespace that is also included (${overlap.join(', ')})`);
+    const labels = props.labelSelector === undefined ? undefined : checkLabels(this, 'labelSelector', props.labelSelector);
+    const ttl = checkGoDuration(this, 'ttl', props.ttl ?? '720h', '720h');
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'velero.io/v1',
+      kind: 'Schedule',
+      metadata: metadata({
+        name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, 48),
+        namespace: installation.namespace,
+        labels: { ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
+      }),
+      spec: {
+        schedule: this.schedule,
+        ...(props.paused ? { paused: true } : {}),
+        template: {
+          ...(included ? { includedNamespaces: included } : {}),
+          ...(excluded ? { excludedNamespaces: excluded } : {}),
+          ...(labels && Object.keys(labels).length > 0 ? { labelSelector: { matchLabels: labels } } : {}),
+          snapshotVolumes,
+          defaultVolumesToFsBackup: fsBackup,
+          ttl,
+          storageLocation: location.name,
+          ...(snapshotVolumes ? { volumeSnapshotLocations: [installation.volumeSnapshotLocation!.name] } : {}),
+        },
+      },
+    });
+    this.name = this.apiObject.name;
+    this.apiObject.addDependency(installation.crdJob);
+  }
+
+  private checkNamespaces(field: string, namespaces: string[] | undefined): string[] | undefined {
+    if (namespaces === undefined) return undefined;
+    if (!Array.isArray(namespaces) || namespaces.length === 0) invalid(this, field, namespaces, 'a non-empty list of namespaces, or leave it unset');
+    namespaces.forEach((ns, i) => {
+      if (ns !== '*') checkDnsLabel(this, `${field}[${i}]`, ns);
+    });
+    if (new Set(namespaces).size !== namespaces.length) invalid(this, field, namespaces, 'each namespace once');
+    return [...namespaces];
+  }
+}

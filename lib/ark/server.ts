@@ -1,0 +1,120 @@
+import { Construct } from 'constructs';
+import { EnvVar, IntOrString, KubeDeployment, Quantity, ResourceRequirements, Volume, VolumeMount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { metadata } from '../common/metadata';
+import {
+  CREDENTIALS_FILE, CREDENTIALS_MOUNT_PATH, LINUX_NODE_AFFINITY, VELERO_LABELS, WORKLOAD_IDENTITY_USE_LABEL,
+} from './labels';
+
+/** Metrics port of the server and node agent. */
+export const VELERO_METRICS_PORT = 8085;
+
+/** What the server Deployment is built from (already validated by the installation). */
+export interface VeleroServerSpec {
+  /** Velero's namespace. */
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  readonly veleroImage: string;
+  readonly azurePluginImage: string;
+  readonly kubectlImage: string;
+  readonly credentialsSecretName: string;
+  readonly crdJobName: string;
+  readonly workloadIdentity: boolean;
+  readonly defaultVolumesToFsBackup: boolean;
+  readonly resources?: ResourceRequirements;
+}
+
+/** The credentials Secret as a read-only volume (mode 0444, as `velero install` mounts it). */
+export function credentialsVolume(secretName: string): Volume {
+  return { name: 'cloud-credentials', secret: { secretName, defaultMode: 0o444 } };
+}
+
+export const CREDENTIALS_VOLUME_MOUNT: VolumeMount = { name: 'cloud-credentials', mountPath: CREDENTIALS_MOUNT_PATH, readOnly: true };
+
+export const AZURE_CREDENTIALS_ENV: EnvVar = { name: 'AZURE_CREDENTIALS_FILE', value: CREDENTIALS_FILE };
+
+const NAMESPACE_ENV: EnvVar = { name: 'VELERO_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } };
+
+const RESTRICTED = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+
+/**
+ * The `velero` Deployment in the shape of Velero v1.18.1's `pkg/install/deployment.go`: labels
+ * `component: velero` / `deploy: velero`, `/velero server --uploader-type=kopia`, the Azure plugin
+ * copied into the `plugins` emptyDir by an init container, a `scratch` emptyDir, metrics on 8085
+ * with Prometheus annotations, linux nodes only. Added here: an init container that waits for the
+ * CRD job of the same version, probes on /metrics (as the official chart), and a Recreate strategy
+ * (two servers must never process the same backups).
+ */
+export function renderServerDeployment(scope: Construct, id: string, spec: VeleroServerSpec): KubeDeployment {
+  const args = ['server'];
+  if (spec.defaultVolumesToFsBackup) args.push('--default-volumes-to-fs-backup=true');
+  args.push('--uploader-type=kopia');
+  const probe = {
+    httpGet: { path: '/metrics', port: IntOrString.fromString('metrics'), scheme: 'HTTP' },
+    initialDelaySeconds: 10, periodSeconds: 30, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5,
+  };
+  return new KubeDeployment(scope, id, {
+    metadata: metadata({ name: 'velero', namespace: spec.namespace, labels: { ...VELERO_LABELS } }),
+    spec: {
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: { deploy: 'velero' } },
+      template: {
+        metadata: {
+          labels: { ...VELERO_LABELS, deploy: 'velero', ...(spec.workloadIdentity ? { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' } : {}) },
+          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(VELERO_METRICS_PORT), 'prometheus.io/path': '/metrics' },
+        },
+        spec: {
+          restartPolicy: 'Always',
+          serviceAccountName: spec.serviceAccountName,
+          os: { name: 'linux' },
+          affinity: LINUX_NODE_AFFINITY,
+          initContainers: [
+            {
+              // The CRDs must be those of this Velero version before the server starts.
+              name: 'wait-for-crds',
+              image: spec.kubectlImage,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['kubectl'],
+              args: ['wait', '--for=condition=complete', `job/${spec.crdJobName}`, `--namespace=${spec.namespace}`, '--timeout=10m'],
+              resources: { requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('32Mi') }, limits: { memory: Quantity.fromString('128Mi') } },
+              securityContext: { ...RESTRICTED, runAsNonRoot: true, runAsUser: 65532 },
+            },
+            {
+              name: 'velero-velero-plugin-for-microsoft-azure',
+              image: spec.azurePluginImage,
+              imagePullPolicy: 'IfNotPresent',
+              volumeMounts: [{ name: 'plugins', mountPath: '/target' }],
+            },
+          ],
+          containers: [{
+            name: 'velero',
+            image: spec.veleroImage,
+            imagePullPolicy: 'IfNotPresent',
+            ports: [{ name: 'metrics', containerPort: VELERO_METRICS_PORT }],
+            command: ['/velero'],
+            args,
+            volumeMounts: [
+              { name: 'plugins', mountPath: '/plugins' },
+              { name: 'scratch', mountPath: '/scratch' },
+              CREDENTIALS_VOLUME_MOUNT,
+            ],
+            env: [
+              { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
+              NAMESPACE_ENV,
+              { name: 'LD_LIBRARY_PATH', value: '/plugins' },
+              AZURE_CREDENTIALS_ENV,
+            ],
+            ...(spec.resources ? { resources: spec.resources } : {}),
+            livenessProbe: probe,
+            readinessProbe: probe,
+          }],
+          volumes: [
+            { name: 'plugins', emptyDir: {} },
+            { name: 'scratch', emptyDir: {} },
+            credentialsVolume(spec.credentialsSecretName),
+          ],
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,129 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { declareAzureRequirement } from '../azure/requirements';
+import { RoleAssignment } from '../azure/requirement-types';
+import { metadata } from '../common/metadata';
+import { invalid } from '../validation/errors';
+import { checkResourceGroupName, renderAzureTags } from '../validation/azure-names';
+import { checkDnsSubdomain } from '../validation/names';
+import { checkGoDuration } from './go-duration';
+import type { ArkInstallation } from './installation';
+import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS } from './labels';
+import { AZURE_VSL_CONFIG_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
+
+/** Native Azure managed-disk snapshots taken by the plugin (a VolumeSnapshotLocation). */
+export interface ArkVolumeSnapshotOptions {
+  /**
+   * Resource group the snapshots are written to (`config.resourceGroup`). Choose one outside the
+   * cluster's node resource group: that group is deleted with the cluster, and snapshots in it
+   * with it. Naming the node resource group here is allowed, but it must be a conscious choice.
+   */
+  readonly resourceGroup: string;
+  /** Subscription of that resource group, when not the cluster's (`config.subscriptionId`). @default the subscription in the credentials file */
+  readonly subscriptionId?: string;
+  /** Incremental snapshots store only changed blocks (`config.incremental`). @default true */
+  readonly incremental?: boolean;
+  /** Azure tags on every snapshot (`config.tags`). @default none */
+  readonly tags?: Record<string, string>;
+  /** How long an Azure API call may take (`config.apiTimeout`), a Go duration. @default the plugin's 2m0s */
+  readonly apiTimeout?: string;
+  /** Name of the VolumeSnapshotLocation; a restore cluster must use the primary's name. @default 'default' */
+  readonly name?: string;
+  /**
+   * Role granted on the node and snapshot resource groups: 'Contributor' or the name of a custom
+   * role with the plugin's disk and snapshot actions. @default 'Contributor'
+   */
+  readonly role?: string;
+  /** Further plugin config: only accepted keys no typed prop sets. @default none */
+  readonly config?: Record<string, string>;
+}
+
+/** Props of {@link ArkVolumeSnapshotLocation}. */
+export interface ArkVolumeSnapshotLocationProps extends ArkVolumeSnapshotOptions {
+  /** The installation whose server takes the snapshots. */
+  readonly installation: ArkInstallation;
+}
+
+const PROP_FOR_KEY: Readonly<Record<string, string>> = {
+  resourceGroup: 'resourceGroup', subscriptionId: 'subscriptionId', incremental: 'incremental', tags: 'tags', apiTimeout: 'apiTimeout',
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A Velero `VolumeSnapshotLocation` for Azure managed disks (provider `azure`): incremental by
+ * default, snapshots in a resource group of their own. Needs a service principal or workload
+ * identity, and the cluster's node resource group in the credentials file.
+ */
+export class ArkVolumeSnapshotLocation extends Construct {
+  public readonly name: string;
+  /** Resource group of the snapshots. */
+  public readonly resourceGroup: string;
+  /** Azure roles Velero's identity needs for snapshots and restores from them. */
+  public readonly roleAssignments: readonly RoleAssignment[];
+  public readonly config: Readonly<Record<string, string>>;
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ArkVolumeSnapshotLocationProps) {
+    super(scope, id);
+    const installation = props.installation;
+    const auth = installation.auth;
+    if (auth.mode === 'storageAccountKey') {
+      invalid(this, 'auth.mode', auth.mode, 'servicePrincipal or workloadIdentity with volume snapshots: a storage account key cannot snapshot managed disks (drop volumeSnapshots, or change auth)');
+    }
+    if (auth.nodeResourceGroup === undefined) {
+      invalid(this, 'auth.nodeResourceGroup', undefined, "the cluster's node resource group (MC_<group>_<cluster>_<region>): the plugin reads the disks from AZURE_RESOURCE_GROUP and refuses to start without it");
+    }
+    if (typeof props.resourceGroup !== 'string') {
+      invalid(this, 'resourceGroup', props.resourceGroup, 'a resource group for the snapshots, preferably outside the node resource group so they outlive the cluster');
+    }
+    this.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
+
+    const built: Record<string, string> = { resourceGroup: this.resourceGroup };
+    if (props.subscriptionId !== undefined) {
+      if (typeof props.subscriptionId !== 'string' || !UUID.test(props.subscriptionId)) {
+        invalid(this, 'subscriptionId', props.subscriptionId, 'a subscription id: a GUID like 00000000-0000-0000-0000-000000000000');
+      }
+      built.subscriptionId = props.subscriptionId;
+    }
+    built.incremental = String(props.incremental ?? true);
+    if (props.tags && Object.keys(props.tags).length > 0) built.tags = renderAzureTags(this, 'tags', props.tags);
+    if (props.apiTimeout !== undefined) built.apiTimeout = checkGoDuration(this, 'apiTimeout', props.apiTimeout, '5m');
+    this.config = mergePluginConfig(this, 'config', built, props.config, AZURE_VSL_CONFIG_KEYS, PROP_FOR_KEY);
+    assertAcceptedKeys(this, 'config', this.config, AZURE_VSL_CONFIG_KEYS);
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'velero.io/v1',
+      kind: 'VolumeSnapshotLocation',
+      metadata: metadata({
+        name: checkDnsSubdomain(this, 'name', props.name ?? 'default'),
+        namespace: installation.namespace,
+        labels: { ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
+      }),
+      spec: { provider: 'azure', config: this.config },
+    });
+    this.name = this.apiObject.name;
+    this.apiObject.addDependency(installation.crdJob);
+
+    const role = props.role ?? 'Contributor';
+    if (typeof role !== 'string' || !/^[\w][\w .()-]{0,511}$/.test(role)) {
+      invalid(this, 'role', role, "'Contributor' or the name of a custom role with the disk and snapshot actions the plugin lists");
+    }
+    const nodeGroup = auth.nodeResourceGroup;
+    const roles: RoleAssignment[] = [{ role, scope: { type: 'resourceGroup', resourceGroup: nodeGroup } }];
+    if (this.resourceGroup !== nodeGroup) {
+      // A restore cluster only reads snapshots; it creates disks in its own node resource group.
+      roles.push({ role: installation.readOnly ? 'Reader' : role, scope: { type: 'resourceGroup', resourceGroup: this.resourceGroup } });
+    }
+    this.roleAssignments = roles;
+    if (auth.mode === 'workloadIdentity') {
+      declareAzureRequirement(this, {
+        kind: 'workloadIdentity',
+        identity: auth.identityName!,
+        namespace: installation.namespace,
+        serviceAccount: installation.serviceAccountName,
+        roles,
+      });
+    }
+  }
+}
