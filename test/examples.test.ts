@@ -19,7 +19,7 @@ describe('examples', () => {
     expect(charts.map((c) => c.node.id)).toEqual(expect.arrayContaining([
       'storage-late-binding-class', 'storage-disk-claim', 'storage-shared-files', 'storage-static-share', 'storage-snapshots', 'storage-raw-block',
       'workloads-stateful', 'workloads-nginx-zonal', 'workloads-consul', 'workloads-postgres',
-      'ark-primary', 'ark-restore',
+      'ark-primary', 'ark-restore', 'postgres-backup',
     ]));
   });
 
@@ -44,9 +44,12 @@ describe('examples', () => {
     expect(list.map((r) => r.key)).toEqual([
       'storageAccount:aksstatefulexamples',
       'storageAccount:aksstatefulvelero',
+      'blobContainer:aksstatefulexamples/postgres-dumps',
       'blobContainer:aksstatefulvelero/velero',
       'fileShare:aksstatefulexamples/reports',
       'workloadIdentity:velero/velero',
+      'kubernetesSecret:postgres-backup/azure-storage-aksstatefulexamples',
+      'kubernetesSecret:postgres-backup/shop-db-credentials',
       'kubernetesSecret:storage-static/azure-storage-aksstatefulexamples',
       'kubernetesSecret:todo/todo-db-credentials',
       'kubernetesSecret:velero/cloud-credentials',

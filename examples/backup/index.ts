@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
+import { withNamespace } from '../with-namespace';
+import { PostgresWithBackupsChart } from './postgres-with-backups';
 
 /** Adds the PostgreSQL backup example chart: a database with daily dumps, a restore job and a drill. */
-export function addBackupExamples(_app: App): void {
-  // Filled in by the BackupCronJob work.
+export function addBackupExamples(app: App): void {
+  withNamespace(new PostgresWithBackupsChart(app, 'postgres-backup', { namespace: 'postgres-backup' }));
 }

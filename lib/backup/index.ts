@@ -1,2 +1,11 @@
 // PostgreSQL backup and restore constructs: re-exports only.
-export {};
+export { BackupCronJob } from './backup-cron-job';
+export type { BackupCronJobProps, BackupResources } from './backup-cron-job';
+export { PostgresRestoreJob } from './postgres-restore-job';
+export type { PostgresRestoreJobProps, PostgresRestoreJobOptions, RestoreMode, RestoreResources } from './postgres-restore-job';
+export { PostgresRestoreDrill, DEFAULT_DRILL_QUERY } from './postgres-restore-drill';
+export type { PostgresRestoreDrillProps, PostgresRestoreDrillOptions, DrillResources } from './postgres-restore-drill';
+export type { BackupStorage, BlobAuth, AccountKeyAuth, WorkloadIdentityAuth, ResolvedBackupStorage } from './backup-storage';
+export { AZURE_CLI_IMAGE } from './job-pod';
+export type { JobContainerResources } from './job-pod';
+export type { PostgresDatabaseRef } from './postgres-source';

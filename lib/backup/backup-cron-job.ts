@@ -1,0 +1,226 @@
+import { Duration, Names } from 'cdk8s';
+import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { metadata } from '../common/metadata';
+import { invalid } from '../validation/errors';
+import { checkDnsLabel } from '../validation/names';
+import { StorageSize } from '../validation/storage-size';
+import { checkInteger } from '../validation/values';
+import { PostgresConnection } from '../workloads/postgres-connection';
+import {
+  BackupStorage, ResolvedBackupStorage, declareStorageRequirements, resolveBackupStorage, storageEnv, storagePodLabels, storageServiceAccount,
+} from './backup-storage';
+import {
+  AZURE_CLI_IMAGE, JobContainerResources, checkCount, checkPinnedImage, checkPostgresImage, durationSeconds, jobPodSpec,
+  renderJobResources, scratchSize, scriptContainer,
+} from './job-pod';
+import { PostgresDatabaseRef, clientLabels, postgresEnv, resolvePostgres } from './postgres-source';
+import { PostgresRestoreDrill, PostgresRestoreDrillOptions } from './postgres-restore-drill';
+import { PostgresRestoreJob, PostgresRestoreJobOptions } from './postgres-restore-job';
+import { checkSchedule, longestGapDays } from './schedule';
+import { DUMP_SCRIPT, UPLOAD_SCRIPT } from './scripts';
+
+/** CPU and memory of the two backup containers. */
+export interface BackupResources {
+  /** The `pg_dump` init container. @default cpu '250m', memory '256Mi' request / '512Mi' limit */
+  readonly dump?: JobContainerResources;
+  /** The `az` upload container. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
+  readonly upload?: JobContainerResources;
+}
+
+/** Props of {@link BackupCronJob}. */
+export interface BackupCronJobProps {
+  /**
+   * The database to back up: a `PostgresSingleton` (or any `IPostgresDatabase`), or the
+   * connection of any PostgreSQL server. The CronJob runs in its namespace, where the password Secret is.
+   */
+  readonly database: PostgresDatabaseRef;
+  /** Where the dumps go. */
+  readonly storage: BackupStorage;
+  /** Cron schedule (five fields or a macro such as `@daily`). @default '30 2 * * *' (02:30 every day) */
+  readonly schedule?: string;
+  /** IANA time zone of the schedule. @default 'Etc/UTC' */
+  readonly timeZone?: string;
+  /**
+   * Days a dump is kept. Declared with the container requirement: the Pulumi layer turns it into a
+   * lifecycle rule deleting blobs under `<prefix>/<database>/` this many days after they were
+   * written. It must keep at least two dumps of the schedule.
+   * @default 30
+   */
+  readonly retentionDays?: number;
+  /**
+   * Image with `pg_dump`. Its tag's major version must not be older than the server's (pg_dump
+   * refuses newer servers); a newer client is fine.
+   * @default `postgres:<the server's major>`
+   */
+  readonly postgresImage?: string;
+  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE (`mcr.microsoft.com/azure-cli:2.77.0`) */
+  readonly azureCliImage?: string;
+  /** Size limit of the emptyDir that holds the dump (also the pod's ephemeral-storage request). @default '20Gi' */
+  readonly scratchSize?: StorageSize | string;
+  /** Time after which a running backup is killed and counted as failed. @default Duration.hours(3) */
+  readonly activeDeadline?: Duration;
+  /** Retries of a failed backup; each retry is a new dump with its own name. @default 1 */
+  readonly backoffLimit?: number;
+  /** How long a finished Job (and its pod's logs) is kept. @default Duration.days(7) */
+  readonly ttlAfterFinished?: Duration;
+  /** How late a missed run may still start (after a control plane outage); later runs are skipped. @default Duration.hours(1) */
+  readonly startingDeadline?: Duration;
+  /** Successful Jobs kept. @default 3 */
+  readonly successfulJobsHistoryLimit?: number;
+  /** Failed Jobs kept. @default 3 */
+  readonly failedJobsHistoryLimit?: number;
+  /** Create the CronJob suspended. @default false */
+  readonly suspend?: boolean;
+  /** Name of the CronJob (and of its service account, with workload identity); at most 52 characters. @default a name generated from the construct path */
+  readonly name?: string;
+  /** CPU and memory of the containers. @default see {@link BackupResources} */
+  readonly resources?: BackupResources;
+}
+
+/**
+ * A CronJob that dumps a PostgreSQL database with `pg_dump -Fc`, proves the archive whole, and
+ * uploads it to Azure Blob storage as `<prefix>/<database>/<UTC timestamp>.dump` with its SHA-256,
+ * size, server version and source as blob metadata. Any failure fails the Job: no truncated or
+ * empty dump is ever uploaded, and an existing blob is never overwritten.
+ *
+ * The pod has two containers from public images: an init container (`postgres:<major>`) dumps into
+ * a size-limited emptyDir and verifies, the main container (`mcr.microsoft.com/azure-cli`) uploads.
+ */
+export class BackupCronJob extends Construct {
+  /** Name of the CronJob. */
+  public readonly name: string;
+  /** Namespace of the CronJob: the database's. */
+  public readonly namespace: string;
+  /** The database's connection. */
+  public readonly connection: PostgresConnection;
+  /** Where the dumps go, validated. */
+  public readonly storage: ResolvedBackupStorage;
+  /** Blob name prefix of this database's dumps, ending in '/': `<prefix>/<database>/`. */
+  public readonly dumpPrefix: string;
+  /** Image that runs pg_dump. */
+  public readonly postgresImage: string;
+  /** Major version of pg_dump (from the image tag). */
+  public readonly clientMajorVersion: number;
+  /** Image that runs az. */
+  public readonly azureCliImage: string;
+  /** Days dumps are kept. */
+  public readonly retentionDays: number;
+  /** The CronJob. */
+  public readonly cronJob: KubeCronJob;
+  /** The service account annotated with the managed identity (workload identity only). */
+  public readonly serviceAccount?: KubeServiceAccount;
+  private readonly database: PostgresDatabaseRef;
+  private readonly storageProps: BackupStorage;
+
+  constructor(scope: Construct, id: string, props: BackupCronJobProps) {
+    super(scope, id);
+    this.database = props.database;
+    this.storageProps = props.storage;
+    this.connection = resolvePostgres(this, 'database', props.database);
+    this.storage = resolveBackupStorage(this, 'storage', props.storage);
+    const c = this.connection;
+    this.namespace = c.namespace;
+    this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 52 }), 52);
+    this.dumpPrefix = `${this.storage.prefix}/${c.database}/`;
+
+    const { schedule, timeZone } = checkSchedule(this, props.schedule ?? '30 2 * * *', props.timeZone ?? 'Etc/UTC');
+    this.retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? 30, 1, 36500);
+    const gap = longestGapDays(schedule);
+    if (this.retentionDays < 2 * gap) {
+      invalid(this, 'retentionDays', this.retentionDays, `at least ${2 * gap} days: the schedule "${schedule}" runs up to ${gap} day(s) apart, and retention must keep at least two dumps so that one failed run never leaves none`);
+    }
+
+    this.postgresImage = props.postgresImage ?? `postgres:${c.majorVersion}`;
+    this.clientMajorVersion = checkPostgresImage(this, 'postgresImage', this.postgresImage, c.majorVersion,
+      `pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL ${c.majorVersion}`);
+    this.azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
+    const scratch = scratchSize(this, props.scratchSize, '20Gi');
+    const activeDeadlineSeconds = durationSeconds(this, 'activeDeadline', props.activeDeadline, Duration.hours(3), 60, 7 * 86400);
+    const ttlSecondsAfterFinished = durationSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, Duration.days(7), 0, 365 * 86400);
+    const startingDeadlineSeconds = durationSeconds(this, 'startingDeadline', props.startingDeadline, Duration.hours(1), 10, 7 * 86400);
+    const backoffLimit = checkCount(this, 'backoffLimit', props.backoffLimit, 1, 10);
+    const successfulJobsHistoryLimit = checkCount(this, 'successfulJobsHistoryLimit', props.successfulJobsHistoryLimit, 3, 100);
+    const failedJobsHistoryLimit = checkCount(this, 'failedJobsHistoryLimit', props.failedJobsHistoryLimit, 3, 100);
+
+    const labels = {
+      'app.kubernetes.io/name': 'postgres-backup',
+      'app.kubernetes.io/instance': this.name,
+      'app.kubernetes.io/component': 'backup',
+      'app.kubernetes.io/managed-by': 'aks-stateful',
+    };
+    this.serviceAccount = storageServiceAccount(this, this.storage, { name: this.name, namespace: this.namespace, labels });
+    declareStorageRequirements(this, this.storage, {
+      namespace: this.namespace, serviceAccount: this.name, access: 'write',
+      retention: { prefix: this.dumpPrefix, deleteAfterDays: this.retentionDays },
+    });
+
+    const dump = scriptContainer({
+      name: 'dump',
+      image: this.postgresImage,
+      script: DUMP_SCRIPT,
+      env: [...postgresEnv(c, 'aks-stateful-backup'), { name: 'BLOB_DIR', value: `${this.storage.prefix}/${c.database}` }],
+      resources: renderJobResources(this, 'resources.dump', props.resources?.dump, { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
+    });
+    const upload = scriptContainer({
+      name: 'upload',
+      image: this.azureCliImage,
+      script: UPLOAD_SCRIPT,
+      env: storageEnv(this.storage),
+      resources: renderJobResources(this, 'resources.upload', props.resources?.upload, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
+      azureCli: true,
+    });
+
+    this.cronJob = new KubeCronJob(this, 'Resource', {
+      metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
+      spec: {
+        schedule,
+        timeZone,
+        // Two dumps at once only load the server; a late run waits for the current one to finish.
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds,
+        successfulJobsHistoryLimit,
+        failedJobsHistoryLimit,
+        suspend: props.suspend ?? false,
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit,
+            activeDeadlineSeconds,
+            ttlSecondsAfterFinished,
+            template: {
+              metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },
+              spec: jobPodSpec({ initContainers: [dump], containers: [upload], scratch, serviceAccountName: this.serviceAccount?.name }),
+            },
+          },
+        },
+      },
+    });
+  }
+
+  /**
+   * A {@link PostgresRestoreJob} for this backup's dumps, into the same database by default, with
+   * this backup's storage and postgres image (so pg_restore can read what pg_dump wrote).
+   */
+  public addRestoreJob(id: string, options: PostgresRestoreJobOptions): PostgresRestoreJob {
+    return new PostgresRestoreJob(this, id, {
+      postgresImage: this.postgresImage,
+      azureCliImage: this.azureCliImage,
+      sourceDatabase: this.connection.database,
+      ...options,
+      database: options.database ?? this.database,
+      storage: this.storageProps,
+    });
+  }
+
+  /** A {@link PostgresRestoreDrill} that regularly proves this backup's latest dump restorable. */
+  public addRestoreDrill(id: string, options: PostgresRestoreDrillOptions = {}): PostgresRestoreDrill {
+    return new PostgresRestoreDrill(this, id, {
+      postgresImage: this.postgresImage,
+      azureCliImage: this.azureCliImage,
+      ...options,
+      database: this.database,
+      storage: this.storageProps,
+    });
+  }
+}

@@ -1,0 +1,161 @@
+import { Duration } from 'cdk8s';
+import { Container, EnvVar, PodSpec, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IConstruct } from 'constructs';
+import { invalid } from '../validation/errors';
+import { StorageSize } from '../validation/storage-size';
+import { checkInteger } from '../validation/values';
+
+/** The Azure CLI image the upload and download steps run: Azure Linux based, pinned by tag. */
+export const AZURE_CLI_IMAGE = 'mcr.microsoft.com/azure-cli:2.77.0';
+
+/** uid/gid of `postgres` in the official Debian-based images; the az steps run as it too. */
+export const JOB_UID = 999;
+
+/** Where the scratch emptyDir (the dump) is mounted in every container. */
+export const SCRATCH_DIR = '/scratch';
+/** Where the small writable emptyDir for HOME and the az configuration is mounted. */
+export const TMP_DIR = '/tmp';
+
+/** CPU and memory of one job container. */
+export interface JobContainerResources {
+  /** CPU request; no CPU limit is set, since throttling only makes the job slower. @default per container, see the construct's `resources` prop */
+  readonly cpuRequest?: string;
+  /** Memory request. @default per container, see the construct's `resources` prop */
+  readonly memoryRequest?: StorageSize | string;
+  /** Memory limit (at least 128Mi). @default per container, see the construct's `resources` prop */
+  readonly memoryLimit?: StorageSize | string;
+}
+
+const CPU = /^([1-9]\d*m|\d+(\.\d+)?)$/;
+
+/** Renders a container's resources, with the scratch volume's size as its ephemeral-storage request. */
+export function renderJobResources(scope: IConstruct, field: string, given: JobContainerResources | undefined, defaults: {
+  readonly cpuRequest: string; readonly memoryRequest: string; readonly memoryLimit: string; readonly scratch?: StorageSize;
+}): ResourceRequirements {
+  const cpu = given?.cpuRequest ?? defaults.cpuRequest;
+  if (typeof cpu !== 'string' || !CPU.test(cpu)) invalid(scope, `${field}.cpuRequest`, cpu, 'a CPU quantity like "250m" or "1"');
+  const request = StorageSize.from(given?.memoryRequest ?? defaults.memoryRequest, scope, `${field}.memoryRequest`);
+  const limit = StorageSize.from(given?.memoryLimit ?? defaults.memoryLimit, scope, `${field}.memoryLimit`);
+  if (limit.isSmallerThan(request)) invalid(scope, `${field}.memoryLimit`, limit.toString(), `at least the memory request (${request})`);
+  if (limit.isSmallerThan(StorageSize.mebibytes(128))) invalid(scope, `${field}.memoryLimit`, limit.toString(), 'at least 128Mi (az and the PostgreSQL tools need it)');
+  return {
+    requests: {
+      cpu: Quantity.fromString(cpu),
+      memory: request.toQuantity(),
+      ...(defaults.scratch ? { 'ephemeral-storage': defaults.scratch.toQuantity() } : {}),
+    },
+    limits: { memory: limit.toQuantity() },
+  };
+}
+
+const IMAGE = /^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(@sha256:[0-9a-f]{64})?$/;
+
+/** Checks an image reference pinned by a tag other than `latest` (a digest may follow). */
+export function checkPinnedImage(scope: IConstruct, field: string, image: string): string {
+  const name = typeof image === 'string' ? image.split('@')[0] : '';
+  const lastSegment = name.split('/').pop() ?? '';
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
+  if (typeof image !== 'string' || !IMAGE.test(image) || !tag || tag === 'latest') {
+    invalid(scope, field, image, 'an image pinned by a tag other than "latest", e.g. "mcr.microsoft.com/azure-cli:2.77.0"');
+  }
+  return image;
+}
+
+/**
+ * Checks a PostgreSQL client image and returns its major version (from the tag): Debian-based
+ * (`postgres:17`, `postgres:17.2-bookworm`), since the jobs run as uid 999, which only those images know.
+ */
+export function checkPostgresImage(scope: IConstruct, field: string, image: string, minimumMajor: number, reason: string): number {
+  checkPinnedImage(scope, field, image);
+  const example = `"postgres:${minimumMajor}" or "postgres:${minimumMajor}.6-bookworm"`;
+  if (/alpine/.test(image)) {
+    invalid(scope, field, image, `a Debian-based postgres image (e.g. ${example}): the Alpine images have no user 999, which these jobs run as`);
+  }
+  const tag = /:(\d+)(?:[.-][\w.-]*)?$/.exec(image.split('@')[0]);
+  if (!tag) invalid(scope, field, image, `an image whose tag starts with the PostgreSQL major version, e.g. ${example}`);
+  const major = Number(tag[1]);
+  if (major < minimumMajor) invalid(scope, field, image, `a postgres image of major ${minimumMajor} or newer: ${reason}`);
+  return major;
+}
+
+/** A Duration as whole seconds within [min, max]. */
+export function durationSeconds(scope: IConstruct, field: string, value: Duration | undefined, fallback: Duration, min: number, max: number): number {
+  // toSeconds() throws its own error for fractions; milliseconds let the message name the prop.
+  const seconds = (value ?? fallback).toMilliseconds() / 1000;
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    invalid(scope, `${field} (seconds)`, seconds, `a whole number of seconds from ${min} to ${max}`);
+  }
+  return seconds;
+}
+
+/** Checks a count (backoff limit, history limit). */
+export function checkCount(scope: IConstruct, field: string, value: number | undefined, fallback: number, max: number): number {
+  return checkInteger(scope, field, value ?? fallback, 0, max);
+}
+
+/** A container running one of the scripts with bash: non-root, read-only root, nothing but the given env. */
+export function scriptContainer(spec: {
+  readonly name: string;
+  readonly image: string;
+  readonly script: string;
+  readonly env: EnvVar[];
+  readonly resources: ResourceRequirements;
+  readonly azureCli?: boolean;
+}): Container {
+  const base: EnvVar[] = [{ name: 'SCRATCH_DIR', value: SCRATCH_DIR }, { name: 'HOME', value: TMP_DIR }];
+  const az: EnvVar[] = spec.azureCli
+    ? [{ name: 'AZURE_CONFIG_DIR', value: `${TMP_DIR}/.azure` }, { name: 'AZURE_CORE_COLLECT_TELEMETRY', value: 'false' }]
+    : [];
+  return {
+    name: spec.name,
+    image: spec.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['bash', '-c'],
+    args: [spec.script],
+    env: [...base, ...az, ...spec.env],
+    resources: spec.resources,
+    securityContext: {
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
+    volumeMounts: [{ name: 'scratch', mountPath: SCRATCH_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
+  };
+}
+
+/** The pod of a backup, restore or drill Job: runs once, as uid 999, with a size-limited scratch volume. */
+export function jobPodSpec(spec: {
+  readonly initContainers: Container[];
+  readonly containers: Container[];
+  readonly scratch: StorageSize;
+  readonly serviceAccountName?: string;
+}): PodSpec {
+  return {
+    restartPolicy: 'Never',
+    ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: {
+      runAsUser: JOB_UID, runAsGroup: JOB_UID, runAsNonRoot: true, fsGroup: JOB_UID,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+    initContainers: spec.initContainers,
+    containers: spec.containers,
+    volumes: [
+      // The dump never touches a persistent disk; the kubelet evicts the pod if it outgrows the limit.
+      { name: 'scratch', emptyDir: { sizeLimit: spec.scratch.toQuantity() } },
+      { name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString('256Mi') } },
+    ],
+  };
+}
+
+/** Checks the scratch volume size (at least 1Mi; at most 16Ti). */
+export function scratchSize(scope: IConstruct, value: StorageSize | string | undefined, fallback: string): StorageSize {
+  const size = StorageSize.from(value ?? fallback, scope, 'scratchSize');
+  if (size.isSmallerThan(StorageSize.mebibytes(1)) || StorageSize.tebibytes(16).isSmallerThan(size)) {
+    invalid(scope, 'scratchSize', size.toString(), 'a size from 1Mi to 16Ti: it must hold the whole dump');
+  }
+  return size;
+}

@@ -1,0 +1,179 @@
+import { Duration, Names } from 'cdk8s';
+import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { metadata } from '../common/metadata';
+import { invalid } from '../validation/errors';
+import { checkDnsLabel } from '../validation/names';
+import { StorageSize } from '../validation/storage-size';
+import {
+  BackupStorage, ResolvedBackupStorage, declareStorageRequirements, resolveBackupStorage, storageEnv, storagePodLabels, storageServiceAccount,
+} from './backup-storage';
+import {
+  AZURE_CLI_IMAGE, JobContainerResources, checkCount, checkPinnedImage, checkPostgresImage, durationSeconds, jobPodSpec,
+  renderJobResources, scratchSize, scriptContainer,
+} from './job-pod';
+import { PostgresDatabaseRef, resolvePostgres } from './postgres-source';
+import { checkSchedule } from './schedule';
+import { DRILL_SCRIPT, FETCH_SCRIPT } from './scripts';
+
+/** The drill's default check: the restored database has at least one table. */
+export const DEFAULT_DRILL_QUERY = "SELECT count(*) > 0 FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
+
+/** CPU and memory of the two drill containers. */
+export interface DrillResources {
+  /** The `az` download init container. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
+  readonly fetch?: JobContainerResources;
+  /** The container running the throwaway server and pg_restore. @default cpu '500m', memory '512Mi' request / '1Gi' limit */
+  readonly drill?: JobContainerResources;
+}
+
+/** Props of {@link PostgresRestoreDrill} other than the database and the storage. */
+export interface PostgresRestoreDrillOptions {
+  /** Cron schedule. @default '0 5 * * 0' (Sundays 05:00) */
+  readonly schedule?: string;
+  /** IANA time zone of the schedule. @default 'Etc/UTC' */
+  readonly timeZone?: string;
+  /** Create the CronJob suspended: the drill is off until enabled, and can always be run by hand. @default true */
+  readonly suspend?: boolean;
+  /**
+   * SQL run against the restored database; it must return a single `true`, e.g.
+   * `SELECT count(*) > 1000 FROM orders`. It runs on the throwaway server, never on the real one.
+   * @default at least one table exists ({@link DEFAULT_DRILL_QUERY})
+   */
+  readonly verificationQuery?: string;
+  /** Image of the throwaway server, of the database's major or newer. @default `postgres:<the database's major>` */
+  readonly postgresImage?: string;
+  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
+  readonly azureCliImage?: string;
+  /** Size limit of the emptyDir holding the dump and the restored data directory. @default '50Gi' */
+  readonly scratchSize?: StorageSize | string;
+  /** Time after which a running drill is killed and counted as failed. @default Duration.hours(6) */
+  readonly activeDeadline?: Duration;
+  /** Retries of a failed drill. @default 0 */
+  readonly backoffLimit?: number;
+  /** How long a finished Job is kept. @default Duration.days(7) */
+  readonly ttlAfterFinished?: Duration;
+  /** How late a missed run may still start. @default Duration.hours(1) */
+  readonly startingDeadline?: Duration;
+  /** Successful Jobs kept. @default 3 */
+  readonly successfulJobsHistoryLimit?: number;
+  /** Failed Jobs kept. @default 3 */
+  readonly failedJobsHistoryLimit?: number;
+  /** Name of the CronJob (and of its service account, with workload identity); at most 52 characters. @default a name generated from the construct path */
+  readonly name?: string;
+  /** CPU and memory of the containers. @default see {@link DrillResources} */
+  readonly resources?: DrillResources;
+}
+
+/** Props of {@link PostgresRestoreDrill}. */
+export interface PostgresRestoreDrillProps extends PostgresRestoreDrillOptions {
+  /**
+   * The database whose dumps are drilled: it names the blobs (`<prefix>/<database>/`) and the
+   * version. The drill never connects to it; it runs in its namespace, next to the backup.
+   */
+  readonly database: PostgresDatabaseRef;
+  /** Where the dumps are: the same storage the `BackupCronJob` writes to. */
+  readonly storage: BackupStorage;
+}
+
+/**
+ * "A backup that was never restored is not a backup": a CronJob (suspended by default) that
+ * downloads the latest dump, checks its SHA-256, restores it into a throwaway PostgreSQL started
+ * inside the Job's own pod, and runs a verification query. The Job fails if the dump cannot be
+ * restored or the query is not true. Run it by hand with `kubectl create job --from=cronjob/<name>`.
+ */
+export class PostgresRestoreDrill extends Construct {
+  /** Name of the CronJob. */
+  public readonly name: string;
+  /** Namespace of the CronJob: the database's. */
+  public readonly namespace: string;
+  /** Where the dumps are, validated. */
+  public readonly storage: ResolvedBackupStorage;
+  /** Blob name prefix searched for the latest dump. */
+  public readonly dumpPrefix: string;
+  /** The verification query. */
+  public readonly verificationQuery: string;
+  /** The CronJob. */
+  public readonly cronJob: KubeCronJob;
+  /** The service account annotated with the managed identity (workload identity only). */
+  public readonly serviceAccount?: KubeServiceAccount;
+
+  constructor(scope: Construct, id: string, props: PostgresRestoreDrillProps) {
+    super(scope, id);
+    const c = resolvePostgres(this, 'database', props.database);
+    this.storage = resolveBackupStorage(this, 'storage', props.storage);
+    this.namespace = c.namespace;
+    this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 52 }), 52);
+    this.dumpPrefix = `${this.storage.prefix}/${c.database}/`;
+    const { schedule, timeZone } = checkSchedule(this, props.schedule ?? '0 5 * * 0', props.timeZone ?? 'Etc/UTC');
+    this.verificationQuery = props.verificationQuery ?? DEFAULT_DRILL_QUERY;
+    if (typeof this.verificationQuery !== 'string' || this.verificationQuery.trim().length === 0 || this.verificationQuery.length > 4096 || this.verificationQuery.includes('\0')) {
+      invalid(this, 'verificationQuery', this.verificationQuery, 'one SQL statement of at most 4096 characters that returns a single boolean');
+    }
+    const postgresImage = props.postgresImage ?? `postgres:${c.majorVersion}`;
+    checkPostgresImage(this, 'postgresImage', postgresImage, c.majorVersion,
+      `the throwaway server must be at least the database's version (PostgreSQL ${c.majorVersion}) to restore its dumps`);
+    const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
+    const scratch = scratchSize(this, props.scratchSize, '50Gi');
+    const activeDeadlineSeconds = durationSeconds(this, 'activeDeadline', props.activeDeadline, Duration.hours(6), 60, 7 * 86400);
+    const ttlSecondsAfterFinished = durationSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, Duration.days(7), 0, 365 * 86400);
+    const startingDeadlineSeconds = durationSeconds(this, 'startingDeadline', props.startingDeadline, Duration.hours(1), 10, 7 * 86400);
+    const backoffLimit = checkCount(this, 'backoffLimit', props.backoffLimit, 0, 10);
+    const successfulJobsHistoryLimit = checkCount(this, 'successfulJobsHistoryLimit', props.successfulJobsHistoryLimit, 3, 100);
+    const failedJobsHistoryLimit = checkCount(this, 'failedJobsHistoryLimit', props.failedJobsHistoryLimit, 3, 100);
+
+    const labels = {
+      'app.kubernetes.io/name': 'postgres-restore-drill',
+      'app.kubernetes.io/instance': this.name,
+      'app.kubernetes.io/component': 'restore-drill',
+      'app.kubernetes.io/managed-by': 'aks-stateful',
+    };
+    this.serviceAccount = storageServiceAccount(this, this.storage, { name: this.name, namespace: this.namespace, labels });
+    declareStorageRequirements(this, this.storage, { namespace: this.namespace, serviceAccount: this.name, access: 'read' });
+
+    const fetch = scriptContainer({
+      name: 'fetch',
+      image: azureCliImage,
+      script: FETCH_SCRIPT,
+      env: [...storageEnv(this.storage), { name: 'DUMP_PREFIX', value: this.dumpPrefix }],
+      resources: renderJobResources(this, 'resources.fetch', props.resources?.fetch, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
+      azureCli: true,
+    });
+    const drill = scriptContainer({
+      name: 'drill',
+      image: postgresImage,
+      script: DRILL_SCRIPT,
+      env: [
+        { name: 'DRILL_DATABASE', value: c.database },
+        { name: 'DRILL_QUERY', value: this.verificationQuery },
+      ],
+      resources: renderJobResources(this, 'resources.drill', props.resources?.drill, { cpuRequest: '500m', memoryRequest: '512Mi', memoryLimit: '1Gi', scratch }),
+    });
+
+    this.cronJob = new KubeCronJob(this, 'Resource', {
+      metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
+      spec: {
+        schedule,
+        timeZone,
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds,
+        successfulJobsHistoryLimit,
+        failedJobsHistoryLimit,
+        suspend: props.suspend ?? true,
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit,
+            activeDeadlineSeconds,
+            ttlSecondsAfterFinished,
+            template: {
+              // No client label: the drill never talks to the real server.
+              metadata: { labels: { ...labels, ...storagePodLabels(this.storage) } },
+              spec: jobPodSpec({ initContainers: [fetch], containers: [drill], scratch, serviceAccountName: this.serviceAccount?.name }),
+            },
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,203 @@
+import { Duration, Names } from 'cdk8s';
+import { EnvVar, KubeJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { metadata } from '../common/metadata';
+import { invalid } from '../validation/errors';
+import { checkDnsLabel } from '../validation/names';
+import { StorageSize } from '../validation/storage-size';
+import { checkOneOf } from '../validation/values';
+import { PostgresConnection } from '../workloads/postgres-connection';
+import {
+  BackupStorage, ResolvedBackupStorage, declareStorageRequirements, resolveBackupStorage, storageEnv, storagePodLabels, storageServiceAccount,
+} from './backup-storage';
+import {
+  AZURE_CLI_IMAGE, JobContainerResources, checkCount, checkPinnedImage, checkPostgresImage, durationSeconds, jobPodSpec,
+  renderJobResources, scratchSize, scriptContainer,
+} from './job-pod';
+import { PostgresDatabaseRef, checkDatabaseName, clientLabels, postgresEnv, resolvePostgres } from './postgres-source';
+import { FETCH_SCRIPT, RESTORE_SCRIPT } from './scripts';
+
+/** Where a restore goes. */
+export type RestoreMode =
+  /**
+   * Into the connection's own database: `pg_restore --clean --if-exists` drops and recreates the
+   * dumped objects, in one transaction (a failed restore leaves the database as it was).
+   */
+  | { readonly mode: 'clean' }
+  /** Into a new database on the same server, created by the Job (it fails if the database exists; the user needs CREATEDB). */
+  | { readonly mode: 'newDatabase'; readonly database: string };
+
+/** CPU and memory of the two restore containers. */
+export interface RestoreResources {
+  /** The `az` download init container. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
+  readonly fetch?: JobContainerResources;
+  /** The `pg_restore` container. @default cpu '250m', memory '256Mi' request / '512Mi' limit */
+  readonly restore?: JobContainerResources;
+}
+
+/** Props of {@link PostgresRestoreJob} other than the database and the storage. */
+export interface PostgresRestoreJobOptions {
+  /** Where the restore goes. */
+  readonly mode: RestoreMode;
+  /**
+   * The server (and, for `clean`, the database) to restore into; the Job runs in its namespace.
+   * Required on {@link PostgresRestoreJobProps}; `BackupCronJob.addRestoreJob` defaults it to the backed-up database.
+   * @default the backed-up database (through `BackupCronJob.addRestoreJob` only)
+   */
+  readonly database?: PostgresDatabaseRef;
+  /** The database whose dumps are restored: the `<database>` segment of the blob names. @default the target database's name */
+  readonly sourceDatabase?: string;
+  /** Full blob name of the dump to restore, e.g. `postgres/app/20250101T023000Z.dump`. @default the latest dump under `<prefix>/<sourceDatabase>/` */
+  readonly dump?: string;
+  /**
+   * Keep the dumped owners and privileges (`ALTER OWNER`, `GRANT`): the roles must exist and the
+   * restoring user must be allowed to assign them. Without it, objects belong to the restoring user.
+   * @default false
+   */
+  readonly restoreOwnership?: boolean;
+  /**
+   * Create the Job suspended, so that applying the manifests never restores anything by itself.
+   * Start it with `kubectl patch job <name> --type=merge -p '{"spec":{"suspend":false}}'`.
+   * @default true
+   */
+  readonly suspend?: boolean;
+  /** Image with `pg_restore`, of the target server's major or newer. @default `postgres:<the target server's major>` */
+  readonly postgresImage?: string;
+  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
+  readonly azureCliImage?: string;
+  /** Size limit of the emptyDir the dump is downloaded to. @default '20Gi' */
+  readonly scratchSize?: StorageSize | string;
+  /** Time after which a running restore is killed. @default Duration.hours(6) */
+  readonly activeDeadline?: Duration;
+  /** Retries of a failed restore. @default 0 (a failed restore wants a person to look first) */
+  readonly backoffLimit?: number;
+  /** How long a finished Job is kept. @default Duration.days(7) */
+  readonly ttlAfterFinished?: Duration;
+  /** Name of the Job (and of its service account, with workload identity). @default a name generated from the construct path */
+  readonly name?: string;
+  /** CPU and memory of the containers. @default see {@link RestoreResources} */
+  readonly resources?: RestoreResources;
+}
+
+/** Props of {@link PostgresRestoreJob}. */
+export interface PostgresRestoreJobProps extends PostgresRestoreJobOptions {
+  /** The server (and, for `clean`, the database) to restore into; the Job runs in its namespace. */
+  readonly database: PostgresDatabaseRef;
+  /** Where the dumps are: the same storage the `BackupCronJob` writes to. */
+  readonly storage: BackupStorage;
+}
+
+/** Checks a full dump blob name under `prefix`. */
+function checkDumpName(scope: Construct, name: string, prefix: string): string {
+  const ok = typeof name === 'string' && name.startsWith(prefix) && /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.dump$/.test(name.slice(prefix.length));
+  if (!ok) invalid(scope, 'dump', name, `a dump blob name under "${prefix}", like "${prefix}20250101T023000Z.dump"`);
+  return name;
+}
+
+/**
+ * A Job that restores a dump written by `BackupCronJob`: a named one or the latest under the
+ * prefix. An init container (`az`) downloads it with its recorded SHA-256; the restore container
+ * (`postgres:<major>`) refuses a dump whose size or checksum differs, then runs `pg_restore` in one
+ * transaction, either cleaning the target database or into a new database.
+ *
+ * The Job is created suspended by default, so applying the manifests never restores by itself.
+ */
+export class PostgresRestoreJob extends Construct {
+  /** Name of the Job. */
+  public readonly name: string;
+  /** Namespace of the Job: the target database's. */
+  public readonly namespace: string;
+  /** The target's connection. */
+  public readonly connection: PostgresConnection;
+  /** Where the dumps are, validated. */
+  public readonly storage: ResolvedBackupStorage;
+  /** Blob name prefix searched for the latest dump. */
+  public readonly dumpPrefix: string;
+  /** The database the dump is restored into. */
+  public readonly targetDatabase: string;
+  /** The Job. */
+  public readonly job: KubeJob;
+  /** The service account annotated with the managed identity (workload identity only). */
+  public readonly serviceAccount?: KubeServiceAccount;
+
+  constructor(scope: Construct, id: string, props: PostgresRestoreJobProps) {
+    super(scope, id);
+    this.connection = resolvePostgres(this, 'database', props.database);
+    this.storage = resolveBackupStorage(this, 'storage', props.storage);
+    const c = this.connection;
+    this.namespace = c.namespace;
+    this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 63 }), 63);
+    const source = checkDatabaseName(this, 'sourceDatabase', props.sourceDatabase ?? c.database);
+    this.dumpPrefix = `${this.storage.prefix}/${source}/`;
+    const dump = props.dump === undefined ? undefined : checkDumpName(this, props.dump, this.dumpPrefix);
+
+    if (!props.mode || typeof props.mode !== 'object') invalid(this, 'mode', props.mode, "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }");
+    checkOneOf(this, 'mode.mode', props.mode.mode, ['clean', 'newDatabase']);
+    const modeEnv: EnvVar[] = [{ name: 'RESTORE_MODE', value: props.mode.mode }];
+    if (props.mode.mode === 'newDatabase') {
+      this.targetDatabase = checkDatabaseName(this, 'mode.database', props.mode.database);
+      if (this.targetDatabase === c.database) {
+        invalid(this, 'mode.database', this.targetDatabase, `a database other than the connection's own ("${c.database}"): use { mode: 'clean' } to restore into it`);
+      }
+      modeEnv.push({ name: 'RESTORE_DATABASE', value: this.targetDatabase });
+    } else {
+      this.targetDatabase = c.database;
+    }
+
+    const postgresImage = props.postgresImage ?? `postgres:${c.majorVersion}`;
+    checkPostgresImage(this, 'postgresImage', postgresImage, c.majorVersion,
+      `pg_restore must be at least the target server's version (PostgreSQL ${c.majorVersion}) to read its dumps`);
+    const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
+    const scratch = scratchSize(this, props.scratchSize, '20Gi');
+    const activeDeadlineSeconds = durationSeconds(this, 'activeDeadline', props.activeDeadline, Duration.hours(6), 60, 7 * 86400);
+    const ttlSecondsAfterFinished = durationSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, Duration.days(7), 0, 365 * 86400);
+    const backoffLimit = checkCount(this, 'backoffLimit', props.backoffLimit, 0, 10);
+
+    const labels = {
+      'app.kubernetes.io/name': 'postgres-restore',
+      'app.kubernetes.io/instance': this.name,
+      'app.kubernetes.io/component': 'restore',
+      'app.kubernetes.io/managed-by': 'aks-stateful',
+    };
+    this.serviceAccount = storageServiceAccount(this, this.storage, { name: this.name, namespace: this.namespace, labels });
+    declareStorageRequirements(this, this.storage, { namespace: this.namespace, serviceAccount: this.name, access: 'read' });
+
+    const fetch = scriptContainer({
+      name: 'fetch',
+      image: azureCliImage,
+      script: FETCH_SCRIPT,
+      env: [
+        ...storageEnv(this.storage),
+        { name: 'DUMP_PREFIX', value: this.dumpPrefix },
+        ...(dump ? [{ name: 'BACKUP_BLOB', value: dump }] : []),
+      ],
+      resources: renderJobResources(this, 'resources.fetch', props.resources?.fetch, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
+      azureCli: true,
+    });
+    const restore = scriptContainer({
+      name: 'restore',
+      image: postgresImage,
+      script: RESTORE_SCRIPT,
+      env: [
+        ...postgresEnv(c, 'aks-stateful-restore'),
+        ...modeEnv,
+        { name: 'RESTORE_OWNERSHIP', value: String(props.restoreOwnership ?? false) },
+      ],
+      resources: renderJobResources(this, 'resources.restore', props.resources?.restore, { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
+    });
+
+    this.job = new KubeJob(this, 'Resource', {
+      metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
+      spec: {
+        suspend: props.suspend ?? true,
+        backoffLimit,
+        activeDeadlineSeconds,
+        ttlSecondsAfterFinished,
+        template: {
+          metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },
+          spec: jobPodSpec({ initContainers: [fetch], containers: [restore], scratch, serviceAccountName: this.serviceAccount?.name }),
+        },
+      },
+    });
+  }
+}

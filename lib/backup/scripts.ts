@@ -1,0 +1,257 @@
+/**
+ * The shell scripts the backup, restore and drill containers run. They are constant text: every
+ * parameter arrives through the environment (names, paths, credentials from Secrets), so nothing a
+ * user passes is ever spliced into shell code, and the manifest shows exactly what runs.
+ *
+ * Contract shared by all scripts:
+ * - `set -Eeuo pipefail` (`set -euo pipefail` plus the ERR trap inside functions), and an ERR trap that names the failing command: any failure fails the Job.
+ * - Paths come only from variables (`SCRATCH_DIR`, `HOME`, `AZURE_CONFIG_DIR`); nothing is written
+ *   outside them, so the root filesystem stays read-only.
+ * - The postgres image (Debian) provides bash, coreutils and the PostgreSQL client and server. The
+ *   azure-cli image is only trusted with bash and `az`: its scripts use no other program.
+ */
+
+/** Logging, failure and the ERR trap; `STEP` names the container in every line. */
+const PRELUDE = `set -Eeuo pipefail
+log() { TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T [%s] %s\\n' -1 "$STEP" "$*" >&2; }
+fail() { log "FAILED: $*"; exit 1; }
+trap 'log "FAILED: command exited with status $? at line $LINENO: $BASH_COMMAND"' ERR
+`;
+
+/** Checks the PostgreSQL client's major version against a required minimum. */
+const POSTGRES_HELPERS = `
+# Major version of a PostgreSQL program, from "pg_dump (PostgreSQL) 17.2 (Debian ...)".
+client_major() {
+  local text
+  text=$("$1" --version)
+  [[ $text =~ \\(PostgreSQL\\)\\ ([0-9]+) ]] || fail "cannot read the version of $1 from: $text"
+  printf '%s\\n' "\${BASH_REMATCH[1]}"
+}
+
+client_version() {
+  local text
+  text=$("$1" --version)
+  [[ $text =~ \\(PostgreSQL\\)\\ ([0-9][0-9a-z.]*) ]] || fail "cannot read the version of $1 from: $text"
+  printf '%s\\n' "\${BASH_REMATCH[1]}"
+}
+
+# Checks the downloaded dump against the size and SHA-256 recorded when it was taken, and that this
+# pg_restore can read an archive written by that pg_dump. Nothing is restored before this passes.
+verify_fetched_dump() {
+  local file="$SCRATCH_DIR/backup.dump" key value actual_size actual_sha dump_major restore_major
+  declare -gA fetched=()
+  [[ -f "$SCRATCH_DIR/fetched" ]] || fail "no downloaded dump: the fetch step did not finish"
+  while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
+  actual_size=$(stat -c %s "$file")
+  [[ $actual_size == "\${fetched[size]}" ]] \\
+    || fail "size mismatch for \${fetched[blob]}: downloaded $actual_size bytes, the blob records \${fetched[size]}"
+  actual_sha=$(sha256sum "$file")
+  actual_sha=\${actual_sha%% *}
+  [[ $actual_sha == "\${fetched[sha256]}" ]] \\
+    || fail "checksum mismatch for \${fetched[blob]}: sha256 $actual_sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt and nothing was restored"
+  log "verified \${fetched[blob]}: $actual_size bytes, sha256 $actual_sha"
+  dump_major=\${fetched[pg_dump_version]%%.*}
+  restore_major=$(client_major pg_restore)
+  if [[ $dump_major =~ ^[0-9]+$ ]] && (( dump_major > restore_major )); then
+    fail "the dump was written by pg_dump \${fetched[pg_dump_version]}, which pg_restore $restore_major cannot read: use an image of PostgreSQL $dump_major or newer"
+  fi
+}
+`;
+
+/** Signs in to Azure Storage; leaves the arguments every `az storage` call needs in \`storage\`. */
+const AZURE_HELPERS = `
+# Fills the array "storage" with the account, endpoint and auth mode for az storage commands.
+# Keys and tokens travel in the environment, never on a command line; az reads AZURE_STORAGE_KEY itself.
+storage_login() {
+  : "\${AZURE_STORAGE_ACCOUNT:?}" "\${BLOB_CONTAINER:?}" "\${AUTH_MODE:?}"
+  storage=(--account-name "$AZURE_STORAGE_ACCOUNT")
+  if [[ -n "\${BLOB_ENDPOINT:-}" ]]; then storage+=(--blob-endpoint "$BLOB_ENDPOINT"); fi
+  case "$AUTH_MODE" in
+    accountKey)
+      [[ -n "\${AZURE_STORAGE_KEY-}" ]] || fail "AZURE_STORAGE_KEY is empty: check the storage account key Secret"
+      storage+=(--auth-mode key)
+      ;;
+    workloadIdentity)
+      [[ -n "\${AZURE_CLIENT_ID:-}" && -n "\${AZURE_TENANT_ID:-}" && -r "\${AZURE_FEDERATED_TOKEN_FILE:-}" ]] \\
+        || fail "no workload identity: the pod needs the label azure.workload.identity/use=true and a service account annotated with azure.workload.identity/client-id"
+      az login --service-principal --username "$AZURE_CLIENT_ID" --tenant "$AZURE_TENANT_ID" \\
+        --federated-token "$(< "$AZURE_FEDERATED_TOKEN_FILE")" --allow-no-subscriptions --only-show-errors --output none
+      storage+=(--auth-mode login)
+      ;;
+    *) fail "unknown AUTH_MODE '$AUTH_MODE' (accountKey or workloadIdentity)" ;;
+  esac
+}
+`;
+
+const DUMP_BODY = `
+: "\${SCRATCH_DIR:?}" "\${BLOB_DIR:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}"
+[[ -n "\${PGPASSWORD-}" ]] || fail "PGPASSWORD is empty: check the password Secret"
+umask 077
+cd "$SCRATCH_DIR"
+rm -f -- backup.partial backup.dump toc.list metadata blob-name ready
+
+# The first query proves the server is reachable and the password right, and tells its version.
+server_num=$(psql --no-psqlrc --no-align --tuples-only --quiet --command 'SHOW server_version_num')
+server_version=$(psql --no-psqlrc --no-align --tuples-only --quiet --command 'SHOW server_version')
+server_version=\${server_version%% *}
+dump_major=$(client_major pg_dump)
+dump_version=$(client_version pg_dump)
+(( dump_major >= server_num / 10000 )) \\
+  || fail "pg_dump $dump_version is older than the server ($server_version): it refuses to dump a newer server"
+
+# The name records when the snapshot was taken (pg_dump's snapshot starts now), in UTC.
+TZ=UTC printf -v stamp '%(%Y%m%dT%H%M%SZ)T' -1
+log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $dump_version)"
+pg_dump --format=custom --no-password --file=backup.partial
+
+log "verifying the archive"
+# --list reads only the table of contents, which a truncated archive still has...
+pg_restore --list backup.partial > toc.list
+entries=$(grep --count --invert-match --regexp='^;' --regexp='^$' toc.list || true)
+(( entries > 0 )) || fail "the archive lists no objects: database $PGDATABASE is empty or not the one meant"
+size=$(stat -c %s backup.partial)
+(( size > 0 )) || fail "the archive is empty"
+# ...so the whole archive is also read back, which fails on a truncated or damaged one. The
+# checksum is computed meanwhile, from the same file.
+pg_restore --file=/dev/null backup.partial &
+reader=$!
+sha256=$(sha256sum backup.partial)
+sha256=\${sha256%% *}
+wait "$reader" || fail "the archive cannot be read back in full (pg_restore failed above): it is truncated or damaged"
+mv backup.partial backup.dump
+
+printf '%s\\n' "$BLOB_DIR/$stamp.dump" > blob-name
+printf '%s\\n' "sha256=$sha256" "size=$size" "server_version=$server_version" "pg_dump_version=$dump_version" \\
+  "source=$PGHOST:$PGPORT/$PGDATABASE" "created=$stamp" "entries=$entries" > metadata
+# Written last: the upload step refuses to run without it.
+printf 'ok\\n' > ready
+log "dump verified: $size bytes, $entries entries, sha256 $sha256"
+`;
+
+const UPLOAD_BODY = `
+: "\${SCRATCH_DIR:?}"
+[[ -f "$SCRATCH_DIR/ready" && -f "$SCRATCH_DIR/backup.dump" ]] || fail "no verified dump: the dump step did not finish"
+blob=$(< "$SCRATCH_DIR/blob-name")
+declare -A meta=()
+metadata=()
+while IFS= read -r line; do
+  [[ $line =~ ^[a-z_0-9]+=[^[:space:]]+$ ]] || fail "bad metadata line '$line'"
+  metadata+=("$line")
+  meta[\${line%%=*}]=\${line#*=}
+done < "$SCRATCH_DIR/metadata"
+[[ \${meta[sha256]:-} =~ ^[0-9a-f]{64}$ && \${meta[size]:-} =~ ^[1-9][0-9]*$ ]] || fail "the dump step recorded no checksum or size"
+
+storage_login
+log "uploading $blob (\${meta[size]} bytes) to container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+# --if-none-match '*': the upload fails instead of replacing a blob that already has this name.
+az storage blob upload "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
+  --file "$SCRATCH_DIR/backup.dump" --type block --metadata "\${metadata[@]}" \\
+  --if-none-match '*' --max-connections 8 --no-progress --only-show-errors --output none
+log "uploaded $blob: \${meta[size]} bytes, sha256 \${meta[sha256]}"
+`;
+
+const FETCH_BODY = `
+: "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}"
+umask 077
+storage_login
+if [[ -n "\${BACKUP_BLOB:-}" ]]; then
+  found=$(az storage blob show "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$BACKUP_BLOB" \\
+    --query '[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version]' --output tsv --only-show-errors)
+else
+  # Names carry a UTC timestamp, so the last name in order is the latest dump.
+  found=$(az storage blob list "\${storage[@]}" --container-name "$BLOB_CONTAINER" --prefix "$DUMP_PREFIX" --include m --num-results '*' \\
+    --query "sort_by([?ends_with(name, '.dump')], &name)[-1].[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version]" \\
+    --output tsv --only-show-errors)
+fi
+mapfile -t fields <<< "$found"
+blob=\${fields[0]:-}
+[[ -n $blob && $blob != None ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+[[ \${fields[2]:-} =~ ^[0-9a-f]{64}$ ]] \\
+  || fail "blob $blob records no sha256: it was not written by BackupCronJob, and an unverifiable dump is not restored"
+log "downloading $blob (\${fields[1]} bytes)"
+az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
+  --file "$SCRATCH_DIR/backup.dump" --max-connections 8 --no-progress --only-show-errors --output none
+printf '%s\\n' "blob=$blob" "size=\${fields[1]}" "sha256=\${fields[2]}" "pg_dump_version=\${fields[3]:-}" > "$SCRATCH_DIR/fetched"
+log "downloaded $blob"
+`;
+
+const RESTORE_BODY = `
+: "\${SCRATCH_DIR:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}" "\${RESTORE_MODE:?}"
+[[ -n "\${PGPASSWORD-}" ]] || fail "PGPASSWORD is empty: check the password Secret"
+verify_fetched_dump
+
+options=(--exit-on-error --single-transaction --no-password)
+if [[ "\${RESTORE_OWNERSHIP:-false}" != true ]]; then options+=(--no-owner --no-privileges); fi
+case "$RESTORE_MODE" in
+  clean)
+    target=$PGDATABASE
+    log "restoring into $target on $PGHOST:$PGPORT, replacing its objects (one transaction: all or nothing)"
+    pg_restore "\${options[@]}" --clean --if-exists --dbname="$target" "$SCRATCH_DIR/backup.dump"
+    ;;
+  newDatabase)
+    target=\${RESTORE_DATABASE:?}
+    log "creating database $target on $PGHOST:$PGPORT"
+    # createdb fails if the database exists: a restore never overwrites one it did not create.
+    createdb --no-password --maintenance-db="$PGDATABASE" -- "$target"
+    trap 'log "restore failed: dropping the new database $target"; dropdb --no-password --maintenance-db="$PGDATABASE" --if-exists -- "$target" || true' EXIT
+    pg_restore "\${options[@]}" --dbname="$target" "$SCRATCH_DIR/backup.dump"
+    trap - EXIT
+    ;;
+  *) fail "unknown RESTORE_MODE '$RESTORE_MODE' (clean or newDatabase)" ;;
+esac
+tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$target" \\
+  --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
+log "restored \${fetched[blob]} into $target: $tables tables"
+`;
+
+const DRILL_BODY = `
+: "\${SCRATCH_DIR:?}" "\${DRILL_DATABASE:?}" "\${DRILL_QUERY:?}"
+verify_fetched_dump
+
+# A throwaway server inside this container: data in the scratch volume, a Unix socket only, no TCP.
+data="$SCRATCH_DIR/pgdata"
+socket_dir="$SCRATCH_DIR/run"
+mkdir -p "$socket_dir"
+log "starting a throwaway PostgreSQL $(client_version postgres)"
+initdb --pgdata="$data" --username=drill --auth=trust --encoding=UTF8 --no-sync > "$SCRATCH_DIR/initdb.log"
+stop_server() { pg_ctl --pgdata="$data" --mode=immediate --silent stop || true; }
+trap stop_server EXIT
+# Durability is pointless for a server that lives for one restore.
+pg_ctl --pgdata="$data" --log="$SCRATCH_DIR/postgres.log" --wait --silent \\
+  --options="-c listen_addresses='' -c unix_socket_directories='$socket_dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=minimal -c max_wal_senders=0" \\
+  start || { cat "$SCRATCH_DIR/postgres.log" >&2; fail "the throwaway server did not start"; }
+export PGHOST=$socket_dir PGPORT=5432 PGUSER=drill
+unset PGPASSWORD PGDATABASE
+
+createdb -- "$DRILL_DATABASE"
+log "restoring \${fetched[blob]} into the throwaway server"
+pg_restore --exit-on-error --no-owner --no-privileges --dbname="$DRILL_DATABASE" "$SCRATCH_DIR/backup.dump"
+tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \\
+  --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
+log "restored $tables tables; running the verification query"
+result=$(psql --no-psqlrc --no-align --tuples-only --quiet --set=ON_ERROR_STOP=1 --dbname="$DRILL_DATABASE" --command="$DRILL_QUERY")
+[[ $result == t ]] || fail "the verification query returned '$result' instead of true: $DRILL_QUERY"
+log "drill passed: \${fetched[blob]} restores and satisfies the verification query"
+`;
+
+function script(step: string, ...parts: string[]): string {
+  return [`STEP=${step}`, PRELUDE, ...parts].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/**
+ * postgres image, init container: `pg_dump -Fc` into `$SCRATCH_DIR`, then proves the archive whole
+ * (table of contents non-empty, every byte read back by pg_restore) and records size and SHA-256.
+ */
+export const DUMP_SCRIPT = script('dump', POSTGRES_HELPERS, DUMP_BODY);
+
+/** azure-cli image: uploads the verified dump as a new block blob with its metadata; never overwrites. */
+export const UPLOAD_SCRIPT = script('upload', AZURE_HELPERS, UPLOAD_BODY);
+
+/** azure-cli image, init container: downloads a named dump or the latest under `$DUMP_PREFIX`, with its recorded checksum. */
+export const FETCH_SCRIPT = script('fetch', AZURE_HELPERS, FETCH_BODY);
+
+/** postgres image: checks the checksum, then restores into the target (clean, or a new database). */
+export const RESTORE_SCRIPT = script('restore', POSTGRES_HELPERS, RESTORE_BODY);
+
+/** postgres image: checks the checksum, restores into a throwaway server in the pod, runs the verification query. */
+export const DRILL_SCRIPT = script('drill', POSTGRES_HELPERS, DRILL_BODY);

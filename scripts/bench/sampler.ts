@@ -1,0 +1,104 @@
+/**
+ * Samplers for the backup benchmark: peak resident memory of a process and everything it starts
+ * (what a container's memory limit sees, page cache aside), and peak bytes in a folder.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const PAGE_KIB = 4;
+
+/** Resident set size of one process in bytes, or 0 when it has exited. */
+function rssBytes(pid: number): number {
+  try {
+    const statm = fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
+    return Number(statm[1]) * PAGE_KIB * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every live process below `root` (children, grandchildren, ...), plus `root`. */
+function tree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited while listing
+    }
+  }
+  const pids = [root];
+  for (let i = 0; i < pids.length; i++) pids.push(...(children.get(pids[i]) ?? []));
+  return pids;
+}
+
+/** Peak memory of a process tree. */
+export interface MemoryPeak {
+  /** Largest sum of RSS over the tree at one instant. */
+  readonly treeBytes: number;
+  /** Largest RSS of a single process, and its command. */
+  readonly processBytes: number;
+  readonly process: string;
+}
+
+/** Samples the tree under `pid` every `intervalMs` until stopped. */
+export function sampleMemory(pid: number, intervalMs = 25): { stop(): MemoryPeak } {
+  let treeBytes = 0;
+  let processBytes = 0;
+  let processName = '';
+  const sample = () => {
+    let sum = 0;
+    for (const p of tree(pid)) {
+      const rss = rssBytes(p);
+      sum += rss;
+      if (rss > processBytes) {
+        processBytes = rss;
+        try {
+          processName = fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+        } catch {
+          // exited
+        }
+      }
+    }
+    treeBytes = Math.max(treeBytes, sum);
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { treeBytes, processBytes, process: processName };
+    },
+  };
+}
+
+/** Bytes of all files under a folder. */
+export function folderBytes(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    try {
+      if (entry.isDirectory()) total += folderBytes(full);
+      else if (entry.isFile()) total += fs.statSync(full).size;
+    } catch {
+      // removed while walking
+    }
+  }
+  return total;
+}
+
+/** Samples the size of a folder until stopped; returns the peak. */
+export function sampleFolder(dir: string, intervalMs = 100): { stop(): number } {
+  let peak = 0;
+  const timer = setInterval(() => { peak = Math.max(peak, folderBytes(dir)); }, intervalMs);
+  return { stop: () => { clearInterval(timer); return Math.max(peak, folderBytes(dir)); } };
+}

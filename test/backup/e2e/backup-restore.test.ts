@@ -1,0 +1,152 @@
+/**
+ * End to end, with real components: a PostgreSQL cluster, Azurite and az on this machine run the
+ * scripts, commands and environment taken from the synthesized BackupCronJob, PostgresRestoreJob
+ * and PostgresRestoreDrill manifests. Needs scripts/install-system-deps.sh; fails (never skips) without it.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Azurite } from './support/azurite';
+import { CONTAINER, backupPod, drillPod, restorePod, secrets, seedShop } from './support/fixture';
+import { PostgresCluster } from './support/postgres-cluster';
+import { PodRun, cleanUp, runPod } from './support/run-pod';
+import { E2eTools, requireE2eTools } from './support/tools';
+
+const PREFIX = 'postgres/shop/';
+const DUMP_NAME = /^postgres\/shop\/\d{8}T\d{6}Z\.dump$/;
+
+let tools: E2eTools;
+let cluster: PostgresCluster;
+let azurite: Azurite;
+let sourceCounts: Record<string, number>;
+
+/** Runs a pod, cleans up its folders, and fails the test with the pod's log when `expectSuccess` is not met. */
+async function runAndCheck(podSpec: any, expectSuccess: boolean, options: Partial<Parameters<typeof runPod>[2]> = {}): Promise<PodRun> {
+  const pod = await runPod(podSpec, tools, { secrets: secrets(), ...options });
+  cleanUp(pod);
+  if (pod.succeeded !== expectSuccess) {
+    throw new Error(`pod ${expectSuccess ? 'failed' : 'succeeded unexpectedly'}:\n${pod.log}\n--- server log\n${cluster.log().slice(-3000)}`);
+  }
+  return pod;
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+beforeAll(async () => {
+  tools = requireE2eTools();
+  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
+  await azurite.container(CONTAINER).create();
+  await seedShop(cluster);
+  sourceCounts = await cluster.rowCounts('shop');
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([cluster?.stop(), azurite?.stop()]);
+}, 60_000);
+
+describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against real PostgreSQL and Azurite', () => {
+  it('backs up: dumps, verifies and uploads one block blob with checksum, size, versions and source as metadata', async () => {
+    const pod = await runAndCheck(backupPod(tools, cluster, azurite), true);
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['dump', 0], ['upload', 0]]);
+    expect(pod.runs[0].output).toMatch(/\[dump\] dump verified: \d+ bytes, \d+ entries, sha256 [0-9a-f]{64}/);
+
+    const blobs = await azurite.list(CONTAINER);
+    expect(blobs).toHaveLength(1);
+    const [blob] = blobs;
+    expect(blob.name).toMatch(DUMP_NAME);
+    const properties = await azurite.container(CONTAINER).getBlobClient(blob.name).getProperties();
+    expect(properties.blobType).toBe('BlockBlob');
+    const bytes = await azurite.download(CONTAINER, blob.name);
+    expect(bytes.subarray(0, 5).toString()).toBe('PGDMP');
+    const serverVersion = (await cluster.sql('postgres', 'SHOW server_version')).split(' ')[0];
+    expect(blob.metadata).toEqual({
+      sha256: sha256(bytes),
+      size: String(bytes.length),
+      server_version: serverVersion,
+      pg_dump_version: expect.stringMatching(new RegExp(`^${tools.postgresMajor}\\.`)),
+      source: `127.0.0.1:${cluster.port}/shop`,
+      created: blob.name.slice(PREFIX.length, -'.dump'.length),
+      entries: expect.stringMatching(/^[1-9]\d*$/),
+    });
+    expect(blob.size).toBe(bytes.length);
+  }, 120_000);
+
+  it('restores the latest dump into a new database with the same row counts as the source', async () => {
+    const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_restored' } }), true);
+    expect(pod.runs.map((r) => r.name)).toEqual(['fetch', 'restore']);
+    expect(pod.runs[1].output).toMatch(/verified postgres\/shop\/\d{8}T\d{6}Z\.dump: \d+ bytes, sha256/);
+    expect(await cluster.rowCounts('shop_restored')).toEqual(sourceCounts);
+    expect(sourceCounts).toEqual({ 'public.customers': 1000, 'public.orders': 20_000 });
+    // The view and the sequence came back too.
+    expect(await cluster.sql('shop_restored', 'SELECT count(*) FROM big_orders')).toBe(await cluster.sql('shop', 'SELECT count(*) FROM big_orders'));
+    expect(await cluster.sql('shop_restored', "SELECT last_value FROM orders_id_seq")).toBe('20000');
+  }, 120_000);
+
+  it('restores a named dump into the database itself (clean), undoing later changes, in one transaction', async () => {
+    const [dump] = await azurite.list(CONTAINER, PREFIX);
+    await cluster.sql('shop', 'DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = \'changed\'');
+    expect((await cluster.rowCounts('shop'))['public.orders']).toBe(10_000);
+
+    await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'clean' }, dump: dump.name }), true);
+    expect(await cluster.rowCounts('shop')).toEqual(sourceCounts);
+    expect(await cluster.sql('shop', "SELECT count(*) FROM customers WHERE name = 'changed'")).toBe('0');
+  }, 120_000);
+
+  it('never overwrites: an upload whose blob name already exists fails and leaves that blob alone', async () => {
+    const before = await azurite.list(CONTAINER, PREFIX);
+    let planted = '';
+    const pod = await runAndCheck(backupPod(tools, cluster, azurite), false, {
+      beforeStart: async (container, volumes) => {
+        if (container !== 'upload') return;
+        // Another writer got to this name first (e.g. a second run in the same second).
+        planted = fs.readFileSync(path.join(volumes.scratch, 'blob-name'), 'utf8').trim();
+        await azurite.container(CONTAINER).getBlockBlobClient(planted).upload('not a dump', 10, { metadata: { owner: 'someone-else' } });
+      },
+    });
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['dump', 0], ['upload', 1]]);
+    expect(pod.runs[1].output).toMatch(/BlobAlreadyExists|already exists/);
+    expect((await azurite.download(CONTAINER, planted)).toString()).toBe('not a dump');
+    expect(await azurite.list(CONTAINER, PREFIX)).toHaveLength(before.length + 1);
+    await azurite.container(CONTAINER).deleteBlob(planted);
+  }, 120_000);
+
+  it('drills: restores the latest dump into a throwaway server in the pod and runs the verification query', async () => {
+    const pod = await runAndCheck(drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) = 20000 FROM orders' }), true);
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 0], ['drill', 0]]);
+    expect(pod.runs[1].output).toMatch(/restored 2 tables; running the verification query/);
+    expect(pod.runs[1].output).toMatch(/drill passed/);
+  }, 120_000);
+
+  it('fails the drill when the verification query is not true', async () => {
+    const pod = await runAndCheck(drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) > 20000 FROM orders' }), false);
+    expect(pod.runs[1].output).toMatch(/the verification query returned 'f' instead of true/);
+  }, 120_000);
+
+  it('refuses a corrupted blob: the checksum check fails the restore and the drill, and nothing is restored', async () => {
+    const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
+    const bytes = await azurite.download(CONTAINER, dump.name);
+    // Same length, one byte flipped in the middle: only the checksum can tell.
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    await azurite.container(CONTAINER).getBlockBlobClient(dump.name).uploadData(bytes, { metadata: dump.metadata });
+
+    const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_corrupt' } }), false);
+    expect(restore.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 0], ['restore', 1]]);
+    expect(restore.runs[1].output).toMatch(/checksum mismatch for postgres\/shop\/.*nothing was restored/);
+    expect(await cluster.databaseExists('shop_corrupt')).toBe(false);
+
+    const drill = await runAndCheck(drillPod(tools, cluster, azurite), false);
+    expect(drill.runs[1].output).toMatch(/checksum mismatch/);
+  }, 120_000);
+
+  it('refuses a blob without a recorded checksum', async () => {
+    await azurite.container(CONTAINER).getBlockBlobClient(`${PREFIX}99991231T235959Z.dump`).upload('PGDMP', 5);
+    const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_unverified' } }), false);
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 1]]);
+    expect(pod.runs[0].output).toMatch(/records no sha256: it was not written by BackupCronJob/);
+    expect(await cluster.databaseExists('shop_unverified')).toBe(false);
+    await azurite.container(CONTAINER).deleteBlob(`${PREFIX}99991231T235959Z.dump`);
+  }, 120_000);
+});

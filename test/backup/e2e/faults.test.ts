@@ -1,0 +1,114 @@
+/**
+ * Fault cases of the backup, end to end with real PostgreSQL, Azurite and az (see
+ * backup-restore.test.ts): each failure fails the Job, and no blob appears.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Azurite } from './support/azurite';
+import { CONTAINER, backupPod, connection, secrets, seedShop } from './support/fixture';
+import { PostgresCluster } from './support/postgres-cluster';
+import { descendants, freePort } from './support/processes';
+import { PodRun, cleanUp, runPod } from './support/run-pod';
+import { E2eTools, requireE2eTools } from './support/tools';
+
+let tools: E2eTools;
+let cluster: PostgresCluster;
+let azurite: Azurite;
+
+/** Runs the backup pod, expecting the dump step to fail and the upload step never to start. */
+async function runFailing(podSpec: any, options: Partial<Parameters<typeof runPod>[2]> = {}): Promise<PodRun> {
+  const pod = await runPod(podSpec, tools, { secrets: secrets(), ...options });
+  cleanUp(pod);
+  if (pod.succeeded) throw new Error(`the pod succeeded although it should have failed:\n${pod.log}`);
+  expect(pod.runs.map((r) => r.name), pod.log).toEqual(['dump']);
+  expect(pod.runs[0].code, pod.log).not.toBe(0);
+  return pod;
+}
+
+beforeAll(async () => {
+  tools = requireE2eTools();
+  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
+  await azurite.container(CONTAINER).create();
+  await seedShop(cluster);
+  // Large enough that pg_dump runs for a few seconds: ~1.5 million rows, ~100 MB of table.
+  await seedShop(cluster, 'big', 1_500_000);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([cluster?.stop(), azurite?.stop()]);
+}, 60_000);
+
+afterEach(async () => {
+  // Every fault must leave the container without a single blob.
+  expect(await azurite.list(CONTAINER)).toEqual([]);
+});
+
+describe('backup faults: the Job fails and no blob appears', () => {
+  it('wrong password', async () => {
+    const pod = await runFailing(backupPod(tools, cluster, azurite), { secrets: secrets('not-the-password') });
+    expect(pod.runs[0].output).toMatch(/password authentication failed for user "app"/);
+  }, 60_000);
+
+  it('database unreachable', async () => {
+    const closed = await freePort();
+    const pod = await runFailing(backupPod(tools, cluster, azurite, { database: connection(cluster, { port: closed, majorVersion: tools.postgresMajor as 15 }) }));
+    expect(pod.runs[0].output).toMatch(/Connection refused/);
+  }, 60_000);
+
+  it('pg_dump killed mid-dump: the partial archive is never uploaded', async () => {
+    let killed: { pid: number; bytes: number } | undefined;
+    let poller: NodeJS.Timeout | undefined;
+    let podVolumes: Record<string, string> = {};
+    const pod = await runFailing(backupPod(tools, cluster, azurite, { database: connection(cluster, { database: 'big', majorVersion: tools.postgresMajor as 15 }) }), {
+      onStart: (container, pid) => {
+        if (container !== 'dump') return;
+        const partial = () => Object.values(podVolumes).map((dir) => path.join(dir, 'backup.partial')).find((f) => fs.existsSync(f));
+        poller = setInterval(() => {
+          const file = partial();
+          const bytes = file ? fs.statSync(file).size : 0;
+          const dump = descendants(pid).find((p) => p.command === 'pg_dump');
+          // Kill once pg_dump has written table data, well before it is done.
+          if (dump && bytes > 4 * 1024 * 1024) {
+            process.kill(dump.pid, 'SIGKILL');
+            killed = { pid: dump.pid, bytes };
+            clearInterval(poller);
+          }
+        }, 10);
+      },
+      beforeStart: (_container, volumes) => { podVolumes = volumes; },
+    });
+    clearInterval(poller);
+    expect(killed, 'pg_dump was killed while writing').toBeDefined();
+    expect(pod.runs[0].output).toMatch(/FAILED: command exited with status 137 at line \d+: pg_dump --format=custom/);
+  }, 120_000);
+
+  it('a pg_dump that exits 0 but leaves a truncated archive is caught by the full read-back (pg_restore --list alone passes it)', async () => {
+    // Fault injection: a pg_dump that runs the real one, then loses the second half of the file
+    // without reporting it (a lying disk, a silently failing volume).
+    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-lying-pg-dump-'));
+    fs.chmodSync(shim, 0o755);
+    fs.writeFileSync(path.join(shim, 'pg_dump'), [
+      '#!/bin/bash',
+      `"${tools.postgresBin}/pg_dump" "$@" || exit`,
+      'for arg in "$@"; do [[ $arg == --file=* ]] && file=${arg#--file=}; done',
+      '[[ -n ${file:-} ]] && truncate --size=$(( $(stat -c %s "$file") / 2 )) "$file"',
+      'exit 0',
+    ].join('\n'), { mode: 0o755 });
+    try {
+      const pod = await runFailing(backupPod(tools, cluster, azurite), { pathPrefix: shim });
+      expect(pod.runs[0].output).toMatch(/\[dump\] verifying the archive/);
+      expect(pod.runs[0].output).toMatch(/pg_restore: error: could not read from input file: end of file/);
+      expect(pod.runs[0].output).toMatch(/FAILED: the archive cannot be read back in full \(pg_restore failed above\): it is truncated or damaged/);
+    } finally {
+      fs.rmSync(shim, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('disk quota exceeded: the scratch volume is smaller than the dump', async () => {
+    const big = connection(cluster, { database: 'big', majorVersion: tools.postgresMajor as 15 });
+    const pod = await runFailing(backupPod(tools, cluster, azurite, { database: big, scratchSize: '8Mi' }), { enforceSizeLimits: true });
+    expect(pod.runs[0].output).toMatch(/No space left on device/);
+  }, 60_000);
+});

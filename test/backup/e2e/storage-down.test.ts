@@ -1,0 +1,54 @@
+/**
+ * The storage fault, end to end (see backup-restore.test.ts): Azurite is down when the upload
+ * starts. az retries for about a minute and a half before giving up, so this case has its own file
+ * and runs in parallel with the others.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Azurite } from './support/azurite';
+import { CONTAINER, backupPod, secrets, seedShop } from './support/fixture';
+import { PostgresCluster } from './support/postgres-cluster';
+import { cleanUp, runPod } from './support/run-pod';
+import { E2eTools, requireE2eTools } from './support/tools';
+
+let tools: E2eTools;
+let cluster: PostgresCluster;
+let azurite: Azurite;
+let location: string;
+
+beforeAll(async () => {
+  tools = requireE2eTools();
+  location = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-azurite-'));
+  // Persisted on disk, so that the emulator can come back with whatever it received.
+  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools, { location })]);
+  await azurite.container(CONTAINER).create();
+  // Proves the emulator comes back with what it stored before it went down.
+  await azurite.container(CONTAINER).getBlockBlobClient('marker.txt').upload('marker', 6);
+  await seedShop(cluster);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([cluster?.stop(), azurite?.stop()]);
+  fs.rmSync(location, { recursive: true, force: true });
+}, 60_000);
+
+describe('backup faults: storage', () => {
+  it('Azurite down: the upload fails after its retries, the Job fails, and no blob appears', async () => {
+    const pod = await runPod(backupPod(tools, cluster, azurite), tools, {
+      secrets: secrets(),
+      beforeStart: async (container) => {
+        if (container === 'upload') await azurite.stop();
+      },
+      timeoutMs: 240_000,
+    });
+    cleanUp(pod);
+    expect(pod.succeeded, pod.log).toBe(false);
+    expect(pod.runs.map((r) => [r.name, r.code]), pod.log).toEqual([['dump', 0], ['upload', 1]]);
+    expect(pod.runs[1].output).toMatch(/Connection refused/);
+
+    azurite = await Azurite.start(tools, { port: azurite.port, location });
+    expect((await azurite.list(CONTAINER)).map((b) => b.name)).toEqual(['marker.txt']);
+  }, 300_000);
+});

@@ -1,0 +1,176 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { AZURE_CLI_IMAGE, PostgresRestoreJob, PostgresRestoreJobProps, PostgresSingleton, StorageSize, listAzureRequirements } from '../../lib';
+import { FETCH_SCRIPT, RESTORE_SCRIPT } from '../../lib/backup/scripts';
+import { CLIENT_ID, CONNECTION, STORAGE, envOf, leakedCredentials, podOf, rejected, synthByKind, testChart } from './helpers';
+
+const PROPS: PostgresRestoreJobProps = { database: CONNECTION, storage: STORAGE, mode: { mode: 'clean' } };
+
+function synthRestore(props: Partial<PostgresRestoreJobProps> = {}) {
+  const app = Testing.app();
+  const chart = testChart(app);
+  const restore = new PostgresRestoreJob(chart, 'restore', { ...PROPS, ...props });
+  const { objects, only } = synthByKind(chart);
+  const job = only('Job');
+  const pod = podOf(job);
+  return { app, restore, objects, job, pod, fetch: pod.initContainers[0], restoreContainer: pod.containers[0] };
+}
+
+function build(props: Partial<PostgresRestoreJobProps>, chart: Chart = testChart()) {
+  return () => new PostgresRestoreJob(chart, 'restore', { ...PROPS, ...props });
+}
+
+describe('PostgresRestoreJob', () => {
+  it('renders a suspended Job that never retries by itself, in the database namespace', () => {
+    const { restore, objects, job } = synthRestore();
+    expect(objects.map((o) => o.kind)).toEqual(['Job']);
+    expect(job.metadata).toMatchObject({ name: restore.name, namespace: 'data' });
+    expect(job.spec).toMatchObject({ suspend: true, backoffLimit: 0, activeDeadlineSeconds: 6 * 3600, ttlSecondsAfterFinished: 7 * 86400 });
+    expect(job.spec.template.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'postgres-restore',
+      'app.kubernetes.io/instance': restore.name,
+      'app.kubernetes.io/component': 'restore',
+      'app.kubernetes.io/managed-by': 'aks-stateful',
+      'example.com/orders-db-client': 'true',
+    });
+  });
+
+  it('downloads the latest dump under the prefix in an init container, then restores with the password from its Secret', () => {
+    const { pod, fetch, restoreContainer } = synthRestore();
+    expect(pod).toMatchObject({ restartPolicy: 'Never', securityContext: { runAsUser: 999, runAsNonRoot: true } });
+    expect(pod.volumes[0]).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '20Gi' } });
+    expect(fetch).toMatchObject({ name: 'fetch', image: AZURE_CLI_IMAGE, command: ['bash', '-c'], args: [FETCH_SCRIPT] });
+    expect(envOf(fetch)).toMatchObject({
+      AZURE_STORAGE_ACCOUNT: 'backups01', BLOB_CONTAINER: 'pg-dumps', AUTH_MODE: 'accountKey', DUMP_PREFIX: 'postgres/orders/',
+      AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
+    });
+    expect(envOf(fetch).BACKUP_BLOB).toBeUndefined();
+    expect(restoreContainer).toMatchObject({ name: 'restore', image: 'postgres:15', command: ['bash', '-c'], args: [RESTORE_SCRIPT] });
+    expect(envOf(restoreContainer)).toEqual({
+      SCRATCH_DIR: '/scratch',
+      HOME: '/tmp',
+      PGHOST: 'orders-db.data.svc.cluster.local',
+      PGPORT: '5432',
+      PGDATABASE: 'orders',
+      PGUSER: 'orders_app',
+      PGPASSWORD: { secretKeyRef: { name: 'orders-db', key: 'password' } },
+      PGCONNECT_TIMEOUT: '30',
+      PGAPPNAME: 'aks-stateful-restore',
+      RESTORE_MODE: 'clean',
+      RESTORE_OWNERSHIP: 'false',
+    });
+    expect(restoreContainer.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '20Gi' }, limits: { memory: '512Mi' } });
+  });
+
+  it('restores into a new database', () => {
+    const { restore, restoreContainer } = synthRestore({ mode: { mode: 'newDatabase', database: 'orders_restored' } });
+    expect(envOf(restoreContainer)).toMatchObject({ RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_restored', PGDATABASE: 'orders' });
+    expect(restore.targetDatabase).toBe('orders_restored');
+  });
+
+  it('restores a named dump, or the dumps of another database', () => {
+    const named = synthRestore({ dump: 'postgres/orders/20250101T023000Z.dump' });
+    expect(envOf(named.fetch).BACKUP_BLOB).toBe('postgres/orders/20250101T023000Z.dump');
+    const other = synthRestore({ sourceDatabase: 'orders_old', storage: { ...STORAGE, prefix: 'archive' } });
+    expect(envOf(other.fetch).DUMP_PREFIX).toBe('archive/orders_old/');
+  });
+
+  it('declares read access only: the container and the key Secret, or the identity as Storage Blob Data Reader', () => {
+    const { app } = synthRestore();
+    expect(listAzureRequirements(app).map((r) => r.key)).toEqual([
+      'storageAccount:backups01', 'blobContainer:backups01/pg-dumps', 'kubernetesSecret:data/azure-storage-backups01',
+    ]);
+    expect(listAzureRequirements(app).find((r) => r.kind === 'blobContainer')).not.toHaveProperty('lifecycleRules');
+    const wi = synthRestore({ storage: { ...STORAGE, auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, identityName: 'orders-restore' } } });
+    expect(wi.objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Job']);
+    expect(wi.pod.serviceAccountName).toBe(wi.restore.name);
+    expect(wi.job.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+    expect(listAzureRequirements(wi.app).find((r) => r.kind === 'workloadIdentity')).toMatchObject({
+      identity: 'orders-restore', namespace: 'data', serviceAccount: wi.restore.name,
+      roles: [{ role: 'Storage Blob Data Reader', scope: { type: 'blobContainer', account: 'backups01', container: 'pg-dumps' } }],
+    });
+  });
+
+  it('restores into a PostgresSingleton', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
+    const db = new PostgresSingleton(chart, 'db', { majorVersion: 17 });
+    const restore = new PostgresRestoreJob(chart, 'restore', { database: db, storage: STORAGE, mode: { mode: 'clean' } });
+    const job = synthByKind(chart).only('Job');
+    expect(job.metadata.namespace).toBe('shop');
+    expect(podOf(job).containers[0].image).toBe('postgres:17');
+    expect(job.spec.template.metadata.labels[db.clientLabel.key]).toBe(db.clientLabel.value);
+    expect(restore.dumpPrefix).toBe('postgres/app/');
+  });
+
+  it('renders every option', () => {
+    const props: Required<PostgresRestoreJobProps> = {
+      database: CONNECTION,
+      storage: { ...STORAGE, prefix: 'pg', blobEndpoint: 'https://backups01.blob.core.chinacloudapi.cn' },
+      mode: { mode: 'newDatabase', database: 'orders_2025' },
+      sourceDatabase: 'orders_legacy',
+      dump: 'pg/orders_legacy/20250101T023000Z.dump',
+      restoreOwnership: true,
+      suspend: false,
+      postgresImage: 'postgres:16',
+      azureCliImage: 'mcr.microsoft.com/azure-cli:2.76.0',
+      scratchSize: StorageSize.gibibytes(100),
+      activeDeadline: Duration.hours(12),
+      backoffLimit: 2,
+      ttlAfterFinished: Duration.days(1),
+      name: 'orders-restore',
+      resources: { fetch: { cpuRequest: '200m' }, restore: { cpuRequest: '2', memoryRequest: '1Gi', memoryLimit: '2Gi' } },
+    };
+    const { job, pod, fetch, restoreContainer } = synthRestore(props);
+    expect(job.metadata.name).toBe('orders-restore');
+    expect(job.spec).toMatchObject({ suspend: false, backoffLimit: 2, activeDeadlineSeconds: 12 * 3600, ttlSecondsAfterFinished: 86400 });
+    expect(pod.volumes[0].emptyDir.sizeLimit).toBe('100Gi');
+    expect(fetch.image).toBe('mcr.microsoft.com/azure-cli:2.76.0');
+    expect(envOf(fetch)).toMatchObject({
+      DUMP_PREFIX: 'pg/orders_legacy/', BACKUP_BLOB: 'pg/orders_legacy/20250101T023000Z.dump', BLOB_ENDPOINT: 'https://backups01.blob.core.chinacloudapi.cn',
+    });
+    expect(fetch.resources.requests.cpu).toBe('200m');
+    expect(restoreContainer.image).toBe('postgres:16');
+    expect(envOf(restoreContainer)).toMatchObject({ RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_2025', RESTORE_OWNERSHIP: 'true' });
+    expect(restoreContainer.resources).toEqual({ requests: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '100Gi' }, limits: { memory: '2Gi' } });
+  });
+
+  it('puts no Secret, key or password into the manifests', () => {
+    expect(leakedCredentials(synthRestore().objects)).toEqual([]);
+  });
+
+  describe('bad input', () => {
+    it('rejects a bad mode', () => {
+      expect(build({ mode: undefined as never })).toThrow(rejected('test/restore', 'mode', '(unset)', "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }"));
+      expect(build({ mode: { mode: 'replace' } as never })).toThrow(rejected('test/restore', 'mode.mode', '"replace"', 'one of clean, newDatabase'));
+      expect(build({ mode: { mode: 'newDatabase', database: 'orders new' } })).toThrow(rejected('test/restore', 'mode.database', '"orders new"', 'a PostgreSQL name'));
+      expect(build({ mode: { mode: 'newDatabase', database: 'orders' } })).toThrow(
+        rejected('test/restore', 'mode.database', '"orders"', `a database other than the connection's own ("orders"): use { mode: 'clean' } to restore into it`),
+      );
+    });
+
+    it.each([
+      'postgres/orders/latest',
+      'postgres/billing/20250101T023000Z.dump',
+      'postgres/orders/sub/20250101T023000Z.dump',
+      'postgres/orders/.dump',
+      '20250101T023000Z.dump',
+    ])('rejects the dump name %j', (dump) => {
+      expect(build({ dump })).toThrow(rejected('test/restore', 'dump', JSON.stringify(dump), 'a dump blob name under "postgres/orders/", like "postgres/orders/20250101T023000Z.dump"'));
+    });
+
+    it('rejects a pg_restore older than the target server, and a bad source database', () => {
+      expect(build({ postgresImage: 'postgres:14' })).toThrow(
+        rejected('test/restore', 'postgresImage', '"postgres:14"', "a postgres image of major 15 or newer: pg_restore must be at least the target server's version"),
+      );
+      expect(build({ sourceDatabase: 'a/b' })).toThrow(rejected('test/restore', 'sourceDatabase', '"a/b"', 'a PostgreSQL name'));
+    });
+
+    it('rejects bad storage, durations and names', () => {
+      expect(build({ storage: { ...STORAGE, container: 'X' } })).toThrow(rejected('test/restore', 'storage.container', '"X"', 'a blob container name'));
+      expect(build({ activeDeadline: Duration.seconds(10) })).toThrow(rejected('test/restore', 'activeDeadline (seconds)', '10', 'a whole number of seconds from 60'));
+      expect(build({ backoffLimit: 11 })).toThrow(rejected('test/restore', 'backoffLimit', '11', 'a whole number from 0 to 10'));
+      expect(build({ name: 'r'.repeat(64) })).toThrow(rejected('test/restore', 'name', JSON.stringify('r'.repeat(64)), 'at most 63 characters'));
+      expect(build({ resources: { restore: { cpuRequest: '-1' } } })).toThrow(rejected('test/restore', 'resources.restore.cpuRequest', '"-1"', 'a CPU quantity'));
+    });
+  });
+});
