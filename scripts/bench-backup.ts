@@ -36,6 +36,12 @@ const UPDATE_DOCS = args.includes('--update-docs');
 const ROUNDS = option('rounds', 2);
 const DOCS = path.resolve(__dirname, '../docs/benchmarks.md');
 
+/** The memory of containers running side by side: the sum of their peaks (an upper bound), the largest process among them. */
+function maxTree(steps: Array<{ memory: MemoryPeak }>): MemoryPeak {
+  const largest = steps.reduce((a, b) => (b.memory.processBytes > a.memory.processBytes ? b : a)).memory;
+  return { treeBytes: steps.reduce((sum, s) => sum + s.memory.treeBytes, 0), processBytes: largest.processBytes, process: largest.process };
+}
+
 const MIB = 1024 * 1024;
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -67,21 +73,27 @@ async function timedCommand(tools: E2eTools, cluster: PostgresCluster, name: str
   return { name, ms, memory: sampler?.stop() ?? { treeBytes: 0, processBytes: 0, process: '?' } };
 }
 
-/** Runs a pod from a manifest, sampling each container's memory and the scratch folder. */
-async function timedPod(tools: E2eTools, label: string, podSpec: any): Promise<{ pod: PodRun; steps: Step[]; disk: number }> {
+/**
+ * Runs a pod from a manifest, sampling each container's memory and the scratch folder. Its time is
+ * the pod's wall clock, from the first container's start to the last one's end: containers that
+ * run side by side overlap, so their times do not add up.
+ */
+async function timedPod(tools: E2eTools, label: string, podSpec: any): Promise<{ pod: PodRun; steps: Step[]; disk: number; wallMs: number }> {
   const samplers = new Map<string, { stop(): MemoryPeak }>();
   let disk: { stop(): number } | undefined;
+  const started = Date.now();
   const pod = await runPod(podSpec, tools, {
     secrets: secrets(),
     timeoutMs: 3 * 3600_000,
     beforeStart: (_container, volumes) => { disk ??= sampleFolder(volumes.scratch); },
     onStart: (container, pid) => samplers.set(container, sampleMemory(pid)),
   });
+  const wallMs = Date.now() - started;
   const peakDisk = disk?.stop() ?? 0;
   cleanUp(pod);
   if (!pod.succeeded) throw new Error(`${label} failed:\n${pod.log}`);
   const steps = pod.runs.map((r) => ({ name: `${label}: ${r.name}`, ms: r.durationMs, memory: samplers.get(r.name)!.stop() }));
-  return { pod, steps, disk: peakDisk };
+  return { pod, steps, disk: peakDisk, wallMs };
 }
 
 async function buildDatabase(tools: E2eTools, cluster: PostgresCluster): Promise<number> {
@@ -109,9 +121,8 @@ function table(rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-/** A step's fastest time over the rounds, with its largest memory peak over the rounds. */
-function fastest(rounds: Step[][]): Step[] {
-  const totals = rounds.map((steps) => steps.reduce((sum, s) => sum + s.ms, 0));
+/** The steps of the fastest round (by `totals`, default their sum), with each step's largest memory peak over the rounds. */
+function fastest(rounds: Step[][], totals = rounds.map((steps) => steps.reduce((sum, s) => sum + s.ms, 0))): Step[] {
   const best = rounds[totals.indexOf(Math.min(...totals))];
   return best.map((step, i) => {
     const peaks = rounds.map((steps) => steps[i].memory);
@@ -121,7 +132,6 @@ function fastest(rounds: Step[][]): Step[] {
   });
 }
 
-const total = (steps: Step[]) => steps.reduce((sum, s) => sum + s.ms, 0);
 
 /** Azurite is a Node process: a first large upload also warms its JIT, which Azure Storage does not need. */
 async function warmUp(azurite: Azurite): Promise<void> {
@@ -143,7 +153,9 @@ async function main(): Promise<void> {
     const source = await cluster.rowCounts('shop');
     log(`database size ${mib(databaseBytes)}, rows ${JSON.stringify(source)}`);
 
-    const rounds: Array<{ ceiling: Step; backup: Step[]; restore: Step[]; local: Step; backupDisk: number; restoreDisk: number; dumpBytes: number }> = [];
+    const rounds: Array<{
+      ceiling: Step; backup: Step[]; restore: Step[]; backupMs: number; restoreMs: number; local: Step; backupDisk: number; restoreDisk: number; dumpBytes: number;
+    }> = [];
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round}: ceiling, pg_dump -Fc > /dev/null`);
       const ceiling = await timedCommand(tools, cluster, 'pg_dump -Fc > /dev/null (ceiling)', 'pg_dump -Fc > /dev/null', 'shop');
@@ -164,19 +176,26 @@ async function main(): Promise<void> {
       await cluster.sql('postgres', `CREATE DATABASE shop_from_file_${round} OWNER app`);
       const local = await timedCommand(tools, cluster, 'pg_restore from a local file (baseline)',
         `pg_restore --exit-on-error --single-transaction --no-password --no-owner --no-privileges --dbname=shop_from_file_${round} ${localDump}`, 'shop');
-      rounds.push({ ceiling, backup: backup.steps, restore: restore.steps, local, backupDisk: backup.disk, restoreDisk: restore.disk, dumpBytes: blob.size });
-      log(`round ${round}: ceiling ${seconds(ceiling.ms)}, backup ${seconds(total(backup.steps))}, restore ${seconds(total(restore.steps))}, local ${seconds(local.ms)}`);
+      rounds.push({
+        ceiling, backup: backup.steps, restore: restore.steps, backupMs: backup.wallMs, restoreMs: restore.wallMs, local,
+        backupDisk: backup.disk, restoreDisk: restore.disk, dumpBytes: blob.size,
+      });
+      log(`round ${round}: ceiling ${seconds(ceiling.ms)}, backup ${seconds(backup.wallMs)}, restore ${seconds(restore.wallMs)}, local ${seconds(local.ms)}`);
     }
 
     const [ceiling] = fastest(rounds.map((r) => [r.ceiling]));
-    const backup = fastest(rounds.map((r) => r.backup));
-    const restore = fastest(rounds.map((r) => r.restore));
+    const backupMs = Math.min(...rounds.map((r) => r.backupMs));
+    const restoreMs = Math.min(...rounds.map((r) => r.restoreMs));
+    const backup = fastest(rounds.map((r) => r.backup), rounds.map((r) => r.backupMs));
+    const restore = fastest(rounds.map((r) => r.restore), rounds.map((r) => r.restoreMs));
     const [local] = fastest(rounds.map((r) => [r.local]));
-    const backupMs = total(backup);
-    const restoreMs = total(restore);
     const backupRatio = backupMs / ceiling.ms;
     const restoreRatio = restoreMs / local.ms;
     const steps = [ceiling, ...backup, ...restore, local];
+    const pods: Step[] = [
+      { name: 'backup: whole pod (wall clock)', ms: backupMs, memory: maxTree(backup) },
+      { name: 'restore: whole pod (wall clock)', ms: restoreMs, memory: maxTree(restore) },
+    ];
     const peakRss = Math.max(...steps.map((s) => s.memory.treeBytes));
     const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
     const perRound = (pick: (r: (typeof rounds)[number]) => number) => rounds.map((r) => seconds(pick(r))).join(', ');
@@ -186,11 +205,14 @@ async function main(): Promise<void> {
       `Database: ${mib(databaseBytes)} (pgbench scale ${SCALE} plus ${TEXT_MIB} MiB of random base64 text; ${Object.entries(source).map(([t, n]) => `${t} ${n} rows`).join(', ')}); `
         + `dump: ${mib(rounds[0].dumpBytes)}; row counts checked equal after each restore.`,
       `Fastest of ${ROUNDS} rounds per measurement (memory: largest over the rounds). Every round: ceiling ${perRound((r) => r.ceiling.ms)}; `
-        + `backup ${perRound((r) => total(r.backup))}; restore ${perRound((r) => total(r.restore))}; local pg_restore ${perRound((r) => r.local.ms)}.`,
+        + `backup ${perRound((r) => r.backupMs)}; restore ${perRound((r) => r.restoreMs)}; local pg_restore ${perRound((r) => r.local.ms)}. `
+        + 'Backup and restore times are each pod\'s wall clock; their containers run side by side, so the container rows overlap '
+        + '(a container\'s time includes its waiting for the other) and the pod rows show the sum of the containers\' peaks.',
       '',
       table([
         ['step', 'time', 'peak RSS (process tree)', 'largest process'],
-        ...steps.map((s) => [s.name, seconds(s.ms), mib(s.memory.treeBytes), `${s.memory.process} ${mib(s.memory.processBytes)}`]),
+        ...[ceiling, ...backup, pods[0], ...restore, pods[1], local]
+          .map((s) => [s.name, seconds(s.ms), mib(s.memory.treeBytes), `${s.memory.process} ${mib(s.memory.processBytes)}`]),
       ]),
       '',
       table([

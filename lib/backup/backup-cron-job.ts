@@ -22,7 +22,7 @@ import { DUMP_SCRIPT, UPLOAD_SCRIPT } from './scripts';
 
 /** CPU and memory of the two backup containers. */
 export interface BackupResources {
-  /** The `pg_dump` init container. @default cpu '250m', memory '256Mi' request / '512Mi' limit */
+  /** The `pg_dump` container. @default cpu '250m', memory '256Mi' request / '512Mi' limit */
   readonly dump?: JobContainerResources;
   /** The `az` upload container. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
   readonly upload?: JobContainerResources;
@@ -84,8 +84,10 @@ export interface BackupCronJobProps {
  * size, server version and source as blob metadata. Any failure fails the Job: no truncated or
  * empty dump is ever uploaded, and an existing blob is never overwritten.
  *
- * The pod has two containers from public images: an init container (`postgres:<major>`) dumps into
- * a size-limited emptyDir and verifies, the main container (`mcr.microsoft.com/azure-cli`) uploads.
+ * The pod has two containers from public images that start together: `dump` (`postgres:<major>`)
+ * dumps into a size-limited emptyDir and verifies the archive while it is written; `upload`
+ * (`mcr.microsoft.com/azure-cli`) signs in meanwhile, waits for the dump's `ready` marker, and only
+ * then uploads (a `failed` marker, or none within the Job's deadline, uploads nothing).
  */
 export class BackupCronJob extends Construct {
   /** Name of the CronJob. */
@@ -166,7 +168,8 @@ export class BackupCronJob extends Construct {
       name: 'upload',
       image: this.azureCliImage,
       script: UPLOAD_SCRIPT,
-      env: storageEnv(this.storage),
+      // The upload waits for the dump at most as long as the Job may run.
+      env: [...storageEnv(this.storage), { name: 'DUMP_WAIT_SECONDS', value: String(activeDeadlineSeconds) }],
       resources: renderJobResources(this, 'resources.upload', props.resources?.upload, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
       azureCli: true,
     });
@@ -190,7 +193,7 @@ export class BackupCronJob extends Construct {
             ttlSecondsAfterFinished,
             template: {
               metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },
-              spec: jobPodSpec({ initContainers: [dump], containers: [upload], scratch, serviceAccountName: this.serviceAccount?.name }),
+              spec: jobPodSpec({ initContainers: [], containers: [dump, upload], scratch, serviceAccountName: this.serviceAccount?.name }),
             },
           },
         },

@@ -141,7 +141,7 @@ export function jobPodSpec(spec: {
       seccompProfile: { type: 'RuntimeDefault' },
     },
     nodeSelector: { 'kubernetes.io/os': 'linux' },
-    initContainers: spec.initContainers,
+    ...(spec.initContainers.length > 0 ? { initContainers: spec.initContainers } : {}),
     containers: spec.containers,
     volumes: [
       // The dump never touches a persistent disk; the kubelet evicts the pod if it outgrows the limit.

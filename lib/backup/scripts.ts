@@ -85,10 +85,14 @@ storage_login() {
 
 const DUMP_BODY = `
 : "\${SCRATCH_DIR:?}" "\${BLOB_DIR:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}"
-[[ -n "\${PGPASSWORD-}" ]] || fail "PGPASSWORD is empty: check the password Secret"
 umask 077
 cd "$SCRATCH_DIR"
-rm -f -- backup.partial backup.dump toc.list metadata blob-name ready
+rm -f -- backup.partial backup.dump toc.list metadata blob-name ready failed sha256.out bytes.out hash.fifo read.fifo count.fifo
+# The upload container runs alongside and waits for "ready" or "failed": any exit without "ready",
+# for whatever reason, leaves "failed" (a kill without a trap is bounded by the upload's wait and
+# the Job's activeDeadlineSeconds).
+trap '[[ -f "$SCRATCH_DIR/ready" ]] || printf "failed\\n" > "$SCRATCH_DIR/failed"' EXIT
+[[ -n "\${PGPASSWORD-}" ]] || fail "PGPASSWORD is empty: check the password Secret"
 
 # The first query proves the server is reachable and the password right, and tells its version.
 server_num=$(psql --no-psqlrc --no-align --tuples-only --quiet --command 'SHOW server_version_num')
@@ -101,36 +105,60 @@ dump_version=$(client_version pg_dump)
 
 # The name records when the snapshot was taken (pg_dump's snapshot starts now), in UTC.
 TZ=UTC printf -v stamp '%(%Y%m%dT%H%M%SZ)T' -1
+printf '%s\\n' "$BLOB_DIR/$stamp.dump" > blob-name
 log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $dump_version)"
-pg_dump --format=custom --no-password --file=backup.partial
-
+# One pass: while pg_dump writes, tee stores the archive and feeds the same bytes to sha256sum, to a
+# byte count and to a full read-back (pg_restore --file=/dev/null reads and decompresses every
+# entry, which fails on a truncated or damaged archive; --list alone passes one). Every process's
+# exit status is checked: the pipeline's through PIPESTATUS, the readers' through wait.
+mkfifo hash.fifo read.fifo count.fifo
+sha256sum < hash.fifo > sha256.out &
+hasher=$!
+wc --bytes < count.fifo > bytes.out &
+counter=$!
+pg_restore --file=/dev/null < read.fifo &
+reader=$!
+pg_dump --format=custom --no-password | tee hash.fifo count.fifo read.fifo > backup.partial \\
+  || { status=("\${PIPESTATUS[@]}"); fail "pg_dump exited with status \${status[0]}, tee (writing the archive) with \${status[1]}: the dump is incomplete"; }
 log "verifying the archive"
-# --list reads only the table of contents, which a truncated archive still has...
+wait "$reader" || fail "the archive cannot be read back in full (pg_restore failed above): it is truncated or damaged"
+wait "$hasher" || fail "sha256sum failed"
+wait "$counter" || fail "counting the archive's bytes failed"
+sha256=$(< sha256.out)
+sha256=\${sha256%% *}
+streamed=$(< bytes.out)
+size=$(stat -c %s backup.partial)
+(( size > 0 )) || fail "the archive is empty"
+# The stored file must be exactly the bytes that were read back and hashed.
+(( size == streamed )) || fail "the stored archive has $size bytes, pg_dump wrote $streamed: the scratch volume lost data"
+# The stored file's table of contents must list at least one object.
 pg_restore --list backup.partial > toc.list
 entries=$(grep --count --invert-match --regexp='^;' --regexp='^$' toc.list || true)
 (( entries > 0 )) || fail "the archive lists no objects: database $PGDATABASE is empty or not the one meant"
-size=$(stat -c %s backup.partial)
-(( size > 0 )) || fail "the archive is empty"
-# ...so the whole archive is also read back, which fails on a truncated or damaged one. The
-# checksum is computed meanwhile, from the same file.
-pg_restore --file=/dev/null backup.partial &
-reader=$!
-sha256=$(sha256sum backup.partial)
-sha256=\${sha256%% *}
-wait "$reader" || fail "the archive cannot be read back in full (pg_restore failed above): it is truncated or damaged"
 mv backup.partial backup.dump
 
-printf '%s\\n' "$BLOB_DIR/$stamp.dump" > blob-name
 printf '%s\\n' "sha256=$sha256" "size=$size" "server_version=$server_version" "pg_dump_version=$dump_version" \\
   "source=$PGHOST:$PGPORT/$PGDATABASE" "created=$stamp" "entries=$entries" > metadata
-# Written last: the upload step refuses to run without it.
+# Written last: the upload step uploads nothing without it.
 printf 'ok\\n' > ready
 log "dump verified: $size bytes, $entries entries, sha256 $sha256"
 `;
 
 const UPLOAD_BODY = `
-: "\${SCRATCH_DIR:?}"
-[[ -f "$SCRATCH_DIR/ready" && -f "$SCRATCH_DIR/backup.dump" ]] || fail "no verified dump: the dump step did not finish"
+: "\${SCRATCH_DIR:?}" "\${DUMP_WAIT_SECONDS:?}"
+# Runs alongside the dump container: signs in and proves the container reachable (which also
+# loads az) while pg_dump runs, then waits for the dump's "ready" (or "failed") marker.
+storage_login
+exists=$(az storage container exists "\${storage[@]}" --name "$BLOB_CONTAINER" --query exists --output tsv --only-show-errors)
+[[ $exists == true ]] || fail "container $BLOB_CONTAINER does not exist in $AZURE_STORAGE_ACCOUNT"
+log "storage reachable; waiting for the verified dump"
+exec {tick}<> <(:)
+until [[ -f "$SCRATCH_DIR/ready" || -f "$SCRATCH_DIR/failed" ]]; do
+  (( SECONDS < DUMP_WAIT_SECONDS )) || fail "no verified dump after $DUMP_WAIT_SECONDS s: the dump step did not finish"
+  read -r -t 0.1 -u "$tick" _ || true
+done
+[[ ! -f "$SCRATCH_DIR/failed" && -f "$SCRATCH_DIR/ready" && -f "$SCRATCH_DIR/backup.dump" ]] \\
+  || fail "the dump step failed (see its log): nothing was uploaded"
 blob=$(< "$SCRATCH_DIR/blob-name")
 declare -A meta=()
 metadata=()
@@ -141,7 +169,6 @@ while IFS= read -r line; do
 done < "$SCRATCH_DIR/metadata"
 [[ \${meta[sha256]:-} =~ ^[0-9a-f]{64}$ && \${meta[size]:-} =~ ^[1-9][0-9]*$ ]] || fail "the dump step recorded no checksum or size"
 
-storage_login
 log "uploading $blob (\${meta[size]} bytes) to container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
 # --if-none-match '*': the upload fails instead of replacing a blob that already has this name.
 az storage blob upload "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
@@ -239,12 +266,18 @@ function script(step: string, ...parts: string[]): string {
 }
 
 /**
- * postgres image, init container: `pg_dump -Fc` into `$SCRATCH_DIR`, then proves the archive whole
- * (table of contents non-empty, every byte read back by pg_restore) and records size and SHA-256.
+ * postgres image, runs alongside the upload: `pg_dump -Fc` into `$SCRATCH_DIR`, proving the archive whole
+ * while it is written (every byte read back by pg_restore, hashed and counted; the stored file's size
+ * equal to the bytes read; its table of contents non-empty), then records size and SHA-256 and
+ * writes `ready` (or `failed` on any exit without it).
  */
 export const DUMP_SCRIPT = script('dump', POSTGRES_HELPERS, DUMP_BODY);
 
-/** azure-cli image: uploads the verified dump as a new block blob with its metadata; never overwrites. */
+/**
+ * azure-cli image, runs alongside the dump: signs in and checks the container while pg_dump runs,
+ * waits (at most `$DUMP_WAIT_SECONDS`) for `ready`, then uploads the verified dump as a new block
+ * blob with its metadata; never overwrites. A `failed` marker or no `ready` uploads nothing.
+ */
 export const UPLOAD_SCRIPT = script('upload', AZURE_HELPERS, UPLOAD_BODY);
 
 /** azure-cli image, init container: downloads a named dump or the latest under `$DUMP_PREFIX`, with its recorded checksum. */

@@ -17,7 +17,7 @@ function synthBackup(props: Partial<BackupCronJobProps> = {}) {
   const { objects, only } = synthByKind(chart);
   const cronJob = only('CronJob');
   const pod = podOf(cronJob);
-  return { app, backup, objects, cronJob, pod, dump: pod.initContainers[0], upload: pod.containers[0] };
+  return { app, backup, objects, cronJob, pod, dump: pod.containers[0], upload: pod.containers[1] };
 }
 
 function build(props: Partial<BackupCronJobProps>, chart: Chart = testChart()) {
@@ -62,7 +62,8 @@ describe('BackupCronJob', () => {
       { name: 'scratch', emptyDir: { sizeLimit: '20Gi' } },
       { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
     ]);
-    for (const container of [...pod.initContainers, ...pod.containers]) {
+    expect(pod.initContainers).toBeUndefined();
+    for (const container of pod.containers) {
       expect(container.securityContext).toEqual({
         runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
       });
@@ -71,7 +72,7 @@ describe('BackupCronJob', () => {
     }
   });
 
-  it('dumps in an init container from postgres:<server major>, with the password from its Secret', () => {
+  it('dumps in a container started alongside the upload, from postgres:<server major>, with the password from its Secret', () => {
     const { dump } = synthBackup();
     expect(dump).toMatchObject({ name: 'dump', image: 'postgres:15', args: [DUMP_SCRIPT] });
     expect(envOf(dump)).toEqual({
@@ -105,6 +106,8 @@ describe('BackupCronJob', () => {
       BLOB_CONTAINER: 'pg-dumps',
       AUTH_MODE: 'accountKey',
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
+      // It waits for the dump's "ready" marker at most as long as the Job may run.
+      DUMP_WAIT_SECONDS: String(3 * 3600),
     });
     expect(upload.resources).toEqual({
       requests: { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '20Gi' },
@@ -147,7 +150,7 @@ describe('BackupCronJob', () => {
     const pod = podOf(cronJob);
     expect(pod.serviceAccountName).toBe(backup.name);
     expect(cronJob.spec.jobTemplate.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
-    const env = envOf(pod.containers[0]);
+    const env = envOf(pod.containers[1]);
     expect(env.AUTH_MODE).toBe('workloadIdentity');
     expect(env.AZURE_STORAGE_KEY).toBeUndefined();
     expect(listAzureRequirements(app).map((r) => r.key)).toEqual([
@@ -169,8 +172,8 @@ describe('BackupCronJob', () => {
     const pod = podOf(cronJob);
     expect(cronJob.metadata.namespace).toBe('shop');
     expect(cronJob.spec.jobTemplate.spec.template.metadata.labels[db.clientLabel.key]).toBe(db.clientLabel.value);
-    expect(pod.initContainers[0].image).toBe('postgres:16');
-    expect(envOf(pod.initContainers[0])).toMatchObject({
+    expect(pod.containers[0].image).toBe('postgres:16');
+    expect(envOf(pod.containers[0])).toMatchObject({
       PGHOST: db.connection.host,
       PGDATABASE: 'shop',
       PGUSER: 'app',

@@ -34,22 +34,38 @@ describe('the job scripts', () => {
     expect(code(script)).not.toMatch(external);
   });
 
-  it('dumps in the custom format, then reads the whole archive back and hashes it before marking it ready', () => {
+  it('dumps in the custom format, reads the whole stream back, hashes and counts it while it is written, and marks it ready last', () => {
     const lines = code(DUMP_SCRIPT).split('\n');
     const at = (pattern: RegExp) => {
       const index = lines.findIndex((line) => pattern.test(line));
       expect(index, String(pattern)).toBeGreaterThan(0);
       return index;
     };
-    const dump = at(/^pg_dump --format=custom --no-password --file=backup\.partial$/);
-    expect(at(/^pg_restore --list backup\.partial/)).toBeGreaterThan(dump);
-    const fullRead = at(/^pg_restore --file=\/dev\/null backup\.partial &$/);
-    expect(fullRead).toBeGreaterThan(at(/^pg_restore --list/));
-    expect(at(/^sha256=\$\(sha256sum backup\.partial\)$/)).toBeGreaterThan(fullRead);
+    // A failed dump leaves "failed" for the upload container, whatever the reason.
+    expect(at(/^trap '\[\[ -f "\$SCRATCH_DIR\/ready" \]\] \|\| printf "failed\\n" > "\$SCRATCH_DIR\/failed"' EXIT$/)).toBeLessThan(at(/^pg_dump /));
+    expect(at(/^pg_restore --file=\/dev\/null < read\.fifo &$/)).toBeLessThan(at(/^pg_dump /));
+    const dump = at(/^pg_dump --format=custom --no-password \| tee hash\.fifo count\.fifo read\.fifo > backup\.partial \\$/);
+    expect(lines[dump + 1]).toMatch(/^\s+\|\| \{ status=\("\$\{PIPESTATUS\[@\]\}"\); fail "pg_dump exited with status/);
     const waited = at(/^wait "\$reader" \|\| fail "the archive cannot be read back in full/);
-    expect(at(/^mv backup\.partial backup\.dump$/)).toBeGreaterThan(waited);
+    expect(waited).toBeGreaterThan(dump);
+    expect(at(/^wait "\$hasher" \|\| fail/)).toBeGreaterThan(dump);
+    expect(at(/^wait "\$counter" \|\| fail/)).toBeGreaterThan(dump);
+    const sized = at(/^\(\( size == streamed \)\) \|\| fail/);
+    const listed = at(/^pg_restore --list backup\.partial > toc\.list$/);
+    const moved = at(/^mv backup\.partial backup\.dump$/);
+    expect(moved).toBeGreaterThan(Math.max(waited, sized, listed));
     // The upload step's go-ahead is written last.
-    expect(at(/^printf 'ok\\n' > ready$/)).toBeGreaterThan(at(/^mv backup\.partial/));
+    expect(at(/^printf 'ok\\n' > ready$/)).toBeGreaterThan(moved);
+  });
+
+  it('uploads only after the dump container marked the archive ready, and never after it failed', () => {
+    const body = code(UPLOAD_SCRIPT);
+    const waiting = body.indexOf('until [[ -f "$SCRATCH_DIR/ready" || -f "$SCRATCH_DIR/failed" ]]; do');
+    const gate = body.indexOf('[[ ! -f "$SCRATCH_DIR/failed" && -f "$SCRATCH_DIR/ready" && -f "$SCRATCH_DIR/backup.dump" ]]');
+    expect(waiting).toBeGreaterThan(0);
+    expect(gate).toBeGreaterThan(waiting);
+    expect(body.indexOf('az storage blob upload')).toBeGreaterThan(gate);
+    expect(body).toContain('(( SECONDS < DUMP_WAIT_SECONDS )) || fail');
   });
 
   it('uploads a block blob with its metadata from the file, refusing to replace an existing blob', () => {

@@ -98,14 +98,21 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   it('never overwrites: an upload whose blob name already exists fails and leaves that blob alone', async () => {
     const before = await azurite.list(CONTAINER, PREFIX);
     let planted = '';
+    let planting: Promise<void> | undefined;
     const pod = await runAndCheck(backupPod(tools, cluster, azurite), false, {
-      beforeStart: async (container, volumes) => {
+      beforeStart: (container, volumes) => {
         if (container !== 'upload') return;
-        // Another writer got to this name first (e.g. a second run in the same second).
-        planted = fs.readFileSync(path.join(volumes.scratch, 'blob-name'), 'utf8').trim();
-        await azurite.container(CONTAINER).getBlockBlobClient(planted).upload('not a dump', 10, { metadata: { owner: 'someone-else' } });
+        // Another writer gets to this name first (e.g. a second run in the same second): as soon
+        // as the dump container names the blob, long before the upload can start.
+        const nameFile = path.join(volumes.scratch, 'blob-name');
+        planting = (async () => {
+          while (!fs.existsSync(nameFile) || !fs.readFileSync(nameFile, 'utf8').endsWith('\n')) await new Promise((r) => setTimeout(r, 5));
+          planted = fs.readFileSync(nameFile, 'utf8').trim();
+          await azurite.container(CONTAINER).getBlockBlobClient(planted).upload('not a dump', 10, { metadata: { owner: 'someone-else' } });
+        })();
       },
     });
+    await planting;
     expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['dump', 0], ['upload', 1]]);
     expect(pod.runs[1].output).toMatch(/BlobAlreadyExists|already exists/);
     expect((await azurite.download(CONTAINER, planted)).toString()).toBe('not a dump');

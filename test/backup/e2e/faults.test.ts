@@ -17,13 +17,18 @@ let tools: E2eTools;
 let cluster: PostgresCluster;
 let azurite: Azurite;
 
-/** Runs the backup pod, expecting the dump step to fail and the upload step never to start. */
+/**
+ * Runs the backup pod, expecting the dump container to fail, and the upload container (started
+ * alongside it) to reach the storage, wait, see the dump's "failed" marker and upload nothing.
+ */
 async function runFailing(podSpec: any, options: Partial<Parameters<typeof runPod>[2]> = {}): Promise<PodRun> {
   const pod = await runPod(podSpec, tools, { secrets: secrets(), ...options });
   cleanUp(pod);
   if (pod.succeeded) throw new Error(`the pod succeeded although it should have failed:\n${pod.log}`);
-  expect(pod.runs.map((r) => r.name), pod.log).toEqual(['dump']);
-  expect(pod.runs[0].code, pod.log).not.toBe(0);
+  expect(pod.runs.map((r) => [r.name, r.code === 0]), pod.log).toEqual([['dump', false], ['upload', false]]);
+  expect(pod.runs[1].output, pod.log).toMatch(/\[upload\] storage reachable; waiting for the verified dump/);
+  expect(pod.runs[1].output, pod.log).toMatch(/\[upload\] FAILED: the dump step failed \(see its log\): nothing was uploaded/);
+  expect(pod.runs[1].output, pod.log).not.toMatch(/\[upload\] uploading/);
   return pod;
 }
 
@@ -81,19 +86,20 @@ describe('backup faults: the Job fails and no blob appears', () => {
     });
     clearInterval(poller);
     expect(killed, 'pg_dump was killed while writing').toBeDefined();
-    expect(pod.runs[0].output).toMatch(/FAILED: command exited with status 137 at line \d+: pg_dump --format=custom/);
+    expect(pod.runs[0].output).toMatch(/FAILED: pg_dump exited with status 137, tee \(writing the archive\) with 0: the dump is incomplete/);
   }, 120_000);
 
-  it('a pg_dump that exits 0 but leaves a truncated archive is caught by the full read-back (pg_restore --list alone passes it)', async () => {
-    // Fault injection: a pg_dump that runs the real one, then loses the second half of the file
-    // without reporting it (a lying disk, a silently failing volume).
+  it('a pg_dump that exits 0 but writes a truncated archive is caught by the full read-back (pg_restore --list alone passes it)', async () => {
+    // Fault injection: a pg_dump that runs the real one, then delivers only the first half of the
+    // archive without reporting it (a lying pipe or volume).
     const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-lying-pg-dump-'));
     fs.chmodSync(shim, 0o755);
     fs.writeFileSync(path.join(shim, 'pg_dump'), [
       '#!/bin/bash',
-      `"${tools.postgresBin}/pg_dump" "$@" || exit`,
-      'for arg in "$@"; do [[ $arg == --file=* ]] && file=${arg#--file=}; done',
-      '[[ -n ${file:-} ]] && truncate --size=$(( $(stat -c %s "$file") / 2 )) "$file"',
+      'whole=$(mktemp)',
+      `"${tools.postgresBin}/pg_dump" "$@" --file="$whole" || exit`,
+      'head --bytes=$(( $(stat -c %s "$whole") / 2 )) "$whole"',
+      'rm -f "$whole"',
       'exit 0',
     ].join('\n'), { mode: 0o755 });
     try {
@@ -101,6 +107,24 @@ describe('backup faults: the Job fails and no blob appears', () => {
       expect(pod.runs[0].output).toMatch(/\[dump\] verifying the archive/);
       expect(pod.runs[0].output).toMatch(/pg_restore: error: could not read from input file: end of file/);
       expect(pod.runs[0].output).toMatch(/FAILED: the archive cannot be read back in full \(pg_restore failed above\): it is truncated or damaged/);
+    } finally {
+      fs.rmSync(shim, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a stored archive shorter than the stream that was read back and hashed is caught by the size check', async () => {
+    // Fault injection: a tee that feeds the whole stream to the read-back, hash and count, but
+    // stores only its first 4 KiB without reporting it (a lying volume).
+    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-lying-tee-'));
+    fs.chmodSync(shim, 0o755);
+    fs.writeFileSync(path.join(shim, 'tee'), [
+      '#!/bin/bash',
+      '/usr/bin/tee --output-error=warn-nopipe "$@" | { head --bytes=4096; cat > /dev/null; }',
+      'exit 0',
+    ].join('\n'), { mode: 0o755 });
+    try {
+      const pod = await runFailing(backupPod(tools, cluster, azurite), { pathPrefix: shim });
+      expect(pod.runs[0].output).toMatch(/FAILED: the stored archive has 4096 bytes, pg_dump wrote \d+: the scratch volume lost data/);
     } finally {
       fs.rmSync(shim, { recursive: true, force: true });
     }
