@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'build/**', 'dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'build/**', 'dist/**', 'coverage/**', 'test/.readme-snippets/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
