@@ -53,6 +53,7 @@ describe('README', () => {
       extends: '../../tsconfig.json',
       compilerOptions: { noEmit: true, noUnusedLocals: false, noUnusedParameters: false, rootDir: '../..' },
       include: ['*.ts'],
+      exclude: [],
     }));
     try {
       execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { cwd: root, stdio: 'pipe' });
