@@ -4,7 +4,8 @@ export const VELERO_LABELS: Readonly<Record<string, string>> = { component: 'vel
 /**
  * Label on the Velero custom resources (locations, schedules): their CRDs are created by the CRD
  * job, so on a fresh cluster apply everything else first:
- * `kubectl apply -f <file> -l 'aks-stateful.io/needs-crds!=velero.io'`.
+ * `kubectl apply -f <file> -l 'aks-stateful.io/needs-crds!=velero.io'` (kubectl still reports the
+ * unknown kinds and exits 1 after applying the rest), then the whole file once the Job is done.
  */
 export const NEEDS_VELERO_CRDS_LABEL = 'aks-stateful.io/needs-crds';
 

@@ -85,7 +85,9 @@ export class ArkSchedule extends Construct {
     if (snapshotVolumes && !installation.volumeSnapshotLocation) {
       invalid(this, 'snapshotVolumes', true, 'false unless the installation has volumeSnapshots: without a snapshot location there is nowhere to put disk snapshots');
     }
-    const fsBackup = props.defaultVolumesToFsBackup ?? false;
+    // Unset stays unset: Velero then applies the server's --default-volumes-to-fs-backup, which an
+    // explicit false here would silently override.
+    const fsBackup = props.defaultVolumesToFsBackup;
     if (fsBackup && !installation.hasNodeAgent) {
       invalid(this, 'defaultVolumesToFsBackup', true, 'false unless the installation runs the node agent (nodeAgent: true): file-system backup happens on the nodes');
     }
@@ -112,7 +114,7 @@ export class ArkSchedule extends Construct {
           ...(excluded ? { excludedNamespaces: excluded } : {}),
           ...(labels && Object.keys(labels).length > 0 ? { labelSelector: { matchLabels: labels } } : {}),
           snapshotVolumes,
-          defaultVolumesToFsBackup: fsBackup,
+          ...(fsBackup === undefined ? {} : { defaultVolumesToFsBackup: fsBackup }),
           ttl,
           storageLocation: location.name,
           ...(snapshotVolumes ? { volumeSnapshotLocations: [installation.volumeSnapshotLocation!.name] } : {}),

@@ -11,8 +11,22 @@ describe('ArkSchedule', () => {
     expect(schedule.metadata).toEqual({ name: 'nightly', namespace: 'velero', labels: { component: 'velero', 'aks-stateful.io/needs-crds': 'velero.io' } });
     expect(schedule.spec).toEqual({
       schedule: '0 2 * * *',
-      template: { snapshotVolumes: false, defaultVolumesToFsBackup: false, ttl: '720h', storageLocation: 'default' },
+      template: { snapshotVolumes: false, ttl: '720h', storageLocation: 'default' },
     });
+  });
+
+  it("leaves file-system backup to the installation's default unless the schedule sets it", () => {
+    const { objects } = synthInstall({ nodeAgent: true, defaultVolumesToFsBackup: true }, (i) => {
+      i.addSchedule('inherit', { schedule: '@daily', name: 'inherit' });
+      i.addSchedule('opt-out', { schedule: '@daily', name: 'opt-out', defaultVolumesToFsBackup: false });
+    });
+    const schedules = objects.filter((o: any) => o.kind === 'Schedule');
+    const byName = Object.fromEntries(schedules.map((o: any) => [o.metadata.name, o.spec.template]));
+    // Velero uses the server's --default-volumes-to-fs-backup only where the field is absent.
+    expect(byName.inherit).not.toHaveProperty('defaultVolumesToFsBackup');
+    expect(byName['opt-out'].defaultVolumesToFsBackup).toBe(false);
+    const server = objects.find((o: any) => o.kind === 'Deployment');
+    expect(server.spec.template.spec.containers[0].args).toContain('--default-volumes-to-fs-backup=true');
   });
 
   it('snapshots volumes by default when the installation has a snapshot location', () => {
