@@ -23,6 +23,6 @@ export * from './workloads/zone-placement';
 export * from './workloads/zonal-stateful-set';
 export * from './workloads/postgres-singleton';
 export * from './workloads/postgres-bulk-import';
-export { AKS_BUILT_IN_FILE_CLASSES } from './workloads/postgres-storage-rules';
+export { AKS_BUILT_IN_FILE_CLASSES, AKS_BUILT_IN_DELETING_DISK_CLASSES } from './workloads/postgres-storage-rules';
 export { statefulPolicyProblems, enableStatefulPolicies } from './validation/stateful-policies';
 export { DEPRECATED_KEYS } from './validation/deprecated-keys';

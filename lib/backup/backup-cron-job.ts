@@ -170,7 +170,9 @@ export class BackupCronJob extends Construct {
       script: UPLOAD_SCRIPT,
       // The upload waits for the dump at most as long as the Job may run.
       env: [...storageEnv(this.storage), { name: 'DUMP_WAIT_SECONDS', value: String(activeDeadlineSeconds) }],
-      resources: renderJobResources(this, 'resources.upload', props.resources?.upload, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
+      // Only the dump container asks for the scratch space: a pod's request is the sum of its
+      // containers', and the upload reads the same volume.
+      resources: renderJobResources(this, 'resources.upload', props.resources?.upload, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' }),
       azureCli: true,
     });
 

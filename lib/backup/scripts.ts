@@ -61,7 +61,9 @@ verify_fetched_dump() {
 /** Signs in to Azure Storage; leaves the arguments every `az storage` call needs in \`storage\`. */
 const AZURE_HELPERS = `
 # Fills the array "storage" with the account, endpoint and auth mode for az storage commands.
-# Keys and tokens travel in the environment, never on a command line; az reads AZURE_STORAGE_KEY itself.
+# Keys travel in the environment, never on a command line (az reads AZURE_STORAGE_KEY itself). The
+# one exception is az's documented workload identity login, which takes the short-lived federated
+# token as an argument; it is visible only inside this container, which shares no process namespace.
 storage_login() {
   : "\${AZURE_STORAGE_ACCOUNT:?}" "\${BLOB_CONTAINER:?}" "\${AUTH_MODE:?}"
   storage=(--account-name "$AZURE_STORAGE_ACCOUNT")
@@ -159,6 +161,9 @@ until [[ -f "$SCRATCH_DIR/ready" || -f "$SCRATCH_DIR/failed" ]]; do
 done
 [[ ! -f "$SCRATCH_DIR/failed" && -f "$SCRATCH_DIR/ready" && -f "$SCRATCH_DIR/backup.dump" ]] \\
   || fail "the dump step failed (see its log): nothing was uploaded"
+# Sign in again: a workload identity token read before a long dump may have expired (az keeps the
+# token it was given and never rereads the file, which the kubelet has refreshed meanwhile).
+if [[ $AUTH_MODE == workloadIdentity ]]; then storage_login; fi
 blob=$(< "$SCRATCH_DIR/blob-name")
 declare -A meta=()
 metadata=()

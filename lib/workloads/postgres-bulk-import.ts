@@ -38,7 +38,8 @@ const MAX_CSV_BYTES = 900 * 1024;
 
 /**
  * A Job that waits for the server, then loads a CSV into a table with psql `\copy` (the tutorial's
- * todo import). It runs once: a Job is not re-run when applied again, so rows are not duplicated.
+ * todo import). It loads only into an empty table, so a second run (a retry after a lost pod, or
+ * the Job applied again after its TTL removed it) never duplicates rows.
  */
 export class PostgresBulkImport extends Construct {
   public readonly job: KubeJob;
@@ -64,14 +65,17 @@ export class PostgresBulkImport extends Construct {
     this.configMap = new KubeConfigMap(this, 'Data', { metadata: objectMetadata, data: { 'data.csv': props.csv } });
     const table = parts.map(quoteIdentifier).join('.');
     const columns = props.columns ? `(${props.columns.map(quoteIdentifier).join(', ')})` : '';
-    const copy = `\\copy ${table}${columns} FROM '/import/data.csv' WITH (FORMAT csv, HEADER ${props.header ?? true})`;
+    // The CSV arrives on psql's stdin (pstdin), so the command names no path.
+    const copy = `\\copy ${table}${columns} FROM pstdin WITH (FORMAT csv, HEADER ${props.header ?? true})`;
     const script = [
       'set -euo pipefail',
       // The server may still be initializing when the Job starts.
       'for i in $(seq 1 60); do pg_isready --quiet && break; sleep 5; done',
       'pg_isready',
-      // The command comes from the environment, so quotes in it never meet the shell.
-      'exec psql --no-psqlrc -v ON_ERROR_STOP=1 --command "$COPY_COMMAND"',
+      // Names and the command come from the environment, so quotes in them never meet the shell.
+      'loaded=$(psql --no-psqlrc -v ON_ERROR_STOP=1 --no-align --tuples-only --command "SELECT EXISTS (SELECT 1 FROM $IMPORT_TABLE)")',
+      'if [[ $loaded == t ]]; then echo "$IMPORT_TABLE already has rows: nothing imported"; exit 0; fi',
+      'exec psql --no-psqlrc -v ON_ERROR_STOP=1 --command "$COPY_COMMAND" < "$IMPORT_FILE"',
     ].join('\n');
     const podLabels = { ...labels, ...(c.clientLabel ? { [c.clientLabel.key]: c.clientLabel.value } : {}) };
     this.job = new KubeJob(this, 'Job', {
@@ -95,7 +99,9 @@ export class PostgresBulkImport extends Construct {
                 { name: 'PGPORT', value: String(c.port) },
                 { name: 'PGDATABASE', value: c.database },
                 { name: 'PGUSER', value: c.user },
+                { name: 'IMPORT_TABLE', value: table },
                 { name: 'COPY_COMMAND', value: copy },
+                { name: 'IMPORT_FILE', value: '/import/data.csv' },
                 { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: c.passwordSecret.name, key: c.passwordSecret.key } } },
               ],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },

@@ -110,7 +110,7 @@ describe('BackupCronJob', () => {
       DUMP_WAIT_SECONDS: String(3 * 3600),
     });
     expect(upload.resources).toEqual({
-      requests: { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '20Gi' },
+      requests: { cpu: '100m', memory: '256Mi' },
       limits: { memory: '512Mi' },
     });
   });
@@ -232,7 +232,8 @@ describe('BackupCronJob', () => {
     expect(envOf(dump).BLOB_DIR).toBe('team-a/nightly/orders');
     expect(dump.resources).toEqual({ requests: { cpu: '1', memory: '512Mi', 'ephemeral-storage': '64Gi' }, limits: { memory: '1Gi' } });
     expect(upload.image).toBe('mcr.microsoft.com/azure-cli:2.76.0');
-    expect(upload.resources).toEqual({ requests: { cpu: '200m', memory: '384Mi', 'ephemeral-storage': '64Gi' }, limits: { memory: '768Mi' } });
+    // The pod's ephemeral-storage request is the sum over its containers: only the dump asks for the scratch.
+    expect(upload.resources).toEqual({ requests: { cpu: '200m', memory: '384Mi' }, limits: { memory: '768Mi' } });
     expect(envOf(upload)).toMatchObject({
       BLOB_ENDPOINT: 'https://backups01.blob.core.usgovcloudapi.net',
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'dump-storage', key: 'azurestorageaccountkey' } },

@@ -68,6 +68,15 @@ describe('the job scripts', () => {
     expect(body).toContain('(( SECONDS < DUMP_WAIT_SECONDS )) || fail');
   });
 
+  it('signs in to workload identity again after waiting for the dump, since a token read before a long dump may have expired', () => {
+    const body = code(UPLOAD_SCRIPT);
+    const waitEnds = body.indexOf('nothing was uploaded');
+    const relogin = body.indexOf('if [[ $AUTH_MODE == workloadIdentity ]]; then storage_login; fi');
+    expect(waitEnds).toBeGreaterThan(0);
+    expect(relogin).toBeGreaterThan(waitEnds);
+    expect(relogin).toBeLessThan(body.indexOf('az storage blob upload'));
+  });
+
   it('uploads a block blob with its metadata from the file, refusing to replace an existing blob', () => {
     expect(UPLOAD_SCRIPT).toMatch(/az storage blob upload "\$\{storage\[@\]\}" .*\n\s+--file "\$SCRATCH_DIR\/backup\.dump" --type block --metadata "\$\{metadata\[@\]\}" \\\n\s+--if-none-match '\*'/);
     expect(UPLOAD_SCRIPT).not.toMatch(/--overwrite|--data/);

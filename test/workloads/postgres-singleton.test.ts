@@ -269,9 +269,15 @@ describe('PostgresSingleton', () => {
     });
 
     it('takes an existing storage class by name', () => {
-      const { objects, sts } = synthDb({ storageClass: 'managed-csi-premium' });
+      const { objects, sts } = synthDb({ storageClass: 'premium-retain' });
       expect(ofKind(objects, 'StorageClass')).toEqual([]);
-      expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('managed-csi-premium');
+      expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('premium-retain');
+    });
+
+    it.each(['default', 'managed', 'managed-csi', 'managed-premium', 'managed-csi-premium'])("refuses AKS's built-in %s class, which deletes the disk with its claim", (name) => {
+      const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
+      expect(() => new PostgresSingleton(chart, 'db', { storageClass: name }))
+        .toThrow(new RegExp(`^test/db: storageClass "${name}" is not allowed: a class with reclaimPolicy Retain: AKS's built-in ${name} class has Delete`));
     });
 
     it('puts extra labels on its objects and the pod, but not in the selector', () => {
@@ -407,12 +413,16 @@ describe('PostgresBulkImport', () => {
       { name: 'PGPORT', value: '5432' },
       { name: 'PGDATABASE', value: 'app' },
       { name: 'PGUSER', value: 'app' },
-      { name: 'COPY_COMMAND', value: String.raw`\copy "public"."todos"("title", "done") FROM '/import/data.csv' WITH (FORMAT csv, HEADER true)` },
+      { name: 'IMPORT_TABLE', value: '"public"."todos"' },
+      { name: 'COPY_COMMAND', value: String.raw`\copy "public"."todos"("title", "done") FROM pstdin WITH (FORMAT csv, HEADER true)` },
+      { name: 'IMPORT_FILE', value: '/import/data.csv' },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'todo-credentials', key: 'password' } } },
     ]);
     expect(script).toContain('set -euo pipefail');
     // The \copy command reaches psql through the environment, never through shell quoting.
-    expect(script).toContain('exec psql --no-psqlrc -v ON_ERROR_STOP=1 --command "$COPY_COMMAND"');
+    expect(script).toContain('exec psql --no-psqlrc -v ON_ERROR_STOP=1 --command "$COPY_COMMAND" < "$IMPORT_FILE"');
+    // A second run (a retry, or the Job applied again after its TTL) loads nothing into a table that has rows.
+    expect(script).toMatch(/SELECT EXISTS \(SELECT 1 FROM \$IMPORT_TABLE\)[\s\S]*nothing imported"; exit 0; fi\nexec psql/);
   });
 
   it('works standalone against a database, with all columns and no header', () => {
@@ -427,7 +437,7 @@ describe('PostgresBulkImport', () => {
     expect(container.image).toBe('postgres:16');
     const password = container.env.find((e: any) => e.name === 'PGPASSWORD');
     expect(password).toEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'todo-pw', key: 'secret' } } });
-    expect(container.env.find((e: any) => e.name === 'COPY_COMMAND').value).toBe(String.raw`\copy "todos" FROM '/import/data.csv' WITH (FORMAT csv, HEADER false)`);
+    expect(container.env.find((e: any) => e.name === 'COPY_COMMAND').value).toBe(String.raw`\copy "todos" FROM pstdin WITH (FORMAT csv, HEADER false)`);
     expect(script).toContain('--command "$COPY_COMMAND"');
     expect(only(objects, 'ConfigMap').data).toEqual({ 'data.csv': 'x,true\n' });
   });

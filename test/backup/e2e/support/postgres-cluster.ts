@@ -7,13 +7,22 @@ import { E2eTools } from './tools';
 export class PostgresCluster {
   /** initdb + start on a free port; the data directory and socket live in a fresh temp folder. */
   public static async start(tools: E2eTools): Promise<PostgresCluster> {
-    const dir = ownedTempDir('aks-stateful-pg-', tools.uid, tools.gid);
-    const cluster = new PostgresCluster(tools, dir, await freePort());
-    await cluster.as('initdb', ['--pgdata', cluster.dataDir, '--username', 'postgres', '--auth-local', 'trust',
-      '--auth-host', 'scram-sha-256', '--encoding', 'UTF8', '--locale', 'C', '--no-sync']);
-    await cluster.as('pg_ctl', ['--pgdata', cluster.dataDir, '--log', path.join(dir, 'server.log'), '--wait', '--options',
-      `-p ${cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off`, 'start']);
-    return cluster;
+    // Test files run in parallel: another process may take the free port between the probe and
+    // the server's bind, so a failed start is retried on a new port.
+    for (let attempt = 1; ; attempt++) {
+      const dir = ownedTempDir('aks-stateful-pg-', tools.uid, tools.gid);
+      const cluster = new PostgresCluster(tools, dir, await freePort());
+      await cluster.as('initdb', ['--pgdata', cluster.dataDir, '--username', 'postgres', '--auth-local', 'trust',
+        '--auth-host', 'scram-sha-256', '--encoding', 'UTF8', '--locale', 'C', '--no-sync']);
+      try {
+        await cluster.as('pg_ctl', ['--pgdata', cluster.dataDir, '--log', path.join(dir, 'server.log'), '--wait', '--options',
+          `-p ${cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off`, 'start']);
+        return cluster;
+      } catch (error) {
+        const log = fs.existsSync(path.join(dir, 'server.log')) ? fs.readFileSync(path.join(dir, 'server.log'), 'utf8') : '';
+        if (attempt >= 3) throw new Error(`PostgreSQL did not start after ${attempt} attempts: ${(error as Error).message}\n${log}`);
+      }
+    }
   }
 
   public readonly host = '127.0.0.1';

@@ -48,6 +48,8 @@ export interface RunPodOptions {
   readonly pathPrefix?: string;
   /** Wall-clock limit per container, like activeDeadlineSeconds. @default 120 s */
   readonly timeoutMs?: number;
+  /** Contents of the ConfigMaps the pod mounts, by ConfigMap name then key. @default none */
+  readonly configMaps?: Record<string, Record<string, string>>;
 }
 
 /** Environment the images set themselves (the manifest only adds to it). */
@@ -130,7 +132,16 @@ export async function runPod(podSpec: any, tools: E2eTools, options: RunPodOptio
   const volumes: Record<string, string> = {};
   const mounted: string[] = [];
   for (const volume of podSpec.volumes ?? []) {
-    if (!volume.emptyDir) throw new Error(`volume ${volume.name}: only emptyDir volumes are supported by the harness`);
+    if (volume.configMap) {
+      // The kubelet projects each key as a file; the test supplies the ConfigMap's data.
+      const data = options.configMaps?.[volume.configMap.name];
+      if (!data) throw new Error(`volume ${volume.name}: ConfigMap ${volume.configMap.name} was not supplied by the test`);
+      const dir = ownedTempDir(`aks-stateful-${volume.name}-`, tools.uid, tools.gid);
+      for (const [key, content] of Object.entries(data)) fs.writeFileSync(path.join(dir, key), content, { mode: 0o644 });
+      volumes[volume.name] = dir;
+      continue;
+    }
+    if (!volume.emptyDir) throw new Error(`volume ${volume.name}: only emptyDir and configMap volumes are supported by the harness`);
     const dir = ownedTempDir(`aks-stateful-${volume.name}-`, tools.uid, tools.gid);
     if (options.enforceSizeLimits && volume.emptyDir.sizeLimit) {
       try {
