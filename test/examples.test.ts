@@ -48,6 +48,7 @@ describe('examples', () => {
       'blobContainer:aksstatefulvelero/velero',
       'fileShare:aksstatefulexamples/reports',
       'workloadIdentity:velero/velero',
+      'servicePrincipalRoles:00000000-0000-0000-0000-00000000c1d1',
       'kubernetesSecret:postgres-backup/azure-storage-aksstatefulexamples',
       'kubernetesSecret:postgres-backup/shop-db-credentials',
       'kubernetesSecret:storage-static/azure-storage-aksstatefulexamples',

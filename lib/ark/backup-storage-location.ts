@@ -162,6 +162,9 @@ export class ArkBackupStorageLocation extends Construct {
         roles: this.roleAssignments,
       });
     }
+    if (auth.mode === 'servicePrincipal' && auth.clientId && this.roleAssignments.length > 0) {
+      declareAzureRequirement(this, { kind: 'servicePrincipalRoles', clientId: auth.clientId, roles: this.roleAssignments });
+    }
   }
 
   private computeRoles(installation: ArkInstallation): RoleAssignment[] {

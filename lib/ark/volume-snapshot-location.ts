@@ -125,5 +125,8 @@ export class ArkVolumeSnapshotLocation extends Construct {
         roles,
       });
     }
+    if (auth.mode === 'servicePrincipal' && auth.clientId) {
+      declareAzureRequirement(this, { kind: 'servicePrincipalRoles', clientId: auth.clientId, roles });
+    }
   }
 }

@@ -87,13 +87,23 @@ export interface WorkloadIdentityRequirement {
   readonly roles: readonly RoleAssignment[];
 }
 
+/** Roles an existing service principal (an app registration the user manages) must hold. */
+export interface ServicePrincipalRolesRequirement {
+  readonly kind: 'servicePrincipalRoles';
+  /** Application (client) id of the service principal; not a secret. */
+  readonly clientId: string;
+  /** Roles it needs. */
+  readonly roles: readonly RoleAssignment[];
+}
+
 /** Anything a construct can ask of Azure. */
 export type AzureRequirement =
   | StorageAccountRequirement
   | BlobContainerRequirement
   | FileShareRequirement
   | KubernetesSecretRequirement
-  | WorkloadIdentityRequirement;
+  | WorkloadIdentityRequirement
+  | ServicePrincipalRolesRequirement;
 
 /** A requirement after de-duplication, with the construct paths that asked for it. */
 export type ListedAzureRequirement = AzureRequirement & {

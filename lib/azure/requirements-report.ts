@@ -1,4 +1,8 @@
-import { ListedAzureRequirement, SecretValueSource } from './requirement-types';
+import { ListedAzureRequirement, RoleAssignment, SecretValueSource } from './requirement-types';
+
+function describeRoles(roles: readonly RoleAssignment[]): string {
+  return roles.map((r) => `${r.role} on ${r.scope.type === 'resourceGroup' ? `rg ${r.scope.resourceGroup}` : r.scope.type === 'blobContainer' ? `${r.scope.account}/${r.scope.container}` : r.scope.account}`).join('; ');
+}
 
 function describeSource(source: SecretValueSource): string {
   switch (source.from) {
@@ -20,8 +24,9 @@ export function describeRequirement(req: ListedAzureRequirement): [string, strin
     case 'fileShare':
       return ['file share', `${req.account}/${req.share}`, `${req.quotaGiB} GiB, ${req.protocol ?? 'SMB'}`];
     case 'workloadIdentity':
-      return ['workload identity', `${req.identity} -> ${req.namespace}/${req.serviceAccount}`,
-        req.roles.map((r) => `${r.role} on ${r.scope.type === 'resourceGroup' ? `rg ${r.scope.resourceGroup}` : r.scope.type === 'blobContainer' ? `${r.scope.account}/${r.scope.container}` : r.scope.account}`).join('; ')];
+      return ['workload identity', `${req.identity} -> ${req.namespace}/${req.serviceAccount}`, describeRoles(req.roles)];
+    case 'servicePrincipalRoles':
+      return ['service principal roles', req.clientId, describeRoles(req.roles)];
     case 'kubernetesSecret':
       return ['k8s secret', `${req.namespace}/${req.name}`,
         Object.entries(req.keys).map(([k, s]) => `${k} = ${describeSource(s)}`).join('; ')];

@@ -44,6 +44,11 @@ function checkRequirement(scope: IConstruct, req: AzureRequirement): void {
       if (Object.keys(req.keys).length === 0) invalid(scope, 'secret keys', req.keys, 'at least one key');
       for (const [key, source] of Object.entries(req.keys)) checkSecretSource(scope, key, source);
       return;
+    case 'servicePrincipalRoles':
+      if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(req.clientId)) {
+        invalid(scope, 'service principal client id', req.clientId, 'a GUID like 00000000-0000-0000-0000-000000000000');
+      }
+      return;
     case 'workloadIdentity':
       checkDnsLabel(scope, 'service account namespace', req.namespace);
       checkDnsSubdomain(scope, 'service account', req.serviceAccount);
@@ -81,6 +86,7 @@ export function requirementKey(req: AzureRequirement): string {
     case 'fileShare': return `fileShare:${req.account}/${req.share}`;
     case 'kubernetesSecret': return `kubernetesSecret:${req.namespace}/${req.name}`;
     case 'workloadIdentity': return `workloadIdentity:${req.namespace}/${req.serviceAccount}`;
+    case 'servicePrincipalRoles': return `servicePrincipalRoles:${req.clientId.toLowerCase()}`;
   }
 }
 
@@ -93,6 +99,7 @@ function impliedAccounts(req: AzureRequirement): string[] {
     case 'kubernetesSecret':
       return Object.values(req.keys).flatMap((s) => (s.from === 'storageAccountKey' || s.from === 'storageAccountName' ? [s.account] : []));
     case 'workloadIdentity':
+    case 'servicePrincipalRoles':
       return req.roles.flatMap((r) => (r.scope.type === 'resourceGroup' ? [] : [r.scope.account]));
     default:
       return [];
@@ -128,7 +135,7 @@ export function listAzureRequirements(root: IConstruct): ListedAzureRequirement[
       for (const path of by) add({ kind: 'storageAccount', account }, path);
     }
   }
-  const order = ['storageAccount', 'blobContainer', 'fileShare', 'workloadIdentity', 'kubernetesSecret'];
+  const order = ['storageAccount', 'blobContainer', 'fileShare', 'workloadIdentity', 'servicePrincipalRoles', 'kubernetesSecret'];
   return [...merged.entries()]
     .map(([key, { req, by }]) => ({ ...req, key, declaredBy: [...by].sort() }) as ListedAzureRequirement)
     .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.key.localeCompare(b.key));
@@ -171,11 +178,18 @@ function mergeRequirements(key: string, a: AzureRequirement, b: AzureRequirement
   }
   if (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity') {
     if (a.identity !== b.identity) conflict(key, 'identity', a.identity, b.identity, byA, byB);
-    const roles = new Map<string, RoleAssignment>();
-    for (const role of [...a.roles, ...b.roles]) roles.set(JSON.stringify(role), role);
-    return { ...a, roles: [...roles.values()] };
+    return { ...a, roles: mergeRoles(a.roles, b.roles) };
+  }
+  if (a.kind === 'servicePrincipalRoles' && b.kind === 'servicePrincipalRoles') {
+    return { ...a, roles: mergeRoles(a.roles, b.roles) };
   }
   return a;
+}
+
+function mergeRoles(a: readonly RoleAssignment[], b: readonly RoleAssignment[]): RoleAssignment[] {
+  const roles = new Map<string, RoleAssignment>();
+  for (const role of [...a, ...b]) roles.set(JSON.stringify(role), role);
+  return [...roles.values()];
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -266,8 +266,16 @@ describe('ArkInstallation auth modes', () => {
     expect(one('Deployment').spec.template.metadata.labels).toEqual({ component: 'velero', deploy: 'velero' });
     expect(one('BackupStorageLocation').spec.config).toMatchObject({ useAAD: 'true', storageAccountURI: 'https://aksvelero01.blob.core.windows.net' });
     const list = listAzureRequirements(chart);
-    expect(list.map((r) => r.key)).toEqual(['storageAccount:aksvelero01', 'blobContainer:aksvelero01/velero', 'kubernetesSecret:velero/cloud-credentials']);
-    expect((list[2] as any).keys.cloud.description).toBe(
+    expect(list.map((r) => r.key)).toEqual([
+      'storageAccount:aksvelero01', 'blobContainer:aksvelero01/velero',
+      `servicePrincipalRoles:${SERVICE_PRINCIPAL.clientId}`, 'kubernetesSecret:velero/cloud-credentials',
+    ]);
+    // The service principal is the user's; the roles it must hold are declared like a workload identity's.
+    expect((list[2] as any).roles).toEqual([
+      { role: 'Storage Blob Data Contributor', scope: { type: 'blobContainer', account: 'aksvelero01', container: 'velero' } },
+      { role: 'Storage Blob Delegator', scope: { type: 'storageAccount', account: 'aksvelero01' } },
+    ]);
+    expect((list[3] as any).keys.cloud.description).toBe(
       `dotenv file for the Velero Azure plugin, mounted at /credentials/cloud: AZURE_SUBSCRIPTION_ID=${SUBSCRIPTION}; AZURE_TENANT_ID=${TENANT}; `
       + `AZURE_CLIENT_ID=${CLIENT}; AZURE_CLIENT_SECRET=<client secret of that service principal>; AZURE_RESOURCE_GROUP=${NODE_RG}; AZURE_CLOUD_NAME=AzurePublicCloud`,
     );

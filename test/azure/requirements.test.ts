@@ -37,6 +37,19 @@ describe('Azure requirements', () => {
     expect((list[3] as any).roles).toHaveLength(2);
   });
 
+  it('merges the roles a service principal needs and rejects a client id that is not a GUID', () => {
+    const { app, a, b } = tree();
+    const id = '00000000-0000-0000-0000-0000000000aa';
+    declareAzureRequirement(a, { kind: 'servicePrincipalRoles', clientId: id, roles: [{ role: 'Reader', scope: { type: 'resourceGroup', resourceGroup: 'rg-a' } }] });
+    declareAzureRequirement(b, { kind: 'servicePrincipalRoles', clientId: id, roles: [{ role: 'Storage Blob Data Reader', scope: { type: 'blobContainer', account: 'acct9', container: 'velero' } }] });
+    const list = listAzureRequirements(app);
+    expect(list.map((r) => r.key)).toEqual(['storageAccount:acct9', `servicePrincipalRoles:${id}`]);
+    expect((list[1] as any).roles).toHaveLength(2);
+    expect(formatAzureRequirements(list)).toMatch(/service principal roles\s+0{8}-.*Reader on rg rg-a; Storage Blob Data Reader on acct9\/velero/);
+    expect(() => declareAzureRequirement(a, { kind: 'servicePrincipalRoles', clientId: 'velero-sp', roles: [] }))
+      .toThrow(/^stack\/a: service principal client id "velero-sp" is not allowed: a GUID/);
+  });
+
   it('rejects contradictory declarations, naming both constructs', () => {
     const { app, a, b } = tree();
     declareAzureRequirement(a, { kind: 'fileShare', account: 'acct3', share: 'reports', quotaGiB: 100 });
