@@ -31,6 +31,11 @@ export function run(program: string, args: string[], options: RunOptions = {}): 
       if (timer) clearTimeout(timer);
       resolve({ code, signal, output });
     });
+    // A program that exits without reading its input closes the pipe first (EPIPE); its exit
+    // status is what counts, so that write error is not a failure of the run.
+    child.stdin!.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin!.end(input ?? '');
   });
 }
