@@ -13,9 +13,15 @@ import { BACKUP_STORAGE, SNAPSHOTS, SUBSCRIPTION_ID } from './shared';
 export class ArkRestoreClusterChart extends Chart {
   public readonly installation: ArkInstallation;
 
+  /** The Velero custom resources, in their own file: apply it once the CRD job has run. */
+  public readonly customResources: Chart;
+
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
+    // No chart namespace: every custom resource names the installation's namespace itself.
+    this.customResources = new Chart(scope, `${id}-resources`);
     this.installation = new ArkInstallation(this, 'velero', {
+      customResourcesScope: this.customResources,
       readOnly: true,
       auth: {
         mode: 'servicePrincipal',

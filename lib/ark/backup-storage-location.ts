@@ -9,7 +9,7 @@ import { checkDnsSubdomain } from '../validation/names';
 import { checkInteger, checkOneOf } from '../validation/values';
 import { BLOB_ENDPOINT_SUFFIX } from './auth';
 import type { ArkInstallation } from './installation';
-import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS } from './labels';
+import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 import { AZURE_BSL_CONFIG_KEYS, VELERO_MANAGED_BSL_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
 
 /** Where Velero keeps backups: a blob container in an Azure storage account. */
@@ -146,7 +146,7 @@ export class ArkBackupStorageLocation extends Construct {
     });
     this.name = this.apiObject.name;
     // The CRD comes from the CRD job: apply order and Pulumi's dependsOn follow this edge.
-    this.apiObject.addDependency(installation.crdJob);
+    dependOnCrdJob(this.apiObject, installation.crdJob);
 
     this.roleAssignments = this.computeRoles(installation);
     installation._registerBackupStorageLocation(this);

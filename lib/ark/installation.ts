@@ -41,6 +41,13 @@ export interface ArkInstallationProps {
   /** Run the node agent DaemonSet for file-system backup (kopia; Ark's restic). `true` for the defaults. @default false */
   readonly nodeAgent?: boolean | ArkNodeAgentOptions;
   /**
+   * Where the Velero custom resources (storage and snapshot locations, schedules) are created. Give
+   * a second Chart to synthesize them into their own file: `kubectl apply` cannot create them before
+   * the CRD job has run, and a file of only known kinds applies cleanly in one pass.
+   * @default this installation (one file; apply it in two passes)
+   */
+  readonly customResourcesScope?: Construct;
+  /**
    * A restore (migration) cluster: the location is `accessMode: ReadOnly`, schedules are refused,
    * and the blob role declared is Storage Blob Data Reader. @default false
    */
@@ -107,6 +114,8 @@ export class ArkInstallation extends Construct {
   public readonly clusterRoleBinding: KubeClusterRoleBinding;
   public readonly deployment: KubeDeployment;
   public readonly nodeAgent?: KubeDaemonSet;
+  /** Where locations and schedules are created (see the prop). */
+  public readonly customResourcesScope: Construct;
   /** The location made from `backupStorage`. */
   public readonly backupStorageLocation: ArkBackupStorageLocation;
   public readonly volumeSnapshotLocation?: ArkVolumeSnapshotLocation;
@@ -207,14 +216,15 @@ export class ArkInstallation extends Construct {
       this.nodeAgent.addDependency(this.serviceAccount, this.clusterRoleBinding, this.crdJob);
     }
 
-    this.backupStorageLocation = new ArkBackupStorageLocation(this, 'BackupStorageLocation', {
+    this.customResourcesScope = props.customResourcesScope ?? this;
+    this.backupStorageLocation = new ArkBackupStorageLocation(this.customResourcesScope, this.customResourceId('BackupStorageLocation'), {
       ...props.backupStorage,
       name: props.backupStorage?.name ?? 'default',
       default: props.backupStorage?.default ?? true,
       installation: this,
     });
     if (props.volumeSnapshots !== undefined) {
-      this.volumeSnapshotLocation = new ArkVolumeSnapshotLocation(this, 'VolumeSnapshotLocation', { ...props.volumeSnapshots, installation: this });
+      this.volumeSnapshotLocation = new ArkVolumeSnapshotLocation(this.customResourcesScope, this.customResourceId('VolumeSnapshotLocation'), { ...props.volumeSnapshots, installation: this });
     }
 
     declareAzureRequirement(this, {
@@ -254,14 +264,19 @@ export class ArkInstallation extends Construct {
     return [...seen.values()];
   }
 
+  /** Construct id of a custom resource: in a shared scope it carries this installation's id. */
+  private customResourceId(id: string): string {
+    return this.customResourcesScope === this ? id : `${this.node.id}-${id}`;
+  }
+
   /** Adds a Velero Schedule to this installation. */
   public addSchedule(id: string, options: ArkScheduleOptions): ArkSchedule {
-    return new ArkSchedule(this, id, { ...options, installation: this });
+    return new ArkSchedule(this.customResourcesScope, this.customResourceId(id), { ...options, installation: this });
   }
 
   /** Adds another BackupStorageLocation (not the default unless `default: true`). */
   public addBackupStorageLocation(id: string, options: ArkBackupStorageOptions & { readonly readOnly?: boolean }): ArkBackupStorageLocation {
-    return new ArkBackupStorageLocation(this, id, { ...options, installation: this });
+    return new ArkBackupStorageLocation(this.customResourcesScope, this.customResourceId(id), { ...options, installation: this });
   }
 
   /** @internal Called by each location of this installation. */

@@ -1,3 +1,5 @@
+import { ApiObject, Chart } from 'cdk8s';
+
 /** The label `velero install` puts on every object it creates. */
 export const VELERO_LABELS: Readonly<Record<string, string>> = { component: 'velero' };
 
@@ -42,3 +44,13 @@ export const LINUX_NODE_AFFINITY = {
 export const CREDENTIALS_MOUNT_PATH = '/credentials';
 export const CREDENTIALS_KEY = 'cloud';
 export const CREDENTIALS_FILE = `${CREDENTIALS_MOUNT_PATH}/${CREDENTIALS_KEY}`;
+
+/**
+ * Orders a Velero custom resource after the CRD job. Within one chart the edge orders the file and
+ * gives Pulumi its dependsOn; across charts cdk8s would renumber every output file, so a resource
+ * in a separate custom-resources chart relies on that chart being applied after the job (and on
+ * its NEEDS_VELERO_CRDS_LABEL) instead.
+ */
+export function dependOnCrdJob(resource: ApiObject, crdJob: ApiObject): void {
+  if (Chart.of(resource) === Chart.of(crdJob)) resource.addDependency(crdJob);
+}

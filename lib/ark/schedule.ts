@@ -7,7 +7,7 @@ import { checkDnsLabel, checkLabels } from '../validation/names';
 import type { ArkBackupStorageLocation } from './backup-storage-location';
 import { checkGoDuration } from './go-duration';
 import type { ArkInstallation } from './installation';
-import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS } from './labels';
+import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 
 /** What a schedule backs up and how; everything but the installation. */
 export interface ArkScheduleOptions {
@@ -122,7 +122,7 @@ export class ArkSchedule extends Construct {
       },
     });
     this.name = this.apiObject.name;
-    this.apiObject.addDependency(installation.crdJob);
+    dependOnCrdJob(this.apiObject, installation.crdJob);
   }
 
   private checkNamespaces(field: string, namespaces: string[] | undefined): string[] | undefined {

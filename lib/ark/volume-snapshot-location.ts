@@ -8,7 +8,7 @@ import { checkResourceGroupName, renderAzureTags } from '../validation/azure-nam
 import { checkDnsSubdomain } from '../validation/names';
 import { checkGoDuration } from './go-duration';
 import type { ArkInstallation } from './installation';
-import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS } from './labels';
+import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 import { AZURE_VSL_CONFIG_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
 
 /** Native Azure managed-disk snapshots taken by the plugin (a VolumeSnapshotLocation). */
@@ -103,7 +103,7 @@ export class ArkVolumeSnapshotLocation extends Construct {
       spec: { provider: 'azure', config: this.config },
     });
     this.name = this.apiObject.name;
-    this.apiObject.addDependency(installation.crdJob);
+    dependOnCrdJob(this.apiObject, installation.crdJob);
 
     const role = props.role ?? 'Contributor';
     if (typeof role !== 'string' || !/^[\w][\w .()-]{0,511}$/.test(role)) {

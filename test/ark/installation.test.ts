@@ -186,6 +186,22 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     });
   });
 
+  it('puts the custom resources into a second chart when asked, so kubectl applies each file in one pass', () => {
+    const app = Testing.app();
+    const base = new Chart(app, 'velero-base');
+    const resources = new Chart(app, 'velero-resources');
+    const installation = new ArkInstallation(base, 'velero', { ...BASE, volumeSnapshots: { resourceGroup: 'rg-snapshots' }, customResourcesScope: resources });
+    installation.addSchedule('daily', { schedule: '@daily', name: 'daily' });
+    expect(installation.customResourcesScope).toBe(resources);
+    const baseKinds = synthValid(base).map((o) => o.kind);
+    const custom = synthValid(resources);
+    expect(baseKinds).toEqual(expect.arrayContaining(['Deployment', 'Job']));
+    expect(baseKinds.filter((k) => k.endsWith('Location') || k === 'Schedule')).toEqual([]);
+    expect(custom.map((o) => o.kind).sort()).toEqual(['BackupStorageLocation', 'Schedule', 'VolumeSnapshotLocation']);
+    expect(custom.every((o) => o.metadata.namespace === 'velero')).toBe(true);
+    expect(listAzureRequirements(app).map((r) => r.key)).toContain('blobContainer:aksvelero01/velero');
+  });
+
   it('is also exported as VeleroInstallation', () => {
     const chart = Testing.chart();
     expect(new VeleroInstallation(chart, 'velero', BASE)).toBeInstanceOf(ArkInstallation);
@@ -209,6 +225,8 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
       defaultVolumesToFsBackup: true,
       resources: { cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '2', memoryLimit: '1Gi' },
       nodeAgentResources: { cpuRequest: '100m', memoryRequest: '512Mi', memoryLimit: '2Gi' },
+      // A second chart is its own test below ("puts the custom resources into a second chart").
+      customResourcesScope: undefined as never,
     };
     const { objects, one, installation } = synthInstall(props);
     expect(objects.some((o) => o.kind === 'Namespace')).toBe(false);
