@@ -8,10 +8,10 @@ import { StorageSize } from '../validation/storage-size';
 import { checkInteger } from '../validation/values';
 import { PostgresConnection } from '../workloads/postgres-connection';
 import {
-  BackupStorage, ResolvedBackupStorage, declareStorageRequirements, resolveBackupStorage, storageEnv, storagePodLabels, storageServiceAccount,
+  BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storageEnv, storagePodLabels,
 } from './backup-storage';
 import {
-  AZURE_CLI_IMAGE, JobContainerResources, checkCount, checkPinnedImage, checkPostgresImage, durationSeconds, jobPodSpec,
+  AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, cronJobLimits, jobLabels, jobLimits, jobPodSpec,
   renderJobResources, scratchSize, scriptContainer,
 } from './job-pod';
 import { PostgresDatabaseRef, clientLabels, postgresEnv, resolvePostgres } from './postgres-source';
@@ -138,22 +138,12 @@ export class BackupCronJob extends Construct {
       `pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL ${c.majorVersion}`);
     this.azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '20Gi');
-    const activeDeadlineSeconds = durationSeconds(this, 'activeDeadline', props.activeDeadline, Duration.hours(3), 60, 7 * 86400);
-    const ttlSecondsAfterFinished = durationSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, Duration.days(7), 0, 365 * 86400);
-    const startingDeadlineSeconds = durationSeconds(this, 'startingDeadline', props.startingDeadline, Duration.hours(1), 10, 7 * 86400);
-    const backoffLimit = checkCount(this, 'backoffLimit', props.backoffLimit, 1, 10);
-    const successfulJobsHistoryLimit = checkCount(this, 'successfulJobsHistoryLimit', props.successfulJobsHistoryLimit, 3, 100);
-    const failedJobsHistoryLimit = checkCount(this, 'failedJobsHistoryLimit', props.failedJobsHistoryLimit, 3, 100);
+    const limits = jobLimits(this, props, { activeDeadline: Duration.hours(3), backoffLimit: 1 });
+    const cronLimits = cronJobLimits(this, props);
 
-    const labels = {
-      'app.kubernetes.io/name': 'postgres-backup',
-      'app.kubernetes.io/instance': this.name,
-      'app.kubernetes.io/component': 'backup',
-      'app.kubernetes.io/managed-by': 'aks-stateful',
-    };
-    this.serviceAccount = storageServiceAccount(this, this.storage, { name: this.name, namespace: this.namespace, labels });
-    declareStorageRequirements(this, this.storage, {
-      namespace: this.namespace, serviceAccount: this.name, access: 'write',
+    const labels = jobLabels('postgres-backup', 'backup', this.name);
+    this.serviceAccount = storageAccess(this, this.storage, {
+      name: this.name, namespace: this.namespace, labels, access: 'write',
       retention: { prefix: this.dumpPrefix, deleteAfterDays: this.retentionDays },
     });
 
@@ -169,7 +159,7 @@ export class BackupCronJob extends Construct {
       image: this.azureCliImage,
       script: UPLOAD_SCRIPT,
       // The upload waits for the dump at most as long as the Job may run.
-      env: [...storageEnv(this.storage), { name: 'DUMP_WAIT_SECONDS', value: String(activeDeadlineSeconds) }],
+      env: [...storageEnv(this.storage), { name: 'DUMP_WAIT_SECONDS', value: String(limits.activeDeadlineSeconds) }],
       // Only the dump container asks for the scratch space: a pod's request is the sum of its
       // containers', and the upload reads the same volume.
       resources: renderJobResources(this, 'resources.upload', props.resources?.upload, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' }),
@@ -183,16 +173,12 @@ export class BackupCronJob extends Construct {
         timeZone,
         // Two dumps at once only load the server; a late run waits for the current one to finish.
         concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds,
-        successfulJobsHistoryLimit,
-        failedJobsHistoryLimit,
+        ...cronLimits,
         suspend: props.suspend ?? false,
         jobTemplate: {
           metadata: { labels },
           spec: {
-            backoffLimit,
-            activeDeadlineSeconds,
-            ttlSecondsAfterFinished,
+            ...limits,
             template: {
               metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },
               spec: jobPodSpec({ initContainers: [], containers: [dump, upload], scratch, serviceAccountName: this.serviceAccount?.name }),

@@ -156,7 +156,7 @@ const ROLE: Record<BlobAccess, string> = { write: 'Storage Blob Data Contributor
  * Declares what the job needs in Azure: the container (with retention, for backups), and either
  * the account-key Secret or the workload identity with its role on the container.
  */
-export function declareStorageRequirements(scope: IConstruct, storage: ResolvedBackupStorage, options: {
+function declareStorageRequirements(scope: IConstruct, storage: ResolvedBackupStorage, options: {
   readonly namespace: string;
   readonly serviceAccount: string;
   readonly access: BlobAccess;
@@ -202,7 +202,7 @@ export function storagePodLabels(storage: ResolvedBackupStorage): Record<string,
 }
 
 /** For workload identity, the job's own service account, annotated with the identity; otherwise none. */
-export function storageServiceAccount(scope: Construct, storage: ResolvedBackupStorage, options: {
+function storageServiceAccount(scope: Construct, storage: ResolvedBackupStorage, options: {
   readonly name: string;
   readonly namespace: string;
   readonly labels: Record<string, string>;
@@ -220,4 +220,22 @@ export function storageServiceAccount(scope: Construct, storage: ResolvedBackupS
     }),
     automountServiceAccountToken: false,
   });
+}
+
+/**
+ * Everything a job needs to reach its blobs: the Azure requirements (container, with retention for
+ * backups; the key Secret or the workload identity with its role) and, for workload identity, the
+ * job's own annotated service account (returned; undefined with an account key).
+ */
+export function storageAccess(scope: Construct, storage: ResolvedBackupStorage, options: {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly access: BlobAccess;
+  readonly retention?: { readonly prefix: string; readonly deleteAfterDays: number };
+}): KubeServiceAccount | undefined {
+  declareStorageRequirements(scope, storage, {
+    namespace: options.namespace, serviceAccount: options.name, access: options.access, retention: options.retention,
+  });
+  return storageServiceAccount(scope, storage, options);
 }

@@ -159,3 +159,53 @@ export function scratchSize(scope: IConstruct, value: StorageSize | string | und
   }
   return size;
 }
+
+/** The Job fields every backup, restore and drill Job sets, resolved from its props. */
+export interface JobLimits {
+  readonly activeDeadlineSeconds: number;
+  readonly ttlSecondsAfterFinished: number;
+  readonly backoffLimit: number;
+}
+
+/** Resolves `activeDeadline`, `ttlAfterFinished` and `backoffLimit`; defaults differ per construct. */
+export function jobLimits(scope: IConstruct, props: {
+  readonly activeDeadline?: Duration;
+  readonly ttlAfterFinished?: Duration;
+  readonly backoffLimit?: number;
+}, defaults: { readonly activeDeadline: Duration; readonly backoffLimit: number }): JobLimits {
+  return {
+    activeDeadlineSeconds: durationSeconds(scope, 'activeDeadline', props.activeDeadline, defaults.activeDeadline, 60, 7 * 86400),
+    ttlSecondsAfterFinished: durationSeconds(scope, 'ttlAfterFinished', props.ttlAfterFinished, Duration.days(7), 0, 365 * 86400),
+    backoffLimit: checkCount(scope, 'backoffLimit', props.backoffLimit, defaults.backoffLimit, 10),
+  };
+}
+
+/** The CronJob fields the backup and the drill share, resolved from their props. */
+export interface CronJobLimits {
+  readonly startingDeadlineSeconds: number;
+  readonly successfulJobsHistoryLimit: number;
+  readonly failedJobsHistoryLimit: number;
+}
+
+/** Resolves `startingDeadline` (1 h) and the history limits (3 each). */
+export function cronJobLimits(scope: IConstruct, props: {
+  readonly startingDeadline?: Duration;
+  readonly successfulJobsHistoryLimit?: number;
+  readonly failedJobsHistoryLimit?: number;
+}): CronJobLimits {
+  return {
+    startingDeadlineSeconds: durationSeconds(scope, 'startingDeadline', props.startingDeadline, Duration.hours(1), 10, 7 * 86400),
+    successfulJobsHistoryLimit: checkCount(scope, 'successfulJobsHistoryLimit', props.successfulJobsHistoryLimit, 3, 100),
+    failedJobsHistoryLimit: checkCount(scope, 'failedJobsHistoryLimit', props.failedJobsHistoryLimit, 3, 100),
+  };
+}
+
+/** The recommended labels of a backup, restore or drill (`app` e.g. `postgres-backup`). */
+export function jobLabels(app: string, component: string, instance: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': app,
+    'app.kubernetes.io/instance': instance,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/managed-by': 'aks-stateful',
+  };
+}

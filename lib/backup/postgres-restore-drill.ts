@@ -6,15 +6,16 @@ import { invalid } from '../validation/errors';
 import { checkDnsLabel } from '../validation/names';
 import { StorageSize } from '../validation/storage-size';
 import {
-  BackupStorage, ResolvedBackupStorage, declareStorageRequirements, resolveBackupStorage, storageEnv, storagePodLabels, storageServiceAccount,
+  BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storagePodLabels,
 } from './backup-storage';
 import {
-  AZURE_CLI_IMAGE, JobContainerResources, checkCount, checkPinnedImage, checkPostgresImage, durationSeconds, jobPodSpec,
+  AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, cronJobLimits, jobLabels, jobLimits, jobPodSpec,
   renderJobResources, scratchSize, scriptContainer,
 } from './job-pod';
 import { PostgresDatabaseRef, resolvePostgres } from './postgres-source';
 import { checkSchedule } from './schedule';
-import { DRILL_SCRIPT, FETCH_SCRIPT } from './scripts';
+import { fetchContainer } from './fetch-step';
+import { DRILL_SCRIPT } from './scripts';
 
 /** The drill's default check: the restored database has at least one table. */
 export const DEFAULT_DRILL_QUERY = "SELECT count(*) > 0 FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
@@ -115,29 +116,14 @@ export class PostgresRestoreDrill extends Construct {
       `the throwaway server must be at least the database's version (PostgreSQL ${c.majorVersion}) to restore its dumps`);
     const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '50Gi');
-    const activeDeadlineSeconds = durationSeconds(this, 'activeDeadline', props.activeDeadline, Duration.hours(6), 60, 7 * 86400);
-    const ttlSecondsAfterFinished = durationSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, Duration.days(7), 0, 365 * 86400);
-    const startingDeadlineSeconds = durationSeconds(this, 'startingDeadline', props.startingDeadline, Duration.hours(1), 10, 7 * 86400);
-    const backoffLimit = checkCount(this, 'backoffLimit', props.backoffLimit, 0, 10);
-    const successfulJobsHistoryLimit = checkCount(this, 'successfulJobsHistoryLimit', props.successfulJobsHistoryLimit, 3, 100);
-    const failedJobsHistoryLimit = checkCount(this, 'failedJobsHistoryLimit', props.failedJobsHistoryLimit, 3, 100);
+    const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
+    const cronLimits = cronJobLimits(this, props);
 
-    const labels = {
-      'app.kubernetes.io/name': 'postgres-restore-drill',
-      'app.kubernetes.io/instance': this.name,
-      'app.kubernetes.io/component': 'restore-drill',
-      'app.kubernetes.io/managed-by': 'aks-stateful',
-    };
-    this.serviceAccount = storageServiceAccount(this, this.storage, { name: this.name, namespace: this.namespace, labels });
-    declareStorageRequirements(this, this.storage, { namespace: this.namespace, serviceAccount: this.name, access: 'read' });
+    const labels = jobLabels('postgres-restore-drill', 'restore-drill', this.name);
+    this.serviceAccount = storageAccess(this, this.storage, { name: this.name, namespace: this.namespace, labels, access: 'read' });
 
-    const fetch = scriptContainer({
-      name: 'fetch',
-      image: azureCliImage,
-      script: FETCH_SCRIPT,
-      env: [...storageEnv(this.storage), { name: 'DUMP_PREFIX', value: this.dumpPrefix }],
-      resources: renderJobResources(this, 'resources.fetch', props.resources?.fetch, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
-      azureCli: true,
+    const fetch = fetchContainer(this, {
+      storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, scratch, resources: props.resources?.fetch,
     });
     const drill = scriptContainer({
       name: 'drill',
@@ -156,16 +142,12 @@ export class PostgresRestoreDrill extends Construct {
         schedule,
         timeZone,
         concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds,
-        successfulJobsHistoryLimit,
-        failedJobsHistoryLimit,
+        ...cronLimits,
         suspend: props.suspend ?? true,
         jobTemplate: {
           metadata: { labels },
           spec: {
-            backoffLimit,
-            activeDeadlineSeconds,
-            ttlSecondsAfterFinished,
+            ...limits,
             template: {
               // No client label: the drill never talks to the real server.
               metadata: { labels: { ...labels, ...storagePodLabels(this.storage) } },

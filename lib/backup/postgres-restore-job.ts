@@ -8,14 +8,15 @@ import { StorageSize } from '../validation/storage-size';
 import { checkOneOf } from '../validation/values';
 import { PostgresConnection } from '../workloads/postgres-connection';
 import {
-  BackupStorage, ResolvedBackupStorage, declareStorageRequirements, resolveBackupStorage, storageEnv, storagePodLabels, storageServiceAccount,
+  BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storagePodLabels,
 } from './backup-storage';
 import {
-  AZURE_CLI_IMAGE, JobContainerResources, checkCount, checkPinnedImage, checkPostgresImage, durationSeconds, jobPodSpec,
+  AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, jobLabels, jobLimits, jobPodSpec,
   renderJobResources, scratchSize, scriptContainer,
 } from './job-pod';
 import { PostgresDatabaseRef, checkDatabaseName, clientLabels, postgresEnv, resolvePostgres } from './postgres-source';
-import { FETCH_SCRIPT, RESTORE_SCRIPT } from './scripts';
+import { fetchContainer } from './fetch-step';
+import { RESTORE_SCRIPT } from './scripts';
 
 /** Where a restore goes. */
 export type RestoreMode =
@@ -149,30 +150,13 @@ export class PostgresRestoreJob extends Construct {
       `pg_restore must be at least the target server's version (PostgreSQL ${c.majorVersion}) to read its dumps`);
     const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '20Gi');
-    const activeDeadlineSeconds = durationSeconds(this, 'activeDeadline', props.activeDeadline, Duration.hours(6), 60, 7 * 86400);
-    const ttlSecondsAfterFinished = durationSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, Duration.days(7), 0, 365 * 86400);
-    const backoffLimit = checkCount(this, 'backoffLimit', props.backoffLimit, 0, 10);
+    const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
-    const labels = {
-      'app.kubernetes.io/name': 'postgres-restore',
-      'app.kubernetes.io/instance': this.name,
-      'app.kubernetes.io/component': 'restore',
-      'app.kubernetes.io/managed-by': 'aks-stateful',
-    };
-    this.serviceAccount = storageServiceAccount(this, this.storage, { name: this.name, namespace: this.namespace, labels });
-    declareStorageRequirements(this, this.storage, { namespace: this.namespace, serviceAccount: this.name, access: 'read' });
+    const labels = jobLabels('postgres-restore', 'restore', this.name);
+    this.serviceAccount = storageAccess(this, this.storage, { name: this.name, namespace: this.namespace, labels, access: 'read' });
 
-    const fetch = scriptContainer({
-      name: 'fetch',
-      image: azureCliImage,
-      script: FETCH_SCRIPT,
-      env: [
-        ...storageEnv(this.storage),
-        { name: 'DUMP_PREFIX', value: this.dumpPrefix },
-        ...(dump ? [{ name: 'BACKUP_BLOB', value: dump }] : []),
-      ],
-      resources: renderJobResources(this, 'resources.fetch', props.resources?.fetch, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
-      azureCli: true,
+    const fetch = fetchContainer(this, {
+      storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, scratch, resources: props.resources?.fetch, blob: dump,
     });
     const restore = scriptContainer({
       name: 'restore',
@@ -190,9 +174,7 @@ export class PostgresRestoreJob extends Construct {
       metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
       spec: {
         suspend: props.suspend ?? true,
-        backoffLimit,
-        activeDeadlineSeconds,
-        ttlSecondsAfterFinished,
+        ...limits,
         template: {
           metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },
           spec: jobPodSpec({ initContainers: [fetch], containers: [restore], scratch, serviceAccountName: this.serviceAccount?.name }),
