@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { declareVeleroRoles } from './role-requirements';
 import { declareAzureRequirement } from '../azure/requirements';
 import { RoleAssignment, StorageAccountSku } from '../azure/requirement-types';
 import { metadata } from '../common/metadata';
@@ -85,7 +86,7 @@ export class ArkBackupStorageLocation extends Construct {
   public readonly readOnly: boolean;
   /** Whether this is Velero's default location. */
   public readonly isDefault: boolean;
-  /** Azure roles Velero's identity needs for this location (informational for a service principal). */
+  /** Azure roles Velero's identity needs for this location (declared as requirements; none with an account key). */
   public readonly roleAssignments: readonly RoleAssignment[];
   /** The plugin config as rendered. */
   public readonly config: Readonly<Record<string, string>>;
@@ -153,18 +154,7 @@ export class ArkBackupStorageLocation extends Construct {
 
     declareAzureRequirement(this, { kind: 'storageAccount', account: this.storageAccount, resourceGroup: this.resourceGroup, sku: props.sku ?? 'Standard_GRS' });
     declareAzureRequirement(this, { kind: 'blobContainer', account: this.storageAccount, container: this.container });
-    if (auth.mode === 'workloadIdentity') {
-      declareAzureRequirement(this, {
-        kind: 'workloadIdentity',
-        identity: auth.identityName!,
-        namespace: installation.namespace,
-        serviceAccount: installation.serviceAccountName,
-        roles: this.roleAssignments,
-      });
-    }
-    if (auth.mode === 'servicePrincipal' && auth.clientId && this.roleAssignments.length > 0) {
-      declareAzureRequirement(this, { kind: 'servicePrincipalRoles', clientId: auth.clientId, roles: this.roleAssignments });
-    }
+    declareVeleroRoles(this, auth, installation, this.roleAssignments);
   }
 
   private computeRoles(installation: ArkInstallation): RoleAssignment[] {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { declareAzureRequirement } from '../azure/requirements';
+import { declareVeleroRoles } from './role-requirements';
 import { RoleAssignment } from '../azure/requirement-types';
 import { metadata } from '../common/metadata';
 import { invalid } from '../validation/errors';
@@ -116,17 +116,6 @@ export class ArkVolumeSnapshotLocation extends Construct {
       roles.push({ role: installation.readOnly ? 'Reader' : role, scope: { type: 'resourceGroup', resourceGroup: this.resourceGroup } });
     }
     this.roleAssignments = roles;
-    if (auth.mode === 'workloadIdentity') {
-      declareAzureRequirement(this, {
-        kind: 'workloadIdentity',
-        identity: auth.identityName!,
-        namespace: installation.namespace,
-        serviceAccount: installation.serviceAccountName,
-        roles,
-      });
-    }
-    if (auth.mode === 'servicePrincipal' && auth.clientId) {
-      declareAzureRequirement(this, { kind: 'servicePrincipalRoles', clientId: auth.clientId, roles });
-    }
+    declareVeleroRoles(this, auth, installation, roles);
   }
 }
