@@ -1,22 +1,24 @@
 import { Container } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
-import { StorageSize } from '../validation/storage-size';
 import { ResolvedBackupStorage, storageEnv } from './backup-storage';
 import { JobContainerResources, renderJobResources, scriptContainer } from './job-pod';
 import { FETCH_SCRIPT } from './scripts';
 
 /**
- * The init container of the restore Job and the drill: downloads a named dump, or the latest under
- * the prefix, with the checksum recorded when it was taken.
+ * The `az` container of the restore Job and the drill, running beside the container that restores:
+ * finds a named dump, or the latest under the prefix, with the checksum recorded when it was taken,
+ * and streams it into the pipe the other container reads. It asks for no scratch space: nothing of
+ * the dump is stored.
  */
 export function fetchContainer(scope: IConstruct, spec: {
   readonly storage: ResolvedBackupStorage;
   readonly dumpPrefix: string;
   readonly image: string;
-  readonly scratch: StorageSize;
   readonly resources?: JobContainerResources;
   /** A blob name; the latest dump under the prefix when unset. */
   readonly blob?: string;
+  /** How long to wait for the restoring container to open the stream (the Job's deadline). */
+  readonly waitSeconds: number;
 }): Container {
   return scriptContainer({
     name: 'fetch',
@@ -26,8 +28,9 @@ export function fetchContainer(scope: IConstruct, spec: {
       ...storageEnv(spec.storage),
       { name: 'DUMP_PREFIX', value: spec.dumpPrefix },
       ...(spec.blob ? [{ name: 'BACKUP_BLOB', value: spec.blob }] : []),
+      { name: 'RESTORE_WAIT_SECONDS', value: String(spec.waitSeconds) },
     ],
-    resources: renderJobResources(scope, 'resources.fetch', spec.resources, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch: spec.scratch }),
+    resources: renderJobResources(scope, 'resources.fetch', spec.resources, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' }),
     azureCli: true,
   });
 }

@@ -93,6 +93,11 @@ export function checkCount(scope: IConstruct, field: string, value: number | und
   return checkInteger(scope, field, value ?? fallback, 0, max);
 }
 
+/** The az version an azure-cli image tag names (`mcr.microsoft.com/azure-cli:2.77.0` → `2.77.0`), if it names one. */
+export function azureCliVersion(image: string): string | undefined {
+  return /:(\d+\.\d+\.\d+)(@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
+}
+
 /** A container running one of the scripts with bash: non-root, read-only root, nothing but the given env. */
 export function scriptContainer(spec: {
   readonly name: string;
@@ -103,8 +108,14 @@ export function scriptContainer(spec: {
   readonly azureCli?: boolean;
 }): Container {
   const base: EnvVar[] = [{ name: 'SCRATCH_DIR', value: SCRATCH_DIR }, { name: 'HOME', value: TMP_DIR }];
+  const azVersion = spec.azureCli ? azureCliVersion(spec.image) : undefined;
   const az: EnvVar[] = spec.azureCli
-    ? [{ name: 'AZURE_CONFIG_DIR', value: `${TMP_DIR}/.azure` }, { name: 'AZURE_CORE_COLLECT_TELEMETRY', value: 'false' }]
+    ? [
+      // The writable emptyDir itself, so that the scripts can write az's command index before az creates the folder.
+      { name: 'AZURE_CONFIG_DIR', value: TMP_DIR },
+      { name: 'AZURE_CORE_COLLECT_TELEMETRY', value: 'false' },
+      ...(azVersion ? [{ name: 'AZURE_CLI_VERSION', value: azVersion }] : []),
+    ]
     : [];
   return {
     name: spec.name,

@@ -22,7 +22,7 @@ export const DEFAULT_DRILL_QUERY = "SELECT count(*) > 0 FROM pg_catalog.pg_table
 
 /** CPU and memory of the two drill containers. */
 export interface DrillResources {
-  /** The `az` download init container. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
+  /** The `az` container that streams the dump. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
   readonly fetch?: JobContainerResources;
   /** The container running the throwaway server and pg_restore. @default cpu '500m', memory '512Mi' request / '1Gi' limit */
   readonly drill?: JobContainerResources;
@@ -46,7 +46,7 @@ export interface PostgresRestoreDrillOptions {
   readonly postgresImage?: string;
   /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
-  /** Size limit of the emptyDir holding the dump and the restored data directory. @default '50Gi' */
+  /** Size limit of the emptyDir holding the throwaway server's data directory (the dump itself is streamed, not stored). @default '50Gi' */
   readonly scratchSize?: StorageSize | string;
   /** Time after which a running drill is killed and counted as failed. @default Duration.hours(6) */
   readonly activeDeadline?: Duration;
@@ -79,8 +79,8 @@ export interface PostgresRestoreDrillProps extends PostgresRestoreDrillOptions {
 
 /**
  * "A backup that was never restored is not a backup": a CronJob (suspended by default) that
- * downloads the latest dump, checks its SHA-256, restores it into a throwaway PostgreSQL started
- * inside the Job's own pod, and runs a verification query. The Job fails if the dump cannot be
+ * streams the latest dump into a throwaway PostgreSQL started inside the Job's own pod, commits
+ * the restore only if the stream's SHA-256 matches the backup's, and runs a verification query. The Job fails if the dump cannot be
  * restored or the query is not true. Run it by hand with `kubectl create job --from=cronjob/<name>`.
  */
 export class PostgresRestoreDrill extends Construct {
@@ -123,7 +123,8 @@ export class PostgresRestoreDrill extends Construct {
     this.serviceAccount = storageAccess(this, this.storage, { name: this.name, namespace: this.namespace, labels, access: 'read' });
 
     const fetch = fetchContainer(this, {
-      storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, scratch, resources: props.resources?.fetch,
+      storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, resources: props.resources?.fetch,
+      waitSeconds: limits.activeDeadlineSeconds,
     });
     const drill = scriptContainer({
       name: 'drill',
@@ -132,6 +133,7 @@ export class PostgresRestoreDrill extends Construct {
       env: [
         { name: 'DRILL_DATABASE', value: c.database },
         { name: 'DRILL_QUERY', value: this.verificationQuery },
+        { name: 'FETCH_WAIT_SECONDS', value: String(limits.activeDeadlineSeconds) },
       ],
       resources: renderJobResources(this, 'resources.drill', props.resources?.drill, { cpuRequest: '500m', memoryRequest: '512Mi', memoryLimit: '1Gi', scratch }),
     });
@@ -151,7 +153,7 @@ export class PostgresRestoreDrill extends Construct {
             template: {
               // No client label: the drill never talks to the real server.
               metadata: { labels: { ...labels, ...storagePodLabels(this.storage) } },
-              spec: jobPodSpec({ initContainers: [fetch], containers: [drill], scratch, serviceAccountName: this.serviceAccount?.name }),
+              spec: jobPodSpec({ initContainers: [], containers: [fetch, drill], scratch, serviceAccountName: this.serviceAccount?.name }),
             },
           },
         },

@@ -30,9 +30,9 @@ export type RestoreMode =
 
 /** CPU and memory of the two restore containers. */
 export interface RestoreResources {
-  /** The `az` download init container. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
+  /** The `az` container that streams the dump. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
   readonly fetch?: JobContainerResources;
-  /** The `pg_restore` container. @default cpu '250m', memory '256Mi' request / '512Mi' limit */
+  /** The `pg_restore` and `psql` container. @default cpu '250m', memory '256Mi' request / '512Mi' limit */
   readonly restore?: JobContainerResources;
 }
 
@@ -66,7 +66,11 @@ export interface PostgresRestoreJobOptions {
   readonly postgresImage?: string;
   /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
-  /** Size limit of the emptyDir the dump is downloaded to. @default '20Gi' */
+  /**
+   * Size limit of the scratch emptyDir. The dump is streamed, never stored: the volume only holds
+   * the pipes and a few small status files.
+   * @default '64Mi'
+   */
   readonly scratchSize?: StorageSize | string;
   /** Time after which a running restore is killed. @default Duration.hours(6) */
   readonly activeDeadline?: Duration;
@@ -97,9 +101,11 @@ function checkDumpName(scope: Construct, name: string, prefix: string): string {
 
 /**
  * A Job that restores a dump written by `BackupCronJob`: a named one or the latest under the
- * prefix. An init container (`az`) downloads it with its recorded SHA-256; the restore container
- * (`postgres:<major>`) refuses a dump whose size or checksum differs, then runs `pg_restore` in one
- * transaction, either cleaning the target database or into a new database.
+ * prefix, either cleaning the target database or into a new database. Two containers run side by
+ * side: `fetch` (`az`) streams the blob through a pipe, and `restore` (`postgres:<major>`) turns it
+ * into SQL with `pg_restore` and runs it with `psql` in one transaction, while hashing the same
+ * bytes. The transaction commits only when the stream's size and SHA-256 equal those recorded at
+ * backup time; otherwise it is rolled back and the target is left as it was.
  *
  * The Job is created suspended by default, so applying the manifests never restores by itself.
  */
@@ -149,14 +155,15 @@ export class PostgresRestoreJob extends Construct {
     checkPostgresImage(this, 'postgresImage', postgresImage, c.majorVersion,
       `pg_restore must be at least the target server's version (PostgreSQL ${c.majorVersion}) to read its dumps`);
     const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
-    const scratch = scratchSize(this, props.scratchSize, '20Gi');
+    const scratch = scratchSize(this, props.scratchSize, '64Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
     const labels = jobLabels('postgres-restore', 'restore', this.name);
     this.serviceAccount = storageAccess(this, this.storage, { name: this.name, namespace: this.namespace, labels, access: 'read' });
 
     const fetch = fetchContainer(this, {
-      storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, scratch, resources: props.resources?.fetch, blob: dump,
+      storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, resources: props.resources?.fetch, blob: dump,
+      waitSeconds: limits.activeDeadlineSeconds,
     });
     const restore = scriptContainer({
       name: 'restore',
@@ -166,6 +173,7 @@ export class PostgresRestoreJob extends Construct {
         ...postgresEnv(c, 'aks-stateful-restore'),
         ...modeEnv,
         { name: 'RESTORE_OWNERSHIP', value: String(props.restoreOwnership ?? false) },
+        { name: 'FETCH_WAIT_SECONDS', value: String(limits.activeDeadlineSeconds) },
       ],
       resources: renderJobResources(this, 'resources.restore', props.resources?.restore, { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
     });
@@ -177,7 +185,7 @@ export class PostgresRestoreJob extends Construct {
         ...limits,
         template: {
           metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },
-          spec: jobPodSpec({ initContainers: [fetch], containers: [restore], scratch, serviceAccountName: this.serviceAccount?.name }),
+          spec: jobPodSpec({ initContainers: [], containers: [fetch, restore], scratch, serviceAccountName: this.serviceAccount?.name }),
         },
       },
     });

@@ -7,8 +7,9 @@
  * - `set -Eeuo pipefail` (`set -euo pipefail` plus the ERR trap inside functions), and an ERR trap that names the failing command: any failure fails the Job.
  * - Paths come only from variables (`SCRATCH_DIR`, `HOME`, `AZURE_CONFIG_DIR`); nothing is written
  *   outside them, so the root filesystem stays read-only.
- * - The postgres image (Debian) provides bash, coreutils and the PostgreSQL client and server. The
- *   azure-cli image is only trusted with bash and `az`: its scripts use no other program.
+ * - The postgres image (Debian) provides bash, coreutils, openssl (a dependency of the server package)
+ *   and the PostgreSQL client and server. The azure-cli image is only trusted with bash and `az`: its
+ *   scripts use no other program.
  */
 
 /** Logging, failure and the ERR trap; `STEP` names the container in every line. */
@@ -35,31 +36,95 @@ client_version() {
   printf '%s\\n' "\${BASH_REMATCH[1]}"
 }
 
-# Checks the downloaded dump against the size and SHA-256 recorded when it was taken, and that this
-# pg_restore can read an archive written by that pg_dump. Nothing is restored before this passes.
-verify_fetched_dump() {
-  local file="$SCRATCH_DIR/backup.dump" key value actual_size actual_sha dump_major restore_major
+# SHA-256 of a stream, as hex: openssl uses the CPU's SHA instructions (three times sha256sum's speed).
+sha256_hex() {
+  local out
+  out=$(openssl dgst -sha256 -r) || return 1
+  printf '%s\\n' "\${out%% *}"
+}
+
+# The restore side of the stream the fetch container sends: creates the pipe it writes into and,
+# on any exit, leaves "restore-exited" so that a fetch container still waiting for a reader stops.
+open_stream() {
+  rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
+  mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
+  trap 'on_exit' EXIT
+}
+on_exit() {
+  local status=$?
+  for hook in "\${exit_hooks[@]}"; do "$hook" || true; done
+  : > "$SCRATCH_DIR/restore-exited"
+  exit "$status"
+}
+exit_hooks=()
+
+# Waits (at most FETCH_WAIT_SECONDS) until the fetch container has found the dump and recorded its
+# name, size and SHA-256 from the time it was taken; checks that this pg_restore can read it.
+await_fetch() {
+  local key value tick dump_major restore_major
+  : "\${FETCH_WAIT_SECONDS:?}"
   declare -gA fetched=()
-  [[ -f "$SCRATCH_DIR/fetched" ]] || fail "no downloaded dump: the fetch step did not finish"
+  exec {tick}<> <(:)
+  until [[ -f "$SCRATCH_DIR/fetched.ready" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
+    (( SECONDS < FETCH_WAIT_SECONDS )) || fail "the fetch container found no dump within $FETCH_WAIT_SECONDS s: nothing was restored"
+    read -r -t 0.1 -u "$tick" _ || true
+  done
+  [[ -f "$SCRATCH_DIR/fetched.ready" ]] || fail "the fetch container failed (see its log): nothing was restored"
   while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
-  actual_size=$(stat -c %s "$file")
-  [[ $actual_size == "\${fetched[size]}" ]] \\
-    || fail "size mismatch for \${fetched[blob]}: downloaded $actual_size bytes, the blob records \${fetched[size]}"
-  actual_sha=$(sha256sum "$file")
-  actual_sha=\${actual_sha%% *}
-  [[ $actual_sha == "\${fetched[sha256]}" ]] \\
-    || fail "checksum mismatch for \${fetched[blob]}: sha256 $actual_sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt and nothing was restored"
-  log "verified \${fetched[blob]}: $actual_size bytes, sha256 $actual_sha"
+  [[ \${fetched[sha256]:-} =~ ^[0-9a-f]{64}$ && \${fetched[size]:-} =~ ^[0-9]+$ && -n \${fetched[blob]:-} ]] \\
+    || fail "the fetch container recorded no blob, size or checksum"
   dump_major=\${fetched[pg_dump_version]%%.*}
   restore_major=$(client_major pg_restore)
   if [[ $dump_major =~ ^[0-9]+$ ]] && (( dump_major > restore_major )); then
     fail "the dump was written by pg_dump \${fetched[pg_dump_version]}, which pg_restore $restore_major cannot read: use an image of PostgreSQL $dump_major or newer"
   fi
 }
+
+# Restores the stream into database $1 (further arguments go to pg_restore). pg_restore turns the
+# archive into SQL that psql runs after a BEGIN; tee hashes and counts the same bytes on the way.
+# COMMIT is sent only after the stream has ended, pg_restore has read all of it, and its size and
+# SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so the
+# server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
+stream_restore() {
+  local target=$1 hasher counter size sha
+  shift
+  rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out"
+  mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo"
+  {
+    sha256_hex < "$SCRATCH_DIR/hash.fifo" > "$SCRATCH_DIR/sha256.out" &
+    hasher=$!
+    wc --bytes < "$SCRATCH_DIR/count.fifo" > "$SCRATCH_DIR/bytes.out" &
+    counter=$!
+    printf 'BEGIN;\\n'
+    tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" | pg_restore "$@" --file=- \\
+      || fail "reading \${fetched[blob]} failed (see the errors above)"
+    wait "$hasher" || fail "hashing the stream failed"
+    wait "$counter" || fail "counting the stream's bytes failed"
+    size=$(< "$SCRATCH_DIR/bytes.out")
+    [[ $size == "\${fetched[size]}" ]] \\
+      || fail "size mismatch for \${fetched[blob]}: received $size bytes, the blob records \${fetched[size]}"
+    sha=$(< "$SCRATCH_DIR/sha256.out")
+    [[ $sha == "\${fetched[sha256]}" ]] \\
+      || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
+    log "verified \${fetched[blob]}: $size bytes, sha256 $sha; committing"
+    printf 'COMMIT;\\n'
+  } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null
+}
 `;
 
 /** Signs in to Azure Storage; leaves the arguments every `az storage` call needs in \`storage\`. */
 const AZURE_HELPERS = `
+# On its first call in a new AZURE_CONFIG_DIR, az indexes its command modules by loading every one
+# of them (about a second of CPU). These scripts only run "az storage" and "az login", so the index
+# is written for those two, for the az version of the image tag (AZURE_CLI_VERSION, set at synth
+# when the tag is a version). An az of another version ignores it and builds its own, as without it.
+prime_az() {
+  : "\${AZURE_CONFIG_DIR:?}"
+  [[ \${AZURE_CLI_VERSION:-} =~ ^[0-9]+\\.[0-9]+\\.[0-9]+$ && -d $AZURE_CONFIG_DIR && ! -e $AZURE_CONFIG_DIR/commandIndex.json ]] || return 0
+  printf '{"version": "%s", "cloudProfile": "latest", "commandIndex": {"storage": ["azure.cli.command_modules.storage"], "login": ["azure.cli.command_modules.profile"]}}\\n' \\
+    "$AZURE_CLI_VERSION" > "$AZURE_CONFIG_DIR/commandIndex.json"
+}
+
 # Fills the array "storage" with the account, endpoint and auth mode for az storage commands.
 # Keys travel in the environment, never on a command line (az reads AZURE_STORAGE_KEY itself). The
 # one exception is az's documented workload identity login, which takes the short-lived federated
@@ -109,12 +174,12 @@ dump_version=$(client_version pg_dump)
 TZ=UTC printf -v stamp '%(%Y%m%dT%H%M%SZ)T' -1
 printf '%s\\n' "$BLOB_DIR/$stamp.dump" > blob-name
 log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $dump_version)"
-# One pass: while pg_dump writes, tee stores the archive and feeds the same bytes to sha256sum, to a
+# One pass: while pg_dump writes, tee stores the archive and feeds the same bytes to the hash, to a
 # byte count and to a full read-back (pg_restore --file=/dev/null reads and decompresses every
 # entry, which fails on a truncated or damaged archive; --list alone passes one). Every process's
 # exit status is checked: the pipeline's through PIPESTATUS, the readers' through wait.
 mkfifo hash.fifo read.fifo count.fifo
-sha256sum < hash.fifo > sha256.out &
+sha256_hex < hash.fifo > sha256.out &
 hasher=$!
 wc --bytes < count.fifo > bytes.out &
 counter=$!
@@ -124,10 +189,9 @@ pg_dump --format=custom --no-password | tee hash.fifo count.fifo read.fifo > bac
   || { status=("\${PIPESTATUS[@]}"); fail "pg_dump exited with status \${status[0]}, tee (writing the archive) with \${status[1]}: the dump is incomplete"; }
 log "verifying the archive"
 wait "$reader" || fail "the archive cannot be read back in full (pg_restore failed above): it is truncated or damaged"
-wait "$hasher" || fail "sha256sum failed"
+wait "$hasher" || fail "hashing the archive failed"
 wait "$counter" || fail "counting the archive's bytes failed"
 sha256=$(< sha256.out)
-sha256=\${sha256%% *}
 streamed=$(< bytes.out)
 size=$(stat -c %s backup.partial)
 (( size > 0 )) || fail "the archive is empty"
@@ -148,8 +212,9 @@ log "dump verified: $size bytes, $entries entries, sha256 $sha256"
 
 const UPLOAD_BODY = `
 : "\${SCRATCH_DIR:?}" "\${DUMP_WAIT_SECONDS:?}"
-# Runs alongside the dump container: signs in and proves the container reachable (which also
-# loads az) while pg_dump runs, then waits for the dump's "ready" (or "failed") marker.
+# Runs alongside the dump container: signs in and proves the container reachable while pg_dump
+# runs, then waits for the dump's "ready" (or "failed") marker.
+prime_az
 storage_login
 exists=$(az storage container exists "\${storage[@]}" --name "$BLOB_CONTAINER" --query exists --output tsv --only-show-errors)
 [[ $exists == true ]] || fail "container $BLOB_CONTAINER does not exist in $AZURE_STORAGE_ACCOUNT"
@@ -183,8 +248,12 @@ log "uploaded $blob: \${meta[size]} bytes, sha256 \${meta[sha256]}"
 `;
 
 const FETCH_BODY = `
-: "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}"
+: "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}" "\${RESTORE_WAIT_SECONDS:?}"
 umask 077
+# The restore container waits for "fetched.ready" or "fetch-failed": any exit before the first,
+# for whatever reason, leaves the second.
+trap '[[ -f "$SCRATCH_DIR/fetched.ready" ]] || printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"' EXIT
+prime_az
 storage_login
 if [[ -n "\${BACKUP_BLOB:-}" ]]; then
   found=$(az storage blob show "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$BACKUP_BLOB" \\
@@ -200,34 +269,64 @@ blob=\${fields[0]:-}
 [[ -n $blob && $blob != None ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
 [[ \${fields[2]:-} =~ ^[0-9a-f]{64}$ ]] \\
   || fail "blob $blob records no sha256: it was not written by BackupCronJob, and an unverifiable dump is not restored"
-log "downloading $blob (\${fields[1]} bytes)"
-az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-  --file "$SCRATCH_DIR/backup.dump" --max-connections 8 --no-progress --only-show-errors --output none
+
+# The restore container creates the pipe when it starts, and reads it once it has the checksum.
+exec {tick}<> <(:)
+until [[ -p "$SCRATCH_DIR/dump.fifo" ]]; do
+  [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped before the download (see its log)"
+  (( SECONDS < RESTORE_WAIT_SECONDS )) || fail "the restore container opened no stream within $RESTORE_WAIT_SECONDS s"
+  read -r -t 0.1 -u "$tick" _ || true
+done
 printf '%s\\n' "blob=$blob" "size=\${fields[1]}" "sha256=\${fields[2]}" "pg_dump_version=\${fields[3]:-}" > "$SCRATCH_DIR/fetched"
-log "downloaded $blob"
+printf 'ok\\n' > "$SCRATCH_DIR/fetched.ready"
+log "streaming $blob (\${fields[1]} bytes) to the restore"
+# Without --file, az writes the blob to its standard output, which is the pipe. Opening it waits
+# for the reader; a reader that is gone ends the download (az fails writing), and one that never
+# came is noticed through "restore-exited", after a grace period for a download that is finishing.
+az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
+  --no-progress --only-show-errors > "$SCRATCH_DIR/dump.fifo" &
+downloader=$!
+grace=0
+while kill -0 "$downloader" 2> /dev/null; do
+  if [[ -f "$SCRATCH_DIR/restore-exited" ]] && (( ++grace > 50 )); then
+    kill "$downloader" 2> /dev/null || true
+    wait "$downloader" || true
+    fail "the restore container stopped before reading all of $blob (see its log)"
+  fi
+  read -r -t 0.1 -u "$tick" _ || true
+done
+wait "$downloader" || fail "downloading $blob failed"
+log "sent $blob"
 `;
 
 const RESTORE_BODY = `
 : "\${SCRATCH_DIR:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}" "\${RESTORE_MODE:?}"
+umask 077
+open_stream
 [[ -n "\${PGPASSWORD-}" ]] || fail "PGPASSWORD is empty: check the password Secret"
-verify_fetched_dump
+# Proves the server reachable and the password right while the fetch container looks for the dump.
+psql --no-psqlrc --quiet --command 'SELECT 1' > /dev/null
+await_fetch
 
-options=(--exit-on-error --single-transaction --no-password)
+options=()
 if [[ "\${RESTORE_OWNERSHIP:-false}" != true ]]; then options+=(--no-owner --no-privileges); fi
 case "$RESTORE_MODE" in
   clean)
     target=$PGDATABASE
-    log "restoring into $target on $PGHOST:$PGPORT, replacing its objects (one transaction: all or nothing)"
-    pg_restore "\${options[@]}" --clean --if-exists --dbname="$target" "$SCRATCH_DIR/backup.dump"
+    log "restoring \${fetched[blob]} into $target on $PGHOST:$PGPORT, replacing its objects (one transaction: all or nothing)"
+    stream_restore "$target" "\${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"
     ;;
   newDatabase)
     target=\${RESTORE_DATABASE:?}
     log "creating database $target on $PGHOST:$PGPORT"
     # createdb fails if the database exists: a restore never overwrites one it did not create.
     createdb --no-password --maintenance-db="$PGDATABASE" -- "$target"
-    trap 'log "restore failed: dropping the new database $target"; dropdb --no-password --maintenance-db="$PGDATABASE" --if-exists -- "$target" || true' EXIT
-    pg_restore "\${options[@]}" --dbname="$target" "$SCRATCH_DIR/backup.dump"
-    trap - EXIT
+    # --force: the rolled-back restore's session may still be closing.
+    drop_new_database() { log "dropping the new database $target"; dropdb --no-password --force --maintenance-db="$PGDATABASE" --if-exists -- "$target"; }
+    exit_hooks+=(drop_new_database)
+    log "restoring \${fetched[blob]} into $target (one transaction: all or nothing)"
+    stream_restore "$target" "\${options[@]}" || fail "the restore did not commit: nothing was restored"
+    exit_hooks=()
     ;;
   *) fail "unknown RESTORE_MODE '$RESTORE_MODE' (clean or newDatabase)" ;;
 esac
@@ -238,26 +337,29 @@ log "restored \${fetched[blob]} into $target: $tables tables"
 
 const DRILL_BODY = `
 : "\${SCRATCH_DIR:?}" "\${DRILL_DATABASE:?}" "\${DRILL_QUERY:?}"
-verify_fetched_dump
+umask 077
+open_stream
 
-# A throwaway server inside this container: data in the scratch volume, a Unix socket only, no TCP.
+# A throwaway server inside this container, started while the fetch container looks for the dump:
+# data in the scratch volume, a Unix socket only, no TCP.
 data="$SCRATCH_DIR/pgdata"
 socket_dir="$SCRATCH_DIR/run"
-mkdir -p "$socket_dir"
+mkdir -p -- "$socket_dir"
 log "starting a throwaway PostgreSQL $(client_version postgres)"
 initdb --pgdata="$data" --username=drill --auth=trust --encoding=UTF8 --no-sync > "$SCRATCH_DIR/initdb.log"
-stop_server() { pg_ctl --pgdata="$data" --mode=immediate --silent stop || true; }
-trap stop_server EXIT
+stop_server() { pg_ctl --pgdata="$data" --mode=immediate --silent stop; }
+exit_hooks+=(stop_server)
 # Durability is pointless for a server that lives for one restore.
 pg_ctl --pgdata="$data" --log="$SCRATCH_DIR/postgres.log" --wait --silent \\
   --options="-c listen_addresses='' -c unix_socket_directories='$socket_dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=minimal -c max_wal_senders=0" \\
   start || { cat "$SCRATCH_DIR/postgres.log" >&2; fail "the throwaway server did not start"; }
 export PGHOST=$socket_dir PGPORT=5432 PGUSER=drill
 unset PGPASSWORD PGDATABASE
-
 createdb -- "$DRILL_DATABASE"
+
+await_fetch
 log "restoring \${fetched[blob]} into the throwaway server"
-pg_restore --exit-on-error --no-owner --no-privileges --dbname="$DRILL_DATABASE" "$SCRATCH_DIR/backup.dump"
+stream_restore "$DRILL_DATABASE" --no-owner --no-privileges || fail "\${fetched[blob]} cannot be restored: the drill failed"
 tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \\
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
 log "restored $tables tables; running the verification query"
@@ -285,11 +387,18 @@ export const DUMP_SCRIPT = script('dump', POSTGRES_HELPERS, DUMP_BODY);
  */
 export const UPLOAD_SCRIPT = script('upload', AZURE_HELPERS, UPLOAD_BODY);
 
-/** azure-cli image, init container: downloads a named dump or the latest under `$DUMP_PREFIX`, with its recorded checksum. */
+/**
+ * azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under
+ * `$DUMP_PREFIX`, records its size and checksum for the other container, and streams it into the
+ * pipe that container reads. Nothing is stored on disk.
+ */
 export const FETCH_SCRIPT = script('fetch', AZURE_HELPERS, FETCH_BODY);
 
-/** postgres image: checks the checksum, then restores into the target (clean, or a new database). */
+/**
+ * postgres image, runs alongside the fetch: restores the streamed dump into the target (clean, or a
+ * new database) in one transaction that commits only when the stream's size and SHA-256 match the backup's.
+ */
 export const RESTORE_SCRIPT = script('restore', POSTGRES_HELPERS, RESTORE_BODY);
 
-/** postgres image: checks the checksum, restores into a throwaway server in the pod, runs the verification query. */
+/** postgres image, runs alongside the fetch: restores the streamed, checksum-verified dump into a throwaway server in the pod, runs the verification query. */
 export const DRILL_SCRIPT = script('drill', POSTGRES_HELPERS, DRILL_BODY);

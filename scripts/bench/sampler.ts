@@ -17,21 +17,31 @@ function rssBytes(pid: number): number {
   }
 }
 
-/** Every live process below `root` (children, grandchildren, ...), plus `root`. */
-function tree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+/** Children of one process, from each of its threads' `children` list (only the tree is read, not all of /proc). */
+function children(pid: number): number[] {
+  let threads: string[];
+  try {
+    threads = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const thread of threads) {
     try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      for (const child of fs.readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').split(' ')) {
+        if (child) found.push(Number(child));
+      }
     } catch {
       // exited while listing
     }
   }
+  return found;
+}
+
+/** Every live process below `root` (children, grandchildren, ...), plus `root`. */
+function tree(root: number): number[] {
   const pids = [root];
-  for (let i = 0; i < pids.length; i++) pids.push(...(children.get(pids[i]) ?? []));
+  for (let i = 0; i < pids.length; i++) pids.push(...children(pids[i]));
   return pids;
 }
 
@@ -45,7 +55,7 @@ export interface MemoryPeak {
 }
 
 /** Samples the tree under `pid` every `intervalMs` until stopped. */
-export function sampleMemory(pid: number, intervalMs = 25): { stop(): MemoryPeak } {
+export function sampleMemory(pid: number, intervalMs = 50): { stop(): MemoryPeak } {
   let treeBytes = 0;
   let processBytes = 0;
   let processName = '';

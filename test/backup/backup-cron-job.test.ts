@@ -100,8 +100,10 @@ describe('BackupCronJob', () => {
     expect(envOf(upload)).toEqual({
       SCRATCH_DIR: '/scratch',
       HOME: '/tmp',
-      AZURE_CONFIG_DIR: '/tmp/.azure',
+      AZURE_CONFIG_DIR: '/tmp',
       AZURE_CORE_COLLECT_TELEMETRY: 'false',
+      // The version of the image tag, for which the script writes az's command index.
+      AZURE_CLI_VERSION: AZURE_CLI_IMAGE.split(':')[1],
       AZURE_STORAGE_ACCOUNT: 'backups01',
       BLOB_CONTAINER: 'pg-dumps',
       AUTH_MODE: 'accountKey',
@@ -281,9 +283,9 @@ describe('BackupCronJob', () => {
     expect(drill.dumpPrefix).toBe('pg/orders/');
     const { objects } = synthByKind(chart);
     const job = objects.find((o) => o.kind === 'Job');
-    expect(podOf(job).containers[0].image).toBe('postgres:17');
+    expect(podOf(job).containers[1].image).toBe('postgres:17');
     const drillCronJob = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === drill.name);
-    expect(podOf(drillCronJob).containers[0].image).toBe('postgres:17');
+    expect(podOf(drillCronJob).containers[1].image).toBe('postgres:17');
     // Into another server: the restore runs there, still reading this backup's dumps.
     const other = backup.addRestoreJob('to-staging', { mode: { mode: 'clean' }, database: { ...CONNECTION, host: 'staging-db.staging.svc.cluster.local', namespace: 'staging', database: 'orders_staging' } });
     expect(other.namespace).toBe('staging');

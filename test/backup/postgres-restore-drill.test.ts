@@ -15,7 +15,7 @@ function synthDrill(props: Partial<PostgresRestoreDrillProps> = {}) {
   const { objects, only } = synthByKind(chart);
   const cronJob = only('CronJob');
   const pod = podOf(cronJob);
-  return { app, drill, objects, cronJob, pod, fetch: pod.initContainers[0], drillContainer: pod.containers[0] };
+  return { app, drill, objects, cronJob, pod, fetch: pod.containers[0], drillContainer: pod.containers[1] };
 }
 
 function build(props: Partial<PostgresRestoreDrillProps>, chart: Chart = testChart()) {
@@ -34,12 +34,16 @@ describe('PostgresRestoreDrill', () => {
     expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 6 * 3600, ttlSecondsAfterFinished: 7 * 86400 });
   });
 
-  it('downloads the latest dump and restores it into a throwaway server in its own pod, never touching the real one', () => {
+  it('streams the latest dump into a throwaway server in its own pod, never touching the real one', () => {
     const { cronJob, pod, fetch, drillContainer } = synthDrill();
+    expect(pod.initContainers).toBeUndefined();
     expect(fetch).toMatchObject({ name: 'fetch', image: AZURE_CLI_IMAGE, args: [FETCH_SCRIPT] });
-    expect(envOf(fetch)).toMatchObject({ DUMP_PREFIX: 'postgres/orders/', BLOB_CONTAINER: 'pg-dumps' });
+    expect(envOf(fetch)).toMatchObject({ DUMP_PREFIX: 'postgres/orders/', BLOB_CONTAINER: 'pg-dumps', RESTORE_WAIT_SECONDS: String(6 * 3600) });
+    expect(fetch.resources.requests).not.toHaveProperty('ephemeral-storage');
     expect(drillContainer).toMatchObject({ name: 'drill', image: 'postgres:15', command: ['bash', '-c'], args: [DRILL_SCRIPT] });
-    expect(envOf(drillContainer)).toEqual({ SCRATCH_DIR: '/scratch', HOME: '/tmp', DRILL_DATABASE: 'orders', DRILL_QUERY: DEFAULT_DRILL_QUERY });
+    expect(envOf(drillContainer)).toEqual({
+      SCRATCH_DIR: '/scratch', HOME: '/tmp', DRILL_DATABASE: 'orders', DRILL_QUERY: DEFAULT_DRILL_QUERY, FETCH_WAIT_SECONDS: String(6 * 3600),
+    });
     // No password and no NetworkPolicy label: the drill has no business with the production server.
     expect(cronJob.spec.jobTemplate.spec.template.metadata.labels).toEqual({
       'app.kubernetes.io/name': 'postgres-restore-drill',

@@ -13,7 +13,7 @@ function synthRestore(props: Partial<PostgresRestoreJobProps> = {}) {
   const { objects, only } = synthByKind(chart);
   const job = only('Job');
   const pod = podOf(job);
-  return { app, restore, objects, job, pod, fetch: pod.initContainers[0], restoreContainer: pod.containers[0] };
+  return { app, restore, objects, job, pod, fetch: pod.containers[0], restoreContainer: pod.containers[1] };
 }
 
 function build(props: Partial<PostgresRestoreJobProps>, chart: Chart = testChart()) {
@@ -35,16 +35,22 @@ describe('PostgresRestoreJob', () => {
     });
   });
 
-  it('downloads the latest dump under the prefix in an init container, then restores with the password from its Secret', () => {
+  it('streams the latest dump under the prefix from a fetch container into a restore container that uses the password from its Secret', () => {
     const { pod, fetch, restoreContainer } = synthRestore();
     expect(pod).toMatchObject({ restartPolicy: 'Never', securityContext: { runAsUser: 999, runAsNonRoot: true } });
-    expect(pod.volumes[0]).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '20Gi' } });
+    // Side by side: the dump goes through a pipe in the scratch volume, which holds nothing else of size.
+    expect(pod.initContainers).toBeUndefined();
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['fetch', 'restore']);
+    expect(pod.volumes[0]).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '64Mi' } });
     expect(fetch).toMatchObject({ name: 'fetch', image: AZURE_CLI_IMAGE, command: ['bash', '-c'], args: [FETCH_SCRIPT] });
     expect(envOf(fetch)).toMatchObject({
       AZURE_STORAGE_ACCOUNT: 'backups01', BLOB_CONTAINER: 'pg-dumps', AUTH_MODE: 'accountKey', DUMP_PREFIX: 'postgres/orders/',
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
+      AZURE_CONFIG_DIR: '/tmp', AZURE_CLI_VERSION: '2.77.0', RESTORE_WAIT_SECONDS: String(6 * 3600),
     });
     expect(envOf(fetch).BACKUP_BLOB).toBeUndefined();
+    // Only the restoring container asks for scratch space: a pod's request is the sum of its containers'.
+    expect(fetch.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } });
     expect(restoreContainer).toMatchObject({ name: 'restore', image: 'postgres:15', command: ['bash', '-c'], args: [RESTORE_SCRIPT] });
     expect(envOf(restoreContainer)).toEqual({
       SCRATCH_DIR: '/scratch',
@@ -58,8 +64,9 @@ describe('PostgresRestoreJob', () => {
       PGAPPNAME: 'aks-stateful-restore',
       RESTORE_MODE: 'clean',
       RESTORE_OWNERSHIP: 'false',
+      FETCH_WAIT_SECONDS: String(6 * 3600),
     });
-    expect(restoreContainer.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '20Gi' }, limits: { memory: '512Mi' } });
+    expect(restoreContainer.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '512Mi' } });
   });
 
   it('restores into a new database', () => {
@@ -97,7 +104,7 @@ describe('PostgresRestoreJob', () => {
     const restore = new PostgresRestoreJob(chart, 'restore', { database: db, storage: STORAGE, mode: { mode: 'clean' } });
     const job = synthByKind(chart).only('Job');
     expect(job.metadata.namespace).toBe('shop');
-    expect(podOf(job).containers[0].image).toBe('postgres:17');
+    expect(podOf(job).containers[1].image).toBe('postgres:17');
     expect(job.spec.template.metadata.labels[db.clientLabel.key]).toBe(db.clientLabel.value);
     expect(restore.dumpPrefix).toBe('postgres/app/');
   });
@@ -126,11 +133,14 @@ describe('PostgresRestoreJob', () => {
     expect(pod.volumes[0].emptyDir.sizeLimit).toBe('100Gi');
     expect(fetch.image).toBe('mcr.microsoft.com/azure-cli:2.76.0');
     expect(envOf(fetch)).toMatchObject({
+      AZURE_CLI_VERSION: '2.76.0', RESTORE_WAIT_SECONDS: String(12 * 3600),
       DUMP_PREFIX: 'pg/orders_legacy/', BACKUP_BLOB: 'pg/orders_legacy/20250101T023000Z.dump', BLOB_ENDPOINT: 'https://backups01.blob.core.chinacloudapi.cn',
     });
     expect(fetch.resources.requests.cpu).toBe('200m');
     expect(restoreContainer.image).toBe('postgres:16');
-    expect(envOf(restoreContainer)).toMatchObject({ RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_2025', RESTORE_OWNERSHIP: 'true' });
+    expect(envOf(restoreContainer)).toMatchObject({
+      RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_2025', RESTORE_OWNERSHIP: 'true', FETCH_WAIT_SECONDS: String(12 * 3600),
+    });
     expect(restoreContainer.resources).toEqual({ requests: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '100Gi' }, limits: { memory: '2Gi' } });
   });
 

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DRILL_SCRIPT, DUMP_SCRIPT, FETCH_SCRIPT, RESTORE_SCRIPT, UPLOAD_SCRIPT } from '../../lib/backup/scripts';
 import { longestGapDays } from '../../lib/backup/schedule';
@@ -82,12 +85,80 @@ describe('the job scripts', () => {
     expect(UPLOAD_SCRIPT).not.toMatch(/--overwrite|--data/);
   });
 
-  it('restores only after the size and checksum match, in one transaction', () => {
+  it('commits a streamed restore only after the stream ended, was read in full and matches the recorded size and checksum', () => {
     const body = code(RESTORE_SCRIPT);
-    expect(body.indexOf('verify_fetched_dump\n')).toBeLessThan(body.indexOf('pg_restore "${options[@]}"'));
-    expect(body).toContain('options=(--exit-on-error --single-transaction --no-password)');
-    expect(body).toContain('--clean --if-exists');
-    expect(code(DRILL_SCRIPT).indexOf('verify_fetched_dump\n')).toBeLessThan(code(DRILL_SCRIPT).indexOf('initdb'));
+    const start = body.indexOf('stream_restore() {');
+    const fn = body.slice(start, body.indexOf('\n}\n', start));
+    const at = (text: string) => {
+      const index = fn.indexOf(text);
+      expect(index, text).toBeGreaterThan(0);
+      return index;
+    };
+    const begin = at("printf 'BEGIN;\\n'");
+    const restore = at('tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" | pg_restore "$@" --file=- \\');
+    const sized = at('[[ $size == "${fetched[size]}" ]] \\');
+    const hashed = at('[[ $sha == "${fetched[sha256]}" ]] \\');
+    const commit = at("printf 'COMMIT;\\n'");
+    expect(begin).toBeLessThan(restore);
+    expect(restore).toBeLessThan(at('wait "$hasher" || fail'));
+    expect(Math.max(sized, hashed, at('wait "$counter" || fail'))).toBeLessThan(commit);
+    // COMMIT is printed once, and psql stops at the first error (which ends the transaction unpublished).
+    expect(fn.split("printf 'COMMIT;\\n'")).toHaveLength(2);
+    expect(fn).toContain('} | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null');
+  });
+
+  it('restores and drills only through the verified stream, after the fetch container recorded the checksum', () => {
+    for (const script of [RESTORE_SCRIPT, DRILL_SCRIPT]) {
+      const body = code(script).slice(code(script).indexOf('\n: "${SCRATCH_DIR:?}"'));
+      expect(body.indexOf('open_stream\n')).toBeGreaterThan(0);
+      expect(body.indexOf('await_fetch\n')).toBeGreaterThan(body.indexOf('open_stream\n'));
+      expect(body.indexOf('stream_restore ')).toBeGreaterThan(body.indexOf('await_fetch\n'));
+      expect(body).not.toMatch(/pg_restore .*--dbname/);
+    }
+    expect(code(RESTORE_SCRIPT)).toContain('stream_restore "$target" "${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"');
+  });
+
+  it('streams the dump only after recording its checksum for the restore, and stops when the restore is gone', () => {
+    const body = code(FETCH_SCRIPT);
+    const recorded = body.indexOf("printf 'ok\\n' > \"$SCRATCH_DIR/fetched.ready\"");
+    const download = body.indexOf('az storage blob download');
+    expect(recorded).toBeGreaterThan(body.indexOf('records no sha256'));
+    expect(download).toBeGreaterThan(recorded);
+    expect(body.slice(download)).toMatch(/^az storage blob download [^\n]*\\\n\s+--no-progress --only-show-errors > "\$SCRATCH_DIR\/dump\.fifo" &$/m);
+    expect(body.slice(download)).toContain('if [[ -f "$SCRATCH_DIR/restore-exited" ]] && (( ++grace > 50 )); then');
+    expect(body).toContain(`trap '[[ -f "$SCRATCH_DIR/fetched.ready" ]] || printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"' EXIT`);
+  });
+});
+
+describe('priming az', () => {
+  /** Runs the upload script's prime_az with the given AZURE_CLI_VERSION in a fresh config folder. */
+  function prime(version: string | undefined, existing?: string): string | undefined {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-az-'));
+    try {
+      if (existing !== undefined) fs.writeFileSync(path.join(dir, 'commandIndex.json'), existing);
+      const helpers = UPLOAD_SCRIPT.slice(0, UPLOAD_SCRIPT.indexOf('\n: "${SCRATCH_DIR:?}"'));
+      execFileSync('bash', ['-c', `${helpers}\nprime_az`], {
+        env: { PATH: process.env.PATH, AZURE_CONFIG_DIR: dir, ...(version === undefined ? {} : { AZURE_CLI_VERSION: version }) }, stdio: 'pipe',
+      });
+      const file = path.join(dir, 'commandIndex.json');
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('writes a command index for az storage and az login, for the version of the image tag', () => {
+    expect(JSON.parse(prime('2.77.0')!)).toEqual({
+      version: '2.77.0', cloudProfile: 'latest',
+      commandIndex: { storage: ['azure.cli.command_modules.storage'], login: ['azure.cli.command_modules.profile'] },
+    });
+  });
+
+  it('leaves az alone when the version is unknown or malformed, or az already has an index', () => {
+    expect(prime(undefined)).toBeUndefined();
+    expect(prime('2.77')).toBeUndefined();
+    expect(prime('2.77.0", "x": "y')).toBeUndefined();
+    expect(prime('2.77.0', '{"mine": true}')).toBe('{"mine": true}');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
@@ -132,27 +133,84 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     expect(pod.runs[1].output).toMatch(/the verification query returned 'f' instead of true/);
   }, 120_000);
 
-  it('refuses a corrupted blob: the checksum check fails the restore and the drill, and nothing is restored', async () => {
+  it('commits nothing when the streamed bytes differ from the recorded checksum: a clean restore leaves the database as it was, the drill fails', async () => {
+    const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
+    const blob = azurite.container(CONTAINER).getBlockBlobClient(dump.name);
+    // The archive itself is intact, so pg_restore reads all of it and psql runs every statement:
+    // only the checksum, compared after the last byte, holds the COMMIT back.
+    await blob.setMetadata({ ...dump.metadata, sha256: 'f'.repeat(64) });
+    await cluster.sql('shop', "UPDATE customers SET name = 'kept' WHERE id = 1");
+    try {
+      const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'clean' } }), false);
+      const output = restore.runs.find((r) => r.name === 'restore')!.output;
+      expect(output).toMatch(/checksum mismatch for postgres\/shop\/\d{8}T\d{6}Z\.dump: sha256 [0-9a-f]{64}, recorded at backup time f{64}/);
+      expect(output).toMatch(/the restore did not commit: shop is unchanged/);
+      expect(output).not.toMatch(/committing/);
+      expect(restore.runs.find((r) => r.name === 'fetch')!.code).toBe(0);
+      expect(await cluster.sql('shop', 'SELECT name FROM customers WHERE id = 1')).toBe('kept');
+      expect(await cluster.rowCounts('shop')).toEqual(sourceCounts);
+
+      const drill = await runAndCheck(drillPod(tools, cluster, azurite), false);
+      expect(drill.runs.find((r) => r.name === 'drill')!.output).toMatch(/checksum mismatch[\s\S]*cannot be restored: the drill failed/);
+    } finally {
+      await blob.setMetadata(dump.metadata);
+      await cluster.sql('shop', "UPDATE customers SET name = 'customer 1' WHERE id = 1");
+    }
+  }, 120_000);
+
+  it('refuses a corrupted blob: the restore fails and nothing is restored', async () => {
     const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
     const bytes = await azurite.download(CONTAINER, dump.name);
-    // Same length, one byte flipped in the middle: only the checksum can tell.
+    // Same length, one byte flipped in the middle.
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;
     await azurite.container(CONTAINER).getBlockBlobClient(dump.name).uploadData(bytes, { metadata: dump.metadata });
 
     const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_corrupt' } }), false);
-    expect(restore.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 0], ['restore', 1]]);
-    expect(restore.runs[1].output).toMatch(/checksum mismatch for postgres\/shop\/.*nothing was restored/);
+    const output = restore.runs.find((r) => r.name === 'restore')!.output;
+    expect(restore.runs.find((r) => r.name === 'restore')!.code).toBe(1);
+    // pg_restore notices the damaged compressed data before the checksum can; either way nothing commits.
+    expect(output).toMatch(/could not uncompress data|checksum mismatch/);
+    expect(output).toMatch(/the restore did not commit: nothing was restored/);
+    expect(output).toMatch(/dropping the new database shop_corrupt/);
     expect(await cluster.databaseExists('shop_corrupt')).toBe(false);
+  }, 120_000);
 
-    const drill = await runAndCheck(drillPod(tools, cluster, azurite), false);
-    expect(drill.runs[1].output).toMatch(/checksum mismatch/);
+  it('commits nothing from a stream cut short, even when the download claims success', async () => {
+    // An az that passes on only the first 64 KiB of the blob and exits 0.
+    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-short-az-'));
+    fs.writeFileSync(path.join(fake, 'az'), `#!/bin/bash
+if [[ "$1 $2 $3" == "storage blob download" ]]; then "${tools.az}" "$@" | head --bytes=65536; exit 0; fi
+exec "${tools.az}" "$@"
+`, { mode: 0o755 });
+    fs.chmodSync(fake, 0o755);
+    try {
+      const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_short' } }), false, { pathPrefix: fake });
+      expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 0], ['restore', 1]]);
+      expect(pod.runs[1].output).toMatch(/the restore did not commit: nothing was restored/);
+      expect(await cluster.databaseExists('shop_short')).toBe(false);
+    } finally {
+      fs.rmSync(fake, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('stops the download promptly when the restore container fails before reading', async () => {
+    const started = Date.now();
+    const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_denied' } }), false,
+      { secrets: secrets('wrong-password') });
+    // psql's own exit status (2: no connection) ends the restore container.
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 1], ['restore', 2]]);
+    expect(pod.runs[1].output).toMatch(/password authentication failed/);
+    expect(pod.runs[0].output).toMatch(/the restore container stopped before/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(await cluster.databaseExists('shop_denied')).toBe(false);
   }, 120_000);
 
   it('refuses a blob without a recorded checksum', async () => {
     await azurite.container(CONTAINER).getBlockBlobClient(`${PREFIX}99991231T235959Z.dump`).upload('PGDMP', 5);
     const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_unverified' } }), false);
-    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 1]]);
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 1], ['restore', 1]]);
     expect(pod.runs[0].output).toMatch(/records no sha256: it was not written by BackupCronJob/);
+    expect(pod.runs[1].output).toMatch(/the fetch container failed \(see its log\): nothing was restored/);
     expect(await cluster.databaseExists('shop_unverified')).toBe(false);
     await azurite.container(CONTAINER).deleteBlob(`${PREFIX}99991231T235959Z.dump`);
   }, 120_000);

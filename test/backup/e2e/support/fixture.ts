@@ -48,6 +48,11 @@ export function connection(cluster: PostgresCluster, overrides: Partial<Postgres
   };
 }
 
+/** The azure-cli image whose az is the one on this machine. */
+export function azureCliImage(tools: E2eTools): string {
+  return `mcr.microsoft.com/azure-cli:${tools.azVersion}`;
+}
+
 export function storage(azurite: Azurite): BackupStorage {
   return { storageAccount: DEV_ACCOUNT, container: CONTAINER, blobEndpoint: azurite.endpoint };
 }
@@ -66,7 +71,9 @@ function chart(): Chart {
 /** The backup pod, from a synthesized BackupCronJob. */
 export function backupPod(tools: E2eTools, cluster: PostgresCluster, azurite: Azurite, props: Partial<BackupCronJobProps> = {}): any {
   const c = chart();
-  new BackupCronJob(c, 'backup', { database: connection(cluster, { majorVersion: tools.postgresMajor as 15 }), storage: storage(azurite), ...props });
+  new BackupCronJob(c, 'backup', {
+    database: connection(cluster, { majorVersion: tools.postgresMajor as 15 }), storage: storage(azurite), azureCliImage: azureCliImage(tools), ...props,
+  });
   return podSpecOf(c, 'CronJob');
 }
 
@@ -74,7 +81,7 @@ export function backupPod(tools: E2eTools, cluster: PostgresCluster, azurite: Az
 export function restorePod(tools: E2eTools, cluster: PostgresCluster, azurite: Azurite, options: PostgresRestoreJobOptions): any {
   const c = chart();
   new PostgresRestoreJob(c, 'restore', {
-    sourceDatabase: 'shop', ...options,
+    sourceDatabase: 'shop', azureCliImage: azureCliImage(tools), ...options,
     database: options.database ?? connection(cluster, { majorVersion: tools.postgresMajor as 15 }), storage: storage(azurite),
   });
   return podSpecOf(c, 'Job');
@@ -83,6 +90,8 @@ export function restorePod(tools: E2eTools, cluster: PostgresCluster, azurite: A
 /** The drill pod, from a synthesized PostgresRestoreDrill. */
 export function drillPod(tools: E2eTools, cluster: PostgresCluster, azurite: Azurite, options: PostgresRestoreDrillOptions = {}): any {
   const c = chart();
-  new PostgresRestoreDrill(c, 'drill', { database: connection(cluster, { majorVersion: tools.postgresMajor as 15 }), storage: storage(azurite), ...options });
+  new PostgresRestoreDrill(c, 'drill', {
+    database: connection(cluster, { majorVersion: tools.postgresMajor as 15 }), storage: storage(azurite), azureCliImage: azureCliImage(tools), ...options,
+  });
   return podSpecOf(c, 'CronJob');
 }

@@ -63,7 +63,14 @@ function imageEnvironment(image: string, tools: E2eTools): Record<string, string
     // As in the official image: the major's bin directory on PATH, and PGDATA set (scripts must not rely on it).
     return { PATH: `${tools.postgresBin}:${system}`, PGDATA: '/var/lib/postgresql/data' };
   }
-  if (image.startsWith('mcr.microsoft.com/azure-cli:')) return { PATH: `${path.dirname(tools.az)}:${system}` };
+  if (image.startsWith('mcr.microsoft.com/azure-cli:')) {
+    const tag = image.slice('mcr.microsoft.com/azure-cli:'.length);
+    if (tag !== tools.azVersion) {
+      // The scripts prime az's command index for the tag's version: a different local az would ignore it.
+      throw new Error(`the manifest runs ${image}, but this machine has az ${tools.azVersion}: build the construct with azureCliImage mcr.microsoft.com/azure-cli:${tools.azVersion}`);
+    }
+    return { PATH: `${path.dirname(tools.az)}:${system}` };
+  }
   throw new Error(`no local stand-in for the image ${image}`);
 }
 

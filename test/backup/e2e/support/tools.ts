@@ -18,6 +18,8 @@ export interface E2eTools {
   readonly postgresBin: string;
   /** Absolute path of az. */
   readonly az: string;
+  /** Version of that az (e.g. `2.45.0`): the constructs are built with the azure-cli image of this tag. */
+  readonly azVersion: string;
   /** Node script that starts the Azurite blob service. */
   readonly azuriteBlob: string;
   /** uid/gid the containers and the server run as: PostgreSQL refuses to run as root. */
@@ -66,8 +68,8 @@ export function requireE2eTools(): E2eTools {
   }
   const az = which('az');
   if (!az) missing.push('az (the Azure CLI): Debian package azure-cli');
-  for (const program of ['bash', 'sha256sum', 'stat', 'grep']) {
-    if (!which(program)) missing.push(`${program}: Debian packages bash, coreutils, grep`);
+  for (const program of ['bash', 'sha256sum', 'stat', 'grep', 'openssl']) {
+    if (!which(program)) missing.push(`${program}: Debian packages bash, coreutils, grep, openssl`);
   }
   let azuriteBlob = '';
   try {
@@ -84,11 +86,13 @@ export function requireE2eTools(): E2eTools {
   if (missing.length > 0) {
     throw new Error(`The backup end-to-end tests need real PostgreSQL, Azure CLI and Azurite; missing:\n  - ${missing.join('\n  - ')}\nTo fix: ${INSTALL}.`);
   }
+  let azVersion: string;
   try {
-    execFileSync(az!, ['version', '--output', 'none'], { stdio: 'pipe', timeout: 60_000 });
+    azVersion = execFileSync(az!, ['version', '--query', '"azure-cli"', '--output', 'tsv'], { stdio: 'pipe', timeout: 60_000, encoding: 'utf8' }).trim();
   } catch (error) {
     throw new Error(`az is installed at ${az} but does not run (${(error as Error).message}). To fix: ${INSTALL}.`);
   }
-  cached = { postgresMajor, postgresBin, az: az!, azuriteBlob, ...runner };
+  if (!/^\d+\.\d+\.\d+$/.test(azVersion)) throw new Error(`az at ${az} reports the version "${azVersion}", not one like 2.45.0`);
+  cached = { postgresMajor, postgresBin, az: az!, azVersion, azuriteBlob, ...runner };
   return cached;
 }
