@@ -5,6 +5,16 @@ import { JobContainerResources, renderJobResources, scriptContainer } from './jo
 import { FETCH_SCRIPT } from './scripts';
 
 /**
+ * How long each side of the stream waits for the other to show up (the fetch container for the
+ * restoring container's pipe, that one for the fetch container's checksum): 15 minutes, which
+ * covers pulling either image on a new node, or the Job's deadline if shorter. A container that
+ * died without leaving its status file is noticed then, not at the deadline.
+ */
+export function streamWaitSeconds(limits: { readonly activeDeadlineSeconds: number }): number {
+  return Math.min(15 * 60, limits.activeDeadlineSeconds);
+}
+
+/**
  * The `az` container of the restore Job and the drill, running beside the container that restores:
  * finds a named dump, or the latest under the prefix, with the checksum recorded when it was taken,
  * and streams it into the pipe the other container reads. It asks for no scratch space: nothing of
@@ -17,7 +27,7 @@ export function fetchContainer(scope: IConstruct, spec: {
   readonly resources?: JobContainerResources;
   /** A blob name; the latest dump under the prefix when unset. */
   readonly blob?: string;
-  /** How long to wait for the restoring container to open the stream (the Job's deadline). */
+  /** How long to wait for the restoring container's pipe: see {@link streamWaitSeconds}. */
   readonly waitSeconds: number;
 }): Container {
   return scriptContainer({

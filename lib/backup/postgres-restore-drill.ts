@@ -14,7 +14,7 @@ import {
 } from './job-pod';
 import { PostgresDatabaseRef, resolvePostgres } from './postgres-source';
 import { checkSchedule } from './schedule';
-import { fetchContainer } from './fetch-step';
+import { fetchContainer, streamWaitSeconds } from './fetch-step';
 import { DRILL_SCRIPT } from './scripts';
 
 /** The drill's default check: the restored database has at least one table. */
@@ -124,7 +124,7 @@ export class PostgresRestoreDrill extends Construct {
 
     const fetch = fetchContainer(this, {
       storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, resources: props.resources?.fetch,
-      waitSeconds: limits.activeDeadlineSeconds,
+      waitSeconds: streamWaitSeconds(limits),
     });
     const drill = scriptContainer({
       name: 'drill',
@@ -133,7 +133,7 @@ export class PostgresRestoreDrill extends Construct {
       env: [
         { name: 'DRILL_DATABASE', value: c.database },
         { name: 'DRILL_QUERY', value: this.verificationQuery },
-        { name: 'FETCH_WAIT_SECONDS', value: String(limits.activeDeadlineSeconds) },
+        { name: 'FETCH_WAIT_SECONDS', value: String(streamWaitSeconds(limits)) },
       ],
       resources: renderJobResources(this, 'resources.drill', props.resources?.drill, { cpuRequest: '500m', memoryRequest: '512Mi', memoryLimit: '1Gi', scratch }),
     });

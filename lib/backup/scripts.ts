@@ -46,9 +46,11 @@ sha256_hex() {
 # The restore side of the stream the fetch container sends: creates the pipe it writes into and,
 # on any exit, leaves "restore-exited" so that a fetch container still waiting for a reader stops.
 open_stream() {
+  trap 'on_exit' EXIT
+  # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit through the hooks instead.
+  trap 'exit 143' TERM
   rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
   mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
-  trap 'on_exit' EXIT
 }
 on_exit() {
   local status=$?
@@ -80,24 +82,54 @@ await_fetch() {
   fi
 }
 
-# Restores the stream into database $1 (further arguments go to pg_restore). pg_restore turns the
-# archive into SQL that psql runs after a BEGIN; tee hashes and counts the same bytes on the way.
-# COMMIT is sent only after the stream has ended, pg_restore has read all of it, and its size and
-# SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so the
-# server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
+# Copies pg_restore --single-transaction's SQL from stdin to stdout without its final COMMIT:
+# that statement, and the comments and \\unrestrict after it, are held back and dropped (the
+# script sends COMMIT itself, after the checksum). With --single-transaction, pg_restore writes
+# one BEGIN first and one COMMIT last, and none around large objects. The last 64 KiB are kept
+# back while copying, so the COMMIT is always found; anything else after it is an error.
+hold_back_commit() {
+  perl -e '
+    binmode STDIN; binmode STDOUT;
+    my ($buf, $keep) = ("", 65536);
+    while (1) {
+      my $n = sysread(STDIN, $buf, 1 << 20, length $buf);
+      die "reading the SQL: $!\\n" unless defined $n;
+      last if $n == 0;
+      print substr($buf, 0, length($buf) - $keep, "") or die "writing the SQL: $!\\n" if length($buf) > $keep;
+    }
+    my $at = rindex($buf, "\\nCOMMIT;\\n");
+    die "pg_restore wrote no final COMMIT\\n" if $at < 0;
+    for (split /\\n/, substr($buf, $at + 9)) {
+      die "pg_restore wrote more after its COMMIT: $_\\n" unless /^(|--.*|\\\\unrestrict \\S+)$/;
+    }
+    print substr($buf, 0, $at + 1) or die "writing the SQL: $!\\n";
+    close STDOUT or die "writing the SQL: $!\\n";
+  '
+}
+
+# Restores the stream into database $1 (further arguments go to pg_restore) and prints nothing
+# until it is committed. pg_restore turns the archive into SQL (one transaction) that psql runs,
+# stopping at the first error; tee hashes and counts the same bytes on the way. The one COMMIT is
+# sent after the stream has ended, pg_restore and the filter have succeeded, and the stream's size
+# and SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so
+# the server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
+# Called as "stream_restore ... || fail", where errexit is off: every step is checked explicitly.
 stream_restore() {
-  local target=$1 hasher counter size sha
+  local target=$1 hasher counter size sha status
   shift
-  rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out"
-  mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo"
+  rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
+  mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" || return 1
   {
-    sha256_hex < "$SCRATCH_DIR/hash.fifo" > "$SCRATCH_DIR/sha256.out" &
+    # Output redirected first: while they wait for the pipe's other end, they must not hold psql's input open.
+    sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
     hasher=$!
-    wc --bytes < "$SCRATCH_DIR/count.fifo" > "$SCRATCH_DIR/bytes.out" &
+    wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
     counter=$!
-    printf 'BEGIN;\\n'
-    tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" | pg_restore "$@" --file=- \\
-      || fail "reading \${fetched[blob]} failed (see the errors above)"
+    tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \\
+      | pg_restore "$@" --single-transaction --file=- | hold_back_commit
+    status=("\${PIPESTATUS[@]}")
+    (( status[0] == 0 && status[1] == 0 && status[2] == 0 )) \\
+      || fail "reading \${fetched[blob]} failed: tee exited with \${status[0]}, pg_restore with \${status[1]}, the COMMIT filter with \${status[2]} (an SQL error, if any, is reported above)"
     wait "$hasher" || fail "hashing the stream failed"
     wait "$counter" || fail "counting the stream's bytes failed"
     size=$(< "$SCRATCH_DIR/bytes.out")
@@ -106,7 +138,7 @@ stream_restore() {
     sha=$(< "$SCRATCH_DIR/sha256.out")
     [[ $sha == "\${fetched[sha256]}" ]] \\
       || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
-    log "verified \${fetched[blob]}: $size bytes, sha256 $sha; committing"
+    log "verified \${fetched[blob]}: $size bytes, sha256 $sha; sending COMMIT"
     printf 'COMMIT;\\n'
   } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null
 }
@@ -179,9 +211,9 @@ log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $
 # entry, which fails on a truncated or damaged archive; --list alone passes one). Every process's
 # exit status is checked: the pipeline's through PIPESTATUS, the readers' through wait.
 mkfifo hash.fifo read.fifo count.fifo
-sha256_hex < hash.fifo > sha256.out &
+sha256_hex > sha256.out < hash.fifo &
 hasher=$!
-wc --bytes < count.fifo > bytes.out &
+wc --bytes > bytes.out < count.fifo &
 counter=$!
 pg_restore --file=/dev/null < read.fifo &
 reader=$!
@@ -274,7 +306,7 @@ blob=\${fields[0]:-}
 exec {tick}<> <(:)
 until [[ -p "$SCRATCH_DIR/dump.fifo" ]]; do
   [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped before the download (see its log)"
-  (( SECONDS < RESTORE_WAIT_SECONDS )) || fail "the restore container opened no stream within $RESTORE_WAIT_SECONDS s"
+  (( SECONDS < RESTORE_WAIT_SECONDS )) || fail "the restore container created no pipe within $RESTORE_WAIT_SECONDS s"
   read -r -t 0.1 -u "$tick" _ || true
 done
 printf '%s\\n' "blob=$blob" "size=\${fields[1]}" "sha256=\${fields[2]}" "pg_dump_version=\${fields[3]:-}" > "$SCRATCH_DIR/fetched"
@@ -295,7 +327,10 @@ while kill -0 "$downloader" 2> /dev/null; do
   fi
   read -r -t 0.1 -u "$tick" _ || true
 done
-wait "$downloader" || fail "downloading $blob failed"
+if ! wait "$downloader"; then
+  [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped reading $blob (see its log)"
+  fail "downloading $blob failed"
+fi
 log "sent $blob"
 `;
 
@@ -315,6 +350,7 @@ case "$RESTORE_MODE" in
     target=$PGDATABASE
     log "restoring \${fetched[blob]} into $target on $PGHOST:$PGPORT, replacing its objects (one transaction: all or nothing)"
     stream_restore "$target" "\${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"
+    log "committed"
     ;;
   newDatabase)
     target=\${RESTORE_DATABASE:?}
@@ -327,6 +363,7 @@ case "$RESTORE_MODE" in
     log "restoring \${fetched[blob]} into $target (one transaction: all or nothing)"
     stream_restore "$target" "\${options[@]}" || fail "the restore did not commit: nothing was restored"
     exit_hooks=()
+    log "committed"
     ;;
   *) fail "unknown RESTORE_MODE '$RESTORE_MODE' (clean or newDatabase)" ;;
 esac

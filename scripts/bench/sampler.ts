@@ -112,3 +112,22 @@ export function sampleFolder(dir: string, intervalMs = 100): { stop(): number } 
   const timer = setInterval(() => { peak = Math.max(peak, folderBytes(dir)); }, intervalMs);
   return { stop: () => { clearInterval(timer); return Math.max(peak, folderBytes(dir)); } };
 }
+
+/** Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat). */
+function cpuTicks(): { busy: number; total: number } {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  // idle and iowait
+  return { busy: total - fields[3] - (fields[4] ?? 0), total };
+}
+
+/** Measures how busy all CPUs of the machine were between start and stop, as a fraction (1 = every core busy all the time). */
+export function sampleCpu(): { stop(): number } {
+  const start = cpuTicks();
+  return {
+    stop: () => {
+      const end = cpuTicks();
+      return end.total > start.total ? (end.busy - start.busy) / (end.total - start.total) : 0;
+    },
+  };
+}

@@ -38,11 +38,11 @@ describe('PostgresRestoreDrill', () => {
     const { cronJob, pod, fetch, drillContainer } = synthDrill();
     expect(pod.initContainers).toBeUndefined();
     expect(fetch).toMatchObject({ name: 'fetch', image: AZURE_CLI_IMAGE, args: [FETCH_SCRIPT] });
-    expect(envOf(fetch)).toMatchObject({ DUMP_PREFIX: 'postgres/orders/', BLOB_CONTAINER: 'pg-dumps', RESTORE_WAIT_SECONDS: String(6 * 3600) });
+    expect(envOf(fetch)).toMatchObject({ DUMP_PREFIX: 'postgres/orders/', BLOB_CONTAINER: 'pg-dumps', RESTORE_WAIT_SECONDS: '900' });
     expect(fetch.resources.requests).not.toHaveProperty('ephemeral-storage');
     expect(drillContainer).toMatchObject({ name: 'drill', image: 'postgres:15', command: ['bash', '-c'], args: [DRILL_SCRIPT] });
     expect(envOf(drillContainer)).toEqual({
-      SCRATCH_DIR: '/scratch', HOME: '/tmp', DRILL_DATABASE: 'orders', DRILL_QUERY: DEFAULT_DRILL_QUERY, FETCH_WAIT_SECONDS: String(6 * 3600),
+      SCRATCH_DIR: '/scratch', HOME: '/tmp', DRILL_DATABASE: 'orders', DRILL_QUERY: DEFAULT_DRILL_QUERY, FETCH_WAIT_SECONDS: '900',
     });
     // No password and no NetworkPolicy label: the drill has no business with the production server.
     expect(cronJob.spec.jobTemplate.spec.template.metadata.labels).toEqual({

@@ -46,7 +46,7 @@ describe('PostgresRestoreJob', () => {
     expect(envOf(fetch)).toMatchObject({
       AZURE_STORAGE_ACCOUNT: 'backups01', BLOB_CONTAINER: 'pg-dumps', AUTH_MODE: 'accountKey', DUMP_PREFIX: 'postgres/orders/',
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
-      AZURE_CONFIG_DIR: '/tmp', AZURE_CLI_VERSION: '2.77.0', RESTORE_WAIT_SECONDS: String(6 * 3600),
+      AZURE_CONFIG_DIR: '/tmp', AZURE_CLI_VERSION: '2.77.0', RESTORE_WAIT_SECONDS: '900',
     });
     expect(envOf(fetch).BACKUP_BLOB).toBeUndefined();
     // Only the restoring container asks for scratch space: a pod's request is the sum of its containers'.
@@ -64,9 +64,15 @@ describe('PostgresRestoreJob', () => {
       PGAPPNAME: 'aks-stateful-restore',
       RESTORE_MODE: 'clean',
       RESTORE_OWNERSHIP: 'false',
-      FETCH_WAIT_SECONDS: String(6 * 3600),
+      FETCH_WAIT_SECONDS: '900',
     });
     expect(restoreContainer.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '512Mi' } });
+  });
+
+  it("bounds each container's wait for the other by 15 minutes, or by a shorter Job deadline", () => {
+    const { fetch, restoreContainer } = synthRestore({ activeDeadline: Duration.minutes(5) });
+    expect(envOf(fetch).RESTORE_WAIT_SECONDS).toBe('300');
+    expect(envOf(restoreContainer).FETCH_WAIT_SECONDS).toBe('300');
   });
 
   it('restores into a new database', () => {
@@ -133,13 +139,13 @@ describe('PostgresRestoreJob', () => {
     expect(pod.volumes[0].emptyDir.sizeLimit).toBe('100Gi');
     expect(fetch.image).toBe('mcr.microsoft.com/azure-cli:2.76.0');
     expect(envOf(fetch)).toMatchObject({
-      AZURE_CLI_VERSION: '2.76.0', RESTORE_WAIT_SECONDS: String(12 * 3600),
+      AZURE_CLI_VERSION: '2.76.0', RESTORE_WAIT_SECONDS: '900',
       DUMP_PREFIX: 'pg/orders_legacy/', BACKUP_BLOB: 'pg/orders_legacy/20250101T023000Z.dump', BLOB_ENDPOINT: 'https://backups01.blob.core.chinacloudapi.cn',
     });
     expect(fetch.resources.requests.cpu).toBe('200m');
     expect(restoreContainer.image).toBe('postgres:16');
     expect(envOf(restoreContainer)).toMatchObject({
-      RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_2025', RESTORE_OWNERSHIP: 'true', FETCH_WAIT_SECONDS: String(12 * 3600),
+      RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_2025', RESTORE_OWNERSHIP: 'true', FETCH_WAIT_SECONDS: '900',
     });
     expect(restoreContainer.resources).toEqual({ requests: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '100Gi' }, limits: { memory: '2Gi' } });
   });

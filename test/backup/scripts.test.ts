@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -94,12 +94,14 @@ describe('the job scripts', () => {
       expect(index, text).toBeGreaterThan(0);
       return index;
     };
-    const begin = at("printf 'BEGIN;\\n'");
-    const restore = at('tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" | pg_restore "$@" --file=- \\');
+    const restore = at('| pg_restore "$@" --single-transaction --file=- | hold_back_commit');
+    expect(fn).toContain('tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \\');
+    // The script sends no BEGIN of its own: pg_restore's single transaction is the only one.
+    expect(fn).not.toContain('BEGIN');
     const sized = at('[[ $size == "${fetched[size]}" ]] \\');
     const hashed = at('[[ $sha == "${fetched[sha256]}" ]] \\');
     const commit = at("printf 'COMMIT;\\n'");
-    expect(begin).toBeLessThan(restore);
+    expect(restore).toBeLessThan(at('(( status[0] == 0 && status[1] == 0 && status[2] == 0 ))'));
     expect(restore).toBeLessThan(at('wait "$hasher" || fail'));
     expect(Math.max(sized, hashed, at('wait "$counter" || fail'))).toBeLessThan(commit);
     // COMMIT is printed once, and psql stops at the first error (which ends the transaction unpublished).
@@ -127,6 +129,38 @@ describe('the job scripts', () => {
     expect(body.slice(download)).toMatch(/^az storage blob download [^\n]*\\\n\s+--no-progress --only-show-errors > "\$SCRATCH_DIR\/dump\.fifo" &$/m);
     expect(body.slice(download)).toContain('if [[ -f "$SCRATCH_DIR/restore-exited" ]] && (( ++grace > 50 )); then');
     expect(body).toContain(`trap '[[ -f "$SCRATCH_DIR/fetched.ready" ]] || printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"' EXIT`);
+  });
+});
+
+describe("holding back pg_restore's COMMIT", () => {
+  /** Runs the restore script's hold_back_commit on `input`; returns its output, exit status and errors. */
+  function hold(input: string): { status: number; output: string; error: string } {
+    const helpers = RESTORE_SCRIPT.slice(0, RESTORE_SCRIPT.indexOf('\n: "${SCRATCH_DIR:?}"'));
+    const result = spawnSync('bash', ['-c', `${helpers}\nhold_back_commit`], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+    return { status: result.status ?? -1, output: result.stdout, error: result.stderr };
+  }
+  const tail = '\n--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict AbC123\n\n';
+
+  it('passes everything but the final COMMIT and what follows it, even a data row that reads COMMIT;', () => {
+    const sql = 'BEGIN;\n\nCOPY public.t (a) FROM stdin;\nCOMMIT;\n\\.\n\nSELECT pg_catalog.lo_close(0);\n\nCOMMIT;\n';
+    expect(hold(sql + tail)).toEqual({ status: 0, output: 'BEGIN;\n\nCOPY public.t (a) FROM stdin;\nCOMMIT;\n\\.\n\nSELECT pg_catalog.lo_close(0);\n\n', error: '' });
+  });
+
+  it('streams large output unchanged up to the final COMMIT', () => {
+    const body = `BEGIN;\nCOPY public.t (a) FROM stdin;\n${'x'.repeat(100).concat('\n').repeat(30_000)}\\.\n`;
+    const result = hold(`${body}COMMIT;\n${tail}`);
+    expect(result.status).toBe(0);
+    expect(result.output.length).toBe(body.length);
+    expect(result.output === body).toBe(true);
+  });
+
+  it('fails when there is no final COMMIT, or anything but comments follows it', () => {
+    const none = hold('BEGIN;\nCREATE TABLE t ();\n');
+    expect(none.status).not.toBe(0);
+    expect(none.error).toContain('pg_restore wrote no final COMMIT\n');
+    const more = hold('BEGIN;\nCOMMIT;\nDROP TABLE t;\n');
+    expect(more.status).not.toBe(0);
+    expect(more.error).toContain('pg_restore wrote more after its COMMIT: DROP TABLE t;\n');
   });
 });
 

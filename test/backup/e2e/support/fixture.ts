@@ -25,7 +25,7 @@ export function secrets(password = APP_PASSWORD): Record<string, string> {
   };
 }
 
-/** Creates the application role and a database with related tables, a view, a sequence and an index. */
+/** Creates the application role and a database with related tables, a view, a sequence, an index and a large object. */
 export async function seedShop(cluster: PostgresCluster, database = 'shop', orders = 20_000): Promise<void> {
   await cluster.sql('postgres', `DO $$ BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') THEN CREATE ROLE app LOGIN CREATEDB PASSWORD '${APP_PASSWORD}'; END IF;
@@ -37,7 +37,11 @@ export async function seedShop(cluster: PostgresCluster, database = 'shop', orde
     CREATE INDEX orders_customer ON orders (customer_id);
     CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 900;
     INSERT INTO customers (name, email) SELECT 'customer ' || g, 'c' || g || '@example.com' FROM generate_series(1, 1000) g;
-    INSERT INTO orders (customer_id, total, note) SELECT 1 + g % 1000, (g % 1000) + 0.99, md5(g::text) FROM generate_series(1, ${orders}) g;`);
+    INSERT INTO orders (customer_id, total, note) SELECT 1 + g % 1000, (g % 1000) + 0.99, md5(g::text) FROM generate_series(1, ${orders}) g;
+    -- A row that reads like the end of a transaction, and a large object: pg_restore's SQL wraps
+    -- large objects in their own BEGIN/COMMIT unless it writes one transaction.
+    INSERT INTO orders (customer_id, total, note) VALUES (1, 0.01, 'COMMIT;');
+    SELECT lo_from_bytea(0, convert_to('a large object', 'UTF8'));`);
 }
 
 /** The source database as a plain connection (what a non-PostgresSingleton server offers). */
