@@ -54,8 +54,9 @@ open_stream() {
 }
 on_exit() {
   local status=$?
-  for hook in "\${exit_hooks[@]}"; do "$hook" || true; done
+  # First, so that the fetch container learns at once why its pipe broke.
   : > "$SCRATCH_DIR/restore-exited"
+  for hook in "\${exit_hooks[@]}"; do "$hook" || true; done
   exit "$status"
 }
 exit_hooks=()
@@ -113,7 +114,7 @@ hold_back_commit() {
 # sent after the stream has ended, pg_restore and the filter have succeeded, and the stream's size
 # and SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so
 # the server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
-# Called as "stream_restore ... || fail", where errexit is off: every step is checked explicitly.
+# Run in the background and waited for (see restore_stream), where errexit is off: every step is checked explicitly.
 stream_restore() {
   local target=$1 hasher counter size sha status
   shift
@@ -138,9 +139,18 @@ stream_restore() {
     sha=$(< "$SCRATCH_DIR/sha256.out")
     [[ $sha == "\${fetched[sha256]}" ]] \\
       || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
-    log "verified \${fetched[blob]}: $size bytes, sha256 $sha; sending COMMIT"
+    log "verified \${fetched[blob]}: $size bytes, sha256 $sha"
     printf 'COMMIT;\\n'
   } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null
+}
+
+# Runs stream_restore in the background and waits for it: bash runs a trapped TERM (the Job's
+# deadline) only between foreground commands, but interrupts a wait at once.
+restore_stream() {
+  local pid
+  stream_restore "$@" &
+  pid=$!
+  wait "$pid"
 }
 `;
 
@@ -285,6 +295,8 @@ umask 077
 # The restore container waits for "fetched.ready" or "fetch-failed": any exit before the first,
 # for whatever reason, leaves the second.
 trap '[[ -f "$SCRATCH_DIR/fetched.ready" ]] || printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"' EXIT
+# bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
+trap 'exit 143' TERM
 prime_az
 storage_login
 if [[ -n "\${BACKUP_BLOB:-}" ]]; then
@@ -328,7 +340,11 @@ while kill -0 "$downloader" 2> /dev/null; do
   read -r -t 0.1 -u "$tick" _ || true
 done
 if ! wait "$downloader"; then
-  [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped reading $blob (see its log)"
+  # A reader that stopped breaks the pipe: give its exit marker a moment before blaming the download.
+  for (( i = 0; i < 50; i++ )); do
+    [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped reading $blob (see its log)"
+    read -r -t 0.1 -u "$tick" _ || true
+  done
   fail "downloading $blob failed"
 fi
 log "sent $blob"
@@ -349,7 +365,7 @@ case "$RESTORE_MODE" in
   clean)
     target=$PGDATABASE
     log "restoring \${fetched[blob]} into $target on $PGHOST:$PGPORT, replacing its objects (one transaction: all or nothing)"
-    stream_restore "$target" "\${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"
+    restore_stream "$target" "\${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"
     log "committed"
     ;;
   newDatabase)
@@ -361,7 +377,7 @@ case "$RESTORE_MODE" in
     drop_new_database() { log "dropping the new database $target"; dropdb --no-password --force --maintenance-db="$PGDATABASE" --if-exists -- "$target"; }
     exit_hooks+=(drop_new_database)
     log "restoring \${fetched[blob]} into $target (one transaction: all or nothing)"
-    stream_restore "$target" "\${options[@]}" || fail "the restore did not commit: nothing was restored"
+    restore_stream "$target" "\${options[@]}" || fail "the restore did not commit: nothing was restored"
     exit_hooks=()
     log "committed"
     ;;
@@ -396,7 +412,7 @@ createdb -- "$DRILL_DATABASE"
 
 await_fetch
 log "restoring \${fetched[blob]} into the throwaway server"
-stream_restore "$DRILL_DATABASE" --no-owner --no-privileges || fail "\${fetched[blob]} cannot be restored: the drill failed"
+restore_stream "$DRILL_DATABASE" --no-owner --no-privileges || fail "\${fetched[blob]} cannot be restored: the drill failed"
 tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \\
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
 log "restored $tables tables; running the verification query"

@@ -211,6 +211,43 @@ exec "${tools.az}" "$@"
     expect(await cluster.databaseExists('shop_denied')).toBe(false);
   }, 120_000);
 
+  it('on the Job deadline (TERM), stops mid-restore, rolls back and drops the database it created', async () => {
+    // A pg_restore that announces itself and then takes long enough to be stopped.
+    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-slow-restore-'));
+    fs.writeFileSync(path.join(fake, 'pg_restore'), `#!/bin/bash
+if [[ " $* " == *" --file=- "* ]]; then : > "$SCRATCH_DIR/pg_restore-started"; sleep 60; fi
+exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
+`, { mode: 0o755 });
+    fs.chmodSync(fake, 0o755);
+    let scratch = '';
+    let stopping: Promise<void> | undefined;
+    const started = Date.now();
+    try {
+      const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_term' } }), false, {
+        pathPrefix: fake,
+        beforeStart: (_container, volumes) => { scratch = volumes.scratch; },
+        onStart: (container, pid) => {
+          if (container !== 'restore') return;
+          stopping = (async () => {
+            while (!fs.existsSync(path.join(scratch, 'pg_restore-started'))) await new Promise((r) => setTimeout(r, 20));
+            expect(await cluster.databaseExists('shop_term')).toBe(true);
+            process.kill(pid, 'SIGTERM');
+          })();
+        },
+      });
+      await stopping;
+      const restore = pod.runs.find((r) => r.name === 'restore')!;
+      expect(restore.code).toBe(143);
+      expect(restore.output).toMatch(/dropping the new database shop_term/);
+      expect(pod.runs.find((r) => r.name === 'fetch')!.output).toMatch(/the restore container stopped/);
+      expect(await cluster.databaseExists('shop_term')).toBe(false);
+      // Well before the 60 s the slow pg_restore would take.
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      fs.rmSync(fake, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('refuses a blob without a recorded checksum', async () => {
     await azurite.container(CONTAINER).getBlockBlobClient(`${PREFIX}99991231T235959Z.dump`).upload('PGDMP', 5);
     const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_unverified' } }), false);

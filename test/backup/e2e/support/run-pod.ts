@@ -124,11 +124,18 @@ function runContainer(container: any, env: Record<string, string>, tools: E2eToo
     }, options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('spawn', () => options.onStart?.(container.name, child.pid!));
+    let exited: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
+    child.on('exit', (code, signal) => {
+      exited = { code, signal, at: Date.now() };
+      // Like a container's end when its main process exits: nothing it started outlives it.
+      killGroup(child.pid!);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      // Like a container's end: nothing it started outlives it.
       killGroup(child.pid!);
-      resolve({ name: container.name, code, signal, output, durationMs: Date.now() - started });
+      resolve({
+        name: container.name, code: exited?.code ?? code, signal: exited?.signal ?? signal, output, durationMs: (exited?.at ?? Date.now()) - started,
+      });
     });
   });
 }
