@@ -21,6 +21,7 @@ import { run } from '../test/backup/e2e/support/processes';
 import { PodRun, cleanUp, runPod } from '../test/backup/e2e/support/run-pod';
 import { E2eTools, requireE2eTools } from '../test/backup/e2e/support/tools';
 import { DEV_ACCOUNT, DEV_ACCOUNT_KEY } from '../test/backup/e2e/support/azurite';
+import { AZ_COMMAND_MODULES } from '../lib/backup/scripts';
 import { MemoryPeak, sampleCpu, sampleFolder, sampleMemory } from './bench/sampler';
 
 const args = process.argv.slice(2);
@@ -171,7 +172,7 @@ function primedAzConfig(tools: E2eTools, dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'commandIndex.json'), JSON.stringify({
     version: tools.azVersion, cloudProfile: 'latest',
-    commandIndex: { storage: ['azure.cli.command_modules.storage'], login: ['azure.cli.command_modules.profile'] },
+    commandIndex: AZ_COMMAND_MODULES,
   }));
   fs.chownSync(dir, tools.uid, tools.gid);
   fs.chownSync(path.join(dir, 'commandIndex.json'), tools.uid, tools.gid);

@@ -181,7 +181,7 @@ export class BackupCronJob extends Construct {
             ...limits,
             template: {
               metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },
-              spec: jobPodSpec({ initContainers: [], containers: [dump, upload], scratch, serviceAccountName: this.serviceAccount?.name }),
+              spec: jobPodSpec({ containers: [dump, upload], scratch, serviceAccountName: this.serviceAccount?.name }),
             },
           },
         },

@@ -1,7 +1,7 @@
-import { Container } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Container, EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { ResolvedBackupStorage, storageEnv } from './backup-storage';
-import { JobContainerResources, renderJobResources, scriptContainer } from './job-pod';
+import { JobContainerResources, JobLimits, renderJobResources, scriptContainer } from './job-pod';
 import { FETCH_SCRIPT } from './scripts';
 
 /**
@@ -10,8 +10,13 @@ import { FETCH_SCRIPT } from './scripts';
  * covers pulling either image on a new node, or the Job's deadline if shorter. A container that
  * died without leaving its status file is noticed then, not at the deadline.
  */
-export function streamWaitSeconds(limits: { readonly activeDeadlineSeconds: number }): number {
+function streamWaitSeconds(limits: JobLimits): number {
   return Math.min(15 * 60, limits.activeDeadlineSeconds);
+}
+
+/** The environment the container reading the stream needs from this side: how long to wait for the fetch. */
+export function streamReaderEnv(limits: JobLimits): EnvVar[] {
+  return [{ name: 'FETCH_WAIT_SECONDS', value: String(streamWaitSeconds(limits)) }];
 }
 
 /**
@@ -27,8 +32,8 @@ export function fetchContainer(scope: IConstruct, spec: {
   readonly resources?: JobContainerResources;
   /** A blob name; the latest dump under the prefix when unset. */
   readonly blob?: string;
-  /** How long to wait for the restoring container's pipe: see {@link streamWaitSeconds}. */
-  readonly waitSeconds: number;
+  /** The Job's limits: the wait for the restoring container's pipe is bounded by its deadline. */
+  readonly limits: JobLimits;
 }): Container {
   return scriptContainer({
     name: 'fetch',
@@ -38,7 +43,7 @@ export function fetchContainer(scope: IConstruct, spec: {
       ...storageEnv(spec.storage),
       { name: 'DUMP_PREFIX', value: spec.dumpPrefix },
       ...(spec.blob ? [{ name: 'BACKUP_BLOB', value: spec.blob }] : []),
-      { name: 'RESTORE_WAIT_SECONDS', value: String(spec.waitSeconds) },
+      { name: 'RESTORE_WAIT_SECONDS', value: String(streamWaitSeconds(spec.limits)) },
     ],
     resources: renderJobResources(scope, 'resources.fetch', spec.resources, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' }),
     azureCli: true,

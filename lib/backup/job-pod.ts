@@ -137,7 +137,6 @@ export function scriptContainer(spec: {
 
 /** The pod of a backup, restore or drill Job: runs once, as uid 999, with a size-limited scratch volume. */
 export function jobPodSpec(spec: {
-  readonly initContainers: Container[];
   readonly containers: Container[];
   readonly scratch: StorageSize;
   readonly serviceAccountName?: string;
@@ -152,7 +151,6 @@ export function jobPodSpec(spec: {
       seccompProfile: { type: 'RuntimeDefault' },
     },
     nodeSelector: { 'kubernetes.io/os': 'linux' },
-    ...(spec.initContainers.length > 0 ? { initContainers: spec.initContainers } : {}),
     containers: spec.containers,
     volumes: [
       // The dump never touches a persistent disk; the kubelet evicts the pod if it outgrows the limit.

@@ -14,7 +14,7 @@ import {
 } from './job-pod';
 import { PostgresDatabaseRef, resolvePostgres } from './postgres-source';
 import { checkSchedule } from './schedule';
-import { fetchContainer, streamWaitSeconds } from './fetch-step';
+import { fetchContainer, streamReaderEnv } from './fetch-step';
 import { DRILL_SCRIPT } from './scripts';
 
 /** The drill's default check: the restored database has at least one table. */
@@ -80,8 +80,9 @@ export interface PostgresRestoreDrillProps extends PostgresRestoreDrillOptions {
 /**
  * "A backup that was never restored is not a backup": a CronJob (suspended by default) that
  * streams the latest dump into a throwaway PostgreSQL started inside the Job's own pod, commits
- * the restore only if the stream's SHA-256 matches the backup's, and runs a verification query. The Job fails if the dump cannot be
- * restored or the query is not true. Run it by hand with `kubectl create job --from=cronjob/<name>`.
+ * the restore only if the stream's SHA-256 matches the backup's, and runs a verification query.
+ * The Job fails if the dump cannot be restored or the query is not true. Run it by hand with
+ * `kubectl create job --from=cronjob/<name>`.
  */
 export class PostgresRestoreDrill extends Construct {
   /** Name of the CronJob. */
@@ -124,7 +125,7 @@ export class PostgresRestoreDrill extends Construct {
 
     const fetch = fetchContainer(this, {
       storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, resources: props.resources?.fetch,
-      waitSeconds: streamWaitSeconds(limits),
+      limits,
     });
     const drill = scriptContainer({
       name: 'drill',
@@ -133,7 +134,7 @@ export class PostgresRestoreDrill extends Construct {
       env: [
         { name: 'DRILL_DATABASE', value: c.database },
         { name: 'DRILL_QUERY', value: this.verificationQuery },
-        { name: 'FETCH_WAIT_SECONDS', value: String(streamWaitSeconds(limits)) },
+        ...streamReaderEnv(limits),
       ],
       resources: renderJobResources(this, 'resources.drill', props.resources?.drill, { cpuRequest: '500m', memoryRequest: '512Mi', memoryLimit: '1Gi', scratch }),
     });
@@ -153,7 +154,7 @@ export class PostgresRestoreDrill extends Construct {
             template: {
               // No client label: the drill never talks to the real server.
               metadata: { labels: { ...labels, ...storagePodLabels(this.storage) } },
-              spec: jobPodSpec({ initContainers: [], containers: [fetch, drill], scratch, serviceAccountName: this.serviceAccount?.name }),
+              spec: jobPodSpec({ containers: [fetch, drill], scratch, serviceAccountName: this.serviceAccount?.name }),
             },
           },
         },

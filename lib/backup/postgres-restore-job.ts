@@ -15,7 +15,7 @@ import {
   renderJobResources, scratchSize, scriptContainer,
 } from './job-pod';
 import { PostgresDatabaseRef, checkDatabaseName, clientLabels, postgresEnv, resolvePostgres } from './postgres-source';
-import { fetchContainer, streamWaitSeconds } from './fetch-step';
+import { fetchContainer, streamReaderEnv } from './fetch-step';
 import { RESTORE_SCRIPT } from './scripts';
 
 /** Where a restore goes. */
@@ -163,7 +163,7 @@ export class PostgresRestoreJob extends Construct {
 
     const fetch = fetchContainer(this, {
       storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, resources: props.resources?.fetch, blob: dump,
-      waitSeconds: streamWaitSeconds(limits),
+      limits,
     });
     const restore = scriptContainer({
       name: 'restore',
@@ -173,7 +173,7 @@ export class PostgresRestoreJob extends Construct {
         ...postgresEnv(c, 'aks-stateful-restore'),
         ...modeEnv,
         { name: 'RESTORE_OWNERSHIP', value: String(props.restoreOwnership ?? false) },
-        { name: 'FETCH_WAIT_SECONDS', value: String(streamWaitSeconds(limits)) },
+        ...streamReaderEnv(limits),
       ],
       resources: renderJobResources(this, 'resources.restore', props.resources?.restore, { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
     });
@@ -185,7 +185,7 @@ export class PostgresRestoreJob extends Construct {
         ...limits,
         template: {
           metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },
-          spec: jobPodSpec({ initContainers: [], containers: [fetch, restore], scratch, serviceAccountName: this.serviceAccount?.name }),
+          spec: jobPodSpec({ containers: [fetch, restore], scratch, serviceAccountName: this.serviceAccount?.name }),
         },
       },
     });

@@ -114,8 +114,8 @@ hold_back_commit() {
 # sent after the stream has ended, pg_restore and the filter have succeeded, and the stream's size
 # and SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so
 # the server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
-# Run in the background and waited for (see restore_stream), where errexit is off: every step is checked explicitly.
-stream_restore() {
+# Run in the background and waited for (see stream_restore), where errexit is off: every step is checked explicitly.
+stream_restore_pipeline() {
   local target=$1 hasher counter size sha status
   shift
   rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
@@ -144,15 +144,21 @@ stream_restore() {
   } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null
 }
 
-# Runs stream_restore in the background and waits for it: bash runs a trapped TERM (the Job's
+# Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's
 # deadline) only between foreground commands, but interrupts a wait at once.
-restore_stream() {
+stream_restore() {
   local pid
-  stream_restore "$@" &
+  stream_restore_pipeline "$@" &
   pid=$!
   wait "$pid"
 }
 `;
+
+/** The az command groups the scripts run and the modules that provide them: what their az command index lists. */
+export const AZ_COMMAND_MODULES = {
+  storage: ['azure.cli.command_modules.storage'],
+  login: ['azure.cli.command_modules.profile'],
+} as const;
 
 /** Signs in to Azure Storage; leaves the arguments every `az storage` call needs in \`storage\`. */
 const AZURE_HELPERS = `
@@ -163,7 +169,7 @@ const AZURE_HELPERS = `
 prime_az() {
   : "\${AZURE_CONFIG_DIR:?}"
   [[ \${AZURE_CLI_VERSION:-} =~ ^[0-9]+\\.[0-9]+\\.[0-9]+$ && -d $AZURE_CONFIG_DIR && ! -e $AZURE_CONFIG_DIR/commandIndex.json ]] || return 0
-  printf '{"version": "%s", "cloudProfile": "latest", "commandIndex": {"storage": ["azure.cli.command_modules.storage"], "login": ["azure.cli.command_modules.profile"]}}\\n' \\
+  printf '{"version": "%s", "cloudProfile": "latest", "commandIndex": ${JSON.stringify(AZ_COMMAND_MODULES)}}\\n' \\
     "$AZURE_CLI_VERSION" > "$AZURE_CONFIG_DIR/commandIndex.json"
 }
 
@@ -365,7 +371,7 @@ case "$RESTORE_MODE" in
   clean)
     target=$PGDATABASE
     log "restoring \${fetched[blob]} into $target on $PGHOST:$PGPORT, replacing its objects (one transaction: all or nothing)"
-    restore_stream "$target" "\${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"
+    stream_restore "$target" "\${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"
     log "committed"
     ;;
   newDatabase)
@@ -377,7 +383,7 @@ case "$RESTORE_MODE" in
     drop_new_database() { log "dropping the new database $target"; dropdb --no-password --force --maintenance-db="$PGDATABASE" --if-exists -- "$target"; }
     exit_hooks+=(drop_new_database)
     log "restoring \${fetched[blob]} into $target (one transaction: all or nothing)"
-    restore_stream "$target" "\${options[@]}" || fail "the restore did not commit: nothing was restored"
+    stream_restore "$target" "\${options[@]}" || fail "the restore did not commit: nothing was restored"
     exit_hooks=()
     log "committed"
     ;;
@@ -412,7 +418,7 @@ createdb -- "$DRILL_DATABASE"
 
 await_fetch
 log "restoring \${fetched[blob]} into the throwaway server"
-restore_stream "$DRILL_DATABASE" --no-owner --no-privileges || fail "\${fetched[blob]} cannot be restored: the drill failed"
+stream_restore "$DRILL_DATABASE" --no-owner --no-privileges || fail "\${fetched[blob]} cannot be restored: the drill failed"
 tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \\
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
 log "restored $tables tables; running the verification query"

@@ -75,6 +75,13 @@ describe('PostgresRestoreJob', () => {
     expect(envOf(restoreContainer).FETCH_WAIT_SECONDS).toBe('300');
   });
 
+  it('passes az the version of a version tag only, so that it is never primed for the wrong az', () => {
+    const digest = `@sha256:${'a'.repeat(64)}`;
+    expect(envOf(synthRestore({ azureCliImage: `mcr.microsoft.com/azure-cli:2.76.0${digest}` }).fetch).AZURE_CLI_VERSION).toBe('2.76.0');
+    expect(envOf(synthRestore({ azureCliImage: 'mcr.microsoft.com/azure-cli:azurelinux3.0' }).fetch)).not.toHaveProperty('AZURE_CLI_VERSION');
+    expect(envOf(synthRestore({ azureCliImage: 'myacr.azurecr.io/azure-cli:2.77' }).fetch)).not.toHaveProperty('AZURE_CLI_VERSION');
+  });
+
   it('restores into a new database', () => {
     const { restore, restoreContainer } = synthRestore({ mode: { mode: 'newDatabase', database: 'orders_restored' } });
     expect(envOf(restoreContainer)).toMatchObject({ RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_restored', PGDATABASE: 'orders' });

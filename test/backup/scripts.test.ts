@@ -87,7 +87,7 @@ describe('the job scripts', () => {
 
   it('commits a streamed restore only after the stream ended, was read in full and matches the recorded size and checksum', () => {
     const body = code(RESTORE_SCRIPT);
-    const start = body.indexOf('stream_restore() {');
+    const start = body.indexOf('stream_restore_pipeline() {');
     const fn = body.slice(start, body.indexOf('\n}\n', start));
     const at = (text: string) => {
       const index = fn.indexOf(text);
@@ -114,12 +114,12 @@ describe('the job scripts', () => {
       const body = code(script).slice(code(script).indexOf('\n: "${SCRATCH_DIR:?}"'));
       expect(body.indexOf('open_stream\n')).toBeGreaterThan(0);
       expect(body.indexOf('await_fetch\n')).toBeGreaterThan(body.indexOf('open_stream\n'));
-      expect(body.indexOf('restore_stream ')).toBeGreaterThan(body.indexOf('await_fetch\n'));
+      expect(body.indexOf('stream_restore ')).toBeGreaterThan(body.indexOf('await_fetch\n'));
       expect(body).not.toMatch(/pg_restore .*--dbname/);
     }
-    expect(code(RESTORE_SCRIPT)).toContain('restore_stream "$target" "${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"');
+    expect(code(RESTORE_SCRIPT)).toContain('stream_restore "$target" "${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"');
     // In the background and waited for, so that the Job deadline's TERM is handled at once.
-    expect(code(RESTORE_SCRIPT)).toContain('restore_stream() {\n  local pid\n  stream_restore "$@" &\n  pid=$!\n  wait "$pid"\n}');
+    expect(code(RESTORE_SCRIPT)).toContain('stream_restore() {\n  local pid\n  stream_restore_pipeline "$@" &\n  pid=$!\n  wait "$pid"\n}');
   });
 
   it('streams the dump only after recording its checksum for the restore, and stops when the restore is gone', () => {
