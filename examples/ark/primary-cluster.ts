@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArkInstallation } from '../../lib';
-import { BACKUP_STORAGE, SNAPSHOTS, SUBSCRIPTION_ID } from './shared';
+import { BACKUP_STORAGE, SNAPSHOTS } from './shared';
 
 /**
  * Tutorial "back up a cluster with Velero": Velero with workload identity, Azure disk snapshots,
@@ -22,8 +22,8 @@ export class ArkPrimaryClusterChart extends Chart {
       auth: {
         mode: 'workloadIdentity',
         identityName: 'id-velero-aks-prod',
-        clientId: '00000000-0000-0000-0000-00000000c1d0',
-        subscriptionId: SUBSCRIPTION_ID,
+        // No clientId or subscriptionId: the Pulumi layer creates the identity, annotates the
+        // service account with its client id and writes the subscription into the credentials file.
         nodeResourceGroup: 'MC_rg-aks_aks-prod_westeurope',
       },
       backupStorage: { ...BACKUP_STORAGE, prefix: 'aks-prod' },

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArkInstallation } from '../../lib';
-import { BACKUP_STORAGE, SNAPSHOTS, SUBSCRIPTION_ID } from './shared';
+import { BACKUP_STORAGE, SNAPSHOTS } from './shared';
 
 /**
  * Tutorial "restore into a second cluster": Velero in read-only mode on the primary's container
@@ -25,8 +25,8 @@ export class ArkRestoreClusterChart extends Chart {
       readOnly: true,
       auth: {
         mode: 'servicePrincipal',
-        subscriptionId: SUBSCRIPTION_ID,
-        tenantId: '00000000-0000-0000-0000-0000000000aa',
+        // Subscription and tenant come from the deploying credentials; the client secret from
+        // `pulumi config set --secret aks-stateful:velero-client-secret`.
         clientId: '00000000-0000-0000-0000-00000000c1d1',
         nodeResourceGroup: 'MC_rg-aks_aks-restore_westeurope',
       },

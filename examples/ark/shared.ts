@@ -1,8 +1,5 @@
 import { ArkBackupStorageOptions, ArkVolumeSnapshotOptions } from '../../lib';
 
-/** The subscription of both example clusters (a placeholder GUID). */
-export const SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001';
-
 /** Both clusters point at the same container: the primary writes, the restore cluster reads. */
 export const BACKUP_STORAGE: ArkBackupStorageOptions = {
   storageAccount: 'aksstatefulvelero',

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { SecretValuePart, SecretValueSource } from '../azure/requirement-types';
 import { invalid } from '../validation/errors';
 import { checkResourceGroupName } from '../validation/azure-names';
 import { checkOneOf } from '../validation/values';
@@ -22,15 +23,21 @@ export const BLOB_ENDPOINT_SUFFIX: Readonly<Record<AzureCloudName, string>> = {
 export interface ArkServicePrincipalAuth {
   /** Selects this auth mode. */
   readonly mode: 'servicePrincipal';
-  /** Subscription of the cluster's disks (`AZURE_SUBSCRIPTION_ID`). */
-  readonly subscriptionId: string;
-  /** Microsoft Entra tenant of the service principal (`AZURE_TENANT_ID`). */
-  readonly tenantId: string;
+  /**
+   * Subscription of the cluster's disks (`AZURE_SUBSCRIPTION_ID`).
+   * @default the deploying credentials' subscription (filled by the Pulumi layer)
+   */
+  readonly subscriptionId?: string;
+  /**
+   * Microsoft Entra tenant of the service principal (`AZURE_TENANT_ID`).
+   * @default the deploying credentials' tenant (filled by the Pulumi layer)
+   */
+  readonly tenantId?: string;
   /** Application (client) id of the service principal (`AZURE_CLIENT_ID`); not a secret. */
   readonly clientId: string;
   /**
    * The cluster's node resource group (`MC_...`), where the disks live (`AZURE_RESOURCE_GROUP`).
-   * Required with volume snapshots. @default none
+   * Required with volume snapshots. @default the stack's `cluster.nodeResourceGroup` (Pulumi layer)
    */
   readonly nodeResourceGroup?: string;
   /** Azure cloud (`AZURE_CLOUD_NAME`). @default 'AzurePublicCloud' */
@@ -70,13 +77,21 @@ export interface ArkWorkloadIdentityAuth {
   readonly mode: 'workloadIdentity';
   /** Name of the user-assigned managed identity (declared as an Azure requirement with its roles). */
   readonly identityName: string;
-  /** Client id of that identity, for the service account annotation; not a secret. */
-  readonly clientId: string;
-  /** Subscription of the cluster's disks (`AZURE_SUBSCRIPTION_ID`). */
-  readonly subscriptionId: string;
+  /**
+   * Client id of that identity, for the service account annotation; not a secret. Leave it out
+   * when deploying with the Pulumi layer, which creates the identity and writes its client id into
+   * the annotation; `kubectl apply` users must give it.
+   * @default {@link CLIENT_ID_SET_AT_DEPLOY} in the annotation, replaced by the Pulumi layer
+   */
+  readonly clientId?: string;
+  /**
+   * Subscription of the cluster's disks (`AZURE_SUBSCRIPTION_ID`).
+   * @default the deploying credentials' subscription (filled by the Pulumi layer)
+   */
+  readonly subscriptionId?: string;
   /** Tenant, annotated on the service account when set. @default the cluster's tenant */
   readonly tenantId?: string;
-  /** The cluster's node resource group (`AZURE_RESOURCE_GROUP`); required with volume snapshots. @default none */
+  /** The cluster's node resource group (`AZURE_RESOURCE_GROUP`); required with volume snapshots. @default the stack's `cluster.nodeResourceGroup` (Pulumi layer) */
   readonly nodeResourceGroup?: string;
   /** Azure cloud (`AZURE_CLOUD_NAME`). @default 'AzurePublicCloud' */
   readonly cloudName?: AzureCloudName;
@@ -115,6 +130,10 @@ function checkUuid(scope: IConstruct, field: string, value: string, what: string
   return value;
 }
 
+function optionalUuid(scope: IConstruct, field: string, value: string | undefined, what: string): string | undefined {
+  return value === undefined ? undefined : checkUuid(scope, field, value, what);
+}
+
 /** Validates the auth props and fills in defaults. */
 export function resolveAuth(scope: IConstruct, auth: ArkAzureAuth): ResolvedArkAuth {
   if (!auth || typeof auth !== 'object') invalid(scope, 'auth', auth, 'one of { mode: "servicePrincipal" | "storageAccountKey" | "workloadIdentity", ... }');
@@ -127,8 +146,8 @@ export function resolveAuth(scope: IConstruct, auth: ArkAzureAuth): ResolvedArkA
         mode: auth.mode,
         cloudName,
         useAAD: auth.useAAD ?? true,
-        subscriptionId: checkUuid(scope, 'auth.subscriptionId', auth.subscriptionId, 'the subscription id'),
-        tenantId: checkUuid(scope, 'auth.tenantId', auth.tenantId, 'the tenant id'),
+        subscriptionId: optionalUuid(scope, 'auth.subscriptionId', auth.subscriptionId, 'the subscription id'),
+        tenantId: optionalUuid(scope, 'auth.tenantId', auth.tenantId, 'the tenant id'),
         clientId: checkUuid(scope, 'auth.clientId', auth.clientId, "the service principal's application (client) id"),
         nodeResourceGroup: nodeRg(auth.nodeResourceGroup),
       };
@@ -148,29 +167,34 @@ export function resolveAuth(scope: IConstruct, auth: ArkAzureAuth): ResolvedArkA
         cloudName,
         useAAD: true,
         identityName: auth.identityName,
-        clientId: checkUuid(scope, 'auth.clientId', auth.clientId, "the managed identity's client id"),
-        subscriptionId: checkUuid(scope, 'auth.subscriptionId', auth.subscriptionId, 'the subscription id'),
-        tenantId: auth.tenantId === undefined ? undefined : checkUuid(scope, 'auth.tenantId', auth.tenantId, 'the tenant id'),
+        clientId: optionalUuid(scope, 'auth.clientId', auth.clientId, "the managed identity's client id"),
+        subscriptionId: optionalUuid(scope, 'auth.subscriptionId', auth.subscriptionId, 'the subscription id'),
+        tenantId: optionalUuid(scope, 'auth.tenantId', auth.tenantId, 'the tenant id'),
         nodeResourceGroup: nodeRg(auth.nodeResourceGroup),
       };
   }
 }
 
 /**
- * What the `cloud` key of the credentials Secret must contain: a dotenv file, described by
- * variable names and the non-secret values only. Filled at deploy time, never rendered.
+ * What the `cloud` key of the credentials Secret holds: Velero's dotenv credentials file, composed
+ * of what the props fix, what the deploying credentials know (subscription, tenant), the cluster's
+ * node resource group, the storage account key, and — for a service principal — the client
+ * secret, the one value the user types (`pulumi config set --secret aks-stateful:velero-client-secret`).
  */
-export function describeCredentialsFile(auth: ResolvedArkAuth): string {
-  const lines: string[] = [];
+export function credentialsFileSource(auth: ResolvedArkAuth, storageAccount: string): SecretValueSource {
+  const fixed = (value: string | undefined, otherwise: SecretValuePart): SecretValuePart => (value === undefined ? otherwise : { from: 'literal', value });
+  const variables: Record<string, SecretValuePart> = {};
   if (auth.mode === 'storageAccountKey') {
-    lines.push(`${auth.keyEnvVar}=<access key of the backup storage account>`);
+    variables[auth.keyEnvVar!] = { from: 'storageAccountKey', account: storageAccount };
   } else {
-    lines.push(`AZURE_SUBSCRIPTION_ID=${auth.subscriptionId}`);
+    variables.AZURE_SUBSCRIPTION_ID = fixed(auth.subscriptionId, { from: 'subscriptionId' });
     if (auth.mode === 'servicePrincipal') {
-      lines.push(`AZURE_TENANT_ID=${auth.tenantId}`, `AZURE_CLIENT_ID=${auth.clientId}`, 'AZURE_CLIENT_SECRET=<client secret of that service principal>');
+      variables.AZURE_TENANT_ID = fixed(auth.tenantId, { from: 'tenantId' });
+      variables.AZURE_CLIENT_ID = { from: 'literal', value: auth.clientId! };
+      variables.AZURE_CLIENT_SECRET = { from: 'provided', description: `client secret of service principal ${auth.clientId}`, configKey: 'velero-client-secret' };
     }
-    lines.push(`AZURE_RESOURCE_GROUP=${auth.nodeResourceGroup ?? '<node resource group of the cluster (MC_...)>'}`);
+    variables.AZURE_RESOURCE_GROUP = fixed(auth.nodeResourceGroup, { from: 'clusterNodeResourceGroup' });
   }
-  lines.push(`AZURE_CLOUD_NAME=${auth.cloudName}`);
-  return `dotenv file for the Velero Azure plugin, mounted at /credentials/cloud: ${lines.join('; ')}`;
+  variables.AZURE_CLOUD_NAME = { from: 'literal', value: auth.cloudName };
+  return { from: 'dotenv', variables };
 }

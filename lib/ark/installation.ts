@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeClusterRoleBinding, KubeDaemonSet, KubeDeployment, KubeNamespace, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
-import { declareAzureRequirement } from '../azure/requirements';
+import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from '../azure/requirements';
 import { RoleAssignment } from '../azure/requirement-types';
 import { makeClusterScoped } from '../common/cluster-scoped';
 import { metadata } from '../common/metadata';
 import { invalid } from '../validation/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
-import { ArkAzureAuth, ResolvedArkAuth, describeCredentialsFile, resolveAuth } from './auth';
+import { ArkAzureAuth, ResolvedArkAuth, credentialsFileSource, resolveAuth } from './auth';
 import { ArkBackupStorageLocation, ArkBackupStorageOptions } from './backup-storage-location';
 import { VeleroCrdJob } from './crd-job';
 import {
@@ -163,7 +163,7 @@ export class ArkInstallation extends Construct {
 
     const saAnnotations: Record<string, string> = {};
     if (this.auth.mode === 'workloadIdentity') {
-      saAnnotations[WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION] = this.auth.clientId!;
+      saAnnotations[WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION] = this.auth.clientId ?? CLIENT_ID_SET_AT_DEPLOY;
       if (this.auth.tenantId) saAnnotations[WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION] = this.auth.tenantId;
     }
     this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
@@ -231,7 +231,7 @@ export class ArkInstallation extends Construct {
       kind: 'kubernetesSecret',
       namespace: this.namespace,
       name: this.credentialsSecretName,
-      keys: { [CREDENTIALS_KEY]: { from: 'provided', description: describeCredentialsFile(this.auth) } },
+      keys: { [CREDENTIALS_KEY]: credentialsFileSource(this.auth, this.backupStorageLocation.storageAccount) },
     });
 
     // Everything namespaced comes after the Namespace in the synthesized file.

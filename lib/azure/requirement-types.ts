@@ -49,12 +49,39 @@ export interface FileShareRequirement {
   readonly protocol?: 'SMB' | 'NFS';
 }
 
-/** Where a value of a Kubernetes Secret comes from at deploy time. */
-export type SecretValueSource =
+/**
+ * Where one plain value of a Kubernetes Secret comes from at deploy time. The Pulumi layer
+ * (`aks-stateful/pulumi`) fills every source; without it, create the Secret by hand from the
+ * descriptions `npm run synth` prints.
+ */
+export type SecretValuePart =
+  /** The storage account's name (not a secret, but clients read it from the same Secret). */
   | { readonly from: 'storageAccountName'; readonly account: string }
+  /** The account's first access key (the layer turns shared-key access on for that account). */
   | { readonly from: 'storageAccountKey'; readonly account: string }
+  /** A random password, generated once and kept stable across deployments. */
   | { readonly from: 'generatedPassword'; readonly length: number }
-  | { readonly from: 'provided'; readonly description: string };
+  /**
+   * A value no program can know (a client secret): the layer reads it from Pulumi secret config
+   * `aks-stateful:<configKey>`. @default configKey `<namespace>-<secret name>-<key>`, see {@link providedConfigKey}
+   */
+  | { readonly from: 'provided'; readonly description: string; readonly configKey?: string }
+  /** The subscription id of the deploying Azure credentials. */
+  | { readonly from: 'subscriptionId' }
+  /** The tenant id of the deploying Azure credentials. */
+  | { readonly from: 'tenantId' }
+  /** The node resource group (`MC_...`) of the cluster the stack deploys to. */
+  | { readonly from: 'clusterNodeResourceGroup' }
+  /** A value fixed at synth time (not a secret). */
+  | { readonly from: 'literal'; readonly value: string };
+
+/**
+ * Where a value of a Kubernetes Secret comes from at deploy time: one part, or a dotenv file
+ * (`NAME=value` lines, in the order given) composed of parts, such as Velero's credentials file.
+ */
+export type SecretValueSource =
+  | SecretValuePart
+  | { readonly from: 'dotenv'; readonly variables: Readonly<Record<string, SecretValuePart>> };
 
 /** A Kubernetes Secret whose values the deploy step fills; its contents never appear in YAML. */
 export interface KubernetesSecretRequirement {
@@ -83,7 +110,11 @@ export interface WorkloadIdentityRequirement {
   readonly identity: string;
   readonly namespace: string;
   readonly serviceAccount: string;
-  /** Roles the identity needs. */
+  /**
+   * Roles the identity needs. The deploy step also writes the identity's client id into the
+   * service account's `azure.workload.identity/client-id` annotation, overwriting what the
+   * manifest holds.
+   */
   readonly roles: readonly RoleAssignment[];
 }
 

@@ -1,16 +1,25 @@
-import { ListedAzureRequirement, RoleAssignment, SecretValueSource } from './requirement-types';
+import { ListedAzureRequirement, RoleAssignment, SecretValuePart, SecretValueSource } from './requirement-types';
 
 function describeRoles(roles: readonly RoleAssignment[]): string {
   return roles.map((r) => `${r.role} on ${r.scope.type === 'resourceGroup' ? `rg ${r.scope.resourceGroup}` : r.scope.type === 'blobContainer' ? `${r.scope.account}/${r.scope.container}` : r.scope.account}`).join('; ');
 }
 
-function describeSource(source: SecretValueSource): string {
+function describePart(source: SecretValuePart): string {
   switch (source.from) {
     case 'storageAccountName': return `name of ${source.account}`;
     case 'storageAccountKey': return `key of ${source.account}`;
     case 'generatedPassword': return `generated password (${source.length} chars)`;
     case 'provided': return source.description;
+    case 'subscriptionId': return 'subscription id';
+    case 'tenantId': return 'tenant id';
+    case 'clusterNodeResourceGroup': return "the cluster's node resource group";
+    case 'literal': return source.value;
   }
+}
+
+function describeSource(source: SecretValueSource): string {
+  if (source.from !== 'dotenv') return describePart(source);
+  return `dotenv file: ${Object.entries(source.variables).map(([name, part]) => `${name}=${part.from === 'literal' ? part.value : `<${describePart(part)}>`}`).join('; ')}`;
 }
 
 /** One-line description of what must exist, without any secret value (there are none to show). */

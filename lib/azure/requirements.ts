@@ -5,8 +5,15 @@ import {
 } from '../validation/azure-names';
 import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
 import {
-  AzureRequirement, BlobLifecycleRule, ListedAzureRequirement, RoleAssignment, SecretValueSource,
+  AzureRequirement, BlobLifecycleRule, ListedAzureRequirement, RoleAssignment, SecretValuePart, SecretValueSource,
 } from './requirement-types';
+
+/**
+ * What a service account's `azure.workload.identity/client-id` annotation holds when the client id
+ * was left out: the Pulumi layer overwrites it with the managed identity's client id. Applied by
+ * hand, the pods fail to sign in (the scripts say so) instead of using a wrong identity.
+ */
+export const CLIENT_ID_SET_AT_DEPLOY = 'set-at-deploy-time-by-aks-stateful-pulumi';
 
 /** Metadata type under which requirements are stored on the construct that declares them. */
 export const AZURE_REQUIREMENT_METADATA = 'aks-stateful/azure-requirement';
@@ -70,12 +77,60 @@ function checkLifecycleRule(scope: IConstruct, rule: BlobLifecycleRule): void {
 
 function checkSecretSource(scope: IConstruct, key: string, source: SecretValueSource): void {
   if (!/^[-._a-zA-Z0-9]{1,253}$/.test(key)) invalid(scope, 'secret key', key, "letters, digits, '-', '_' or '.'");
-  if (source.from === 'storageAccountName' || source.from === 'storageAccountKey') {
-    checkStorageAccountName(scope, `secret key ${key}: storage account`, source.account);
+  if (source.from !== 'dotenv') {
+    checkSecretPart(scope, `secret key ${key}`, source);
+    return;
   }
-  if (source.from === 'generatedPassword' && (!Number.isInteger(source.length) || source.length < 16 || source.length > 128)) {
-    invalid(scope, `secret key ${key}: password length`, source.length, 'a whole number from 16 to 128');
+  if (Object.keys(source.variables).length === 0) invalid(scope, `secret key ${key}: variables`, source.variables, 'at least one variable');
+  for (const [name, part] of Object.entries(source.variables)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) invalid(scope, `secret key ${key}: variable`, name, 'an environment variable name: letters, digits and _, not starting with a digit');
+    checkSecretPart(scope, `secret key ${key}: ${name}`, part);
   }
+}
+
+const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
+
+function checkSecretPart(scope: IConstruct, field: string, part: SecretValuePart): void {
+  switch (part.from) {
+    case 'storageAccountName':
+    case 'storageAccountKey':
+      checkStorageAccountName(scope, `${field}: storage account`, part.account);
+      return;
+    case 'generatedPassword':
+      if (!Number.isInteger(part.length) || part.length < 16 || part.length > 128) {
+        invalid(scope, `${field}: password length`, part.length, 'a whole number from 16 to 128');
+      }
+      return;
+    case 'provided':
+      if (part.configKey !== undefined && !CONFIG_KEY.test(part.configKey)) {
+        invalid(scope, `${field}: configKey`, part.configKey, "a Pulumi config key: a letter, then letters, digits, '-' or '_', at most 128 characters");
+      }
+      return;
+    case 'literal':
+      // A dotenv line ends at a newline: a value with one would smuggle in another variable.
+      if (typeof part.value !== 'string' || /[\r\n]/.test(part.value)) invalid(scope, `${field}: value`, part.value, 'a single-line string');
+      return;
+    case 'subscriptionId':
+    case 'tenantId':
+    case 'clusterNodeResourceGroup':
+      return;
+    default:
+      invalid(scope, `${field}: from`, (part as { from: unknown }).from,
+        'one of storageAccountName, storageAccountKey, generatedPassword, provided, subscriptionId, tenantId, clusterNodeResourceGroup, literal');
+  }
+}
+
+/**
+ * The Pulumi config key (in namespace `aks-stateful`) that holds a `provided` Secret value: the
+ * part's own `configKey`, or `<namespace>-<secret name>-<key>` with every other character as '-'.
+ */
+export function providedConfigKey(secret: { readonly namespace: string; readonly name: string }, key: string, part: { readonly configKey?: string }): string {
+  return part.configKey ?? `${secret.namespace}-${secret.name}-${key}`.replace(/[^A-Za-z0-9_-]/g, '-');
+}
+
+/** Every plain part of a Secret value (a dotenv value's variables, or the value itself). */
+export function secretValueParts(source: SecretValueSource): SecretValuePart[] {
+  return source.from === 'dotenv' ? Object.values(source.variables) : [source];
 }
 
 /** The requirement's identity: two declarations with the same key are one Azure resource. */
@@ -97,7 +152,7 @@ function impliedAccounts(req: AzureRequirement): string[] {
     case 'fileShare':
       return [req.account];
     case 'kubernetesSecret':
-      return Object.values(req.keys).flatMap((s) => (s.from === 'storageAccountKey' || s.from === 'storageAccountName' ? [s.account] : []));
+      return Object.values(req.keys).flatMap(secretValueParts).flatMap((s) => (s.from === 'storageAccountKey' || s.from === 'storageAccountName' ? [s.account] : []));
     case 'workloadIdentity':
     case 'servicePrincipalRoles':
       return req.roles.flatMap((r) => (r.scope.type === 'resourceGroup' ? [] : [r.scope.account]));
@@ -107,12 +162,13 @@ function impliedAccounts(req: AzureRequirement): string[] {
 }
 
 /**
- * Every Azure requirement declared under `root`, one entry per distinct resource, in a stable
+ * Every Azure requirement declared under `root` (or several roots, such as the charts one stack
+ * deploys), one entry per distinct resource, in a stable
  * order (storage accounts, containers, shares, identities, secrets). Declarations of the same
  * resource are merged; contradictory ones (one share with two quotas, one Secret key filled from
  * two places) are an error naming both constructs.
  */
-export function listAzureRequirements(root: IConstruct): ListedAzureRequirement[] {
+export function listAzureRequirements(root: IConstruct | readonly IConstruct[]): ListedAzureRequirement[] {
   const merged = new Map<string, { req: AzureRequirement; by: string[] }>();
   const add = (req: AzureRequirement, by: string) => {
     const key = requirementKey(req);
@@ -124,7 +180,8 @@ export function listAzureRequirements(root: IConstruct): ListedAzureRequirement[
     existing.req = mergeRequirements(key, existing.req, req, existing.by, by);
     if (!existing.by.includes(by)) existing.by.push(by);
   };
-  for (const node of root.node.findAll()) {
+  const roots: readonly IConstruct[] = Array.isArray(root) ? root : [root as IConstruct];
+  for (const node of roots.flatMap((r) => r.node.findAll())) {
     for (const entry of node.node.metadata) {
       if (entry.type !== AZURE_REQUIREMENT_METADATA) continue;
       add(entry.data as AzureRequirement, pathOf(node));

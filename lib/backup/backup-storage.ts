@@ -1,6 +1,6 @@
 import { EnvVar, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
-import { declareAzureRequirement } from '../azure/requirements';
+import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from '../azure/requirements';
 import { metadata } from '../common/metadata';
 import { checkBlobContainerName, checkStorageAccountName } from '../validation/azure-names';
 import { invalid } from '../validation/errors';
@@ -33,8 +33,13 @@ export interface AccountKeyAuth {
 export interface WorkloadIdentityAuth {
   /** Discriminator. */
   readonly mode: 'workloadIdentity';
-  /** Client id (a GUID) of the managed identity, for the `azure.workload.identity/client-id` annotation. */
-  readonly clientId: string;
+  /**
+   * Client id (a GUID) of the managed identity, for the `azure.workload.identity/client-id`
+   * annotation. Leave it out when deploying with the Pulumi layer: it creates the identity and
+   * writes its client id into the annotation. `kubectl apply` users must give it.
+   * @default {@link CLIENT_ID_SET_AT_DEPLOY}, replaced by the Pulumi layer
+   */
+  readonly clientId?: string;
   /** Tenant of the identity. @default the cluster's tenant (the webhook injects it) */
   readonly tenantId?: string;
   /**
@@ -131,7 +136,7 @@ export function resolveBackupStorage(scope: IConstruct, field: string, storage: 
     const secretName = checkDnsSubdomain(scope, `${field}.auth.secretName`, auth.secretName ?? `azure-storage-${storageAccount}`);
     return { storageAccount, container, prefix, blobEndpoint, auth: { mode: 'accountKey', secretName } };
   }
-  if (typeof auth.clientId !== 'string' || !GUID.test(auth.clientId)) {
+  if (auth.clientId !== undefined && (typeof auth.clientId !== 'string' || !GUID.test(auth.clientId))) {
     invalid(scope, `${field}.auth.clientId`, auth.clientId, 'the client id (a GUID) of the user-assigned managed identity');
   }
   if (auth.tenantId !== undefined && (typeof auth.tenantId !== 'string' || !GUID.test(auth.tenantId))) {
@@ -143,7 +148,7 @@ export function resolveBackupStorage(scope: IConstruct, field: string, storage: 
   }
   return {
     storageAccount, container, prefix, blobEndpoint,
-    auth: { mode: 'workloadIdentity', clientId: auth.clientId, identityName, ...(auth.tenantId ? { tenantId: auth.tenantId } : {}) },
+    auth: { mode: 'workloadIdentity', clientId: auth.clientId ?? CLIENT_ID_SET_AT_DEPLOY, identityName, ...(auth.tenantId ? { tenantId: auth.tenantId } : {}) },
   };
 }
 

@@ -178,9 +178,14 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     });
     expect(list[3]).toMatchObject({
       keys: {
+        // Velero's credentials file, composed by the deploy step: nothing in it is typed by the user.
         cloud: {
-          from: 'provided',
-          description: `dotenv file for the Velero Azure plugin, mounted at /credentials/cloud: AZURE_SUBSCRIPTION_ID=${SUBSCRIPTION}; AZURE_RESOURCE_GROUP=${NODE_RG}; AZURE_CLOUD_NAME=AzurePublicCloud`,
+          from: 'dotenv',
+          variables: {
+            AZURE_SUBSCRIPTION_ID: { from: 'literal', value: SUBSCRIPTION },
+            AZURE_RESOURCE_GROUP: { from: 'literal', value: NODE_RG },
+            AZURE_CLOUD_NAME: { from: 'literal', value: 'AzurePublicCloud' },
+          },
         },
       },
     });
@@ -268,7 +273,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(installation).toMatchObject({ veleroVersion: '1.18.0', azurePluginVersion: '1.14.0', hasNodeAgent: true, namespace: 'backup' });
     const secret = listAzureRequirements(installation).find((r) => r.kind === 'kubernetesSecret');
     expect(secret).toMatchObject({ namespace: 'backup', name: 'velero-azure' });
-    expect(JSON.stringify(secret)).toContain('AZURE_CLOUD_NAME=AzureUSGovernmentCloud');
+    expect((secret as any).keys.cloud.variables.AZURE_CLOUD_NAME).toEqual({ from: 'literal', value: 'AzureUSGovernmentCloud' });
   });
 
   it('uses the sovereign cloud blob endpoint when it derives the storage account URI', () => {
@@ -293,10 +298,21 @@ describe('ArkInstallation auth modes', () => {
       { role: 'Storage Blob Data Contributor', scope: { type: 'blobContainer', account: 'aksvelero01', container: 'velero' } },
       { role: 'Storage Blob Delegator', scope: { type: 'storageAccount', account: 'aksvelero01' } },
     ]);
-    expect((list[3] as any).keys.cloud.description).toBe(
-      `dotenv file for the Velero Azure plugin, mounted at /credentials/cloud: AZURE_SUBSCRIPTION_ID=${SUBSCRIPTION}; AZURE_TENANT_ID=${TENANT}; `
-      + `AZURE_CLIENT_ID=${CLIENT}; AZURE_CLIENT_SECRET=<client secret of that service principal>; AZURE_RESOURCE_GROUP=${NODE_RG}; AZURE_CLOUD_NAME=AzurePublicCloud`,
-    );
+    // Only the client secret is the user's to type (Pulumi secret config); the rest is known.
+    expect((list[3] as any).keys.cloud.variables).toEqual({
+      AZURE_SUBSCRIPTION_ID: { from: 'literal', value: SUBSCRIPTION },
+      AZURE_TENANT_ID: { from: 'literal', value: TENANT },
+      AZURE_CLIENT_ID: { from: 'literal', value: CLIENT },
+      AZURE_CLIENT_SECRET: { from: 'provided', description: `client secret of service principal ${CLIENT}`, configKey: 'velero-client-secret' },
+      AZURE_RESOURCE_GROUP: { from: 'literal', value: NODE_RG },
+      AZURE_CLOUD_NAME: { from: 'literal', value: 'AzurePublicCloud' },
+    });
+    // Without subscription and tenant, the deploy step fills them from its own credentials.
+    const bare = synthInstall({ auth: { mode: 'servicePrincipal', clientId: CLIENT } });
+    const bareSecret = listAzureRequirements(bare.chart).find((r) => r.kind === 'kubernetesSecret') as any;
+    expect(bareSecret.keys.cloud.variables).toMatchObject({
+      AZURE_SUBSCRIPTION_ID: { from: 'subscriptionId' }, AZURE_TENANT_ID: { from: 'tenantId' }, AZURE_RESOURCE_GROUP: { from: 'clusterNodeResourceGroup' },
+    });
     // Roles are listed for the by-hand `az role assignment create`.
     expect(installation.roleAssignments).toEqual([
       { role: 'Storage Blob Data Contributor', scope: { type: 'blobContainer', account: 'aksvelero01', container: 'velero' } },
@@ -316,9 +332,10 @@ describe('ArkInstallation auth modes', () => {
       resourceGroup: 'rg-backups', storageAccount: 'aksvelero01', storageAccountKeyEnvVar: 'AZURE_STORAGE_ACCOUNT_ACCESS_KEY',
     });
     const secret = listAzureRequirements(chart).find((r) => r.kind === 'kubernetesSecret') as any;
-    expect(secret.keys.cloud.description).toBe(
-      'dotenv file for the Velero Azure plugin, mounted at /credentials/cloud: AZURE_STORAGE_ACCOUNT_ACCESS_KEY=<access key of the backup storage account>; AZURE_CLOUD_NAME=AzurePublicCloud',
-    );
+    expect(secret.keys.cloud.variables).toEqual({
+      AZURE_STORAGE_ACCOUNT_ACCESS_KEY: { from: 'storageAccountKey', account: 'aksvelero01' },
+      AZURE_CLOUD_NAME: { from: 'literal', value: 'AzurePublicCloud' },
+    });
     expect(installation.roleAssignments).toEqual([]);
     const custom = synthInstall({ auth: { mode: 'storageAccountKey', keyEnvVar: 'BACKUP_KEY', cloudName: 'AzureChinaCloud' } });
     expect(custom.one('BackupStorageLocation').spec.config.storageAccountKeyEnvVar).toBe('BACKUP_KEY');
