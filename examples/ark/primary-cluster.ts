@@ -1,7 +1,8 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArkInstallation } from '../../lib';
-import { BACKUP_STORAGE, SNAPSHOTS } from './shared';
+import { DEFAULT_EXAMPLE_SETTINGS, ExampleChartProps } from '../settings';
+import { backupStorage, snapshots } from './shared';
 
 /**
  * Tutorial "back up a cluster with Velero": Velero with workload identity, Azure disk snapshots,
@@ -13,8 +14,9 @@ export class ArkPrimaryClusterChart extends Chart {
   /** The Velero custom resources, in their own file: apply it once the CRD job has run. */
   public readonly customResources: Chart;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: ExampleChartProps = {}) {
     super(scope, id, props);
+    const settings = props.settings ?? DEFAULT_EXAMPLE_SETTINGS;
     // No chart namespace: every custom resource names the installation's namespace itself.
     this.customResources = new Chart(scope, `${id}-resources`);
     this.installation = new ArkInstallation(this, 'velero', {
@@ -24,10 +26,10 @@ export class ArkPrimaryClusterChart extends Chart {
         identityName: 'id-velero-aks-prod',
         // No clientId or subscriptionId: the Pulumi layer creates the identity, annotates the
         // service account with its client id and writes the subscription into the credentials file.
-        nodeResourceGroup: 'MC_rg-aks_aks-prod_westeurope',
+        nodeResourceGroup: settings.primaryNodeResourceGroup,
       },
-      backupStorage: { ...BACKUP_STORAGE, prefix: 'aks-prod' },
-      volumeSnapshots: SNAPSHOTS,
+      backupStorage: { ...backupStorage(settings), prefix: 'aks-prod' },
+      volumeSnapshots: snapshots(settings),
       nodeAgent: true,
     });
     this.installation.addSchedule('wp-daily', {

@@ -1,7 +1,8 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArkInstallation } from '../../lib';
-import { BACKUP_STORAGE, SNAPSHOTS } from './shared';
+import { DEFAULT_EXAMPLE_SETTINGS, ExampleChartProps } from '../settings';
+import { backupStorage, snapshots } from './shared';
 
 /**
  * Tutorial "restore into a second cluster": Velero in read-only mode on the primary's container
@@ -16,8 +17,9 @@ export class ArkRestoreClusterChart extends Chart {
   /** The Velero custom resources, in their own file: apply it once the CRD job has run. */
   public readonly customResources: Chart;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: ExampleChartProps = {}) {
     super(scope, id, props);
+    const settings = props.settings ?? DEFAULT_EXAMPLE_SETTINGS;
     // No chart namespace: every custom resource names the installation's namespace itself.
     this.customResources = new Chart(scope, `${id}-resources`);
     this.installation = new ArkInstallation(this, 'velero', {
@@ -28,11 +30,11 @@ export class ArkRestoreClusterChart extends Chart {
         // Subscription and tenant come from the deploying credentials; the client secret from
         // `pulumi config set --secret aks-stateful:velero-client-secret`.
         clientId: '00000000-0000-0000-0000-00000000c1d1',
-        nodeResourceGroup: 'MC_rg-aks_aks-restore_westeurope',
+        nodeResourceGroup: settings.restoreNodeResourceGroup,
       },
       credentialsSecretName: 'velero-restore-credentials',
-      backupStorage: { ...BACKUP_STORAGE, prefix: 'aks-prod' },
-      volumeSnapshots: SNAPSHOTS,
+      backupStorage: { ...backupStorage(settings), prefix: 'aks-prod' },
+      volumeSnapshots: snapshots(settings),
       nodeAgent: true,
     });
   }

@@ -1,6 +1,7 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackupCronJob, PostgresSingleton } from '../../lib';
+import { DEFAULT_EXAMPLE_SETTINGS, ExampleChartProps } from '../settings';
 
 /**
  * A PostgreSQL server with daily verified dumps to Azure Blob storage (kept 30 days), a restore Job
@@ -8,7 +9,7 @@ import { BackupCronJob, PostgresSingleton } from '../../lib';
  * drill (off until enabled; run it by hand with `kubectl create job --from=cronjob/shop-db-restore-drill`).
  */
 export class PostgresWithBackupsChart extends Chart {
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: ExampleChartProps = {}) {
     super(scope, id, props);
     const db = new PostgresSingleton(this, 'db', {
       name: 'shop-db',
@@ -20,7 +21,7 @@ export class PostgresWithBackupsChart extends Chart {
     const backup = new BackupCronJob(this, 'backup', {
       name: 'shop-db-backup',
       database: db,
-      storage: { storageAccount: 'aksstatefulexamples', container: 'postgres-dumps' },
+      storage: { storageAccount: (props.settings ?? DEFAULT_EXAMPLE_SETTINGS).storageAccount, container: 'postgres-dumps' },
       schedule: '30 2 * * *',
       timeZone: 'Etc/UTC',
       retentionDays: 30,

@@ -1,9 +1,10 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AzureDiskSnapshotClass, AzureDiskStorageClass, AzureFileSnapshotClass, AzureFileStorageClass,
   AzureVolumeClaim, ClaimFromSnapshot, ClonedClaim, VolumeSnapshot,
 } from '../../lib';
+import { DEFAULT_EXAMPLE_SETTINGS, ExampleChartProps } from '../settings';
 import { busyboxPod } from './example-pods';
 
 /**
@@ -11,12 +12,12 @@ import { busyboxPod } from './example-pods';
  * snapshots go to a resource group outside the node resource group, so they outlive the cluster.
  */
 export class SnapshotsChart extends Chart {
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: ExampleChartProps = {}) {
     super(scope, id, props);
     const diskClass = new AzureDiskStorageClass(this, 'disk', { sku: 'Premium_LRS' });
     const diskSnapshots = new AzureDiskSnapshotClass(this, 'disk-snapshots', {
       name: 'azuredisk-incremental',
-      resourceGroup: 'rg-aks-snapshots',
+      resourceGroup: (props.settings ?? DEFAULT_EXAMPLE_SETTINGS).snapshotResourceGroup,
       tags: { owner: 'platform' },
     });
     const source = new AzureVolumeClaim(this, 'source', { name: 'source-disk', size: '10Gi', storageClass: diskClass });

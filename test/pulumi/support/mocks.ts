@@ -57,7 +57,11 @@ export async function installMocks(config: Record<string, string> = {}, secretKe
   const recorded: RecordedResource[] = [];
   pulumi.runtime.setAllConfig(config, secretKeys);
   await pulumi.runtime.setMocks({
-    newResource: (args) => ({ id: `${args.name}-id`, state: outputsOf(args) }),
+    newResource: (args) => {
+      const state = outputsOf(args);
+      // Azure resource ids are ARM paths; role assignment scopes are built from them.
+      return { id: typeof state.id === 'string' ? state.id : `${args.name}-id`, state };
+    },
     call: (args) => {
       switch (args.token) {
         case 'azure-native:authorization:getClientConfig':
@@ -98,4 +102,31 @@ export async function settle(recorded: readonly RecordedResource[], quietMs = 30
     count = recorded.length;
     await new Promise((resolve) => setTimeout(resolve, quietMs));
   }
+}
+
+/** The registered resources of one type. */
+export function ofType(recorded: readonly RecordedResource[], type: string): RecordedResource[] {
+  return recorded.filter((r) => r.type === type);
+}
+
+/** The one resource of `type` whose name ends with `suffix`; fails when there is none or several. */
+export function one(recorded: readonly RecordedResource[], type: string, suffix: string): RecordedResource {
+  const found = recorded.filter((r) => r.type === type && r.name.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`${found.length} resources of type ${type} named *${suffix}: ${recorded.filter((r) => r.type === type).map((r) => r.name).join(', ')}`);
+  return found[0];
+}
+
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+
+/** Whether a deserialized input value is a Pulumi secret. */
+export function isSecret(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270';
+}
+
+/** A deserialized input with secrets unwrapped, for reading values in assertions. */
+export function unwrap(value: any): any {
+  if (isSecret(value)) return unwrap(value.value);
+  if (Array.isArray(value)) return value.map(unwrap);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
+  return value;
 }
