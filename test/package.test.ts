@@ -19,6 +19,25 @@ describe('the npm package', () => {
     }
   });
 
+  it('publishes the Pulumi layer as its own entry point, with the Pulumi packages as optional peers', () => {
+    const requireFromRoot = createRequire(path.join(root, 'package.json'));
+    expect(path.relative(root, requireFromRoot.resolve('aks-stateful/pulumi'))).toBe(path.normalize('build/lib/pulumi/index.js'));
+    expect(fs.existsSync(path.join(root, pkg.exports['./pulumi'].types))).toBe(true);
+    const layer = requireFromRoot('aks-stateful/pulumi');
+    for (const name of ['StatefulStack', 'StorageAccount', 'WorkloadIdentity', 'DeclaredSecret', 'Manifests', 'StatefulStackConfigError']) {
+      expect(typeof layer[name], name).toBe('function');
+    }
+    const pulumiPackages = ['@pulumi/pulumi', '@pulumi/azure-native', '@pulumi/kubernetes', '@pulumi/random'];
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...pulumiPackages].sort());
+    for (const name of pulumiPackages) {
+      expect(pkg.peerDependenciesMeta[name], name).toEqual({ optional: true });
+      expect(pkg.devDependencies[name], name).toBeDefined();
+      expect(pkg.dependencies[name], name).toBeUndefined();
+    }
+    // 3.249 and newer need Node 22.
+    expect(pkg.devDependencies['@pulumi/pulumi']).toBe('3.248.0');
+  });
+
   it('publishes only the compiled library', () => {
     expect(pkg.files).toEqual(['build/lib/**']);
     expect(pkg.main).toBe('build/lib/index.js');

@@ -83,9 +83,13 @@ export function planAzureResources(requirements: readonly ListedAzureRequirement
   const servicePrincipals: AzurePlan['servicePrincipals'][number][] = [];
   const secrets: AzurePlan['secrets'][number][] = [];
   const roleIds = { ...BUILT_IN_ROLE_DEFINITION_IDS, ...options.customRoleDefinitionIds };
+  const unknownRoles = new Set<string>();
   const planRoles = (roles: readonly RoleAssignment[], by: readonly string[]): PlannedRole[] => roles.flatMap((role) => {
     const guid = roleIds[role.role];
     if (guid === undefined) {
+      // One problem per role and declarer, however many scopes it is granted on.
+      if (unknownRoles.has(`${role.role}\u0000${by.join(',')}`)) return [];
+      unknownRoles.add(`${role.role}\u0000${by.join(',')}`);
       problems.add(by.join(', '), 'role', role.role,
         `a built-in role the layer knows (${Object.keys(BUILT_IN_ROLE_DEFINITION_IDS).join(', ')}) or one named in customRoleDefinitionIds: { '${role.role}': '<role definition GUID>' }`);
       return [];

@@ -25,6 +25,18 @@ export interface PlannedObject {
 /** Where objects without a namespace in a namespaced chart land, as kubectl and the API server do. */
 const DEFAULT_NAMESPACE = 'default';
 
+/**
+ * Cluster-scoped kinds of Kubernetes 1.33 and of the CSI snapshot CRDs. cdk8s stamps a namespaced
+ * chart's namespace on every object (a `kplus.Namespace` in a namespaced chart gets one too);
+ * kubectl ignores it on these kinds, so the deploy step drops it instead of failing on it.
+ */
+export const CLUSTER_SCOPED_KINDS: readonly string[] = [
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'ClusterRole', 'ClusterRoleBinding',
+  'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass', 'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService', 'CertificateSigningRequest', 'FlowSchema',
+  'PriorityLevelConfiguration', 'VolumeSnapshotClass', 'VolumeSnapshotContent',
+];
+
 /** Kinds with a pod template, and where the template is. */
 const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   Pod: ['spec'],
@@ -63,7 +75,12 @@ export function planManifests(app: App, charts: readonly Chart[], problems: Prob
     for (const node of chart.node.findAll()) {
       if (node instanceof ApiObject && Chart.of(node) === chart) byKey.set(objectKey(node.toJson()), node);
     }
-    for (const manifest of chart.toJson()) entries.push({ manifest: structuredClone(manifest), chart, apiObject: byKey.get(objectKey(manifest)) });
+    for (const synthesized of chart.toJson()) {
+      const apiObject = byKey.get(objectKey(synthesized));
+      const manifest = structuredClone(synthesized);
+      if (CLUSTER_SCOPED_KINDS.includes(manifest.kind) && manifest.metadata?.namespace !== undefined) delete manifest.metadata.namespace;
+      entries.push({ manifest, chart, apiObject });
+    }
   }
 
   const seen = new Map<string, Chart>();

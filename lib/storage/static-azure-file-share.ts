@@ -28,7 +28,8 @@ export interface StaticAzureFileShareProps {
   readonly claimName?: string;
   /**
    * Name of the Secret with keys `azurestorageaccountname` and `azurestorageaccountkey`, in the
-   * claim's namespace. It is declared as an Azure requirement and filled at deploy time.
+   * claim's namespace. It is declared as an Azure requirement: `pulumi up` (`StatefulStack`)
+   * fills it with the account's name and key.
    * @default `azure-storage-<storageAccount>`
    */
   readonly secretName?: string;

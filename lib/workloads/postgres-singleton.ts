@@ -47,7 +47,8 @@ export interface PostgresSingletonProps {
   readonly user?: string;
   /**
    * An existing Secret key with the password. Without it, a Secret `<name>-credentials` (key
-   * `password`) is declared as an Azure requirement and generated at deploy time.
+   * `password`) is declared as an Azure requirement: `pulumi up` (`StatefulStack`) generates it;
+   * without Pulumi, create it by hand before applying.
    * @default a generated password Secret
    */
   readonly passwordSecret?: SecretKeyRef;

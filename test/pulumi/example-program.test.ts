@@ -12,7 +12,7 @@ const requirements = listAzureRequirements(charts);
 
 beforeAll(async () => {
   recorded = await installMocks(PROGRAM_CONFIG, PROGRAM_SECRET_KEYS);
-  program = await import('../../index');
+  program = await import('../../index.js');
   await settle(recorded);
 }, 60_000);
 
