@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { invalid } from '../validation/errors';
 import { checkDnsLabel } from '../validation/names';
+import { POD_TEMPLATE_PATHS } from '../common/pod-template';
 
 /** Pod annotation listing the volumes Velero copies with the node agent (opt-in). */
 export const FS_BACKUP_ANNOTATION = 'backup.velero.io/backup-volumes';
@@ -11,16 +12,6 @@ export const FS_BACKUP_EXCLUDES_ANNOTATION = 'backup.velero.io/backup-volumes-ex
 /** A workload whose pods get the annotation: a cdk8s-plus pod or workload, or a raw ApiObject of a pod-bearing kind. */
 export type FsBackupTarget = kplus.AbstractPod | ApiObject;
 
-/** Where the pod template's metadata sits in each pod-bearing kind. */
-const POD_METADATA_PATH: Record<string, string[]> = {
-  Pod: ['metadata'],
-  Deployment: ['spec', 'template', 'metadata'],
-  StatefulSet: ['spec', 'template', 'metadata'],
-  DaemonSet: ['spec', 'template', 'metadata'],
-  ReplicaSet: ['spec', 'template', 'metadata'],
-  Job: ['spec', 'template', 'metadata'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
-};
 
 /**
  * Marks volumes of a workload's pods for Velero file-system backup (kopia, through the node
@@ -77,8 +68,9 @@ function podView(workload: FsBackupTarget): PodView {
     };
   }
   if (workload instanceof ApiObject) {
-    const path = POD_METADATA_PATH[workload.kind];
-    if (!path) invalid(workload, 'workload', workload.kind, `a pod-bearing kind: ${Object.keys(POD_METADATA_PATH).join(', ')}`);
+    const template = POD_TEMPLATE_PATHS[workload.kind];
+    const path = template && [...template, 'metadata'];
+    if (!path) invalid(workload, 'workload', workload.kind, `a pod-bearing kind: ${Object.keys(POD_TEMPLATE_PATHS).join(', ')}`);
     const json = workload.toJson();
     const dig = (segments: string[]) => segments.reduce<any>((node, s) => (node === undefined ? undefined : node[s]), json);
     const podMeta = dig(path);

@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArkInstallation } from '../ark/installation';
+import { POD_TEMPLATE_PATHS } from '../common/pod-template';
 import { pathOf } from '../validation/errors';
 import { Problems } from './problems';
 
@@ -37,16 +38,6 @@ export const CLUSTER_SCOPED_KINDS: readonly string[] = [
   'PriorityLevelConfiguration', 'VolumeSnapshotClass', 'VolumeSnapshotContent',
 ];
 
-/** Kinds with a pod template, and where the template is. */
-const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
 
 /** Object key in the form the ConfigGroup v1 resource map uses. */
 export function objectKey(manifest: Record<string, any>): string {
@@ -160,7 +151,8 @@ function references(manifest: Record<string, any>): { objects: string[]; secrets
   };
   if (manifest.metadata?.namespace) clusterScoped('v1', 'Namespace', manifest.metadata.namespace);
 
-  const podPath = POD_SPEC_PATHS[manifest.kind];
+  const template = POD_TEMPLATE_PATHS[manifest.kind];
+  const podPath = template && [...template, 'spec'];
   let podServiceAccount: string | undefined;
   if (podPath) {
     const pod = dig(manifest, podPath) ?? {};

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ArkInstallation, ArkInstallationProps, VeleroInstallation, listAzureRequirements } from '../../lib';
+import { ArkInstallation, ArkInstallationProps, CLIENT_ID_SET_AT_DEPLOY, VeleroInstallation, listAzureRequirements } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
 import {
   ACCOUNT_KEY, BASE, CLIENT, NODE_RG, SERVICE_PRINCIPAL, STORAGE, SUBSCRIPTION, TENANT, WORKLOAD_IDENTITY, install, rejected, synthInstall,
@@ -354,6 +354,19 @@ describe('ArkInstallation auth modes', () => {
     expect(custom.installation.roleAssignments.filter((r) => r.scope.type === 'resourceGroup')).toEqual([
       { role: 'Velero Snapshots', scope: { type: 'resourceGroup', resourceGroup: NODE_RG } },
     ]);
+  });
+});
+
+describe('ArkInstallation under the Pulumi layer', () => {
+  it('workload identity without client id or subscription: the annotation and the credentials file are filled at deploy time', () => {
+    const { one, chart } = synthInstall({ auth: { mode: 'workloadIdentity', identityName: 'velero-prod', nodeResourceGroup: NODE_RG } });
+    expect(one('ServiceAccount', 'velero').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': CLIENT_ID_SET_AT_DEPLOY });
+    const secret = listAzureRequirements(chart).find((r) => r.kind === 'kubernetesSecret') as any;
+    expect(secret.keys.cloud.variables).toEqual({
+      AZURE_SUBSCRIPTION_ID: { from: 'subscriptionId' },
+      AZURE_RESOURCE_GROUP: { from: 'literal', value: NODE_RG },
+      AZURE_CLOUD_NAME: { from: 'literal', value: 'AzurePublicCloud' },
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { declareAzureRequirement, formatAzureRequirements, listAzureRequirements } from '../../lib';
+import { declareAzureRequirement, formatAzureRequirements, listAzureRequirements, providedConfigKey } from '../../lib';
+
 
 function tree() {
   const app = Testing.app();
@@ -84,6 +85,12 @@ describe('Azure requirements', () => {
     [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { p: { from: 'generatedPassword', length: 8 } } }, /password length 8 is not allowed: a whole number from 16 to 128/],
     [{ kind: 'workloadIdentity', identity: 'x', namespace: 'n', serviceAccount: 'sa', roles: [] }, /managed identity name "x" is not allowed/],
     [{ kind: 'storageAccount', account: 'acct', resourceGroup: 'rg/x' }, /resourceGroup "rg\/x" is not allowed/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { p: { from: 'provided', description: 'x', configKey: 'aks-stateful:p' } } }, /secret key p: configKey "aks-stateful:p" is not allowed: a Pulumi config key/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { f: { from: 'dotenv', variables: {} } } }, /secret key f: variables \{\} is not allowed: at least one variable/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { f: { from: 'dotenv', variables: { '1X': { from: 'tenantId' } } } } }, /secret key f: variable "1X" is not allowed: an environment variable name/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { f: { from: 'dotenv', variables: { A: { from: 'literal', value: 'x\nB=y' } } } } }, /secret key f: A: value "x\\nB=y" is not allowed: a single-line string/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { f: { from: 'dotenv', variables: { A: { from: 'storageAccountKey', account: 'Bad' } } } } }, /secret key f: A: storage account "Bad" is not allowed/],
+    [{ kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { f: { from: 'vault' } } }, /secret key f: from "vault" is not allowed: one of storageAccountName/],
   ] as const)('rejects bad declarations: %j', (req, message) => {
     const { a } = tree();
     expect(() => declareAzureRequirement(a, req as any)).toThrow(message);
@@ -98,6 +105,34 @@ describe('Azure requirements', () => {
     expect(table).toMatch(/blob container\s+acct1\/dumps\s+delete pg\/ after 30d\s+stack\/a/);
     expect(table).toMatch(/k8s secret\s+db\/creds\s+password = generated password \(32 chars\)/);
     expect(formatAzureRequirements([])).toBe('No Azure resources are required.');
+  });
+
+  it('lists the accounts a dotenv value needs, describes every part, and names the config key of provided values', () => {
+    const { app, a } = tree();
+    declareAzureRequirement(a, { kind: 'kubernetesSecret', namespace: 'velero', name: 'cloud', keys: { cloud: { from: 'dotenv', variables: {
+      KEY: { from: 'storageAccountKey', account: 'acct7' }, SUB: { from: 'subscriptionId' }, TENANT: { from: 'tenantId' },
+      RG: { from: 'clusterNodeResourceGroup' }, CLOUD: { from: 'literal', value: 'AzurePublicCloud' }, SECRET: { from: 'provided', description: 'the client secret' },
+    } } } });
+    const list = listAzureRequirements(app);
+    expect(list.map((r) => r.key)).toEqual(['storageAccount:acct7', 'kubernetesSecret:velero/cloud']);
+    expect(formatAzureRequirements(list)).toContain('cloud = dotenv file: KEY=<key of acct7>; SUB=<subscription id>; TENANT=<tenant id>; '
+      + "RG=<the cluster's node resource group>; CLOUD=AzurePublicCloud; SECRET=<the client secret>");
+    expect(providedConfigKey({ namespace: 'velero', name: 'cloud.creds' }, 'cloud', {})).toBe('velero-cloud-creds-cloud');
+    expect(providedConfigKey({ namespace: 'velero', name: 'cloud' }, 'cloud', { configKey: 'velero-client-secret' })).toBe('velero-client-secret');
+  });
+
+  it('lists the requirements of several roots as one merged list', () => {
+    const app = Testing.app();
+    const one = new Chart(app, 'one');
+    const two = new Chart(app, 'two');
+    const three = new Chart(app, 'three');
+    declareAzureRequirement(one, { kind: 'blobContainer', account: 'acct1', container: 'dumps', lifecycleRules: [{ prefix: 'a/', deleteAfterDays: 3 }] });
+    declareAzureRequirement(two, { kind: 'blobContainer', account: 'acct1', container: 'dumps', lifecycleRules: [{ prefix: 'b/', deleteAfterDays: 4 }] });
+    declareAzureRequirement(three, { kind: 'fileShare', account: 'acct2', share: 'other', quotaGiB: 5 });
+    const list = listAzureRequirements([one, two]);
+    expect(list.map((r) => r.key)).toEqual(['storageAccount:acct1', 'blobContainer:acct1/dumps']);
+    expect((list[1] as any).lifecycleRules).toEqual([{ prefix: 'a/', deleteAfterDays: 3 }, { prefix: 'b/', deleteAfterDays: 4 }]);
+    expect(list[1].declaredBy).toEqual(['one', 'two']);
   });
 
   it('finds nothing in an app without declarations', () => {

@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AZURE_CLI_IMAGE, BackupCronJob, BackupCronJobProps, PostgresSingleton, StorageSize, listAzureRequirements,
+  AZURE_CLI_IMAGE, BackupCronJob, CLIENT_ID_SET_AT_DEPLOY, BackupCronJobProps, PostgresSingleton, StorageSize, listAzureRequirements,
 } from '../../lib';
 import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/backup/scripts';
 import {
@@ -162,6 +162,15 @@ describe('BackupCronJob', () => {
       identity: 'backups01-postgres-backup',
       roles: [{ role: 'Storage Blob Data Contributor', scope: { type: 'blobContainer', account: 'backups01', container: 'pg-dumps' } }],
     });
+  });
+
+  it('with workload identity and no client id: the annotation says the deploy step fills it, the requirement names the service account', () => {
+    const app = Testing.app();
+    const chart = testChart(app);
+    const backup = new BackupCronJob(chart, 'backup', { ...PROPS, storage: { ...STORAGE, auth: { mode: 'workloadIdentity', identityName: 'id-backups' } } });
+    const account = synthByKind(chart).only('ServiceAccount');
+    expect(account.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': CLIENT_ID_SET_AT_DEPLOY });
+    expect(listAzureRequirements(app).find((r) => r.kind === 'workloadIdentity')).toMatchObject({ identity: 'id-backups', namespace: 'data', serviceAccount: backup.name });
   });
 
   it('backs up a PostgresSingleton: its namespace, Service, Secret, major version and client label', () => {
