@@ -254,8 +254,9 @@ export class ArkInstallation extends Construct {
   }
 
   /**
-   * The Azure roles Velero's identity needs, over all locations. Workload identity declares them
-   * as requirements; with a service principal, assign them to it by hand (see docs/ark.md).
+   * The Azure roles Velero's identity needs, over all locations, declared as requirements: with
+   * workload identity the Pulumi layer assigns them to the identity it creates; with a service
+   * principal it assigns them given the principal's object id (or assign them by hand, docs/ark.md).
    */
   public get roleAssignments(): readonly RoleAssignment[] {
     const all = [...this.locations.flatMap((l) => l.roleAssignments), ...(this.volumeSnapshotLocation?.roleAssignments ?? [])];
