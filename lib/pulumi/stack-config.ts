@@ -26,7 +26,7 @@ export function configuredObjectIds(): Record<string, string> {
   return new pulumi.Config(CONFIG_NAMESPACE).getObject<Record<string, string>>(SERVICE_PRINCIPAL_OBJECT_IDS_KEY) ?? {};
 }
 
-/** The region the azure-native provider is configured with (`azure-native:location`). */
+/** The region the azure-native provider is configured with (`azure-native:location`, or `ARM_LOCATION` as the provider reads it). */
 export function configuredLocation(): string | undefined {
-  return new pulumi.Config('azure-native').get('location');
+  return new pulumi.Config('azure-native').get('location') ?? (process.env.ARM_LOCATION || undefined);
 }

@@ -233,6 +233,13 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
         + `az aks show -g <rg> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv (this repository's program: pulumi config set ${CONFIG_NAMESPACE}:oidcIssuerUrl <url>)`);
     }
   }
+  const objectKeys = new Set(objects.map((o) => o.key));
+  for (const secret of azure.secrets) {
+    if (objectKeys.has(`v1/Secret::${secret.namespace}/${secret.name}`)) {
+      problems.add(secret.declaredBy.join(', '), `Secret ${secret.namespace}/${secret.name}`, 'in the manifests',
+        'a declared Secret only: the stack creates it from Outputs, and a manifest of the same name would overwrite it');
+    }
+  }
   const objectIds = Object.fromEntries(Object.entries(args.servicePrincipalObjectIds ?? configuredObjectIds()).map(([k, v]) => [k.toLowerCase(), v]));
   for (const sp of azure.servicePrincipals) {
     const id = objectIds[sp.clientId.toLowerCase()];

@@ -116,6 +116,16 @@ describe('StatefulStack refuses bad config before registering anything', () => {
     expect(messages).toEqual([expect.stringMatching(/^team: Secret team\/token "\(values hidden\)" is not allowed: no Secret with values in the manifests .* declare it as a kubernetesSecret requirement/)]);
   });
 
+  it('refuses a manifest Secret with the name of a declared one', async () => {
+    const messages = await problemsOf(LOCATION, (app) => {
+      const chart = new Chart(app, 'team', { namespace: 'team' });
+      new ApiObject(chart, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-credentials' }, type: 'Opaque' });
+      declareAzureRequirement(chart, { kind: 'kubernetesSecret', namespace: 'team', name: 'db-credentials', keys: { password: { from: 'generatedPassword', length: 32 } } });
+      return {};
+    });
+    expect(messages).toEqual([expect.stringMatching(/^team: Secret team\/db-credentials "in the manifests" is not allowed: a declared Secret only/)]);
+  });
+
   it("needs the cluster's node resource group when Velero's credentials file takes it from the stack", async () => {
     const messages = await problemsOf(LOCATION, (app) => {
       new ArkInstallation(new Chart(app, 'velero'), 'velero', {

@@ -48,4 +48,17 @@ describe('a team stack: one App and one StatefulStack', () => {
     const restore = one(recorded, 'kubernetes:batch/v1:Job', 'payments/ledger-db-restore');
     expect(restore.inputs.metadata.annotations['pulumi.com/skipAwait']).toBe('true');
   });
+
+  it('keeps the password out of every other resource, and starts the backup only once its identity can sign in', () => {
+    const leaks = recorded.filter((r) => r.type !== 'kubernetes:core/v1:Secret' && JSON.stringify(unwrap(r.inputs)).includes(SECRET_MARKERS.password));
+    expect(leaks.map((r) => r.name)).toEqual([]);
+    const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+    const cron = one(recorded, 'kubernetes:batch/v1:CronJob', 'payments/ledger-db-backup');
+    const waits = cron.dependencies.map((u) => byUrn.get(u)!).map((d) => `${d.type.split(':').pop()} ${d.name}`);
+    expect(waits).toEqual(expect.arrayContaining([
+      'Namespace payments-payments', 'ServiceAccount payments-payments/ledger-db-backup', 'Secret payments-payments/ledger-db-credentials',
+      'FederatedIdentityCredential payments-id-payments-backup-payments-ledger-db-backup',
+    ]));
+    expect(waits.filter((w) => w.startsWith('RoleAssignment'))).toHaveLength(2);
+  });
 });
