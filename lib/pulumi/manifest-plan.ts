@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { ArkInstallation } from '../ark/installation';
 import { POD_TEMPLATE_PATHS } from '../common/pod-template';
 import { pathOf } from '../validation/errors';
+import { withinSynthesis } from '../validation/synthesis-session';
 import { Problems } from './problems';
 
 /** One synthesized Kubernetes object, as the deploy step applies it. */
@@ -58,6 +59,10 @@ function dig(value: any, path: readonly string[]): any {
  * Two objects with one kind/namespace/name are a problem naming both charts.
  */
 export function planManifests(app: App, charts: readonly Chart[], problems: Problems): PlannedObject[] {
+  return withinSynthesis(app, () => planWithinSynthesis(app, charts, problems));
+}
+
+function planWithinSynthesis(app: App, charts: readonly Chart[], problems: Problems): PlannedObject[] {
   // Validations, dependency resolution and the app-wide policies run here, as in `cdk8s synth`.
   problems.catch(() => app.synthYaml());
   const entries: { manifest: Record<string, any>; chart: Chart; apiObject?: ApiObject }[] = [];

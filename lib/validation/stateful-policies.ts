@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { formatValue } from './errors';
+import { oncePerSynthesis, synthesizeInSessions } from './synthesis-session';
 import { AKS_BUILT_IN_FILE_CLASSES, DATABASE_ON_FILES_REASON } from '../workloads/postgres-storage-rules';
 import { ZONE_LABEL } from '../workloads/zone-placement';
 
@@ -118,5 +119,7 @@ export function enableStatefulPolicies(scope: IConstruct): void {
   const root = scope.node.root as IConstruct & { [ENABLED]?: boolean };
   if (root[ENABLED]) return;
   root[ENABLED] = true;
-  root.node.addValidation({ validate: () => statefulPolicyProblems(root) });
+  // cdk8s runs the app's validations once per chart: once per synthesis is enough (see the session).
+  synthesizeInSessions(root);
+  root.node.addValidation({ validate: () => oncePerSynthesis(root, 'stateful-policies', () => statefulPolicyProblems(root)) });
 }

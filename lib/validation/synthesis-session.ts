@@ -1,0 +1,87 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/**
+ * One synthesis of an app, as a unit of work. cdk8s 2.70 validates the whole app again inside
+ * every chart's synthesis (`Chart.toJson()` calls `App._synthChart`, which runs every validation of
+ * the app), so an app-wide check registered as a validation would run — and serialize every
+ * object — once per chart: quadratic in the number of charts. Within a session, an app-wide
+ * result is computed once and each ApiObject is serialized once; outside one (a single
+ * `Chart.toJson()`), everything is computed afresh. A session lasts exactly as long as the call
+ * it wraps, so a tree changed between two `synth()` calls is always seen as it is.
+ */
+interface Session {
+  depth: number;
+  readonly results: Map<string, unknown>;
+  readonly memoized: ApiObject[];
+}
+
+const SESSIONS = new WeakMap<IConstruct, Session>();
+const WRAPPED = Symbol.for('aks-stateful.synthesis-session.wrapped');
+
+/** Runs `synthesis` as one session of `root`'s app (sessions nest: the outermost one counts). */
+export function withinSynthesis<T>(root: IConstruct, synthesis: () => T): T {
+  const app = root.node.root;
+  let session = SESSIONS.get(app);
+  if (!session) {
+    session = { depth: 0, results: new Map(), memoized: [] };
+    SESSIONS.set(app, session);
+    // Objects do not change during a synthesis: serialize each once, whoever asks.
+    for (const node of app.node.findAll()) {
+      if (node instanceof ApiObject && !Object.prototype.hasOwnProperty.call(node, 'toJson')) {
+        // The object's own class method (generated Kube* classes override toJson).
+        const serialize = node.toJson;
+        let json: any;
+        node.toJson = () => (json ??= serialize.call(node));
+        session.memoized.push(node);
+      }
+    }
+  }
+  session.depth++;
+  try {
+    return synthesis();
+  } finally {
+    if (--session.depth === 0) {
+      for (const node of session.memoized) delete (node as { toJson?: unknown }).toJson;
+      SESSIONS.delete(app);
+    }
+  }
+}
+
+const COMPUTATIONS = new WeakMap<IConstruct, Map<string, number>>();
+
+/** `compute()` once per session of `root`'s app under `key`; every call outside a session computes. */
+export function oncePerSynthesis<T>(root: IConstruct, key: string, compute: () => T): T {
+  const app = root.node.root;
+  const session = SESSIONS.get(app);
+  if (session?.results.has(key)) return session.results.get(key) as T;
+  const counts = COMPUTATIONS.get(app) ?? new Map<string, number>();
+  COMPUTATIONS.set(app, counts);
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+  const result = compute();
+  session?.results.set(key, result);
+  return result;
+}
+
+/** How often each app-wide result of `root`'s app was computed (the operation counts tests assert). */
+export function synthesisComputations(root: IConstruct): ReadonlyMap<string, number> {
+  return new Map(COMPUTATIONS.get(root.node.root) ?? []);
+}
+
+/**
+ * Makes `app.synth()` and `app.synthYaml()` of `root`'s app run as sessions (once per app). Only
+ * the app instance is wrapped; cdk8s itself is untouched.
+ */
+export function synthesizeInSessions(root: IConstruct): void {
+  const app = root.node.root as IConstruct & { synth?: () => void; synthYaml?: () => string; [WRAPPED]?: boolean };
+  if (app[WRAPPED]) return;
+  app[WRAPPED] = true;
+  for (const method of ['synth', 'synthYaml'] as const) {
+    const original = app[method];
+    if (typeof original !== 'function') continue;
+    Object.defineProperty(app, method, {
+      value: (...args: unknown[]) => withinSynthesis(app, () => (original as (...a: unknown[]) => unknown).apply(app, args)),
+      configurable: true, writable: true,
+    });
+  }
+}
