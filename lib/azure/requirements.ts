@@ -169,16 +169,17 @@ function impliedAccounts(req: AzureRequirement): string[] {
  * two places) are an error naming both constructs.
  */
 export function listAzureRequirements(root: IConstruct | readonly IConstruct[]): ListedAzureRequirement[] {
-  const merged = new Map<string, { req: AzureRequirement; by: string[] }>();
+  // Linear in the declarations: declarers in a Set, rules and roles merged into maps as they come.
+  const merged = new Map<string, Entry>();
   const add = (req: AzureRequirement, by: string) => {
     const key = requirementKey(req);
     const existing = merged.get(key);
     if (!existing) {
-      merged.set(key, { req, by: [by] });
+      merged.set(key, newEntry(req, by));
       return;
     }
-    existing.req = mergeRequirements(key, existing.req, req, existing.by, by);
-    if (!existing.by.includes(by)) existing.by.push(by);
+    mergeInto(key, existing, req, by);
+    existing.by.add(by);
   };
   const roots: readonly IConstruct[] = Array.isArray(root) ? root : [root as IConstruct];
   for (const node of roots.flatMap((r) => r.node.findAll())) {
@@ -187,66 +188,74 @@ export function listAzureRequirements(root: IConstruct | readonly IConstruct[]):
       add(entry.data as AzureRequirement, pathOf(node));
     }
   }
-  for (const { req, by } of [...merged.values()]) {
-    for (const account of impliedAccounts(req)) {
-      for (const path of by) add({ kind: 'storageAccount', account }, path);
+  for (const entry of [...merged.values()]) {
+    for (const account of new Set(impliedAccounts(finished(entry)))) {
+      for (const path of entry.by) add({ kind: 'storageAccount', account }, path);
     }
   }
   const order = ['storageAccount', 'blobContainer', 'fileShare', 'workloadIdentity', 'servicePrincipalRoles', 'kubernetesSecret'];
   return [...merged.entries()]
-    .map(([key, { req, by }]) => ({ ...req, key, declaredBy: [...by].sort() }) as ListedAzureRequirement)
+    .map(([key, entry]) => ({ ...finished(entry), key, declaredBy: [...entry.by].sort() }) as ListedAzureRequirement)
     .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.key.localeCompare(b.key));
 }
 
-function conflict(key: string, field: string, a: unknown, b: unknown, byA: string[], byB: string): never {
-  invalid(byB, `${field} of ${key}`, b, `the same value as declared by ${byA.join(', ')} (${JSON.stringify(a)}): one Azure resource cannot have two`);
+/** One requirement being merged: its declarers, and the lists that grow with every declaration. */
+interface Entry {
+  req: AzureRequirement;
+  readonly by: Set<string>;
+  readonly rules: Map<string, BlobLifecycleRule>;
+  readonly roles: Map<string, RoleAssignment>;
 }
 
-function mergeRequirements(key: string, a: AzureRequirement, b: AzureRequirement, byA: string[], byB: string): AzureRequirement {
+function newEntry(req: AzureRequirement, by: string): Entry {
+  const entry: Entry = { req, by: new Set([by]), rules: new Map(), roles: new Map() };
+  if (req.kind === 'blobContainer') for (const rule of req.lifecycleRules ?? []) entry.rules.set(rule.prefix, rule);
+  if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles') for (const role of req.roles) entry.roles.set(JSON.stringify(role), role);
+  return entry;
+}
+
+/** The entry as one requirement, its rules and roles in first-declared order. */
+function finished(entry: Entry): AzureRequirement {
+  const req = entry.req;
+  if (req.kind === 'blobContainer') return entry.rules.size > 0 ? { ...req, lifecycleRules: [...entry.rules.values()] } : req;
+  if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles') return { ...req, roles: [...entry.roles.values()] };
+  return req;
+}
+
+function conflict(key: string, field: string, a: unknown, b: unknown, byA: ReadonlySet<string>, byB: string): never {
+  invalid(byB, `${field} of ${key}`, b, `the same value as declared by ${[...byA].join(', ')} (${JSON.stringify(a)}): one Azure resource cannot have two`);
+}
+
+function mergeInto(key: string, entry: Entry, b: AzureRequirement, byB: string): void {
+  const a = entry.req;
+  const byA = entry.by;
   if (a.kind === 'storageAccount' && b.kind === 'storageAccount') {
     // An account implied by a container carries no settings; an explicit declaration wins.
     for (const field of ['sku', 'accountKind', 'resourceGroup'] as const) {
       if (a[field] !== undefined && b[field] !== undefined && a[field] !== b[field]) conflict(key, field, a[field], b[field], byA, byB);
     }
-    return { ...a, ...stripUndefined(b), ...stripUndefined(a) };
-  }
-  if (a.kind === 'blobContainer' && b.kind === 'blobContainer') {
-    const rules = new Map<string, BlobLifecycleRule>();
-    for (const rule of [...(a.lifecycleRules ?? []), ...(b.lifecycleRules ?? [])]) {
-      const seen = rules.get(rule.prefix);
+    if (b.sku !== undefined || b.accountKind !== undefined || b.resourceGroup !== undefined) entry.req = { ...a, ...stripUndefined(b), ...stripUndefined(a) };
+  } else if (a.kind === 'blobContainer' && b.kind === 'blobContainer') {
+    for (const rule of b.lifecycleRules ?? []) {
+      const seen = entry.rules.get(rule.prefix);
       if (seen && seen.deleteAfterDays !== rule.deleteAfterDays) {
         conflict(key, `retention of prefix "${rule.prefix}"`, seen.deleteAfterDays, rule.deleteAfterDays, byA, byB);
       }
-      rules.set(rule.prefix, rule);
+      entry.rules.set(rule.prefix, rule);
     }
-    return rules.size > 0 ? { ...a, lifecycleRules: [...rules.values()] } : a;
-  }
-  if (a.kind === 'fileShare' && b.kind === 'fileShare') {
+  } else if (a.kind === 'fileShare' && b.kind === 'fileShare') {
     if (a.quotaGiB !== b.quotaGiB) conflict(key, 'quotaGiB', a.quotaGiB, b.quotaGiB, byA, byB);
     if ((a.protocol ?? 'SMB') !== (b.protocol ?? 'SMB')) conflict(key, 'protocol', a.protocol, b.protocol, byA, byB);
-    return a;
-  }
-  if (a.kind === 'kubernetesSecret' && b.kind === 'kubernetesSecret') {
+  } else if (a.kind === 'kubernetesSecret' && b.kind === 'kubernetesSecret') {
     for (const [name, source] of Object.entries(b.keys)) {
       const other = a.keys[name];
       if (other && JSON.stringify(other) !== JSON.stringify(source)) conflict(key, `key "${name}"`, other, source, byA, byB);
     }
-    return { ...a, keys: { ...a.keys, ...b.keys } };
+    if (Object.keys(b.keys).some((name) => !(name in a.keys))) entry.req = { ...a, keys: { ...a.keys, ...b.keys } };
+  } else if ((a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity') || (a.kind === 'servicePrincipalRoles' && b.kind === 'servicePrincipalRoles')) {
+    if (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity' && a.identity !== b.identity) conflict(key, 'identity', a.identity, b.identity, byA, byB);
+    for (const role of b.roles) entry.roles.set(JSON.stringify(role), role);
   }
-  if (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity') {
-    if (a.identity !== b.identity) conflict(key, 'identity', a.identity, b.identity, byA, byB);
-    return { ...a, roles: mergeRoles(a.roles, b.roles) };
-  }
-  if (a.kind === 'servicePrincipalRoles' && b.kind === 'servicePrincipalRoles') {
-    return { ...a, roles: mergeRoles(a.roles, b.roles) };
-  }
-  return a;
-}
-
-function mergeRoles(a: readonly RoleAssignment[], b: readonly RoleAssignment[]): RoleAssignment[] {
-  const roles = new Map<string, RoleAssignment>();
-  for (const role of [...a, ...b]) roles.set(JSON.stringify(role), role);
-  return [...roles.values()];
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

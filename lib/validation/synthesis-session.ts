@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { ConstructOrder, IConstruct, Node } from 'constructs';
 
 /**
  * One synthesis of an app, as a unit of work. cdk8s 2.70 validates the whole app again inside
@@ -16,6 +16,9 @@ interface Session {
   readonly memoized: ApiObject[];
 }
 
+/** The default-order `findAll` of constructs' Node, for the app root's walk. */
+type FindAll = (order?: ConstructOrder) => IConstruct[];
+
 const SESSIONS = new WeakMap<IConstruct, Session>();
 const WRAPPED = Symbol.for('aks-stateful.synthesis-session.wrapped');
 
@@ -26,8 +29,13 @@ export function withinSynthesis<T>(root: IConstruct, synthesis: () => T): T {
   if (!session) {
     session = { depth: 0, results: new Map(), memoized: [] };
     SESSIONS.set(app, session);
+    // cdk8s walks the whole app once more for every chart (validation, dependency resolution); the
+    // tree does not change during a synthesis, so the root's walk is done once and handed out as copies.
+    const walk = app.node.findAll();
+    const findAll: FindAll = (order) => (order === undefined || order === ConstructOrder.PREORDER ? walk.slice() : Node.prototype.findAll.call(app.node, order));
+    Object.defineProperty(app.node, 'findAll', { value: findAll, configurable: true, writable: true });
     // Objects do not change during a synthesis: serialize each once, whoever asks.
-    for (const node of app.node.findAll()) {
+    for (const node of walk) {
       if (node instanceof ApiObject && !Object.prototype.hasOwnProperty.call(node, 'toJson')) {
         // The object's own class method (generated Kube* classes override toJson).
         const serialize = node.toJson;
@@ -43,6 +51,7 @@ export function withinSynthesis<T>(root: IConstruct, synthesis: () => T): T {
   } finally {
     if (--session.depth === 0) {
       for (const node of session.memoized) delete (node as { toJson?: unknown }).toJson;
+      delete (app.node as { findAll?: unknown }).findAll;
       SESSIONS.delete(app);
     }
   }
