@@ -1,6 +1,6 @@
 // The Pulumi program named in Pulumi.yaml: deploys the example charts chosen by config to this
-// stack's cluster through StatefulStack (README "Deploy with Pulumi"). Every key is declared
-// and documented in Pulumi.yaml.
+// stack's cluster through StatefulStack (README "Deploy with Pulumi"). Every key is documented in
+// Pulumi.yaml (declared there, but for the two ark-restore keys, which have no default).
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { AksStatefulValidationError } from './lib';
@@ -35,7 +35,9 @@ const settings = {
   storageAccount: needs('exampleStorageAccount', ['storage', 'backup'], 'a globally unique storage account name (3-24 lowercase letters and digits) for the dumps and the static share'),
   veleroStorageAccount: needs('veleroStorageAccount', ['ark-primary', 'ark-restore'], "a globally unique storage account name for Velero's backups"),
   backupResourceGroup: resourceGroupName,
-  snapshotResourceGroup: resourceGroupName,
+  // Velero's identity gets Contributor on the snapshot group: a group of its own keeps that away
+  // from the storage accounts and identities in resourceGroupName.
+  snapshotResourceGroup: optional('snapshotResourceGroup') ?? resourceGroupName,
   // One cluster per stack: whichever Velero cluster this stack is, it is this cluster's group.
   primaryNodeResourceGroup: nodeResourceGroup,
   restoreNodeResourceGroup: nodeResourceGroup,

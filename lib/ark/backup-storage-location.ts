@@ -152,8 +152,11 @@ export class ArkBackupStorageLocation extends Construct {
     this.roleAssignments = this.computeRoles(installation);
     installation._registerBackupStorageLocation(this);
 
-    declareAzureRequirement(this, { kind: 'storageAccount', account: this.storageAccount, resourceGroup: this.resourceGroup, sku: props.sku ?? 'Standard_GRS' });
-    declareAzureRequirement(this, { kind: 'blobContainer', account: this.storageAccount, container: this.container });
+    // A read-only location reads backups someone else writes: it only refers to their account and
+    // container, so a restore cluster's stack never creates (or deletes) the primary's.
+    const existing = this.readOnly ? { existing: true } : {};
+    declareAzureRequirement(this, { kind: 'storageAccount', account: this.storageAccount, resourceGroup: this.resourceGroup, sku: props.sku ?? 'Standard_GRS', ...existing });
+    declareAzureRequirement(this, { kind: 'blobContainer', account: this.storageAccount, container: this.container, ...existing });
     declareVeleroRoles(this, auth, installation, this.roleAssignments);
   }
 

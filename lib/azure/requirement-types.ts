@@ -13,12 +13,21 @@ export interface StorageAccountRequirement {
   readonly kind: 'storageAccount';
   /** 3–24 lowercase letters and digits, globally unique. */
   readonly account: string;
-  /** Replication SKU. @default 'Standard_ZRS' for blob accounts, the share's SKU for file shares */
+  /**
+   * Replication SKU.
+   * @default 'Premium_LRS' for FileStorage and BlockBlobStorage accounts; otherwise 'Standard_LRS' for an account holding only file shares, 'Standard_ZRS' for the rest
+   */
   readonly sku?: StorageAccountSku;
   /** Account kind: premium file shares need `FileStorage`. @default 'StorageV2' */
   readonly accountKind?: 'StorageV2' | 'FileStorage' | 'BlockBlobStorage';
   /** Resource group, when not the stack's default. @default the stack's resource group */
   readonly resourceGroup?: string;
+  /**
+   * The account exists already (another stack or a person creates it): the deploy step only refers
+   * to it. It is created when any declaration of it is not `existing`.
+   * @default false
+   */
+  readonly existing?: boolean;
 }
 
 /** A rule that deletes blobs under a prefix some days after they were last modified. */
@@ -36,6 +45,13 @@ export interface BlobContainerRequirement {
   readonly container: string;
   /** Lifecycle rules for old blobs (e.g. dumps). @default none */
   readonly lifecycleRules?: readonly BlobLifecycleRule[];
+  /**
+   * The container exists already (a read-only Velero location reads the primary cluster's): the
+   * deploy step only refers to it, and implies its account exists too. Created when any
+   * declaration of it is not `existing`.
+   * @default false
+   */
+  readonly existing?: boolean;
 }
 
 /** An Azure Files share. */

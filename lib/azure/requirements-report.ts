@@ -26,10 +26,10 @@ function describeSource(source: SecretValueSource): string {
 export function describeRequirement(req: ListedAzureRequirement): [string, string, string] {
   switch (req.kind) {
     case 'storageAccount':
-      return ['storage account', req.account, [req.sku ?? 'default SKU', req.accountKind, req.resourceGroup && `rg ${req.resourceGroup}`].filter(Boolean).join(', ')];
+      return ['storage account', req.account, [req.existing ? 'existing (not created)' : req.sku ?? 'default SKU', req.accountKind, req.resourceGroup && `rg ${req.resourceGroup}`].filter(Boolean).join(', ')];
     case 'blobContainer':
       return ['blob container', `${req.account}/${req.container}`,
-        (req.lifecycleRules ?? []).map((r) => `delete ${r.prefix || '*'} after ${r.deleteAfterDays}d`).join('; ') || 'private'];
+        [req.existing ? 'existing (not created)' : '', ...(req.lifecycleRules ?? []).map((r) => `delete ${r.prefix || '*'} after ${r.deleteAfterDays}d`)].filter(Boolean).join('; ') || 'private'];
     case 'fileShare':
       return ['file share', `${req.account}/${req.share}`, `${req.quotaGiB} GiB, ${req.protocol ?? 'SMB'}`];
     case 'workloadIdentity':

@@ -133,6 +133,13 @@ export function secretValueParts(source: SecretValueSource): SecretValuePart[] {
   return source.from === 'dotenv' ? Object.values(source.variables) : [source];
 }
 
+/** One role grant's identity, whatever the key order of the object that declares it. */
+export function roleKey(role: RoleAssignment): string {
+  const scope = role.scope;
+  const where = scope.type === 'resourceGroup' ? `rg/${scope.resourceGroup}` : scope.type === 'storageAccount' ? `account/${scope.account}` : `container/${scope.account}/${scope.container}`;
+  return `${role.role}\u0000${where}`;
+}
+
 /** The requirement's identity: two declarations with the same key are one Azure resource. */
 export function requirementKey(req: AzureRequirement): string {
   switch (req.kind) {
@@ -171,14 +178,15 @@ function impliedAccounts(req: AzureRequirement): string[] {
 export function listAzureRequirements(root: IConstruct | readonly IConstruct[]): ListedAzureRequirement[] {
   // Linear in the declarations: declarers in a Set, rules and roles merged into maps as they come.
   const merged = new Map<string, Entry>();
-  const add = (req: AzureRequirement, by: string) => {
+  const add = (req: AzureRequirement, by: string, implied: Implied = 'declared') => {
     const key = requirementKey(req);
     const existing = merged.get(key);
     if (!existing) {
-      merged.set(key, newEntry(req, by));
+      merged.set(key, newEntry(req, by, implied));
       return;
     }
     mergeInto(key, existing, req, by);
+    vote(existing, req, implied);
     existing.by.add(by);
   };
   const roots: readonly IConstruct[] = Array.isArray(root) ? root : [root as IConstruct];
@@ -189,8 +197,11 @@ export function listAzureRequirements(root: IConstruct | readonly IConstruct[]):
     }
   }
   for (const entry of [...merged.values()]) {
-    for (const account of new Set(impliedAccounts(finished(entry)))) {
-      for (const path of entry.by) add({ kind: 'storageAccount', account }, path);
+    const req = finished(entry);
+    // An existing container implies an existing account; a new one says nothing about its account.
+    const implied: Implied = req.kind === 'blobContainer' && req.existing ? 'byExisting' : 'noSay';
+    for (const account of new Set(impliedAccounts(req))) {
+      for (const path of entry.by) add({ kind: 'storageAccount', account }, path, implied);
     }
   }
   const order = ['storageAccount', 'blobContainer', 'fileShare', 'workloadIdentity', 'servicePrincipalRoles', 'kubernetesSecret'];
@@ -203,20 +214,54 @@ export function listAzureRequirements(root: IConstruct | readonly IConstruct[]):
 interface Entry {
   req: AzureRequirement;
   readonly by: Set<string>;
+  /** `existing` votes of accounts and containers: it exists when some say so and none asks to create it. */
+  readonly votes: { existing: boolean; create: boolean };
   readonly rules: Map<string, BlobLifecycleRule>;
   readonly roles: Map<string, RoleAssignment>;
 }
 
-function newEntry(req: AzureRequirement, by: string): Entry {
-  const entry: Entry = { req, by: new Set([by]), rules: new Map(), roles: new Map() };
+function newEntry(req: AzureRequirement, by: string, implied: Implied): Entry {
+  const entry: Entry = { req, by: new Set([by]), votes: { existing: false, create: false }, rules: new Map(), roles: new Map() };
+  vote(entry, req, implied);
   if (req.kind === 'blobContainer') for (const rule of req.lifecycleRules ?? []) entry.rules.set(rule.prefix, rule);
-  if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles') for (const role of req.roles) entry.roles.set(JSON.stringify(role), role);
+  if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles') for (const role of req.roles) entry.roles.set(roleKey(role), role);
   return entry;
+}
+
+/**
+ * How a declaration counts for `existing`: a declared account or container votes for what it says;
+ * an account implied by an existing container votes `existing`; any other implied one has no say
+ * (with no votes at all, it is created).
+ */
+type Implied = 'declared' | 'byExisting' | 'noSay';
+
+function vote(entry: Entry, req: AzureRequirement, implied: Implied): void {
+  if (req.kind !== 'storageAccount' && req.kind !== 'blobContainer') return;
+  if (implied === 'noSay') return;
+  const existing = implied === 'declared' ? req.existing === true : implied === 'byExisting';
+  if (existing) entry.votes.existing = true;
+  else entry.votes.create = true;
 }
 
 /** The entry as one requirement, its rules and roles in first-declared order. */
 function finished(entry: Entry): AzureRequirement {
-  const req = entry.req;
+  const req = withoutExisting(entry.req);
+  if ((req.kind === 'storageAccount' || req.kind === 'blobContainer') && entry.votes.existing && !entry.votes.create) {
+    return finishedLists(entry, { ...req, existing: true });
+  }
+  return finishedLists(entry, req);
+}
+
+function withoutExisting(req: AzureRequirement): AzureRequirement {
+  if ((req.kind === 'storageAccount' || req.kind === 'blobContainer') && 'existing' in req) {
+    const rest: Record<string, unknown> = { ...req };
+    delete rest.existing;
+    return rest as unknown as AzureRequirement;
+  }
+  return req;
+}
+
+function finishedLists(entry: Entry, req: AzureRequirement): AzureRequirement {
   if (req.kind === 'blobContainer') return entry.rules.size > 0 ? { ...req, lifecycleRules: [...entry.rules.values()] } : req;
   if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles') return { ...req, roles: [...entry.roles.values()] };
   return req;
@@ -254,7 +299,7 @@ function mergeInto(key: string, entry: Entry, b: AzureRequirement, byB: string):
     if (Object.keys(b.keys).some((name) => !(name in a.keys))) entry.req = { ...a, keys: { ...a.keys, ...b.keys } };
   } else if ((a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity') || (a.kind === 'servicePrincipalRoles' && b.kind === 'servicePrincipalRoles')) {
     if (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity' && a.identity !== b.identity) conflict(key, 'identity', a.identity, b.identity, byA, byB);
-    for (const role of b.roles) entry.roles.set(JSON.stringify(role), role);
+    for (const role of b.roles) entry.roles.set(roleKey(role), role);
   }
 }
 

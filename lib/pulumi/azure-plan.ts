@@ -2,7 +2,7 @@ import {
   BlobLifecycleRule, KubernetesSecretRequirement, ListedAzureRequirement, RoleAssignment, ServicePrincipalRolesRequirement,
   StorageAccountRequirement, StorageAccountSku,
 } from '../azure/requirement-types';
-import { secretValueParts } from '../azure/requirements';
+import { roleKey, secretValueParts } from '../azure/requirements';
 import { Problems } from './problems';
 import { BUILT_IN_ROLE_DEFINITION_IDS } from './role-definitions';
 
@@ -10,6 +10,8 @@ import { BUILT_IN_ROLE_DEFINITION_IDS } from './role-definitions';
 export interface PlannedContainer {
   readonly name: string;
   readonly lifecycleRules: readonly BlobLifecycleRule[];
+  /** Owned elsewhere: referred to, not created. */
+  readonly existing: boolean;
 }
 
 /** One file share of an account. */
@@ -29,6 +31,8 @@ export interface PlannedAccount {
   readonly shares: readonly PlannedShare[];
   /** Shared-key access stays on only when a declared Secret holds this account's key. */
   readonly sharedKeyAccess: boolean;
+  /** Owned elsewhere (another stack, a person): referred to, nothing of the account itself created. */
+  readonly existing: boolean;
   /** Construct paths that asked for the account, for error messages. */
   readonly declaredBy: readonly string[];
 }
@@ -61,8 +65,6 @@ export interface AzurePlan {
   readonly identities: readonly PlannedIdentity[];
   readonly servicePrincipals: readonly (ServicePrincipalRolesRequirement & { readonly roles: readonly PlannedRole[]; readonly declaredBy: readonly string[] })[];
   readonly secrets: readonly (KubernetesSecretRequirement & { readonly declaredBy: readonly string[] })[];
-  /** Whether anything needs the deploying credentials' subscription or tenant (role ids and scopes do). */
-  readonly needsClientConfig: boolean;
 }
 
 const KEY_OPERATOR_ROLE = 'Storage Account Key Operator Service Role';
@@ -104,7 +106,7 @@ export function planAzureResources(requirements: readonly ListedAzureRequirement
         accounts.set(req.account, { req, by: req.declaredBy, containers: [], shares: [], sharedKey: false });
         break;
       case 'blobContainer':
-        accounts.get(req.account)?.containers.push({ name: req.container, lifecycleRules: req.lifecycleRules ?? [] });
+        accounts.get(req.account)?.containers.push({ name: req.container, lifecycleRules: req.lifecycleRules ?? [], existing: req.existing === true });
         break;
       case 'fileShare':
         accounts.get(req.account)?.shares.push({ name: req.share, quotaGiB: req.quotaGiB, protocol: req.protocol ?? 'SMB' });
@@ -113,7 +115,7 @@ export function planAzureResources(requirements: readonly ListedAzureRequirement
         const entry = identities.get(req.identity) ?? { serviceAccounts: [] as FederatedServiceAccount[], roles: new Map<string, PlannedRole>(), declaredBy: new Set<string>() };
         identities.set(req.identity, entry);
         entry.serviceAccounts.push({ namespace: req.namespace, serviceAccount: req.serviceAccount });
-        for (const role of planRoles(req.roles, req.declaredBy)) entry.roles.set(JSON.stringify(role), role);
+        for (const role of planRoles(req.roles, req.declaredBy)) entry.roles.set(roleKey(role), role);
         for (const path of req.declaredBy) entry.declaredBy.add(path);
         break;
       }
@@ -141,9 +143,10 @@ export function planAzureResources(requirements: readonly ListedAzureRequirement
 
   const planned = [...accounts.values()].map(({ req, by, containers, shares, sharedKey }): PlannedAccount => {
     const kind = req.accountKind ?? 'StorageV2';
-    const sku = req.sku ?? (shares.length > 0 && containers.length === 0 ? 'Standard_LRS' : 'Standard_ZRS');
+    const sku = req.sku ?? (kind !== 'StorageV2' ? 'Premium_LRS' : shares.length > 0 && containers.length === 0 ? 'Standard_LRS' : 'Standard_ZRS');
     const account: PlannedAccount = {
-      name: req.account, resourceGroup: req.resourceGroup ?? options.resourceGroupName, sku, kind, containers, shares, sharedKeyAccess: sharedKey, declaredBy: by,
+      name: req.account, resourceGroup: req.resourceGroup ?? options.resourceGroupName, sku, kind, containers, shares, sharedKeyAccess: sharedKey,
+      existing: req.existing === true, declaredBy: by,
     };
     checkAccount(account, problems);
     return account;
@@ -155,13 +158,24 @@ export function planAzureResources(requirements: readonly ListedAzureRequirement
     }
     return { identity, serviceAccounts: entry.serviceAccounts, roles: [...entry.roles.values()], declaredBy: [...entry.declaredBy].sort() };
   });
-  const needsClientConfig = plannedIdentities.some((i) => i.roles.length > 0) || servicePrincipals.length > 0
-    || secrets.some((s) => Object.values(s.keys).flatMap(secretValueParts).some((p) => p.from === 'subscriptionId' || p.from === 'tenantId'));
-  return { accounts: planned, identities: plannedIdentities, servicePrincipals, secrets, needsClientConfig };
+  return { accounts: planned, identities: plannedIdentities, servicePrincipals, secrets };
 }
 
 function checkAccount(account: PlannedAccount, problems: Problems): void {
   const where = account.declaredBy.join(', ');
+  if (account.existing) {
+    // Azure allows one lifecycle policy per account: on an account owned elsewhere it is theirs.
+    const ruled = account.containers.filter((c) => c.lifecycleRules.length > 0).map((c) => c.name);
+    if (ruled.length > 0) {
+      problems.add(where, `retention rules of containers in existing storage account ${account.name}`, ruled,
+        "none: the account's one lifecycle policy belongs to whoever owns the account; declare the rules there");
+    }
+    return;
+  }
+  if (account.kind === 'StorageV2' && PREMIUM_SKUS.includes(account.sku) && (account.containers.length > 0 || account.shares.length > 0)) {
+    problems.add(where, `sku of storage account ${account.name}`, account.sku,
+      "a Standard SKU for StorageV2 (a premium StorageV2 account holds page blobs only), or accountKind 'BlockBlobStorage' / 'FileStorage' for premium blobs / shares");
+  }
   if ((account.kind === 'FileStorage' || account.kind === 'BlockBlobStorage') && !PREMIUM_SKUS.includes(account.sku)) {
     problems.add(where, `sku of storage account ${account.name}`, account.sku, `Premium_LRS or Premium_ZRS: a ${account.kind} account is premium only`);
   }

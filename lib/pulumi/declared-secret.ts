@@ -3,12 +3,12 @@ import * as k8s from '@pulumi/kubernetes';
 import * as random from '@pulumi/random';
 import * as storage from '@pulumi/azure-native/storage';
 import { KubernetesSecretRequirement, SecretValuePart, SecretValueSource } from '../azure/requirement-types';
-import { StorageAccount } from './storage-account';
+import { StorageAccountRef } from './account-ref';
 
 /** What a Secret's values are composed from. */
 export interface SecretSources {
   /** The stack's storage accounts by name. */
-  readonly accounts: ReadonlyMap<string, StorageAccount>;
+  readonly accounts: ReadonlyMap<string, StorageAccountRef>;
   /** Subscription and tenant of the deploying credentials. */
   readonly clientConfig: () => pulumi.Output<{ subscriptionId: string; tenantId: string }>;
   /** The cluster's node resource group, when given. */
@@ -72,7 +72,7 @@ export class DeclaredSecret extends pulumi.ComponentResource {
     };
     switch (part.from) {
       case 'storageAccountName':
-        return account(part.account).accountName;
+        return pulumi.output(account(part.account).accountName);
       case 'storageAccountKey': {
         const acct = account(part.account);
         const keys = storage.listStorageAccountKeysOutput({ accountName: acct.accountName, resourceGroupName: acct.resourceGroupName }, { parent: this });

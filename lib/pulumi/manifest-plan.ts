@@ -142,16 +142,19 @@ function crdJobsByNamespace(app: App, keyOfConstruct: ReadonlyMap<IConstruct, st
 function references(manifest: Record<string, any>): { objects: string[]; secrets: string[]; podServiceAccount?: string } {
   const objects: string[] = [];
   const secrets: string[] = [];
-  const ns: string = manifest.metadata?.namespace ?? DEFAULT_NAMESPACE;
-  const inNs = (apiVersion: string, kind: string, name: unknown, namespace = ns) => {
-    if (typeof name === 'string' && name) objects.push(`${apiVersion}/${kind}::${namespace}/${name}`);
+  // As written: an object without a namespace names objects without one (both land in the
+  // namespace the deploy uses); its Secrets and service account are looked up in `default`.
+  const written: string | undefined = manifest.metadata?.namespace;
+  const ns: string = written ?? DEFAULT_NAMESPACE;
+  const inNs = (apiVersion: string, kind: string, name: unknown, namespace: string | undefined = written) => {
+    if (typeof name === 'string' && name) objects.push(`${apiVersion}/${kind}::${namespace ? `${namespace}/` : ''}${name}`);
   };
   const clusterScoped = (apiVersion: string, kind: string, name: unknown) => {
     if (typeof name === 'string' && name) objects.push(`${apiVersion}/${kind}::${name}`);
   };
-  const secret = (name: unknown, namespace = ns) => {
+  const secret = (name: unknown, namespace: string | undefined = written) => {
     if (typeof name !== 'string' || !name) return;
-    secrets.push(`${namespace}/${name}`);
+    secrets.push(`${namespace ?? DEFAULT_NAMESPACE}/${name}`);
     inNs('v1', 'Secret', name, namespace);
   };
   if (manifest.metadata?.namespace) clusterScoped('v1', 'Namespace', manifest.metadata.namespace);
@@ -201,7 +204,7 @@ function references(manifest: Record<string, any>): { objects: string[]; secrets
     case 'PersistentVolume':
       clusterScoped('storage.k8s.io/v1', 'StorageClass', manifest.spec?.storageClassName);
       for (const ref of [manifest.spec?.csi?.nodeStageSecretRef, manifest.spec?.csi?.nodePublishSecretRef]) {
-        if (ref?.name) secret(ref.name, ref.namespace ?? DEFAULT_NAMESPACE);
+        if (ref?.name) secret(ref.name, ref.namespace);
       }
       break;
     case 'VolumeSnapshot':
@@ -213,7 +216,7 @@ function references(manifest: Record<string, any>): { objects: string[]; secrets
       if (manifest.roleRef?.kind === 'Role') inNs('rbac.authorization.k8s.io/v1', 'Role', manifest.roleRef.name);
       if (manifest.roleRef?.kind === 'ClusterRole') clusterScoped('rbac.authorization.k8s.io/v1', 'ClusterRole', manifest.roleRef.name);
       for (const subject of manifest.subjects ?? []) {
-        if (subject.kind === 'ServiceAccount') inNs('v1', 'ServiceAccount', subject.name, subject.namespace ?? ns);
+        if (subject.kind === 'ServiceAccount') inNs('v1', 'ServiceAccount', subject.name, subject.namespace ?? written);
       }
       break;
   }

@@ -2,34 +2,32 @@ import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import { PlannedRole } from './azure-plan';
 import { deterministicGuid } from './role-definitions';
-import { StorageAccount } from './storage-account';
+import { StorageAccountRef } from './account-ref';
 
 /** What role assignments need to resolve scopes and role definition ids. */
 export interface RoleContext {
   /** Subscription of the deploying credentials. */
   readonly subscriptionId: pulumi.Input<string>;
-  /** The stack's storage accounts by name (scopes on them use their resource ids). */
-  readonly accounts: ReadonlyMap<string, StorageAccount>;
-  /** Resource group of accounts the stack does not create. */
-  readonly defaultResourceGroup: string;
+  /** Every storage account the requirements name (created by the stack or existing), by name. */
+  readonly accounts: ReadonlyMap<string, StorageAccountRef>;
 }
 
 function scopeOf(role: PlannedRole, context: RoleContext): pulumi.Input<string> {
-  const sub = context.subscriptionId;
   switch (role.scope.type) {
     case 'resourceGroup':
-      return pulumi.interpolate`/subscriptions/${sub}/resourceGroups/${role.scope.resourceGroup}`;
-    case 'storageAccount': {
-      const account = context.accounts.get(role.scope.account);
-      return account ? account.account.id
-        : pulumi.interpolate`/subscriptions/${sub}/resourceGroups/${context.defaultResourceGroup}/providers/Microsoft.Storage/storageAccounts/${role.scope.account}`;
-    }
-    case 'blobContainer': {
-      const container = context.accounts.get(role.scope.account)?.containers[role.scope.container];
-      return container ? container.id
-        : pulumi.interpolate`/subscriptions/${sub}/resourceGroups/${context.defaultResourceGroup}/providers/Microsoft.Storage/storageAccounts/${role.scope.account}/blobServices/default/containers/${role.scope.container}`;
-    }
+      return pulumi.interpolate`/subscriptions/${context.subscriptionId}/resourceGroups/${role.scope.resourceGroup}`;
+    case 'storageAccount':
+      return accountOf(context, role.scope.account).accountId;
+    case 'blobContainer':
+      return accountOf(context, role.scope.account).containerId(role.scope.container);
   }
+}
+
+function accountOf(context: RoleContext, name: string): StorageAccountRef {
+  const account = context.accounts.get(name);
+  // listAzureRequirements implies an account for every role scope on one: a miss is a layer bug.
+  if (!account) throw new Error(`aks-stateful: storage account ${name} is not part of this stack`);
+  return account;
 }
 
 function scopeKey(role: PlannedRole): string {
@@ -45,16 +43,19 @@ function scopeKey(role: PlannedRole): string {
  * across runs), with `principalType: ServicePrincipal`: without it Azure looks the principal up in
  * Entra ID, where a managed identity created seconds ago may not be visible yet (PrincipalNotFound).
  */
-export function assignRoles(parent: pulumi.Resource, namePrefix: string, principal: { readonly key: string; readonly principalId: pulumi.Input<string> },
+export function assignRoles(parent: pulumi.Resource, namePrefix: string, principal: { readonly principalId: pulumi.Input<string> },
   roles: readonly PlannedRole[], context: RoleContext): authorization.RoleAssignment[] {
   return roles.map((role) => {
-    const guid = deterministicGuid(principal.key, role.roleDefinitionGuid, scopeKey(role));
-    return new authorization.RoleAssignment(`${namePrefix}-${role.role.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-${scopeKey(role).replace(/\//g, '-')}`, {
+    const scope = scopeOf(role, context);
+    // Named after scope (subscription-qualified), principal and role, as Azure's own guidance does:
+    // a recreated identity (new principal id) gets a new assignment instead of a refused update.
+    const guid = pulumi.all([scope, principal.principalId]).apply(([s, p]) => deterministicGuid(s.toLowerCase(), p, role.roleDefinitionGuid));
+    return new authorization.RoleAssignment(`${namePrefix}/${role.role}/${scopeKey(role)}`, {
       roleAssignmentName: guid,
       principalId: principal.principalId,
       principalType: 'ServicePrincipal',
       roleDefinitionId: pulumi.interpolate`/subscriptions/${context.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.roleDefinitionGuid}`,
-      scope: scopeOf(role, context),
-    }, { parent });
+      scope,
+    }, { parent, deleteBeforeReplace: true });
   });
 }

@@ -14,6 +14,7 @@ import { Manifests } from './manifests';
 import { Problems } from './problems';
 import { ServicePrincipalRoles } from './service-principal-roles';
 import { configuredLocation, configuredObjectIds, providedValue, setObjectIdCommand, setSecretCommand, CONFIG_NAMESPACE } from './stack-config';
+import { StorageAccountRef, existingAccount } from './account-ref';
 import { StorageAccount } from './storage-account';
 import { WorkloadIdentity } from './workload-identity';
 
@@ -82,7 +83,7 @@ interface StackPlan {
  * reported at once, before anything is registered.
  */
 export class StatefulStack extends pulumi.ComponentResource {
-  /** Storage accounts by name. */
+  /** Storage accounts the stack created, by name (existing ones are only referred to). */
   public readonly storageAccounts: Readonly<Record<string, StorageAccount>>;
   /** Workload identities by identity name. */
   public readonly workloadIdentities: Readonly<Record<string, WorkloadIdentity>>;
@@ -111,13 +112,20 @@ export class StatefulStack extends pulumi.ComponentResource {
     let clientConfig: pulumi.Output<authorization.GetClientConfigResult> | undefined;
     const getClientConfig = () => (clientConfig ??= authorization.getClientConfigOutput(parent));
 
-    const accounts = new Map<string, StorageAccount>();
+    const created = new Map<string, StorageAccount>();
+    const accounts = new Map<string, StorageAccountRef>();
     for (const account of plan.azure.accounts) {
-      accounts.set(account.name, new StorageAccount(`${name}-${account.name}`, {
+      if (account.existing) {
+        accounts.set(account.name, existingAccount(account.name, account.resourceGroup, getClientConfig().subscriptionId));
+        continue;
+      }
+      const component = new StorageAccount(`${name}-${account.name}`, {
         plan: account, location: plan.location, softDeleteDays: args.softDeleteDays, dataProtection: args.dataProtection,
-      }, parent));
+      }, parent);
+      created.set(account.name, component);
+      accounts.set(account.name, component);
     }
-    const roleContext = () => ({ subscriptionId: getClientConfig().subscriptionId, accounts, defaultResourceGroup: args.resourceGroupName });
+    const roleContext = () => ({ subscriptionId: getClientConfig().subscriptionId, accounts });
 
     const identities = new Map<string, WorkloadIdentity>();
     for (const identity of plan.azure.identities) {
@@ -172,9 +180,9 @@ export class StatefulStack extends pulumi.ComponentResource {
     later.manifests = manifests;
     this.manifests = manifests;
 
-    this.storageAccounts = Object.fromEntries(accounts);
+    this.storageAccounts = Object.fromEntries(created);
     this.workloadIdentities = Object.fromEntries(identities);
-    this.blobEndpoints = Object.fromEntries([...accounts].map(([n, a]) => [n, a.blobEndpoint]));
+    this.blobEndpoints = Object.fromEntries([...created].map(([n, a]) => [n, a.blobEndpoint]));
     this.identityClientIds = Object.fromEntries([...identities].map(([n, i]) => [n, i.clientId]));
     this.databaseHosts = Object.fromEntries(plan.charts.flatMap((chart) => chart.node.findAll()
       .filter((c): c is PostgresSingleton => c instanceof PostgresSingleton)

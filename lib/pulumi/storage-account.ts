@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as storage from '@pulumi/azure-native/storage';
+import { StorageAccountRef } from './account-ref';
 import { PlannedAccount } from './azure-plan';
 import { DataProtection, dataProtectionOptions } from './data-protection';
 
@@ -21,7 +22,7 @@ export interface StorageAccountArgs {
  * TLS 1.2 or newer, without public blob access, and with shared-key access only when a declared
  * Secret needs the account key.
  */
-export class StorageAccount extends pulumi.ComponentResource {
+export class StorageAccount extends pulumi.ComponentResource implements StorageAccountRef {
   /** The Azure storage account. */
   public readonly account: storage.StorageAccount;
   /** Containers by name. */
@@ -36,6 +37,8 @@ export class StorageAccount extends pulumi.ComponentResource {
   public readonly accountName: pulumi.Output<string>;
   /** The blob service endpoint, e.g. `https://<account>.blob.core.windows.net/`. */
   public readonly blobEndpoint: pulumi.Output<string>;
+  /** The account's ARM id. */
+  public readonly accountId: pulumi.Output<string>;
 
   constructor(name: string, args: StorageAccountArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('aks-stateful:storage:StorageAccount', name, { account: args.plan.name }, opts);
@@ -69,7 +72,7 @@ export class StorageAccount extends pulumi.ComponentResource {
         deleteRetentionPolicy: { enabled: true, days },
         containerDeleteRetentionPolicy: { enabled: true, days },
       }, parent);
-      for (const container of plan.containers) {
+      for (const container of plan.containers.filter((c) => !c.existing)) {
         containers[container.name] = new storage.BlobContainer(`${name}-${container.name}`, {
           ...account, containerName: container.name, publicAccess: 'None',
         }, { ...parent, ...keep, dependsOn: [blobService] });
@@ -110,8 +113,14 @@ export class StorageAccount extends pulumi.ComponentResource {
     }
     this.shares = shares;
     this.resourceGroupName = plan.resourceGroup;
+    this.accountId = this.account.id;
     this.accountName = this.account.name;
     this.blobEndpoint = this.account.primaryEndpoints.blob;
     this.registerOutputs({ accountName: this.accountName, blobEndpoint: this.blobEndpoint });
+  }
+
+  /** A container's ARM id: the created container's, or derived from the account's for an existing one. */
+  public containerId(container: string): pulumi.Input<string> {
+    return this.containers[container]?.id ?? pulumi.interpolate`${this.account.id}/blobServices/default/containers/${container}`;
   }
 }

@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
-import { PlannedIdentity } from './azure-plan';
+import { createHash } from 'node:crypto';
+import { FederatedServiceAccount, PlannedIdentity } from './azure-plan';
 import { RoleContext, assignRoles } from './role-assignments';
 
 /** Audience AKS workload identity tokens are exchanged for. */
@@ -47,18 +48,30 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
       // Azure applies federated credentials of one identity one at a time; chaining them avoids
       // the ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity error.
       const previous = Object.values(credentials).at(-1);
-      credentials[`${sa.namespace}/${sa.serviceAccount}`] = new managedidentity.FederatedIdentityCredential(`${name}-${sa.namespace}-${sa.serviceAccount}`, {
+      credentials[`${sa.namespace}/${sa.serviceAccount}`] = new managedidentity.FederatedIdentityCredential(`${name}/${sa.namespace}/${sa.serviceAccount}`, {
         resourceName: this.identity.name,
         resourceGroupName: args.resourceGroupName,
-        federatedIdentityCredentialResourceName: `${sa.namespace}-${sa.serviceAccount}`.slice(0, 120),
+        federatedIdentityCredentialResourceName: credentialName(sa),
         issuer: args.oidcIssuerUrl,
         subject: `system:serviceaccount:${sa.namespace}:${sa.serviceAccount}`,
         audiences: [WORKLOAD_IDENTITY_AUDIENCE],
       }, { ...parent, ...(previous ? { dependsOn: [previous] } : {}) });
     }
     this.credentials = credentials;
-    this.roleAssignments = assignRoles(this, name, { key: `identity/${args.plan.identity}`, principalId: this.identity.principalId }, args.plan.roles, args.roles);
+    this.roleAssignments = assignRoles(this, name, { principalId: this.identity.principalId }, args.plan.roles, args.roles);
     this.clientId = this.identity.clientId;
     this.registerOutputs({ clientId: this.clientId, principalId: this.identity.principalId });
   }
+}
+
+/**
+ * Azure's name for a federated credential: 3–120 letters, digits, '-' and '_', starting with a
+ * letter or digit. `<namespace>-<service account>` when that fits and is unambiguous; otherwise
+ * (dots in the name, too long) the readable part shortened, with a hash of both names.
+ */
+export function credentialName(sa: FederatedServiceAccount): string {
+  const plain = `${sa.namespace}-${sa.serviceAccount}`;
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/.test(plain) && !sa.namespace.includes('-')) return plain;
+  const hash = createHash('sha256').update(`${sa.namespace}/${sa.serviceAccount}`).digest('hex').slice(0, 10);
+  return `${plain.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 108)}-${hash}`;
 }

@@ -135,6 +135,24 @@ describe('Azure requirements', () => {
     expect(list[1].declaredBy).toEqual(['one', 'two']);
   });
 
+  it('marks an account and container existing only when no declaration asks to create them', () => {
+    const { app, a, b } = tree();
+    declareAzureRequirement(a, { kind: 'storageAccount', account: 'shared01', existing: true });
+    declareAzureRequirement(a, { kind: 'blobContainer', account: 'shared01', container: 'velero', existing: true });
+    declareAzureRequirement(a, { kind: 'blobContainer', account: 'other01', container: 'read', existing: true });
+    declareAzureRequirement(a, { kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { k: { from: 'storageAccountKey', account: 'other01' } } });
+    const only = listAzureRequirements(app);
+    expect(only.filter((r) => (r as any).existing).map((r) => r.key)).toEqual([
+      'storageAccount:other01', 'storageAccount:shared01', 'blobContainer:other01/read', 'blobContainer:shared01/velero',
+    ]);
+    // The primary cluster's declarations in the same app: then they are created.
+    declareAzureRequirement(b, { kind: 'storageAccount', account: 'shared01', sku: 'Standard_GRS' });
+    declareAzureRequirement(b, { kind: 'blobContainer', account: 'shared01', container: 'velero' });
+    const both = listAzureRequirements(app);
+    expect(both.filter((r) => (r as any).existing).map((r) => r.key)).toEqual(['storageAccount:other01', 'blobContainer:other01/read']);
+    expect(both.find((r) => r.key === 'storageAccount:shared01')).toEqual({ kind: 'storageAccount', account: 'shared01', sku: 'Standard_GRS', key: 'storageAccount:shared01', declaredBy: ['stack/a', 'stack/b'] });
+  });
+
   it('finds nothing in an app without declarations', () => {
     expect(listAzureRequirements(new App())).toEqual([]);
   });

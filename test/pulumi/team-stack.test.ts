@@ -57,7 +57,7 @@ describe('a team stack: one App and one StatefulStack', () => {
     const waits = cron.dependencies.map((u) => byUrn.get(u)!).map((d) => `${d.type.split(':').pop()} ${d.name}`);
     expect(waits).toEqual(expect.arrayContaining([
       'Namespace payments-payments', 'ServiceAccount payments-payments/ledger-db-backup', 'Secret payments-payments/ledger-db-credentials',
-      'FederatedIdentityCredential payments-id-payments-backup-payments-ledger-db-backup',
+      'FederatedIdentityCredential payments-id-payments-backup/payments/ledger-db-backup',
     ]));
     expect(waits.filter((w) => w.startsWith('RoleAssignment'))).toHaveLength(2);
   });
