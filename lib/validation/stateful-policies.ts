@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { POD_TEMPLATE_PATHS } from '../common/pod-template';
 import { formatValue } from './errors';
 import { oncePerSynthesis, synthesizeInSessions } from './synthesis-session';
 import { AKS_BUILT_IN_FILE_CLASSES, DATABASE_ON_FILES_REASON } from '../workloads/postgres-storage-rules';
@@ -13,14 +14,32 @@ function problem(path: string, field: string, value: unknown, allowed: string): 
   return `${path}: ${field} ${formatValue(value)} is not allowed: ${allowed}`;
 }
 
+/** Where the pod spec of a pod-bearing kind is (a CronJob's is inside its job template). */
+function podSpecPath(m: any): readonly string[] | undefined {
+  const template = POD_TEMPLATE_PATHS[m.kind];
+  return template && [...template, 'spec'];
+}
+
 function podSpecOf(m: any): any {
-  return m.kind === 'Pod' ? m.spec : m.spec?.template?.spec;
+  return podSpecPath(m)?.reduce((v: any, k) => v?.[k], m);
+}
+
+/**
+ * A rolling update (a Deployment's default) starts the new pod before the old one stops unless
+ * maxSurge is 0: with one disk that pod waits on a Multi-Attach error and the rollout stalls.
+ */
+function surges(m: any): boolean {
+  const strategy = m.spec?.strategy;
+  if (strategy?.type === 'Recreate') return false;
+  const surge = strategy?.rollingUpdate?.maxSurge;
+  return !(surge === 0 || surge === '0' || surge === '0%');
 }
 
 /** How many pods of the workload may run at once on different nodes. */
 function concurrentPods(m: any): number {
   switch (m.kind) {
-    case 'Deployment': case 'ReplicaSet': case 'StatefulSet': return m.spec?.replicas ?? 1;
+    case 'Deployment': return (m.spec?.replicas ?? 1) + (surges(m) ? 1 : 0);
+    case 'ReplicaSet': case 'StatefulSet': return m.spec?.replicas ?? 1;
     case 'DaemonSet': return Number.POSITIVE_INFINITY;
     case 'Job': return m.spec?.parallelism ?? 1;
     case 'CronJob': return m.spec?.concurrencyPolicy === 'Allow' || m.spec?.concurrencyPolicy === undefined ? 2 : 1;
@@ -46,9 +65,12 @@ function sharedSingleWriterClaims(manifests: Manifest[]): string[] {
       const claim = claimName && claims.get(`${json.metadata?.namespace ?? 'default'}/${claimName}`);
       const modes: string[] = claim?.spec?.accessModes ?? [];
       if (claim && modes.length > 0 && modes.every((m) => m === 'ReadWriteOnce' || m === 'ReadWriteOncePod')) {
-        const count = Number.isFinite(pods) ? `${pods} replicas` : 'one pod per node';
-        problems.push(problem(path, `spec.template.spec.volumes[${i}].persistentVolumeClaim`, claimName,
-          `a claim that ${count} can share: "${claimName}" is ${modes.join('/')} (an Azure Disk attaches to one node; the second pod fails with Multi-Attach). Use a StatefulSet with volumeClaimTemplates (one disk per replica), one replica, or a ReadWriteMany Azure Files claim`));
+        const count = !Number.isFinite(pods) ? 'one pod per node'
+          : json.kind === 'Deployment' && surges(json) ? `${pods - 1} replica${pods > 2 ? 's' : ''} and the extra pod of a rolling update`
+            : json.kind === 'CronJob' ? 'overlapping runs' : `${pods} replicas`;
+        const fix = json.kind === 'Deployment' && pods === 2 && surges(json) ? 'strategy Recreate (or rollingUpdate.maxSurge 0), ' : '';
+        problems.push(problem(path, `${podSpecPath(json)!.join('.')}.volumes[${i}].persistentVolumeClaim`, claimName,
+          `a claim that ${count} can share: "${claimName}" is ${modes.join('/')} (an Azure Disk attaches to one node; the second pod fails with Multi-Attach). Use ${fix}a StatefulSet with volumeClaimTemplates (one disk per replica), one replica, or a ReadWriteMany Azure Files claim`));
       }
     });
   }

@@ -49,7 +49,7 @@ describe('synthesis at fleet scale', () => {
     const pod = (replicas: number) => ({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'writer' },
       spec: {
-        replicas, selector: { matchLabels: { app: 'writer' } },
+        replicas, strategy: { type: 'Recreate' }, selector: { matchLabels: { app: 'writer' } },
         template: { metadata: { labels: { app: 'writer' } }, spec: { containers: [{ name: 'w', image: 'busybox:1.37' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: claim.name } }] } },
       },
     });

@@ -108,7 +108,8 @@ describe('RawBlockClaim and attachRawBlockDevice', () => {
   it('patches the pod template of workloads', () => {
     const c = chart();
     const claim = new RawBlockClaim(c, 'block', { name: 'raw', size: '8Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
-    const deployment = new kplus.Deployment(c, 'app', { replicas: 1, containers: [{ image: 'busybox:1.37', securityContext: { user: 1000 } }] });
+    // Recreate: a rolling update's extra pod could not attach the disk (the app-wide check refuses it).
+    const deployment = new kplus.Deployment(c, 'app', { replicas: 1, strategy: kplus.DeploymentStrategy.recreate(), containers: [{ image: 'busybox:1.37', securityContext: { user: 1000 } }] });
     attachRawBlockDevice(deployment, claim, { devicePath: '/dev/data' });
     const [dep] = byKind(synthValid(c), 'Deployment');
     expect(dep.spec.template.spec.containers[0].volumeDevices).toEqual([{ name: 'pvc-raw', devicePath: '/dev/data' }]);

@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubeStatefulSet, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ function chart(app: App = Testing.app()) {
   return new Chart(app, 'test', { namespace: 'apps' });
 }
 
-function deploymentWith(c: Chart, claim: AzureVolumeClaim, replicas: number) {
-  const deployment = new kplus.Deployment(c, 'web', { replicas, containers: [{ image: 'nginx:1.27', securityContext: { user: 101 } }] });
+function deploymentWith(c: Chart, claim: AzureVolumeClaim, replicas: number, strategy?: kplus.DeploymentStrategy) {
+  const deployment = new kplus.Deployment(c, 'web', { replicas, ...(strategy ? { strategy } : {}), containers: [{ image: 'nginx:1.27', securityContext: { user: 101 } }] });
   deployment.containers[0].mount('/data', claim.toVolume());
   return deployment;
 }
@@ -45,13 +45,42 @@ describe('policy: several pods on one ReadWriteOnce claim (Multi-Attach)', () =>
     const c = chart();
     const claim = new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
     deploymentWith(c, claim, 2);
-    expect(() => Testing.synth(c)).toThrow(/test\/web\/Resource: spec\.template\.spec\.volumes\[0\]\.persistentVolumeClaim "data" is not allowed: a claim that 2 replicas can share: "data" is ReadWriteOnce \(an Azure Disk attaches to one node; the second pod fails with Multi-Attach\)/);
+    expect(() => Testing.synth(c)).toThrow(/test\/web\/Resource: spec\.template\.spec\.volumes\[0\]\.persistentVolumeClaim "data" is not allowed: a claim that 2 replicas and the extra pod of a rolling update can share: "data" is ReadWriteOnce \(an Azure Disk attaches to one node; the second pod fails with Multi-Attach\)/);
   });
 
-  it('accepts one replica, and several replicas on a ReadWriteMany Azure Files claim', () => {
+  it('flags one replica with a rolling update (its extra pod waits on Multi-Attach and the rollout stalls)', () => {
+    const c = chart();
+    const claim = new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
+    deploymentWith(c, claim, 1);
+    expect(() => Testing.synth(c)).toThrow(/test\/web\/Resource: spec\.template\.spec\.volumes\[0\]\.persistentVolumeClaim "data" is not allowed: a claim that 1 replica and the extra pod of a rolling update can share: .* Use strategy Recreate \(or rollingUpdate\.maxSurge 0\)/);
+    const c2 = chart();
+    const noSurge = new AzureVolumeClaim(c2, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c2, 'disk') });
+    deploymentWith(c2, noSurge, 1, kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(0), maxUnavailable: kplus.PercentOrAbsolute.absolute(1) }));
+    expect(synthValid(c2).some((o) => o.kind === 'Deployment')).toBe(true);
+  });
+
+  it('flags a CronJob whose runs may overlap on a disk claim, and accepts one that forbids overlap', () => {
+    const cronJob = (c: Chart, concurrencyPolicy?: string) => new ApiObject(c, 'cron', {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report' },
+      spec: {
+        schedule: '0 * * * *', ...(concurrencyPolicy ? { concurrencyPolicy } : {}),
+        jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'r', image: 'busybox:1.37' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] } } } },
+      },
+    });
+    const c = chart();
+    new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
+    cronJob(c);
+    expect(() => Testing.synth(c)).toThrow(/test\/cron: spec\.jobTemplate\.spec\.template\.spec\.volumes\[0\]\.persistentVolumeClaim "data" is not allowed: a claim that overlapping runs can share/);
+    const c2 = chart();
+    new AzureVolumeClaim(c2, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c2, 'disk') });
+    cronJob(c2, 'Forbid');
+    expect(() => Testing.synth(c2)).not.toThrow();
+  });
+
+  it('accepts one replica that is recreated, and several replicas on a ReadWriteMany Azure Files claim', () => {
     const c = chart();
     const disk = new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
-    deploymentWith(c, disk, 1);
+    deploymentWith(c, disk, 1, kplus.DeploymentStrategy.recreate());
     const c2 = chart();
     const files = new AzureVolumeClaim(c2, 'shared', { name: 'shared', size: '10Gi', accessMode: 'ReadWriteMany', storageClass: new AzureFileStorageClass(c2, 'files') });
     deploymentWith(c2, files, 3);
