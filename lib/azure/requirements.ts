@@ -4,6 +4,7 @@ import {
   checkBlobContainerName, checkFileShareName, checkResourceGroupName, checkStorageAccountName,
 } from '../validation/azure-names';
 import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
+import { isGuid } from '../validation/values';
 import {
   AzureRequirement, BlobLifecycleRule, ListedAzureRequirement, RoleAssignment, SecretValuePart, SecretValueSource,
 } from './requirement-types';
@@ -52,7 +53,7 @@ function checkRequirement(scope: IConstruct, req: AzureRequirement): void {
       for (const [key, source] of Object.entries(req.keys)) checkSecretSource(scope, key, source);
       return;
     case 'servicePrincipalRoles':
-      if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(req.clientId)) {
+      if (!isGuid(req.clientId)) {
         invalid(scope, 'service principal client id', req.clientId, 'a GUID like 00000000-0000-0000-0000-000000000000');
       }
       return;

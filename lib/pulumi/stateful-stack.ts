@@ -5,6 +5,7 @@ import { App, Chart } from 'cdk8s';
 import { ListedAzureRequirement } from '../azure/requirement-types';
 import { listAzureRequirements, providedConfigKey, secretValueParts } from '../azure/requirements';
 import { checkResourceGroupName } from '../validation/azure-names';
+import { isGuid } from '../validation/values';
 import { PostgresSingleton } from '../workloads/postgres-singleton';
 import { AzurePlan, planAzureResources } from './azure-plan';
 import { DataProtection } from './data-protection';
@@ -61,7 +62,6 @@ export interface StatefulStackArgs {
   readonly customRoleDefinitionIds?: Readonly<Record<string, string>>;
 }
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Everything a stack resolved before registering anything. */
 interface StackPlan {
@@ -251,7 +251,7 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
   const objectIds = Object.fromEntries(Object.entries(args.servicePrincipalObjectIds ?? configuredObjectIds()).map(([k, v]) => [k.toLowerCase(), v]));
   for (const sp of azure.servicePrincipals) {
     const id = objectIds[sp.clientId.toLowerCase()];
-    if (typeof id !== 'string' || !GUID.test(id)) {
+    if (!isGuid(id)) {
       problems.add(sp.declaredBy.join(', '), `object id of service principal ${sp.clientId}`, id,
         `its Entra ID object id (a GUID; role assignments need it, the client id is not enough): ${setObjectIdCommand(sp.clientId)}`);
     }

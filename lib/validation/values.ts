@@ -7,6 +7,11 @@ export function checkOneOf<T extends string>(scope: IConstruct | string, field: 
   return value;
 }
 
+/** Whether `value` is a GUID (client, tenant, subscription and object ids), in either case. */
+export function isGuid(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(value);
+}
+
 /** Checks a whole number within [min, max]. */
 export function checkInteger(scope: IConstruct | string, field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

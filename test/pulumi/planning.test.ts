@@ -85,4 +85,21 @@ describe('StatefulStack planning', () => {
     const cm = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMap')!;
     expect(pod.dependencies).toContain(cm.urn);
   });
+
+  it('refuses malformed values, not only missing ones', async () => {
+    await installMocks({ 'azure-native:location': 'West Europe' });
+    const app = new App();
+    addExamples(app, ['ark-restore'], PROGRAM_SETTINGS);
+    let error: unknown;
+    try {
+      new StatefulStack('s', { app, resourceGroupName: 'rg/bad', cluster: { ...CLUSTER, oidcIssuerUrl: 'http://issuer' }, servicePrincipalObjectIds: { '00000000-0000-0000-0000-00000000c1d1': 'velero-sp' } });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as StatefulStackConfigError).problems.map((p) => p.message)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/resourceGroupName "rg\/bad" is not allowed/),
+      expect.stringMatching(/location \(config azure-native:location\) "West Europe" is not allowed: an Azure region name like westeurope/),
+      expect.stringMatching(/object id of service principal 00000000-0000-0000-0000-00000000c1d1 "velero-sp" is not allowed: its Entra ID object id \(a GUID/),
+    ]));
+  });
 });
