@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
-import { makeClusterScoped } from '../lib/common/cluster-scoped';
+import { makeClusterScoped } from '../lib/core/cluster-scoped';
 
 /**
  * Gives a namespaced example chart its Namespace object, first in the file, so

@@ -21,7 +21,7 @@ import { run } from '../test/backup/e2e/support/processes';
 import { PodRun, cleanUp, runPod } from '../test/backup/e2e/support/run-pod';
 import { E2eTools, requireE2eTools } from '../test/backup/e2e/support/tools';
 import { DEV_ACCOUNT, DEV_ACCOUNT_KEY } from '../test/backup/e2e/support/azurite';
-import { AZ_COMMAND_MODULES } from '../lib/backup/scripts';
+import { AZ_COMMAND_MODULES } from '../lib/postgres/scripts';
 import { MemoryPeak, sampleCpu, sampleFolder, sampleMemory } from './bench/sampler';
 
 const args = process.argv.slice(2);

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { SecretValuePart, SecretValueSource } from '../azure/requirement-types';
-import { invalid } from '../validation/errors';
-import { checkResourceGroupName } from '../validation/azure-names';
-import { checkOneOf } from '../validation/values';
+import { invalid } from '../core/errors';
+import { checkResourceGroupName } from '../azure/names';
+import { checkOneOf } from '../core/values';
 
 /** Azure clouds the plugin knows (`AZURE_CLOUD_NAME` in the credentials file). */
 export type AzureCloudName = 'AzurePublicCloud' | 'AzureUSGovernmentCloud' | 'AzureChinaCloud';

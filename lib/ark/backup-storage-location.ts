@@ -3,13 +3,13 @@ import { Construct } from 'constructs';
 import { declareVeleroRoles } from './role-requirements';
 import { declareAzureRequirement } from '../azure/requirements';
 import { RoleAssignment, StorageAccountSku } from '../azure/requirement-types';
-import { metadata } from '../common/metadata';
-import { invalid } from '../validation/errors';
-import { checkBlobContainerName, checkResourceGroupName, checkStorageAccountName } from '../validation/azure-names';
-import { checkDnsSubdomain } from '../validation/names';
-import { checkInteger, checkOneOf } from '../validation/values';
+import { metadata } from '../core/metadata';
+import { invalid } from '../core/errors';
+import { checkBlobContainerName, checkResourceGroupName, checkStorageAccountName } from '../azure/names';
+import { checkDnsSubdomain } from '../core/names';
+import { checkInteger, checkOneOf } from '../core/values';
 import { BLOB_ENDPOINT_SUFFIX } from './auth';
-import type { ArkInstallation } from './installation';
+import { IArkBackupStorageLocation, IArkInstallation, joinInstallation } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 import { AZURE_BSL_CONFIG_KEYS, VELERO_MANAGED_BSL_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
 
@@ -49,7 +49,7 @@ export interface ArkBackupStorageOptions {
 /** Props of {@link ArkBackupStorageLocation}. */
 export interface ArkBackupStorageLocationProps extends ArkBackupStorageOptions {
   /** The installation whose server uses this location. */
-  readonly installation: ArkInstallation;
+  readonly installation: IArkInstallation;
   /**
    * `accessMode: ReadOnly`: Velero restores from the location but never writes backups to it or
    * deletes from it, and the declared blob role is Storage Blob Data Reader.
@@ -75,7 +75,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * requirements: the storage account, the container and, with workload identity, the identity's
  * roles on them. The plugin config holds only keys the plugin accepts.
  */
-export class ArkBackupStorageLocation extends Construct {
+export class ArkBackupStorageLocation extends Construct implements IArkBackupStorageLocation {
   /** The BackupStorageLocation's name (what schedules and backups refer to). */
   public readonly name: string;
   public readonly storageAccount: string;
@@ -150,7 +150,7 @@ export class ArkBackupStorageLocation extends Construct {
     dependOnCrdJob(this.apiObject, installation.crdJob);
 
     this.roleAssignments = this.computeRoles(installation);
-    installation._registerBackupStorageLocation(this);
+    joinInstallation(installation, this);
 
     // A read-only location reads backups someone else writes: it only refers to their account and
     // container, so a restore cluster's stack never creates (or deletes) the primary's.
@@ -160,7 +160,7 @@ export class ArkBackupStorageLocation extends Construct {
     declareVeleroRoles(this, auth, installation, this.roleAssignments);
   }
 
-  private computeRoles(installation: ArkInstallation): RoleAssignment[] {
+  private computeRoles(installation: IArkInstallation): RoleAssignment[] {
     const auth = installation.auth;
     const account = { type: 'storageAccount' as const, account: this.storageAccount };
     if (auth.mode === 'storageAccountKey') return [];

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import {
   KubeClusterRole, KubeClusterRoleBinding, KubeJob, KubeRole, KubeRoleBinding, KubeServiceAccount, Quantity,
 } from 'cdk8s-plus-27/lib/imports/k8s';
-import { makeClusterScoped } from '../common/cluster-scoped';
-import { metadata } from '../common/metadata';
+import { makeClusterScoped } from '../core/cluster-scoped';
+import { metadata } from '../core/metadata';
 import { LINUX_NODE_AFFINITY, VELERO_LABELS } from './labels';
 import { versionSuffix } from './versions';
 

@@ -1,8 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel } from '../validation/names';
-import { POD_TEMPLATE_PATHS } from '../common/pod-template';
+import { invalid } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { POD_TEMPLATE_PATHS } from '../core/pod-template';
 
 /** Pod annotation listing the volumes Velero copies with the node agent (opt-in). */
 export const FS_BACKUP_ANNOTATION = 'backup.velero.io/backup-volumes';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid } from '../validation/errors';
+import { invalid } from '../core/errors';
 
 const GO_DURATION = /^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/;
 const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };

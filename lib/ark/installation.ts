@@ -3,12 +3,13 @@ import { Construct } from 'constructs';
 import { KubeClusterRoleBinding, KubeDaemonSet, KubeDeployment, KubeNamespace, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from '../azure/requirements';
 import { RoleAssignment } from '../azure/requirement-types';
-import { makeClusterScoped } from '../common/cluster-scoped';
-import { metadata } from '../common/metadata';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
+import { makeClusterScoped } from '../core/cluster-scoped';
+import { metadata } from '../core/metadata';
+import { invalid } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { ArkAzureAuth, ResolvedArkAuth, credentialsFileSource, resolveAuth } from './auth';
 import { ArkBackupStorageLocation, ArkBackupStorageOptions } from './backup-storage-location';
+import { IArkInstallation, locationsOf } from './installation-ref';
 import { VeleroCrdJob } from './crd-job';
 import {
   CREDENTIALS_KEY, PRIVILEGED_NAMESPACE_LABELS, VELERO_LABELS, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION, WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION,
@@ -93,7 +94,7 @@ const SERVER_RESOURCES: ArkResources = { cpuRequest: '500m', memoryRequest: '128
  * and optionally a VolumeSnapshotLocation. The credentials Secret is only referenced: its content
  * is an Azure requirement filled at deploy time, never YAML.
  */
-export class ArkInstallation extends Construct {
+export class ArkInstallation extends Construct implements IArkInstallation {
   public readonly namespace: string;
   public readonly readOnly: boolean;
   public readonly auth: ResolvedArkAuth;
@@ -119,7 +120,6 @@ export class ArkInstallation extends Construct {
   /** The location made from `backupStorage`. */
   public readonly backupStorageLocation: ArkBackupStorageLocation;
   public readonly volumeSnapshotLocation?: ArkVolumeSnapshotLocation;
-  private readonly locations: ArkBackupStorageLocation[] = [];
 
   constructor(scope: Construct, id: string, props: ArkInstallationProps) {
     super(scope, id);
@@ -245,12 +245,12 @@ export class ArkInstallation extends Construct {
 
   /** Every BackupStorageLocation of this installation (its own first). */
   public get backupStorageLocations(): readonly ArkBackupStorageLocation[] {
-    return [...this.locations];
+    return locationsOf(this).filter((l): l is ArkBackupStorageLocation => l instanceof ArkBackupStorageLocation);
   }
 
   /** The location backups go to when a schedule names none. */
   public get defaultBackupStorageLocation(): ArkBackupStorageLocation | undefined {
-    return this.locations.find((l) => l.isDefault);
+    return this.backupStorageLocations.find((l) => l.isDefault);
   }
 
   /**
@@ -259,7 +259,7 @@ export class ArkInstallation extends Construct {
    * principal it assigns them given the principal's object id (or assign them by hand, docs/ark.md).
    */
   public get roleAssignments(): readonly RoleAssignment[] {
-    const all = [...this.locations.flatMap((l) => l.roleAssignments), ...(this.volumeSnapshotLocation?.roleAssignments ?? [])];
+    const all = [...this.backupStorageLocations.flatMap((l) => l.roleAssignments), ...(this.volumeSnapshotLocation?.roleAssignments ?? [])];
     const seen = new Map<string, RoleAssignment>();
     for (const role of all) seen.set(JSON.stringify(role), role);
     return [...seen.values()];
@@ -280,16 +280,6 @@ export class ArkInstallation extends Construct {
     return new ArkBackupStorageLocation(this.customResourcesScope, this.customResourceId(id), { ...options, installation: this });
   }
 
-  /** @internal Called by each location of this installation. */
-  public _registerBackupStorageLocation(location: ArkBackupStorageLocation): void {
-    if (location.isDefault) {
-      const other = this.defaultBackupStorageLocation;
-      if (other) invalid(location, 'default', true, `false: ${other.node.path} is already the default location of ${this.node.path}`);
-    }
-    const same = this.locations.find((l) => l.name === location.name);
-    if (same) invalid(location, 'name', location.name, `a name not used by ${same.node.path}`);
-    this.locations.push(location);
-  }
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

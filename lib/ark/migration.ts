@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { invalid, pathOf } from '../validation/errors';
+import { invalid, pathOf } from '../core/errors';
 
 /** One Heptio Ark name and its Velero equivalent (the table in docs/ark.md). */
 export interface ArkRename {

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid } from '../validation/errors';
+import { invalid } from '../core/errors';
 
 /**
  * BackupStorageLocation `config` keys the Azure object store accepts (plugin v1.14

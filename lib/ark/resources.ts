@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
-import { invalid } from '../validation/errors';
-import { StorageSize } from '../validation/storage-size';
+import { invalid } from '../core/errors';
+import { StorageSize } from '../core/storage-size';
 
 /** CPU and memory of a Velero container. Memory in binary units ("512Mi"), CPU in cores or millicores ("500m", "1"). */
 export interface ArkResources {

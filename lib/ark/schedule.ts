@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { metadata } from '../common/metadata';
-import { checkCronSchedule, checkTimeZone } from '../validation/cron';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel, checkLabels } from '../validation/names';
+import { metadata } from '../core/metadata';
+import { checkCronSchedule, checkTimeZone } from '../core/cron';
+import { invalid } from '../core/errors';
+import { checkDnsLabel, checkLabels } from '../core/names';
 import type { ArkBackupStorageLocation } from './backup-storage-location';
 import { checkGoDuration } from './go-duration';
-import type { ArkInstallation } from './installation';
+import { IArkInstallation, locationsOf } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 
 /** What a schedule backs up and how; everything but the installation. */
@@ -41,7 +41,7 @@ export interface ArkScheduleOptions {
 /** Props of {@link ArkSchedule}. */
 export interface ArkScheduleProps extends ArkScheduleOptions {
   /** The installation that runs the schedule (the Schedule lives in its namespace). */
-  readonly installation: ArkInstallation;
+  readonly installation: IArkInstallation;
 }
 
 /** Velero's cron parser (robfig/cron) accepts day of week 0–6 only. */
@@ -74,10 +74,10 @@ export class ArkSchedule extends Construct {
     checkVeleroDayOfWeek(this, 'schedule', cron);
     this.schedule = props.timeZone === undefined ? cron : `CRON_TZ=${checkTimeZone(this, 'timeZone', props.timeZone)} ${cron}`;
 
-    const location = props.storageLocation ?? installation.defaultBackupStorageLocation;
+    const location = props.storageLocation ?? locationsOf(installation).find((l) => l.isDefault);
     if (!location) invalid(this, 'storageLocation', undefined, 'a backup storage location: the installation has no default one');
-    if (!installation.backupStorageLocations.includes(location)) {
-      invalid(this, 'storageLocation', location.node.path, `a location of ${installation.node.path}: ${installation.backupStorageLocations.map((l) => l.node.path).join(', ')}`);
+    if (!locationsOf(installation).includes(location)) {
+      invalid(this, 'storageLocation', location.node.path, `a location of ${installation.node.path}: ${locationsOf(installation).map((l) => l.node.path).join(', ')}`);
     }
     if (location.readOnly) invalid(this, 'storageLocation', location.name, 'a ReadWrite location: Velero refuses to write backups to a ReadOnly one');
 

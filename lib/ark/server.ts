@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { EnvVar, IntOrString, KubeDeployment, Quantity, ResourceRequirements, Volume, VolumeMount } from 'cdk8s-plus-27/lib/imports/k8s';
-import { metadata } from '../common/metadata';
+import { metadata } from '../core/metadata';
 import {
   CREDENTIALS_FILE, CREDENTIALS_MOUNT_PATH, LINUX_NODE_AFFINITY, VELERO_LABELS, WORKLOAD_IDENTITY_USE_LABEL,
 } from './labels';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid } from '../validation/errors';
+import { invalid } from '../core/errors';
 
 /** One Velero release this library installs, and the Azure plugin releases built against it. */
 export interface VeleroRelease {

@@ -2,12 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { declareVeleroRoles } from './role-requirements';
 import { RoleAssignment } from '../azure/requirement-types';
-import { metadata } from '../common/metadata';
-import { invalid } from '../validation/errors';
-import { checkResourceGroupName, renderAzureTags } from '../validation/azure-names';
-import { checkDnsSubdomain } from '../validation/names';
+import { metadata } from '../core/metadata';
+import { invalid } from '../core/errors';
+import { checkResourceGroupName, renderAzureTags } from '../azure/names';
+import { checkDnsSubdomain } from '../core/names';
 import { checkGoDuration } from './go-duration';
-import type { ArkInstallation } from './installation';
+import { IArkInstallation } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 import { AZURE_VSL_CONFIG_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
 
@@ -41,7 +41,7 @@ export interface ArkVolumeSnapshotOptions {
 /** Props of {@link ArkVolumeSnapshotLocation}. */
 export interface ArkVolumeSnapshotLocationProps extends ArkVolumeSnapshotOptions {
   /** The installation whose server takes the snapshots. */
-  readonly installation: ArkInstallation;
+  readonly installation: IArkInstallation;
 }
 
 const PROP_FOR_KEY: Readonly<Record<string, string>> = {

@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
-import { invalid, pathOf } from '../validation/errors';
+import { invalid, pathOf } from '../core/errors';
 import {
   checkBlobContainerName, checkFileShareName, checkResourceGroupName, checkStorageAccountName,
-} from '../validation/azure-names';
-import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
-import { isGuid } from '../validation/values';
+} from './names';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { isGuid } from '../core/values';
 import {
   AzureRequirement, BlobLifecycleRule, ListedAzureRequirement, RoleAssignment, SecretValuePart, SecretValueSource,
 } from './requirement-types';

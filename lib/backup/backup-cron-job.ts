@@ -1,24 +1,24 @@
 import { Duration, Names } from 'cdk8s';
 import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../common/metadata';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
-import { checkInteger } from '../validation/values';
-import { PostgresConnection } from '../workloads/postgres-connection';
+import { metadata } from '../core/metadata';
+import { invalid } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { StorageSize } from '../core/storage-size';
+import { checkInteger } from '../core/values';
+import { PostgresConnection } from '../postgres/connection';
 import {
   BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storageEnv, storagePodLabels,
-} from './backup-storage';
+} from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, cronJobLimits, jobLabels, jobLimits, jobPodSpec,
   renderJobResources, scratchSize, scriptContainer,
-} from './job-pod';
-import { PostgresDatabaseRef, clientLabels, postgresEnv, resolvePostgres } from './postgres-source';
+} from '../postgres/job-pod';
+import { PostgresDatabaseRef, clientLabels, postgresEnv, resolvePostgres } from '../postgres/source';
 import { PostgresRestoreDrill, PostgresRestoreDrillOptions } from './postgres-restore-drill';
 import { PostgresRestoreJob, PostgresRestoreJobOptions } from './postgres-restore-job';
 import { checkSchedule, longestGapDays } from './schedule';
-import { DUMP_SCRIPT, UPLOAD_SCRIPT } from './scripts';
+import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../postgres/scripts';
 
 /** CPU and memory of the two backup containers. */
 export interface BackupResources {

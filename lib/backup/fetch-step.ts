@@ -1,8 +1,8 @@
 import { Container, EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
-import { ResolvedBackupStorage, storageEnv } from './backup-storage';
-import { JobContainerResources, JobLimits, renderJobResources, scriptContainer } from './job-pod';
-import { FETCH_SCRIPT } from './scripts';
+import { ResolvedBackupStorage, storageEnv } from '../azure/blob-storage';
+import { JobContainerResources, JobLimits, renderJobResources, scriptContainer } from '../postgres/job-pod';
+import { FETCH_SCRIPT } from '../postgres/scripts';
 
 /**
  * How long each side of the stream waits for the other to show up (the fetch container for the

@@ -1,21 +1,21 @@
 import { Duration, Names } from 'cdk8s';
 import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../common/metadata';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
+import { metadata } from '../core/metadata';
+import { invalid } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { StorageSize } from '../core/storage-size';
 import {
   BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storagePodLabels,
-} from './backup-storage';
+} from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, cronJobLimits, jobLabels, jobLimits, jobPodSpec,
   renderJobResources, scratchSize, scriptContainer,
-} from './job-pod';
-import { PostgresDatabaseRef, resolvePostgres } from './postgres-source';
+} from '../postgres/job-pod';
+import { PostgresDatabaseRef, resolvePostgres } from '../postgres/source';
 import { checkSchedule } from './schedule';
 import { fetchContainer, streamReaderEnv } from './fetch-step';
-import { DRILL_SCRIPT } from './scripts';
+import { DRILL_SCRIPT } from '../postgres/scripts';
 
 /** The drill's default check: the restored database has at least one table. */
 export const DEFAULT_DRILL_QUERY = "SELECT count(*) > 0 FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";

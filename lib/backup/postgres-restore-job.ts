@@ -1,22 +1,22 @@
 import { Duration, Names } from 'cdk8s';
 import { EnvVar, KubeJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../common/metadata';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
-import { checkOneOf } from '../validation/values';
-import { PostgresConnection } from '../workloads/postgres-connection';
+import { metadata } from '../core/metadata';
+import { invalid } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { StorageSize } from '../core/storage-size';
+import { checkOneOf } from '../core/values';
+import { PostgresConnection } from '../postgres/connection';
 import {
   BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storagePodLabels,
-} from './backup-storage';
+} from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, jobLabels, jobLimits, jobPodSpec,
   renderJobResources, scratchSize, scriptContainer,
-} from './job-pod';
-import { PostgresDatabaseRef, checkDatabaseName, clientLabels, postgresEnv, resolvePostgres } from './postgres-source';
+} from '../postgres/job-pod';
+import { PostgresDatabaseRef, checkDatabaseName, clientLabels, postgresEnv, resolvePostgres } from '../postgres/source';
 import { fetchContainer, streamReaderEnv } from './fetch-step';
-import { RESTORE_SCRIPT } from './scripts';
+import { RESTORE_SCRIPT } from '../postgres/scripts';
 
 /** Where a restore goes. */
 export type RestoreMode =

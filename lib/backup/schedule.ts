@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkCronSchedule, checkTimeZone } from '../validation/cron';
+import { checkCronSchedule, checkTimeZone } from '../core/cron';
 
 /** A checked schedule and time zone. */
 export interface CheckedSchedule {

@@ -1,9 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArkInstallation } from '../ark/installation';
-import { POD_TEMPLATE_PATHS } from '../common/pod-template';
-import { pathOf } from '../validation/errors';
-import { withinSynthesis } from '../validation/synthesis-session';
+import { POD_TEMPLATE_PATHS } from '../core/pod-template';
+import { pathOf } from '../core/errors';
+import { withinSynthesis } from '../core/synthesis-session';
 import { Problems } from './problems';
 
 /** One synthesized Kubernetes object, as the deploy step applies it. */

@@ -1,4 +1,4 @@
-import { AksStatefulValidationError } from '../validation/errors';
+import { AksStatefulValidationError } from '../core/errors';
 
 /**
  * Every problem a StatefulStack finds in its app and its configuration, thrown at once before

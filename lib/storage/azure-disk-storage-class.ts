@@ -1,16 +1,16 @@
-import { metadata } from '../common/metadata';
+import { metadata } from '../core/metadata';
 import { Construct } from 'constructs';
-import { enableStatefulPolicies } from '../validation/stateful-policies';
+import { requestAppChecks } from '../core/app-checks';
 import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
-import { invalid } from '../validation/errors';
-import { checkArmResourceId, checkResourceGroupName, checkZones, renderAzureTags } from '../validation/azure-names';
-import { checkDnsSubdomain, checkLabels } from '../validation/names';
-import { checkInteger, checkOneOf } from '../validation/values';
+import { invalid } from '../core/errors';
+import { checkArmResourceId, checkResourceGroupName, checkZones, renderAzureTags } from '../azure/names';
+import { checkDnsSubdomain, checkLabels } from '../core/names';
+import { checkInteger, checkOneOf } from '../core/values';
 import { AZURE_DISK_SKUS, AZURE_DISK_SKU_NAMES, AzureDiskCachingMode, AzureDiskSku } from './azure-disk-skus';
 import {
   IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy,
 } from './azure-storage-class';
-import { makeClusterScoped } from '../common/cluster-scoped';
+import { makeClusterScoped } from '../core/cluster-scoped';
 
 /** Filesystems the Azure Disk CSI driver formats Linux volumes with. */
 export type AzureDiskFsType = 'ext4' | 'ext3' | 'ext2' | 'xfs' | 'btrfs';
@@ -96,7 +96,7 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
 
   constructor(scope: Construct, id: string, props: AzureDiskStorageClassProps = {}) {
     super(scope, id);
-    enableStatefulPolicies(this);
+    requestAppChecks(this);
     this.skuName = checkOneOf(this, 'sku', props.sku ?? 'StandardSSD_LRS', AZURE_DISK_SKU_NAMES);
     const facts = AZURE_DISK_SKUS[this.skuName];
     if (props.maxShares !== undefined && props.maxShares > 1 && facts.maxShares === 1) {

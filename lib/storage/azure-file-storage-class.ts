@@ -1,16 +1,16 @@
-import { metadata } from '../common/metadata';
+import { metadata } from '../core/metadata';
 import { Construct } from 'constructs';
-import { enableStatefulPolicies } from '../validation/stateful-policies';
+import { requestAppChecks } from '../core/app-checks';
 import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
-import { invalid } from '../validation/errors';
-import { checkResourceGroupName, checkStorageAccountName, renderAzureTags } from '../validation/azure-names';
-import { checkDnsSubdomain, checkLabels } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
-import { checkInteger, checkOneOf } from '../validation/values';
+import { invalid } from '../core/errors';
+import { checkResourceGroupName, checkStorageAccountName, renderAzureTags } from '../azure/names';
+import { checkDnsSubdomain, checkLabels } from '../core/names';
+import { StorageSize } from '../core/storage-size';
+import { checkInteger, checkOneOf } from '../core/values';
 import {
   IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy,
 } from './azure-storage-class';
-import { makeClusterScoped } from '../common/cluster-scoped';
+import { makeClusterScoped } from '../core/cluster-scoped';
 
 /** Storage account SKUs Azure Files shares can be created in. */
 export type AzureFileSku =
@@ -122,7 +122,7 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
 
   constructor(scope: Construct, id: string, props: AzureFileStorageClassProps = {}) {
     super(scope, id);
-    enableStatefulPolicies(this);
+    requestAppChecks(this);
     this.skuName = checkOneOf(this, 'sku', props.sku ?? 'Standard_LRS', FILE_SKUS);
     this.protocol = checkOneOf(this, 'protocol', props.protocol ?? 'smb', ['smb', 'nfs']);
     const premium = this.skuName.startsWith('Premium_');

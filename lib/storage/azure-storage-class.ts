@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { StorageSize } from '../validation/storage-size';
+import { StorageSize } from '../core/storage-size';
 
 /** The two Azure CSI drivers AKS ships. */
 export type AzureCsiDriver = 'disk.csi.azure.com' | 'file.csi.azure.com';

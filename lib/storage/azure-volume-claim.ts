@@ -1,14 +1,14 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
-import { metadata } from '../common/metadata';
+import { metadata } from '../core/metadata';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkLabels } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
-import { checkOneOf } from '../validation/values';
+import { checkDnsSubdomain, checkLabels } from '../core/names';
+import { StorageSize } from '../core/storage-size';
+import { checkOneOf } from '../core/values';
 import { StorageClassRef, VolumeAccessMode, storageClassName } from './azure-storage-class';
 import { checkClaimAgainstClass } from './claim-rules';
-import { enableStatefulPolicies } from '../validation/stateful-policies';
+import { requestAppChecks } from '../core/app-checks';
 
 /** How a claim's volume is presented: a mounted filesystem, or a raw block device. */
 export type VolumeMode = 'Filesystem' | 'Block';
@@ -61,7 +61,7 @@ export class AzureVolumeClaim extends Construct {
 
   constructor(scope: Construct, id: string, props: AzureVolumeClaimProps) {
     super(scope, id);
-    enableStatefulPolicies(this);
+    requestAppChecks(this);
     this.size = StorageSize.from(props.size, this, 'size');
     this.storageClass = props.storageClass;
     this.accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']);

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
-import { invalid } from '../validation/errors';
-import { checkDnsSubdomain } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
+import { invalid } from '../core/errors';
+import { checkDnsSubdomain } from '../core/names';
+import { StorageSize } from '../core/storage-size';
 import { StorageClassRef, VolumeAccessMode } from './azure-storage-class';
 
 /** What a claim asks of its class. */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { invalid } from '../validation/errors';
-import { StorageSize } from '../validation/storage-size';
+import { invalid } from '../core/errors';
+import { StorageSize } from '../core/storage-size';
 import { StorageClassRef, VolumeAccessMode } from './azure-storage-class';
 import { AzureVolumeClaim } from './azure-volume-claim';
 import { VolumeSnapshot } from './volume-snapshot';

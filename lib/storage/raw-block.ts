@@ -1,8 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { invalid, pathOf } from '../validation/errors';
-import { checkAbsolutePath } from '../validation/values';
+import { invalid, pathOf } from '../core/errors';
+import { checkAbsolutePath } from '../core/values';
 import { AzureVolumeClaim, AzureVolumeClaimProps } from './azure-volume-claim';
 
 /** Props of {@link RawBlockClaim}. */

@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
-import { metadata } from '../common/metadata';
+import { metadata } from '../core/metadata';
 import { Construct, IConstruct } from 'constructs';
-import { checkResourceGroupName, renderAzureTags } from '../validation/azure-names';
-import { checkDnsSubdomain } from '../validation/names';
-import { checkOneOf } from '../validation/values';
+import { checkResourceGroupName, renderAzureTags } from '../azure/names';
+import { checkDnsSubdomain } from '../core/names';
+import { checkOneOf } from '../core/values';
 import { AzureCsiDriver } from './azure-storage-class';
-import { makeClusterScoped } from '../common/cluster-scoped';
+import { makeClusterScoped } from '../core/cluster-scoped';
 
 /** What happens to the Azure snapshot when its VolumeSnapshot object is deleted. */
 export type SnapshotDeletionPolicy = 'Retain' | 'Delete';

@@ -1,18 +1,18 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolume, KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
-import { metadata } from '../common/metadata';
+import { metadata } from '../core/metadata';
 import { Construct } from 'constructs';
-import { enableStatefulPolicies } from '../validation/stateful-policies';
+import { requestAppChecks } from '../core/app-checks';
 import { declareAzureRequirement } from '../azure/requirements';
-import { invalid } from '../validation/errors';
-import { checkFileShareName, checkResourceGroupName, checkStorageAccountName } from '../validation/azure-names';
-import { checkDnsLabel, checkDnsSubdomain } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
-import { checkOneOf } from '../validation/values';
+import { invalid } from '../core/errors';
+import { checkFileShareName, checkResourceGroupName, checkStorageAccountName } from '../azure/names';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { StorageSize } from '../core/storage-size';
+import { checkOneOf } from '../core/values';
 import { SmbMountSettings, smbMountOptions } from './azure-file-storage-class';
 import { VolumeAccessMode } from './azure-storage-class';
-import { makeClusterScoped } from '../common/cluster-scoped';
+import { makeClusterScoped } from '../core/cluster-scoped';
 
 /** Props of {@link StaticAzureFileShare}. */
 export interface StaticAzureFileShareProps {
@@ -61,7 +61,7 @@ export class StaticAzureFileShare extends Construct {
 
   constructor(scope: Construct, id: string, props: StaticAzureFileShareProps) {
     super(scope, id);
-    enableStatefulPolicies(this);
+    requestAppChecks(this);
     const account = checkStorageAccountName(this, 'storageAccount', props.storageAccount);
     const share = checkFileShareName(this, 'shareName', props.shareName);
     const resourceGroup = props.resourceGroup === undefined ? '' : checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
-import { metadata } from '../common/metadata';
+import { metadata } from '../core/metadata';
 import { Construct } from 'constructs';
-import { invalid } from '../validation/errors';
-import { checkDnsSubdomain } from '../validation/names';
+import { invalid } from '../core/errors';
+import { checkDnsSubdomain } from '../core/names';
 import { AzureVolumeClaim } from './azure-volume-claim';
 import { IVolumeSnapshotClass } from './snapshot-classes';
 

@@ -2,10 +2,10 @@ import { KubePersistentVolumeClaimProps } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { StorageClassRef, VolumeAccessMode, storageClassName } from '../storage/azure-storage-class';
 import { checkClaimAgainstClass } from '../storage/claim-rules';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
-import { checkAbsolutePath, checkOneOf } from '../validation/values';
+import { invalid } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { StorageSize } from '../core/storage-size';
+import { checkAbsolutePath, checkOneOf } from '../core/values';
 
 /** One disk (or share) per replica: a StatefulSet volume claim template and where it is mounted. */
 export interface VolumeClaimTemplate {

@@ -1,9 +1,9 @@
 import { KubeConfigMap, KubeJob, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../common/metadata';
-import { invalid } from '../validation/errors';
-import { checkLabels } from '../validation/names';
-import { IPostgresDatabase } from './postgres-connection';
+import { metadata } from '../core/metadata';
+import { invalid } from '../core/errors';
+import { checkLabels } from '../core/names';
+import { IPostgresDatabase } from '../postgres/connection';
 import { POSTGRES_UID } from './postgres-container';
 
 /** What {@link PostgresBulkImport} loads. */

@@ -1,5 +1,5 @@
 import { Container, Probe, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
-import { PostgresMajorVersion } from './postgres-connection';
+import { PostgresMajorVersion } from '../postgres/connection';
 
 /** uid and gid of the `postgres` user in the official images (Debian variants). */
 export const POSTGRES_UID = 999;

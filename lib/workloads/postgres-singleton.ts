@@ -4,22 +4,22 @@ import {
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { declareAzureRequirement } from '../azure/requirements';
-import { metadata } from '../common/metadata';
+import { metadata } from '../core/metadata';
 import { AzureDiskStorageClass } from '../storage/azure-disk-storage-class';
 import { StorageClassRef } from '../storage/azure-storage-class';
-import { checkNotDeprecated } from '../validation/deprecated-keys';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../validation/names';
-import { StorageSize } from '../validation/storage-size';
-import { checkInteger } from '../validation/values';
+import { checkNotDeprecated } from '../core/deprecated-keys';
+import { invalid } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/names';
+import { StorageSize } from '../core/storage-size';
+import { checkInteger } from '../core/values';
 import { renderClaimTemplate, resolveClaimTemplates } from './claim-template';
 import { PostgresBulkImport, PostgresBulkImportOptions } from './postgres-bulk-import';
 import {
   IPostgresDatabase, PostgresConnection, PostgresMajorVersion, SUPPORTED_POSTGRES_MAJORS, SecretKeyRef,
-} from './postgres-connection';
+} from '../postgres/connection';
 import { POSTGRES_UID, dataLayout, postgresContainer, renderResources } from './postgres-container';
 import { checkDatabaseStorage } from './postgres-storage-rules';
-import { enableStatefulPolicies } from '../validation/stateful-policies';
+import { requestAppChecks } from '../core/app-checks';
 
 /** CPU and memory of the server. */
 export interface PostgresResources {
@@ -114,7 +114,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
 
   constructor(scope: Construct, id: string, props: PostgresSingletonProps = {}) {
     super(scope, id);
-    enableStatefulPolicies(this);
+    requestAppChecks(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 40 }), 40);
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
     this.majorVersion = checkInteger(this, 'majorVersion', props.majorVersion ?? 17, 0) as PostgresMajorVersion;

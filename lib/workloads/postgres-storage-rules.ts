@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { StorageClassRef } from '../storage/azure-storage-class';
-import { invalid } from '../validation/errors';
+import { invalid } from '../core/errors';
 
 /** The Azure Files classes AKS creates in every cluster. */
 export const AKS_BUILT_IN_FILE_CLASSES: readonly string[] = [

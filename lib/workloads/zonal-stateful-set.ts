@@ -4,14 +4,14 @@ import {
   IntOrString, KubePodDisruptionBudget, KubeService, KubeStatefulSet, PodSecurityContext, Volume,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../common/metadata';
-import { checkZones } from '../validation/azure-names';
-import { checkNotDeprecated } from '../validation/deprecated-keys';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel, checkLabels } from '../validation/names';
-import { checkInteger, checkOneOf } from '../validation/values';
+import { metadata } from '../core/metadata';
+import { checkZones } from '../azure/names';
+import { checkNotDeprecated } from '../core/deprecated-keys';
+import { invalid } from '../core/errors';
+import { checkDnsLabel, checkLabels } from '../core/names';
+import { checkInteger, checkOneOf } from '../core/values';
 import { ResolvedClaimTemplate, VolumeClaimTemplate, renderClaimTemplate, resolveClaimTemplates } from './claim-template';
-import { enableStatefulPolicies } from '../validation/stateful-policies';
+import { requestAppChecks } from '../core/app-checks';
 import { HostSpreading, checkStorageFollowsZones, zoneAffinity, zoneSpread } from './zone-placement';
 
 /** What happens to replicas' claims when the StatefulSet is deleted or scaled down. */
@@ -119,7 +119,7 @@ export class ZonalStatefulSet extends Construct {
 
   constructor(scope: Construct, id: string, props: ZonalStatefulSetProps) {
     super(scope, id);
-    enableStatefulPolicies(this);
+    requestAppChecks(this);
     this.zones = checkZones(this, 'zones', props.zones);
     this.replicas = checkInteger(this, 'replicas', props.replicas ?? this.zones.length, 1, 1000);
     if (!props.containers || props.containers.length === 0) invalid(this, 'containers', props.containers, 'at least one container');

@@ -1,6 +1,6 @@
 import { Affinity, TopologySpreadConstraint } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
-import { invalid } from '../validation/errors';
+import { invalid } from '../core/errors';
 import { ResolvedClaimTemplate } from './claim-template';
 
 /** The well-known node label AKS sets to the zone (`westeurope-1`). */

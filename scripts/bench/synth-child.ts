@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { listAzureRequirements } from '../../lib';
-import { withinSynthesis } from '../../lib/validation/synthesis-session';
+import { withinSynthesis } from '../../lib/core/synthesis-session';
 import { buildFleet } from './fleet';
 
 const cpu = () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AZURE_CLI_IMAGE, BackupCronJob, CLIENT_ID_SET_AT_DEPLOY, BackupCronJobProps, PostgresSingleton, StorageSize, listAzureRequirements,
 } from '../../lib';
-import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/backup/scripts';
+import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/postgres/scripts';
 import {
   CLIENT_ID, CONNECTION, STORAGE, TENANT_ID, envOf, leakedCredentials, podOf, rejected, synthByKind, testChart,
 } from './helpers';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AZURE_CLI_IMAGE, DEFAULT_DRILL_QUERY, PostgresRestoreDrill, formatValue, PostgresRestoreDrillProps, StorageSize, listAzureRequirements,
 } from '../../lib';
-import { DRILL_SCRIPT, FETCH_SCRIPT } from '../../lib/backup/scripts';
+import { DRILL_SCRIPT, FETCH_SCRIPT } from '../../lib/postgres/scripts';
 import { CLIENT_ID, CONNECTION, STORAGE, envOf, leakedCredentials, podOf, rejected, synthByKind, testChart } from './helpers';
 
 const PROPS: PostgresRestoreDrillProps = { database: CONNECTION, storage: STORAGE };

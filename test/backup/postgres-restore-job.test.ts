@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AZURE_CLI_IMAGE, PostgresRestoreJob, PostgresRestoreJobProps, PostgresSingleton, StorageSize, listAzureRequirements } from '../../lib';
-import { FETCH_SCRIPT, RESTORE_SCRIPT } from '../../lib/backup/scripts';
+import { FETCH_SCRIPT, RESTORE_SCRIPT } from '../../lib/postgres/scripts';
 import { CLIENT_ID, CONNECTION, STORAGE, envOf, leakedCredentials, podOf, rejected, synthByKind, testChart } from './helpers';
 
 const PROPS: PostgresRestoreJobProps = { database: CONNECTION, storage: STORAGE, mode: { mode: 'clean' } };

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DRILL_SCRIPT, DUMP_SCRIPT, FETCH_SCRIPT, RESTORE_SCRIPT, UPLOAD_SCRIPT } from '../../lib/backup/scripts';
+import { DRILL_SCRIPT, DUMP_SCRIPT, FETCH_SCRIPT, RESTORE_SCRIPT, UPLOAD_SCRIPT } from '../../lib/postgres/scripts';
 import { longestGapDays } from '../../lib/backup/schedule';
 
 const SCRIPTS = { dump: DUMP_SCRIPT, upload: UPLOAD_SCRIPT, fetch: FETCH_SCRIPT, restore: RESTORE_SCRIPT, drill: DRILL_SCRIPT };

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AzureDiskStorageClass, AzureVolumeClaim } from '../../lib';
-import { synthesisComputations } from '../../lib/validation/synthesis-session';
+import { synthesisComputations } from '../../lib/core/synthesis-session';
 import { buildFleet } from '../../scripts/bench/fleet';
 
 // What makes synthesis linear, counted instead of timed: a regression fails here on any machine.
@@ -31,12 +31,12 @@ describe('synthesis at fleet scale', () => {
     const counts = objects.map((o) => calls.get(o) ?? 0);
     expect(Math.min(...counts)).toBe(1);
     expect(Math.max(...counts)).toBe(1);
-    expect(synthesisComputations(app).get('stateful-policies')).toBe(1);
+    expect(synthesisComputations(app).get('app-checks')).toBe(1);
     // A second synthesis is a new unit of work: once more, not once per chart.
     calls.clear();
     app.synth();
     expect(Math.max(...objects.map((o) => calls.get(o) ?? 0))).toBe(1);
-    expect(synthesisComputations(app).get('stateful-policies')).toBe(2);
+    expect(synthesisComputations(app).get('app-checks')).toBe(2);
   }, 120_000);
 
   it('sees a tree changed between two synth() calls', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCronSchedule, checkTimeZone } from '../../lib/validation/cron';
+import { checkCronSchedule, checkTimeZone } from '../../lib/core/cron';
 
 describe('cron schedules', () => {
   it.each(['30 2 * * *', '*/15 * * * *', '0 0 1 jan,jul *', '0 3 * * mon-fri', '0 0 * * 7', '5,35 8-18/2 * * 1-5', '@daily', '@hourly'])('accepts %j', (s) => {

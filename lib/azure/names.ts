@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid } from './errors';
+import { invalid } from '../core/errors';
 
 const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
 const CONTAINER_OR_SHARE = /^(?=.{3,63}$)[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]$/;

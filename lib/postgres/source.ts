@@ -1,9 +1,9 @@
 import { EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
-import { invalid } from '../validation/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue } from '../validation/names';
-import { checkInteger } from '../validation/values';
-import { IPostgresDatabase, PostgresConnection, SUPPORTED_POSTGRES_MAJORS } from '../workloads/postgres-connection';
+import { invalid } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue } from '../core/names';
+import { checkInteger } from '../core/values';
+import { IPostgresDatabase, PostgresConnection, SUPPORTED_POSTGRES_MAJORS } from './connection';
 
 /** A database to back up or restore into: a construct such as `PostgresSingleton`, or a plain connection to any PostgreSQL. */
 export type PostgresDatabaseRef = IPostgresDatabase | PostgresConnection;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkArmResourceId, checkBlobContainerName, checkFileShareName, checkStorageAccountName, checkZone, checkZones, renderAzureTags,
-} from '../../lib/validation/azure-names';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../../lib/validation/names';
+} from '../../lib/azure/names';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../../lib/core/names';
 
 describe('Kubernetes names', () => {
   it('accepts DNS labels and subdomains and rejects the rest', () => {

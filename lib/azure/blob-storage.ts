@@ -1,11 +1,11 @@
 import { EnvVar, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
-import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from '../azure/requirements';
-import { metadata } from '../common/metadata';
-import { checkBlobContainerName, checkStorageAccountName } from '../validation/azure-names';
-import { invalid } from '../validation/errors';
-import { checkDnsSubdomain } from '../validation/names';
-import { checkOneOf } from '../validation/values';
+import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from './requirements';
+import { metadata } from '../core/metadata';
+import { checkBlobContainerName, checkStorageAccountName } from './names';
+import { invalid } from '../core/errors';
+import { checkDnsSubdomain } from '../core/names';
+import { checkOneOf } from '../core/values';
 
 /** Keys of the account-key Secret; the same ones `StaticAzureFileShare` uses, so one Secret serves both. */
 export const ACCOUNT_NAME_KEY = 'azurestorageaccountname';

@@ -1,12 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { POD_TEMPLATE_PATHS } from '../common/pod-template';
-import { formatValue } from './errors';
-import { oncePerSynthesis, synthesizeInSessions } from './synthesis-session';
+import { POD_TEMPLATE_PATHS } from '../core/pod-template';
+import { formatValue } from '../core/errors';
+import { registerAppCheck, requestAppChecks } from '../core/app-checks';
 import { AKS_BUILT_IN_FILE_CLASSES, DATABASE_ON_FILES_REASON } from '../workloads/postgres-storage-rules';
 import { ZONE_LABEL } from '../workloads/zone-placement';
 
-const ENABLED = Symbol.for('aks-stateful.stateful-policies');
 
 interface Manifest { readonly path: string; readonly json: any }
 
@@ -138,10 +137,7 @@ export function statefulPolicyProblems(root: IConstruct): string[] {
  * run when the app or a chart is synthesized and fail synthesis with one line per mistake.
  */
 export function enableStatefulPolicies(scope: IConstruct): void {
-  const root = scope.node.root as IConstruct & { [ENABLED]?: boolean };
-  if (root[ENABLED]) return;
-  root[ENABLED] = true;
-  // cdk8s runs the app's validations once per chart: once per synthesis is enough (see the session).
-  synthesizeInSessions(root);
-  root.node.addValidation({ validate: () => oncePerSynthesis(root, 'stateful-policies', () => statefulPolicyProblems(root)) });
+  requestAppChecks(scope);
 }
+
+registerAppCheck('stateful-policies', statefulPolicyProblems);

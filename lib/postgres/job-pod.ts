@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Container, EnvVar, PodSpec, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
-import { invalid } from '../validation/errors';
-import { StorageSize } from '../validation/storage-size';
-import { checkInteger } from '../validation/values';
+import { invalid } from '../core/errors';
+import { StorageSize } from '../core/storage-size';
+import { checkInteger } from '../core/values';
 
 /** The Azure CLI image the upload and download steps run: Azure Linux based, pinned by tag. */
 export const AZURE_CLI_IMAGE = 'mcr.microsoft.com/azure-cli:2.77.0';
