@@ -13,27 +13,63 @@ const config = new pulumi.Config('aks-stateful');
 const optional = (key: string) => config.get(key) || undefined;
 
 const problems: AksStatefulValidationError[] = [];
-const groups = (optional('examples') ?? DEFAULT_CLUSTER_EXAMPLES.join(',')).split(',').map((g) => g.trim()).filter(Boolean) as ExampleGroup[];
+const groups = (optional('examples') ?? DEFAULT_CLUSTER_EXAMPLES.join(','))
+  .split(',')
+  .map((g) => g.trim())
+  .filter(Boolean) as ExampleGroup[];
 for (const group of groups) {
-  if (!EXAMPLE_GROUPS.includes(group)) problems.push(new AksStatefulValidationError('config aks-stateful:examples', 'example group', group, `a comma-separated list of ${EXAMPLE_GROUPS.join(', ')}`));
+  if (!EXAMPLE_GROUPS.includes(group))
+    problems.push(
+      new AksStatefulValidationError(
+        'config aks-stateful:examples',
+        'example group',
+        group,
+        `a comma-separated list of ${EXAMPLE_GROUPS.join(', ')}`,
+      ),
+    );
 }
 if (groups.includes('ark-primary') && groups.includes('ark-restore')) {
-  problems.push(new AksStatefulValidationError('config aks-stateful:examples', 'example groups', groups.join(','),
-    'ark-primary or ark-restore, not both: they are two clusters with the same objects; give the restore cluster its own stack'));
+  problems.push(
+    new AksStatefulValidationError(
+      'config aks-stateful:examples',
+      'example groups',
+      groups.join(','),
+      'ark-primary or ark-restore, not both: they are two clusters with the same objects; give the restore cluster its own stack',
+    ),
+  );
 }
 const needs = (key: string, forGroups: readonly ExampleGroup[], what: string): string => {
   const value = optional(key);
   if (value === undefined && groups.some((g) => forGroups.includes(g))) {
-    problems.push(new AksStatefulValidationError(`config aks-stateful:${key}`, key, undefined, `${what}: pulumi config set aks-stateful:${key} <value>`));
+    problems.push(
+      new AksStatefulValidationError(
+        `config aks-stateful:${key}`,
+        key,
+        undefined,
+        `${what}: pulumi config set aks-stateful:${key} <value>`,
+      ),
+    );
   }
   return value ?? '';
 };
 const resourceGroupName = config.get('resourceGroupName') ?? '';
-const nodeResourceGroup = needs('nodeResourceGroup', ['ark-primary', 'ark-restore'], "the cluster's node resource group (az aks show --query nodeResourceGroup -o tsv)");
+const nodeResourceGroup = needs(
+  'nodeResourceGroup',
+  ['ark-primary', 'ark-restore'],
+  "the cluster's node resource group (az aks show --query nodeResourceGroup -o tsv)",
+);
 const settings = {
   ...DEFAULT_EXAMPLE_SETTINGS,
-  storageAccount: needs('exampleStorageAccount', ['storage', 'backup'], 'a globally unique storage account name (3-24 lowercase letters and digits) for the dumps and the static share'),
-  veleroStorageAccount: needs('veleroStorageAccount', ['ark-primary', 'ark-restore'], "a globally unique storage account name for Velero's backups"),
+  storageAccount: needs(
+    'exampleStorageAccount',
+    ['storage', 'backup'],
+    'a globally unique storage account name (3-24 lowercase letters and digits) for the dumps and the static share',
+  ),
+  veleroStorageAccount: needs(
+    'veleroStorageAccount',
+    ['ark-primary', 'ark-restore'],
+    "a globally unique storage account name for Velero's backups",
+  ),
   backupResourceGroup: resourceGroupName,
   // Velero's identity gets Contributor on the snapshot group: a group of its own keeps that away
   // from the storage accounts and identities in resourceGroupName.

@@ -26,7 +26,11 @@ const ADD: Readonly<Record<ExampleGroup, (app: App, settings: ExampleSettings) =
 };
 
 /** Adds the charts of the given example groups to `app` (with the given Azure names) and returns them. */
-export function addExamples(app: App, groups: readonly ExampleGroup[], settings: ExampleSettings = DEFAULT_EXAMPLE_SETTINGS): Chart[] {
+export function addExamples(
+  app: App,
+  groups: readonly ExampleGroup[],
+  settings: ExampleSettings = DEFAULT_EXAMPLE_SETTINGS,
+): Chart[] {
   const before = new Set(app.charts);
   for (const group of EXAMPLE_GROUPS) if (groups.includes(group)) ADD[group](app, settings);
   return app.charts.filter((chart) => !before.has(chart));

@@ -2,7 +2,14 @@
 export * from './core/errors';
 export * from './core/storage-size';
 export * from './azure/requirement-types';
-export { declareAzureRequirement, listAzureRequirements, requirementKey, providedConfigKey, AZURE_REQUIREMENT_METADATA, CLIENT_ID_SET_AT_DEPLOY } from './azure/requirements';
+export {
+  declareAzureRequirement,
+  listAzureRequirements,
+  requirementKey,
+  providedConfigKey,
+  AZURE_REQUIREMENT_METADATA,
+  CLIENT_ID_SET_AT_DEPLOY,
+} from './azure/requirements';
 export { formatAzureRequirements, describeRequirement } from './azure/requirements-report';
 export * from './storage/azure-storage-class';
 export * from './storage/azure-disk-skus';

@@ -41,7 +41,11 @@ const DOCS = path.resolve(__dirname, '../docs/benchmarks.md');
 /** The memory of containers running side by side: the sum of their peaks (an upper bound), the largest process among them. */
 function maxTree(steps: Array<{ memory: MemoryPeak }>): MemoryPeak {
   const largest = steps.reduce((a, b) => (b.memory.processBytes > a.memory.processBytes ? b : a)).memory;
-  return { treeBytes: steps.reduce((sum, s) => sum + s.memory.treeBytes, 0), processBytes: largest.processBytes, process: largest.process };
+  return {
+    treeBytes: steps.reduce((sum, s) => sum + s.memory.treeBytes, 0),
+    processBytes: largest.processBytes,
+    process: largest.process,
+  };
 }
 
 const MIB = 1024 * 1024;
@@ -62,10 +66,20 @@ function log(message: string): void {
 }
 
 /** Runs one bash command as the containers' user with libpq settings for the app user, sampling its memory. */
-async function timedCommand(tools: E2eTools, cluster: PostgresCluster, name: string, command: string, database: string): Promise<Step> {
+async function timedCommand(
+  tools: E2eTools,
+  cluster: PostgresCluster,
+  name: string,
+  command: string,
+  database: string,
+): Promise<Step> {
   const env = {
-    PATH: `${tools.postgresBin}:/usr/bin:/bin`, PGHOST: cluster.host, PGPORT: String(cluster.port), PGUSER: 'app',
-    PGPASSWORD: APP_PASSWORD, PGDATABASE: database,
+    PATH: `${tools.postgresBin}:/usr/bin:/bin`,
+    PGHOST: cluster.host,
+    PGPORT: String(cluster.port),
+    PGUSER: 'app',
+    PGPASSWORD: APP_PASSWORD,
+    PGDATABASE: database,
   };
   return timedBash(tools, name, command, env);
 }
@@ -76,7 +90,14 @@ async function timedBash(tools: E2eTools, name: string, command: string, env: Re
   const cpu = sampleCpu();
   const started = Date.now();
   const result = await run('bash', ['-c', command], {
-    env, uid: tools.uid, gid: tools.gid, cwd: '/', timeoutMs: 3 * 3600_000, onSpawn: (pid) => { sampler = sampleMemory(pid); },
+    env,
+    uid: tools.uid,
+    gid: tools.gid,
+    cwd: '/',
+    timeoutMs: 3 * 3600_000,
+    onSpawn: (pid) => {
+      sampler = sampleMemory(pid);
+    },
   });
   const ms = Date.now() - started;
   const busy = cpu.stop();
@@ -88,9 +109,18 @@ async function timedBash(tools: E2eTools, name: string, command: string, env: Re
  * The transfer alone, with the same az as the pods and a command index primed as theirs: what
  * Azurite and az cost on this machine whatever the job around them does.
  */
-async function timedAz(tools: E2eTools, azurite: Azurite, name: string, azArgs: string, configDir: string): Promise<Step> {
+async function timedAz(
+  tools: E2eTools,
+  azurite: Azurite,
+  name: string,
+  azArgs: string,
+  configDir: string,
+): Promise<Step> {
   const env = {
-    PATH: `${path.dirname(tools.az)}:/usr/bin:/bin`, HOME: configDir, AZURE_CONFIG_DIR: configDir, AZURE_CORE_COLLECT_TELEMETRY: 'false',
+    PATH: `${path.dirname(tools.az)}:/usr/bin:/bin`,
+    HOME: configDir,
+    AZURE_CONFIG_DIR: configDir,
+    AZURE_CORE_COLLECT_TELEMETRY: 'false',
     AZURE_STORAGE_KEY: DEV_ACCOUNT_KEY,
   };
   const storage = `--account-name ${DEV_ACCOUNT} --blob-endpoint ${azurite.endpoint} --auth-mode key --container-name ${CONTAINER} --no-progress --only-show-errors`;
@@ -102,7 +132,11 @@ async function timedAz(tools: E2eTools, azurite: Azurite, name: string, azArgs: 
  * the pod's wall clock, from the first container's start to the last one's end: containers that
  * run side by side overlap, so their times do not add up.
  */
-async function timedPod(tools: E2eTools, label: string, podSpec: any): Promise<{ pod: PodRun; steps: Step[]; disk: number; wallMs: number; cpu: number }> {
+async function timedPod(
+  tools: E2eTools,
+  label: string,
+  podSpec: any,
+): Promise<{ pod: PodRun; steps: Step[]; disk: number; wallMs: number; cpu: number }> {
   const samplers = new Map<string, { stop(): MemoryPeak }>();
   let disk: { stop(): number } | undefined;
   const cpu = sampleCpu();
@@ -110,7 +144,9 @@ async function timedPod(tools: E2eTools, label: string, podSpec: any): Promise<{
   const pod = await runPod(podSpec, tools, {
     secrets: secrets(),
     timeoutMs: 3 * 3600_000,
-    beforeStart: (_container, volumes) => { disk ??= sampleFolder(volumes.scratch); },
+    beforeStart: (_container, volumes) => {
+      disk ??= sampleFolder(volumes.scratch);
+    },
     onStart: (container, pid) => samplers.set(container, sampleMemory(pid)),
   });
   const wallMs = Date.now() - started;
@@ -118,7 +154,11 @@ async function timedPod(tools: E2eTools, label: string, podSpec: any): Promise<{
   const peakDisk = disk?.stop() ?? 0;
   cleanUp(pod);
   if (!pod.succeeded) throw new Error(`${label} failed:\n${pod.log}`);
-  const steps = pod.runs.map((r) => ({ name: `${label}: ${r.name}`, ms: r.durationMs, memory: samplers.get(r.name)!.stop() }));
+  const steps = pod.runs.map((r) => ({
+    name: `${label}: ${r.name}`,
+    ms: r.durationMs,
+    memory: samplers.get(r.name)!.stop(),
+  }));
   return { pod, steps, disk: peakDisk, wallMs, cpu: busy };
 }
 
@@ -126,25 +166,47 @@ async function buildDatabase(tools: E2eTools, cluster: PostgresCluster): Promise
   await cluster.sql('postgres', `CREATE ROLE app LOGIN CREATEDB PASSWORD '${APP_PASSWORD}'`);
   await cluster.sql('postgres', 'CREATE DATABASE shop OWNER app');
   log(`pgbench -i -s ${SCALE}`);
-  const pgbench = await run(path.join(tools.postgresBin, 'pgbench'), ['--initialize', '--scale', String(SCALE), '--quiet', '--host', cluster.host,
-    '--port', String(cluster.port), '--username', 'app', 'shop'], { env: { PGPASSWORD: APP_PASSWORD }, timeoutMs: 3600_000 });
+  const pgbench = await run(
+    path.join(tools.postgresBin, 'pgbench'),
+    [
+      '--initialize',
+      '--scale',
+      String(SCALE),
+      '--quiet',
+      '--host',
+      cluster.host,
+      '--port',
+      String(cluster.port),
+      '--username',
+      'app',
+      'shop',
+    ],
+    { env: { PGPASSWORD: APP_PASSWORD }, timeoutMs: 3600_000 },
+  );
   if (pgbench.code !== 0) throw new Error(`pgbench failed:\n${pgbench.output}`);
   log(`${TEXT_MIB} MiB of random base64 text`);
   // 4 KiB rows: 3 KiB of random bytes each (192 md5 digests), base64-encoded without line breaks.
   const rows = Math.round((TEXT_MIB * MIB) / 4096);
-  await cluster.sql('shop', `SET ROLE app;
+  await cluster.sql(
+    'shop',
+    `SET ROLE app;
     CREATE TABLE documents (id int PRIMARY KEY, body text NOT NULL);
     ALTER TABLE documents ALTER COLUMN body SET STORAGE EXTERNAL;
     INSERT INTO documents
       SELECT g, translate(encode(decode(string_agg(md5(random()::text), ''), 'hex'), 'base64'), E'\\n', '')
-      FROM generate_series(1, ${rows}) g, generate_series(1, 192) part GROUP BY g;`);
+      FROM generate_series(1, ${rows}) g, generate_series(1, 192) part GROUP BY g;`,
+  );
   await cluster.sql('shop', 'VACUUM ANALYZE');
   return Number(await cluster.sql('shop', 'SELECT pg_database_size(current_database())'));
 }
 
 function table(rows: string[][]): string {
   const [head, ...body] = rows;
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...body.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 /** The steps of the fastest round (by `totals`, default their sum), with each step's largest memory peak over the rounds. */
@@ -154,10 +216,12 @@ function fastest(rounds: Step[][], totals = rounds.map((steps) => steps.reduce((
     const peaks = rounds.map((steps) => steps[i].memory);
     const top = peaks.reduce((a, b) => (b.treeBytes > a.treeBytes ? b : a));
     const process = peaks.reduce((a, b) => (b.processBytes > a.processBytes ? b : a));
-    return { ...step, memory: { treeBytes: top.treeBytes, processBytes: process.processBytes, process: process.process } };
+    return {
+      ...step,
+      memory: { treeBytes: top.treeBytes, processBytes: process.processBytes, process: process.process },
+    };
   });
 }
-
 
 /** Azurite is a Node process: a first large upload also warms its JIT, which Azure Storage does not need. */
 async function warmUp(azurite: Azurite): Promise<void> {
@@ -170,10 +234,14 @@ async function warmUp(azurite: Azurite): Promise<void> {
 /** Writes az's command index for the local az into a fresh config folder, as the job scripts do for the image's. */
 function primedAzConfig(tools: E2eTools, dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'commandIndex.json'), JSON.stringify({
-    version: tools.azVersion, cloudProfile: 'latest',
-    commandIndex: AZ_COMMAND_MODULES,
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'commandIndex.json'),
+    JSON.stringify({
+      version: tools.azVersion,
+      cloudProfile: 'latest',
+      commandIndex: AZ_COMMAND_MODULES,
+    }),
+  );
   fs.chownSync(dir, tools.uid, tools.gid);
   fs.chownSync(path.join(dir, 'commandIndex.json'), tools.uid, tools.gid);
   return dir;
@@ -215,7 +283,13 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round}: ceiling, pg_dump -Fc > /dev/null`);
       await settle();
-      const ceiling = await timedCommand(tools, cluster, 'pg_dump -Fc > /dev/null (ceiling)', 'pg_dump -Fc > /dev/null', 'shop');
+      const ceiling = await timedCommand(
+        tools,
+        cluster,
+        'pg_dump -Fc > /dev/null (ceiling)',
+        'pg_dump -Fc > /dev/null',
+        'shop',
+      );
 
       log(`round ${round}: backup, the BackupCronJob pod`);
       await settle();
@@ -225,41 +299,81 @@ async function main(): Promise<void> {
       fs.chownSync(localDump, tools.uid, tools.gid);
 
       log(`round ${round}: the upload alone (az storage blob upload of the same file)`);
-      const upload = await timedAz(tools, azurite, 'upload alone: az storage blob upload of the dump',
-        `upload --file ${localDump} --name bench/upload-alone-${round}.dump --type block --max-connections 8 --output none`, primedAzConfig(tools, path.join(work, `az-up-${round}`)));
+      const upload = await timedAz(
+        tools,
+        azurite,
+        'upload alone: az storage blob upload of the dump',
+        `upload --file ${localDump} --name bench/upload-alone-${round}.dump --type block --max-connections 8 --output none`,
+        primedAzConfig(tools, path.join(work, `az-up-${round}`)),
+      );
       await azurite.container(CONTAINER).deleteBlob(`bench/upload-alone-${round}.dump`);
 
       log(`round ${round}: restore, the PostgresRestoreJob pod (new database)`);
       await settle();
-      const restore = await timedPod(tools, 'restore', restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: `shop_from_blob_${round}` } }));
+      const restore = await timedPod(
+        tools,
+        'restore',
+        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: `shop_from_blob_${round}` } }),
+      );
       const restored = await cluster.rowCounts(`shop_from_blob_${round}`);
-      if (JSON.stringify(source) !== JSON.stringify(restored)) throw new Error(`row counts differ: ${JSON.stringify(source)} vs ${JSON.stringify(restored)}`);
+      if (JSON.stringify(source) !== JSON.stringify(restored))
+        throw new Error(`row counts differ: ${JSON.stringify(source)} vs ${JSON.stringify(restored)}`);
       await cluster.sql('postgres', `DROP DATABASE shop_from_blob_${round}`);
 
-      log(`round ${round}: the download alone (az storage blob download to /dev/null, one connection as in the restore)`);
-      const download = await timedAz(tools, azurite, 'download alone: az storage blob download > /dev/null',
-        `download --name ${blob.name} > /dev/null`, primedAzConfig(tools, path.join(work, `az-down-${round}`)));
+      log(
+        `round ${round}: the download alone (az storage blob download to /dev/null, one connection as in the restore)`,
+      );
+      const download = await timedAz(
+        tools,
+        azurite,
+        'download alone: az storage blob download > /dev/null',
+        `download --name ${blob.name} > /dev/null`,
+        primedAzConfig(tools, path.join(work, `az-down-${round}`)),
+      );
 
       log(`round ${round}: baseline, pg_restore from a local file`);
       await cluster.sql('postgres', `CREATE DATABASE shop_from_file_${round} OWNER app`);
       await settle();
-      const local = await timedCommand(tools, cluster, 'pg_restore from a local file (baseline)',
-        `pg_restore --exit-on-error --single-transaction --no-password --no-owner --no-privileges --dbname=shop_from_file_${round} ${localDump}`, 'shop');
+      const local = await timedCommand(
+        tools,
+        cluster,
+        'pg_restore from a local file (baseline)',
+        `pg_restore --exit-on-error --single-transaction --no-password --no-owner --no-privileges --dbname=shop_from_file_${round} ${localDump}`,
+        'shop',
+      );
       await cluster.sql('postgres', `DROP DATABASE shop_from_file_${round}`);
       rounds.push({
-        ceiling, backup: backup.steps, backupMs: backup.wallMs, backupCpu: backup.cpu, upload,
-        restore: restore.steps, restoreMs: restore.wallMs, restoreCpu: restore.cpu, download, local,
-        backupDisk: backup.disk, restoreDisk: restore.disk, dumpBytes: blob.size,
+        ceiling,
+        backup: backup.steps,
+        backupMs: backup.wallMs,
+        backupCpu: backup.cpu,
+        upload,
+        restore: restore.steps,
+        restoreMs: restore.wallMs,
+        restoreCpu: restore.cpu,
+        download,
+        local,
+        backupDisk: backup.disk,
+        restoreDisk: restore.disk,
+        dumpBytes: blob.size,
       });
-      log(`round ${round}: ceiling ${seconds(ceiling.ms)}, backup ${seconds(backup.wallMs)}, upload alone ${seconds(upload.ms)}, `
-        + `restore ${seconds(restore.wallMs)}, download alone ${seconds(download.ms)}, local ${seconds(local.ms)}`);
+      log(
+        `round ${round}: ceiling ${seconds(ceiling.ms)}, backup ${seconds(backup.wallMs)}, upload alone ${seconds(upload.ms)}, ` +
+          `restore ${seconds(restore.wallMs)}, download alone ${seconds(download.ms)}, local ${seconds(local.ms)}`,
+      );
     }
 
     const [ceiling] = fastest(rounds.map((r) => [r.ceiling]));
     const bestBackup = rounds.reduce((a, b) => (b.backupMs < a.backupMs ? b : a));
     const bestRestore = rounds.reduce((a, b) => (b.restoreMs < a.restoreMs ? b : a));
-    const backup = fastest(rounds.map((r) => r.backup), rounds.map((r) => r.backupMs));
-    const restore = fastest(rounds.map((r) => r.restore), rounds.map((r) => r.restoreMs));
+    const backup = fastest(
+      rounds.map((r) => r.backup),
+      rounds.map((r) => r.backupMs),
+    );
+    const restore = fastest(
+      rounds.map((r) => r.restore),
+      rounds.map((r) => r.restoreMs),
+    );
     const [upload] = fastest(rounds.map((r) => [r.upload]));
     const [download] = fastest(rounds.map((r) => [r.download]));
     const [local] = fastest(rounds.map((r) => [r.local]));
@@ -267,36 +381,66 @@ async function main(): Promise<void> {
     const restoreRatio = bestRestore.restoreMs / local.ms;
     const steps = [ceiling, ...backup, ...restore, local];
     const pods: Step[] = [
-      { name: 'backup: whole pod (wall clock)', ms: bestBackup.backupMs, memory: maxTree(backup), cpu: bestBackup.backupCpu },
-      { name: 'restore: whole pod (wall clock)', ms: bestRestore.restoreMs, memory: maxTree(restore), cpu: bestRestore.restoreCpu },
+      {
+        name: 'backup: whole pod (wall clock)',
+        ms: bestBackup.backupMs,
+        memory: maxTree(backup),
+        cpu: bestBackup.backupCpu,
+      },
+      {
+        name: 'restore: whole pod (wall clock)',
+        ms: bestRestore.restoreMs,
+        memory: maxTree(restore),
+        cpu: bestRestore.restoreCpu,
+      },
     ];
     const peakRss = Math.max(...steps.map((s) => s.memory.treeBytes));
     const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
     const perRound = (pick: (r: Round) => number) => rounds.map((r) => seconds(pick(r))).join(', ');
     const busy = (step: Step) => (step.cpu === undefined ? '' : `${Math.round(step.cpu * 100)} %`);
     const figures = [
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${mib(os.totalmem())} RAM, PostgreSQL ${tools.postgresMajor}, `
-        + `az ${tools.azVersion}, Azurite in memory on 127.0.0.1 (warmed up), on the same CPUs.`,
-      `Database: ${mib(databaseBytes)} (pgbench scale ${SCALE} plus ${TEXT_MIB} MiB of random base64 text; ${Object.entries(source).map(([t, n]) => `${t} ${n} rows`).join(', ')}); `
-        + `dump: ${mib(rounds[0].dumpBytes)}; row counts checked equal after each restore.`,
-      `Fastest of ${ROUNDS} rounds per measurement (memory: largest over the rounds). Every round: ceiling ${perRound((r) => r.ceiling.ms)}; `
-        + `backup ${perRound((r) => r.backupMs)}; restore ${perRound((r) => r.restoreMs)}; local pg_restore ${perRound((r) => r.local.ms)}. `
-        + 'Backup and restore times are each pod\'s wall clock; their containers run side by side, so the container rows overlap '
-        + '(a container\'s time includes its waiting for the other) and the pod rows show the sum of the containers\' peaks. '
-        + '"CPUs busy" is the share of all the machine\'s CPU time in use during the step (Azurite and the server included).',
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${mib(os.totalmem())} RAM, PostgreSQL ${tools.postgresMajor}, ` +
+        `az ${tools.azVersion}, Azurite in memory on 127.0.0.1 (warmed up), on the same CPUs.`,
+      `Database: ${mib(databaseBytes)} (pgbench scale ${SCALE} plus ${TEXT_MIB} MiB of random base64 text; ${Object.entries(
+        source,
+      )
+        .map(([t, n]) => `${t} ${n} rows`)
+        .join(', ')}); ` + `dump: ${mib(rounds[0].dumpBytes)}; row counts checked equal after each restore.`,
+      `Fastest of ${ROUNDS} rounds per measurement (memory: largest over the rounds). Every round: ceiling ${perRound((r) => r.ceiling.ms)}; ` +
+        `backup ${perRound((r) => r.backupMs)}; restore ${perRound((r) => r.restoreMs)}; local pg_restore ${perRound((r) => r.local.ms)}. ` +
+        "Backup and restore times are each pod's wall clock; their containers run side by side, so the container rows overlap " +
+        "(a container's time includes its waiting for the other) and the pod rows show the sum of the containers' peaks. " +
+        '"CPUs busy" is the share of all the machine\'s CPU time in use during the step (Azurite and the server included).',
       '',
       table([
         ['step', 'time', 'CPUs busy', 'peak RSS (process tree)', 'largest process'],
-        ...[ceiling, ...backup, pods[0], upload, ...restore, pods[1], download, local]
-          .map((s) => [s.name, seconds(s.ms), busy(s), mib(s.memory.treeBytes), `${s.memory.process} ${mib(s.memory.processBytes)}`]),
+        ...[ceiling, ...backup, pods[0], upload, ...restore, pods[1], download, local].map((s) => [
+          s.name,
+          seconds(s.ms),
+          busy(s),
+          mib(s.memory.treeBytes),
+          `${s.memory.process} ${mib(s.memory.processBytes)}`,
+        ]),
       ]),
       '',
       table([
         ['target', 'measured', 'result'],
-        ['backup ≤ 1.3 × ceiling', `${seconds(bestBackup.backupMs)} / ${seconds(ceiling.ms)} = ${backupRatio.toFixed(2)} ×`, verdict(backupRatio <= 1.3)],
-        ['restore ≤ 1.3 × local pg_restore', `${seconds(bestRestore.restoreMs)} / ${seconds(local.ms)} = ${restoreRatio.toFixed(2)} ×`, verdict(restoreRatio <= 1.3)],
+        [
+          'backup ≤ 1.3 × ceiling',
+          `${seconds(bestBackup.backupMs)} / ${seconds(ceiling.ms)} = ${backupRatio.toFixed(2)} ×`,
+          verdict(backupRatio <= 1.3),
+        ],
+        [
+          'restore ≤ 1.3 × local pg_restore',
+          `${seconds(bestRestore.restoreMs)} / ${seconds(local.ms)} = ${restoreRatio.toFixed(2)} ×`,
+          verdict(restoreRatio <= 1.3),
+        ],
         ['each step < 256 MiB RSS', `largest step ${mib(peakRss)}`, verdict(peakRss < 256 * MIB)],
-        ['peak local disk', `backup ${mib(Math.max(...rounds.map((r) => r.backupDisk)))}, restore ${mib(Math.max(...rounds.map((r) => r.restoreDisk)))} (dump ${mib(rounds[0].dumpBytes)})`, '—'],
+        [
+          'peak local disk',
+          `backup ${mib(Math.max(...rounds.map((r) => r.backupDisk)))}, restore ${mib(Math.max(...rounds.map((r) => r.restoreDisk)))} (dump ${mib(rounds[0].dumpBytes)})`,
+          '—',
+        ],
       ]),
     ].join('\n');
     process.stdout.write(`\n${figures}\n`);
@@ -305,7 +449,10 @@ async function main(): Promise<void> {
       const start = '<!-- bench:start -->';
       const end = '<!-- bench:end -->';
       if (!text.includes(start) || !text.includes(end)) throw new Error(`${DOCS} has no ${start} ... ${end} section`);
-      fs.writeFileSync(DOCS, `${text.slice(0, text.indexOf(start) + start.length)}\n${figures}\n${text.slice(text.indexOf(end))}`);
+      fs.writeFileSync(
+        DOCS,
+        `${text.slice(0, text.indexOf(start) + start.length)}\n${figures}\n${text.slice(text.indexOf(end))}`,
+      );
       log(`figures written to ${path.relative(process.cwd(), DOCS)}`);
     }
   } finally {

@@ -25,10 +25,21 @@ const DOCS = path.join(ROOT, 'docs/benchmarks.md');
 const CHILD = path.join(__dirname, 'bench/synth-child.ts');
 const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
-interface Run { construct: number; synth: number; requirements?: number; peakRssMiB: number; objects: number }
+interface Run {
+  construct: number;
+  synth: number;
+  requirements?: number;
+  peakRssMiB: number;
+  objects: number;
+}
 
 function child(childArgs: string[]): Run | undefined {
-  const result = spawnSync(process.execPath, [TSX, CHILD, ...childArgs], { cwd: ROOT, encoding: 'utf8', timeout: MAX_SECONDS * 1000, maxBuffer: 1 << 24 });
+  const result = spawnSync(process.execPath, [TSX, CHILD, ...childArgs], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: MAX_SECONDS * 1000,
+    maxBuffer: 1 << 24,
+  });
   if (result.error || result.status !== 0) {
     if (result.signal) return undefined;
     throw new Error(`synth child ${childArgs[0]} failed: ${result.stderr || result.error}`);
@@ -39,7 +50,10 @@ function child(childArgs: string[]): Run | undefined {
 function sameFiles(a: string, b: string): boolean {
   const list = (dir: string) => fs.readdirSync(dir).sort();
   const names = list(a);
-  return names.join() === list(b).join() && names.every((n) => fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))));
+  return (
+    names.join() === list(b).join() &&
+    names.every((n) => fs.readFileSync(path.join(a, n)).equals(fs.readFileSync(path.join(b, n))))
+  );
 }
 
 const rows: string[] = [];
@@ -54,12 +68,15 @@ for (const teams of SIZES) {
     continue;
   }
   const bare = child(['bare', objects, path.join(dir, 'bare')])!;
-  if (!sameFiles(path.join(dir, 'library'), path.join(dir, 'bare'))) throw new Error(`${teams} teams: the baseline's output differs from the library's`);
+  if (!sameFiles(path.join(dir, 'library'), path.join(dir, 'bare')))
+    throw new Error(`${teams} teams: the baseline's output differs from the library's`);
   results.set(teams, { lib, bare });
   const libTotal = lib.construct + lib.synth;
   const bareTotal = bare.construct + bare.synth;
-  rows.push(`| ${teams} | ${lib.objects} | ${lib.construct.toFixed(2)} + ${lib.synth.toFixed(2)} s | ${lib.requirements!.toFixed(3)} s | ${bareTotal.toFixed(2)} s | `
-    + `**${(libTotal / bareTotal).toFixed(2)} ×** | ${Math.round(lib.objects / libTotal)} | ${lib.peakRssMiB.toFixed(0)} / ${bare.peakRssMiB.toFixed(0)} MiB |`);
+  rows.push(
+    `| ${teams} | ${lib.objects} | ${lib.construct.toFixed(2)} + ${lib.synth.toFixed(2)} s | ${lib.requirements!.toFixed(3)} s | ${bareTotal.toFixed(2)} s | ` +
+      `**${(libTotal / bareTotal).toFixed(2)} ×** | ${Math.round(lib.objects / libTotal)} | ${lib.peakRssMiB.toFixed(0)} / ${bare.peakRssMiB.toFixed(0)} MiB |`,
+  );
   process.stdout.write(`${rows.at(-1)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -71,17 +88,41 @@ const growth = (pick: (r: { lib?: Run; bare: Run }) => number | undefined) => {
   const y = b && pick(b);
   return x && y ? `${(y / x).toFixed(1)} ×` : 'n/a';
 };
-const growthLine = `Growth 100 → 1000 teams: library ${growth((r) => r.lib && r.lib.construct + r.lib.synth)}, bare cdk8s ${growth((r) => r.bare.construct + r.bare.synth)}, `
-  + `requirement listing (best of 3) ${growth((r) => r.lib?.requirements)} (linear: 10 ×).`;
+const growthLine =
+  `Growth 100 → 1000 teams: library ${growth((r) => r.lib && r.lib.construct + r.lib.synth)}, bare cdk8s ${growth((r) => r.bare.construct + r.bare.synth)}, ` +
+  `requirement listing (best of 3) ${growth((r) => r.lib?.requirements)} (linear: 10 ×).`;
 
 // Cold start on compiled JavaScript, as a consumer runs it: the fleet (and the library it
 // imports) compiled into build/bench.
-execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), 'scripts/bench/fleet.ts', '--outDir', 'build/bench', '--rootDir', '.',
-  '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'ES2022', '--esModuleInterop', '--skipLibCheck', '--types', 'node', '--ignoreConfig'], { cwd: ROOT, stdio: 'inherit' });
-const coldLibrary = `const { App } = require('cdk8s'); const { buildFleet } = require('${path.join(ROOT, 'build/bench/scripts/bench/fleet.js')}');`
-  + " buildFleet(new App({ outdir: require('os').tmpdir() + '/cold-lib' }), 1).synth();";
-const coldBare = "const { App, Chart, ApiObject } = require('cdk8s'); const app = new App({ outdir: require('os').tmpdir() + '/cold-bare' });"
-  + " new ApiObject(new Chart(app, 'one'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' } }); app.synth();";
+execFileSync(
+  process.execPath,
+  [
+    path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+    'scripts/bench/fleet.ts',
+    '--outDir',
+    'build/bench',
+    '--rootDir',
+    '.',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'ES2022',
+    '--esModuleInterop',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    '--ignoreConfig',
+  ],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+const coldLibrary =
+  `const { App } = require('cdk8s'); const { buildFleet } = require('${path.join(ROOT, 'build/bench/scripts/bench/fleet.js')}');` +
+  " buildFleet(new App({ outdir: require('os').tmpdir() + '/cold-lib' }), 1).synth();";
+const coldBare =
+  "const { App, Chart, ApiObject } = require('cdk8s'); const app = new App({ outdir: require('os').tmpdir() + '/cold-bare' });" +
+  " new ApiObject(new Chart(app, 'one'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' } }); app.synth();";
 const time = (code: string) => {
   let best = Infinity;
   for (let i = 0; i < 5; i++) {
@@ -111,5 +152,8 @@ if (args.includes('--update-docs')) {
   const begin = '<!-- bench:synth begin -->';
   const end = '<!-- bench:synth end -->';
   if (!doc.includes(begin)) throw new Error(`${DOCS} has no ${begin} marker`);
-  fs.writeFileSync(DOCS, `${doc.slice(0, doc.indexOf(begin) + begin.length)}\n${table}\n${doc.slice(doc.indexOf(end))}`);
+  fs.writeFileSync(
+    DOCS,
+    `${doc.slice(0, doc.indexOf(begin) + begin.length)}\n${table}\n${doc.slice(doc.indexOf(end))}`,
+  );
 }

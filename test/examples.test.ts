@@ -16,28 +16,45 @@ const SECRET_PATTERNS = [/AccountKey=/i, /azurestorageaccountkey:\s*\S+/i, /pass
 
 describe('examples', () => {
   it('has one chart per scenario of the tutorial', () => {
-    expect(charts.map((c) => c.node.id)).toEqual(expect.arrayContaining([
-      'storage-late-binding-class', 'storage-disk-claim', 'storage-shared-files', 'storage-static-share', 'storage-snapshots', 'storage-raw-block',
-      'workloads-stateful', 'workloads-nginx-zonal', 'workloads-consul', 'workloads-postgres',
-      'ark-primary', 'ark-restore', 'postgres-backup',
-    ]));
+    expect(charts.map((c) => c.node.id)).toEqual(
+      expect.arrayContaining([
+        'storage-late-binding-class',
+        'storage-disk-claim',
+        'storage-shared-files',
+        'storage-static-share',
+        'storage-snapshots',
+        'storage-raw-block',
+        'workloads-stateful',
+        'workloads-nginx-zonal',
+        'workloads-consul',
+        'workloads-postgres',
+        'ark-primary',
+        'ark-restore',
+        'postgres-backup',
+      ]),
+    );
   });
 
   it('never produces deprecated zone labels or storage-class annotations', () => {
     const text = JSON.stringify(charts.map((c) => Testing.synth(c)));
-    expect(text).not.toMatch(/failure-domain\.beta\.kubernetes\.io|volume\.beta\.kubernetes\.io\/storage-class|beta\.kubernetes\.io\/os/);
+    expect(text).not.toMatch(
+      /failure-domain\.beta\.kubernetes\.io|volume\.beta\.kubernetes\.io\/storage-class|beta\.kubernetes\.io\/os/,
+    );
   });
 
-  it.each(charts.map((c) => [c.node.id, c] as const))('%s synthesizes objects that all pass schema validation', (_, chart) => {
-    const objects = synthValid(chart);
-    expect(objects.length).toBeGreaterThan(0);
-    const yaml = objects.map((o) => JSON.stringify(o)).join('\n');
-    for (const pattern of SECRET_PATTERNS) expect(yaml).not.toMatch(pattern);
-    // Removed API versions can never be produced.
-    for (const o of objects) expect(o.apiVersion).not.toMatch(/v1beta1|v1alpha1/);
-    // kubectl applies a file in order: the Namespace must precede everything that lives in it.
-    if (chart.namespace) expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: chart.namespace } });
-  });
+  it.each(charts.map((c) => [c.node.id, c] as const))(
+    '%s synthesizes objects that all pass schema validation',
+    (_, chart) => {
+      const objects = synthValid(chart);
+      expect(objects.length).toBeGreaterThan(0);
+      const yaml = objects.map((o) => JSON.stringify(o)).join('\n');
+      for (const pattern of SECRET_PATTERNS) expect(yaml).not.toMatch(pattern);
+      // Removed API versions can never be produced.
+      for (const o of objects) expect(o.apiVersion).not.toMatch(/v1beta1|v1alpha1/);
+      // kubectl applies a file in order: the Namespace must precede everything that lives in it.
+      if (chart.namespace) expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: chart.namespace } });
+    },
+  );
 
   it('declares exactly the Azure resources and Secrets the examples need', () => {
     const list = listAzureRequirements(buildExampleApp(Testing.app()));
@@ -60,7 +77,10 @@ describe('examples', () => {
 
   it('cdk8s synth (the CLI, through cdk8s.yaml and main.ts) writes every chart and the requirement list', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-synth-'));
-    execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', out], { cwd: path.resolve(__dirname, '..'), stdio: 'pipe' });
+    execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', out], {
+      cwd: path.resolve(__dirname, '..'),
+      stdio: 'pipe',
+    });
     const files = fs.readdirSync(out).sort();
     expect(files).toEqual([...charts.map((c) => `${c.node.id}.k8s.yaml`), 'azure-requirements.json'].sort());
     for (const file of files.filter((f) => f.endsWith('.yaml'))) {
@@ -69,7 +89,9 @@ describe('examples', () => {
       assertValidManifests(parseAllDocuments(text).map((d) => d.toJSON()));
     }
     const requirements = JSON.parse(fs.readFileSync(path.join(out, 'azure-requirements.json'), 'utf8'));
-    expect(requirements).toEqual(JSON.parse(JSON.stringify(listAzureRequirements(buildExampleApp(new App({ outdir: out }))))));
+    expect(requirements).toEqual(
+      JSON.parse(JSON.stringify(listAzureRequirements(buildExampleApp(new App({ outdir: out }))))),
+    );
     fs.rmSync(out, { recursive: true, force: true });
   }, 60_000);
 });

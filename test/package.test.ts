@@ -14,17 +14,34 @@ describe('the npm package', () => {
     expect(path.relative(root, entry)).toBe(path.normalize('build/lib/index.js'));
     expect(fs.existsSync(path.join(root, pkg.exports['.'].types))).toBe(true);
     const lib = requireFromRoot('aks-stateful');
-    for (const name of ['AzureDiskStorageClass', 'AzureFileStorageClass', 'StaticAzureFileShare', 'ZonalStatefulSet', 'PostgresSingleton', 'StorageSize', 'listAzureRequirements']) {
+    for (const name of [
+      'AzureDiskStorageClass',
+      'AzureFileStorageClass',
+      'StaticAzureFileShare',
+      'ZonalStatefulSet',
+      'PostgresSingleton',
+      'StorageSize',
+      'listAzureRequirements',
+    ]) {
       expect(typeof lib[name], name).toBe('function');
     }
   });
 
   it('publishes the Pulumi layer as its own entry point, with the Pulumi packages as optional peers', () => {
     const requireFromRoot = createRequire(path.join(root, 'package.json'));
-    expect(path.relative(root, requireFromRoot.resolve('aks-stateful/pulumi'))).toBe(path.normalize('build/lib/pulumi/index.js'));
+    expect(path.relative(root, requireFromRoot.resolve('aks-stateful/pulumi'))).toBe(
+      path.normalize('build/lib/pulumi/index.js'),
+    );
     expect(fs.existsSync(path.join(root, pkg.exports['./pulumi'].types))).toBe(true);
     const layer = requireFromRoot('aks-stateful/pulumi');
-    for (const name of ['StatefulStack', 'StorageAccount', 'WorkloadIdentity', 'DeclaredSecret', 'Manifests', 'StatefulStackConfigError']) {
+    for (const name of [
+      'StatefulStack',
+      'StorageAccount',
+      'WorkloadIdentity',
+      'DeclaredSecret',
+      'Manifests',
+      'StatefulStackConfigError',
+    ]) {
       expect(typeof layer[name], name).toBe('function');
     }
     const pulumiPackages = ['@pulumi/pulumi', '@pulumi/azure-native', '@pulumi/kubernetes', '@pulumi/random'];

@@ -24,7 +24,7 @@ function snippets(): Array<{ file: string; code: string }> {
       "import { App as ReadmeApp, Chart as ReadmeChart } from 'cdk8s';",
       'declare const clientId: string;',
       'declare const subscriptionId: string;',
-      'export function snippet(wordpress: import(\'cdk8s-plus-27\').StatefulSet) {',
+      "export function snippet(wordpress: import('cdk8s-plus-27').StatefulSet) {",
       needsChart ? "  const chart = new ReadmeChart(new ReadmeApp(), 'readme', { namespace: 'readme' });" : '',
       body,
       '}',
@@ -42,21 +42,34 @@ describe('README', () => {
 
   it('has TypeScript examples for every construct family', () => {
     const text = all.map((s) => s.code).join('\n');
-    for (const name of ['AzureDiskStorageClass', 'StaticAzureFileShare', 'ZonalStatefulSet', 'PostgresSingleton', 'BackupCronJob', 'ArkInstallation']) {
+    for (const name of [
+      'AzureDiskStorageClass',
+      'StaticAzureFileShare',
+      'ZonalStatefulSet',
+      'PostgresSingleton',
+      'BackupCronJob',
+      'ArkInstallation',
+    ]) {
       expect(text, name).toContain(name);
     }
   });
 
   it('examples type-check against the library', () => {
     const tsconfig = path.join(outDir, 'tsconfig.json');
-    fs.writeFileSync(tsconfig, JSON.stringify({
-      extends: '../../tsconfig.json',
-      compilerOptions: { noEmit: true, noUnusedLocals: false, noUnusedParameters: false, rootDir: '../..' },
-      include: ['*.ts'],
-      exclude: [],
-    }));
+    fs.writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        compilerOptions: { noEmit: true, noUnusedLocals: false, noUnusedParameters: false, rootDir: '../..' },
+        include: ['*.ts'],
+        exclude: [],
+      }),
+    );
     try {
-      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { cwd: root, stdio: 'pipe' });
+      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], {
+        cwd: root,
+        stdio: 'pipe',
+      });
     } catch (error) {
       throw new Error(`README examples do not compile:\n${(error as { stdout?: Buffer }).stdout?.toString()}`);
     }

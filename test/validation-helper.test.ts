@@ -31,7 +31,11 @@ const pvc = {
   apiVersion: 'v1',
   kind: 'PersistentVolumeClaim',
   metadata: { name: 'data' },
-  spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'managed-csi-premium', resources: { requests: { storage: '64Gi' } } },
+  spec: {
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: 'managed-csi-premium',
+    resources: { requests: { storage: '64Gi' } },
+  },
 };
 
 const storageClass = {
@@ -56,9 +60,16 @@ const statefulSet = {
     template: {
       metadata: { labels: { app: 'web' } },
       spec: {
-        containers: [{ name: 'app', image: 'postgres:16', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql' }] }],
+        containers: [
+          { name: 'app', image: 'postgres:16', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql' }] },
+        ],
         topologySpreadConstraints: [
-          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } },
+          {
+            maxSkew: 1,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable: 'DoNotSchedule',
+            labelSelector: { matchLabels: { app: 'web' } },
+          },
         ],
       },
     },
@@ -165,8 +176,12 @@ describe('core kinds (kubernetes-models)', () => {
     ]);
     expect(problems).toHaveLength(5);
     expect(problems[0]).toMatch(/^Podd\/x: no schema for v1 Podd/);
-    expect(problems[1]).toBe('Deployment/old: no schema for apps/v1beta1 Deployment: apps/v1beta1 was removed from Kubernetes in 1.16');
-    expect(problems[2]).toBe('CronJob/cron: no schema for batch/v1beta1 CronJob: batch/v1beta1 was removed from Kubernetes in 1.25');
+    expect(problems[1]).toBe(
+      'Deployment/old: no schema for apps/v1beta1 Deployment: apps/v1beta1 was removed from Kubernetes in 1.16',
+    );
+    expect(problems[2]).toBe(
+      'CronJob/cron: no schema for batch/v1beta1 CronJob: batch/v1beta1 was removed from Kubernetes in 1.25',
+    );
     expect(problems[3]).toMatch(/^Widget\/w: no schema for example.com\/v1 Widget/);
     expect(problems[4]).toMatch(/^Pod\/no-api-version: not a Kubernetes object/);
   });
@@ -195,8 +210,12 @@ describe('custom resources (reference CRDs)', () => {
     const beta = { ...clone(snapshot), apiVersion: 'snapshot.storage.k8s.io/v1beta1' };
     const problems = manifestProblems([wrong, empty, beta]);
     expect(problems).toHaveLength(3);
-    expect(problems[0]).toBe('VolumeSnapshotClass/csi-azuredisk-vsc: deletionPolicy: must be one of ["Delete","Retain"]');
-    expect(problems[1]).toBe('VolumeSnapshot/snap: spec.source: exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set');
+    expect(problems[0]).toBe(
+      'VolumeSnapshotClass/csi-azuredisk-vsc: deletionPolicy: must be one of ["Delete","Retain"]',
+    );
+    expect(problems[1]).toBe(
+      'VolumeSnapshot/snap: spec.source: exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set',
+    );
     expect(problems[2]).toMatch(/^VolumeSnapshot\/snap: snapshot.storage.k8s.io\/v1beta1 VolumeSnapshot is not served/);
   });
 
@@ -225,12 +244,18 @@ describe('synthValid', () => {
     new ApiObject(chart, 'pvc', pvc);
     new ApiObject(chart, 'snap', snapshot);
     const objects = synthValid(chart);
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['PersistentVolumeClaim/data', 'VolumeSnapshot/snap']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'PersistentVolumeClaim/data',
+      'VolumeSnapshot/snap',
+    ]);
   });
 
   it('throws one error listing every problem of a broken chart', () => {
     const chart = Testing.chart();
-    new ApiObject(chart, 'pod', { ...clone(pod), spec: { containers: [{ name: 'app', image: 'nginx', imagePullPolcy: 'Always' }] } });
+    new ApiObject(chart, 'pod', {
+      ...clone(pod),
+      spec: { containers: [{ name: 'app', image: 'nginx', imagePullPolcy: 'Always' }] },
+    });
     // A JSON patch is one way a null reaches the synthesized output (cdk8s drops null props otherwise).
     new ApiObject(chart, 'pvc', pvc).addJsonPatch(JsonPatch.replace('/spec/resources/requests/storage', null));
     expect(() => synthValid(chart)).toThrow(

@@ -14,4 +14,3 @@ export function addArkPrimaryExample(app: App, settings: ExampleSettings): void 
 export function addArkRestoreExample(app: App, settings: ExampleSettings): void {
   new ArkRestoreClusterChart(app, 'ark-restore', { namespace: 'velero', settings });
 }
-

@@ -3,7 +3,11 @@ import { ExampleSettings } from '../settings';
 
 /** Both clusters point at the same container: the primary writes, the restore cluster reads. */
 export function backupStorage(settings: ExampleSettings): ArkBackupStorageOptions {
-  return { storageAccount: settings.veleroStorageAccount, container: 'velero', resourceGroup: settings.backupResourceGroup };
+  return {
+    storageAccount: settings.veleroStorageAccount,
+    container: 'velero',
+    resourceGroup: settings.backupResourceGroup,
+  };
 }
 
 /**

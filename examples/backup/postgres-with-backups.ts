@@ -16,17 +16,29 @@ export class PostgresWithBackupsChart extends Chart {
       majorVersion: 17,
       database: 'shop',
       storageSize: '64Gi',
-      initScripts: { '01-orders.sql': 'CREATE TABLE orders (id bigserial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT now(), total numeric(10,2) NOT NULL);\n' },
+      initScripts: {
+        '01-orders.sql':
+          'CREATE TABLE orders (id bigserial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT now(), total numeric(10,2) NOT NULL);\n',
+      },
     });
     const backup = new BackupCronJob(this, 'backup', {
       name: 'shop-db-backup',
       database: db,
-      storage: { storageAccount: (props.settings ?? DEFAULT_EXAMPLE_SETTINGS).storageAccount, container: 'postgres-dumps' },
+      storage: {
+        storageAccount: (props.settings ?? DEFAULT_EXAMPLE_SETTINGS).storageAccount,
+        container: 'postgres-dumps',
+      },
       schedule: '30 2 * * *',
       timeZone: 'Etc/UTC',
       retentionDays: 30,
     });
-    backup.addRestoreJob('restore', { name: 'shop-db-restore', mode: { mode: 'newDatabase', database: 'shop_restored' } });
-    backup.addRestoreDrill('drill', { name: 'shop-db-restore-drill', verificationQuery: "SELECT to_regclass('public.orders') IS NOT NULL" });
+    backup.addRestoreJob('restore', {
+      name: 'shop-db-restore',
+      mode: { mode: 'newDatabase', database: 'shop_restored' },
+    });
+    backup.addRestoreDrill('drill', {
+      name: 'shop-db-restore-drill',
+      verificationQuery: "SELECT to_regclass('public.orders') IS NOT NULL",
+    });
   }
 }

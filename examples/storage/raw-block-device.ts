@@ -9,7 +9,11 @@ export class RawBlockDeviceChart extends Chart {
     super(scope, id, props);
     const storageClass = new AzureDiskStorageClass(this, 'premium', { sku: 'Premium_LRS' });
     const claim = new RawBlockClaim(this, 'block', { name: 'raw-block', size: '8Gi', storageClass });
-    const pod = busyboxPod(this, 'block-user', 'ls -l /dev/xvda; dd if=/dev/xvda of=/dev/null bs=1M count=1; sleep 3600');
+    const pod = busyboxPod(
+      this,
+      'block-user',
+      'ls -l /dev/xvda; dd if=/dev/xvda of=/dev/null bs=1M count=1; sleep 3600',
+    );
     attachRawBlockDevice(pod, claim, { devicePath: '/dev/xvda' });
   }
 }

@@ -13,17 +13,29 @@ export class PaymentsChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps & { readonly storageAccount: string }) {
     super(scope, id, props);
     new kplus.Namespace(this, 'namespace', { metadata: { name: props.namespace } });
-    const ledger = new PostgresSingleton(this, 'ledger-db', { name: 'ledger-db', majorVersion: 17, database: 'ledger', storageSize: '128Gi' });
+    const ledger = new PostgresSingleton(this, 'ledger-db', {
+      name: 'ledger-db',
+      majorVersion: 17,
+      database: 'ledger',
+      storageSize: '128Gi',
+    });
     const backup = new BackupCronJob(this, 'ledger-backup', {
       name: 'ledger-db-backup',
       database: ledger,
       // Workload identity without a client id: the stack creates the identity and fills it in.
-      storage: { storageAccount: props.storageAccount, container: 'ledger-dumps', auth: { mode: 'workloadIdentity', identityName: 'id-payments-backup' } },
+      storage: {
+        storageAccount: props.storageAccount,
+        container: 'ledger-dumps',
+        auth: { mode: 'workloadIdentity', identityName: 'id-payments-backup' },
+      },
       schedule: '15 1 * * *',
       timeZone: 'Etc/UTC',
       retentionDays: 35,
     });
-    backup.addRestoreJob('ledger-restore', { name: 'ledger-db-restore', mode: { mode: 'newDatabase', database: 'ledger_restored' } });
+    backup.addRestoreJob('ledger-restore', {
+      name: 'ledger-db-restore',
+      mode: { mode: 'newDatabase', database: 'ledger_restored' },
+    });
     const zones = ['westeurope-1', 'westeurope-2', 'westeurope-3'];
     const disks = new AzureDiskStorageClass(this, 'cache-disks', { name: 'payments-cache', sku: 'Premium_ZRS', zones });
     new ZonalStatefulSet(this, 'cache', {

@@ -30,21 +30,31 @@ export class ConsulClusterChart extends Chart {
       preStopCommand: ['consul', 'leave'],
       // uid 100 / gid 1000 is the consul user of the official image.
       podSecurity: { runAsUser: 100, runAsGroup: 1000, fsGroup: 1000 },
-      containers: [{
-        name: 'consul',
-        image: 'hashicorp/consul:1.20',
-        args: [
-          'agent', '-server', '-bootstrap-expect=3', '-data-dir=/consul/data', '-config-dir=/consul/config',
-          '-client=0.0.0.0', '-ui',
-          `-retry-join=provider=k8s namespace=${namespace} label_selector="app.kubernetes.io/name=consul"`,
-        ],
-        ports: [
-          { name: 'http', number: 8500 }, { name: 'server', number: 8300 },
-          { name: 'serf-lan', number: 8301 }, { name: 'serf-wan', number: 8302 }, { name: 'dns', number: 8600 },
-        ],
-        readiness: kplus.Probe.fromHttpGet('/v1/status/leader', { port: 8500 }),
-        resources: smallResources(256),
-      }],
+      containers: [
+        {
+          name: 'consul',
+          image: 'hashicorp/consul:1.20',
+          args: [
+            'agent',
+            '-server',
+            '-bootstrap-expect=3',
+            '-data-dir=/consul/data',
+            '-config-dir=/consul/config',
+            '-client=0.0.0.0',
+            '-ui',
+            `-retry-join=provider=k8s namespace=${namespace} label_selector="app.kubernetes.io/name=consul"`,
+          ],
+          ports: [
+            { name: 'http', number: 8500 },
+            { name: 'server', number: 8300 },
+            { name: 'serf-lan', number: 8301 },
+            { name: 'serf-wan', number: 8302 },
+            { name: 'dns', number: 8600 },
+          ],
+          readiness: kplus.Probe.fromHttpGet('/v1/status/leader', { port: 8500 }),
+          resources: smallResources(256),
+        },
+      ],
       volumeClaimTemplates: [{ name: 'data', size: '8Gi', storageClass: disks, mountPath: '/consul/data' }],
     });
     consul.containers[0].mount('/consul/config', kplus.Volume.fromEmptyDir(this, 'config', 'config'));

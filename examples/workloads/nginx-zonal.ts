@@ -16,21 +16,31 @@ export class NginxZonalChart extends Chart {
       replicas: 2,
       // The unprivileged nginx image runs as uid 101 and listens on 8080.
       podSecurity: { runAsUser: 101, runAsGroup: 101, fsGroup: 101 },
-      containers: [{
-        name: 'nginx',
-        image: 'nginxinc/nginx-unprivileged:1.27',
-        portNumber: 8080,
-        resources: smallResources(),
-      }, {
-        name: 'writer',
-        image: 'busybox:1.37',
-        command: ['sh', '-c', 'while true; do echo "$(hostname) $(date)" >> /usr/share/nginx/html/index.html; sleep 10; done'],
-        resources: smallResources(64),
-      }],
+      containers: [
+        {
+          name: 'nginx',
+          image: 'nginxinc/nginx-unprivileged:1.27',
+          portNumber: 8080,
+          resources: smallResources(),
+        },
+        {
+          name: 'writer',
+          image: 'busybox:1.37',
+          command: [
+            'sh',
+            '-c',
+            'while true; do echo "$(hostname) $(date)" >> /usr/share/nginx/html/index.html; sleep 10; done',
+          ],
+          resources: smallResources(64),
+        },
+      ],
       volumeClaimTemplates: [{ name: 'www', size: '4Gi', storageClass: disks, mountPath: '/usr/share/nginx/html' }],
     });
     // nginx needs writable cache and pid directories next to its read-only root filesystem.
-    for (const [path, volume] of [['/var/cache/nginx', 'cache'], ['/tmp', 'tmp']] as const) {
+    for (const [path, volume] of [
+      ['/var/cache/nginx', 'cache'],
+      ['/tmp', 'tmp'],
+    ] as const) {
       web.containers[0].mount(path, kplus.Volume.fromEmptyDir(this, volume, volume));
     }
   }

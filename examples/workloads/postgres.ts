@@ -16,7 +16,8 @@ export class PostgresChart extends Chart {
       storageSize: '32Gi',
       settings: { shared_buffers: '256MB', max_connections: '100' },
       initScripts: {
-        '001-schema.sql': 'CREATE TABLE IF NOT EXISTS todos (id serial PRIMARY KEY, title text NOT NULL, done boolean NOT NULL DEFAULT false);\n',
+        '001-schema.sql':
+          'CREATE TABLE IF NOT EXISTS todos (id serial PRIMARY KEY, title text NOT NULL, done boolean NOT NULL DEFAULT false);\n',
       },
       bulkImport: {
         table: 'todos',

@@ -126,7 +126,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
 function checkUuid(scope: IConstruct, field: string, value: string, what: string): string {
-  if (typeof value !== 'string' || !UUID.test(value)) invalid(scope, field, value, `${what}: a GUID like 00000000-0000-0000-0000-000000000000`);
+  if (typeof value !== 'string' || !UUID.test(value))
+    invalid(scope, field, value, `${what}: a GUID like 00000000-0000-0000-0000-000000000000`);
   return value;
 }
 
@@ -136,10 +137,12 @@ function optionalUuid(scope: IConstruct, field: string, value: string | undefine
 
 /** Validates the auth props and fills in defaults. */
 export function resolveAuth(scope: IConstruct, auth: ArkAzureAuth): ResolvedArkAuth {
-  if (!auth || typeof auth !== 'object') invalid(scope, 'auth', auth, 'one of { mode: "servicePrincipal" | "storageAccountKey" | "workloadIdentity", ... }');
+  if (!auth || typeof auth !== 'object')
+    invalid(scope, 'auth', auth, 'one of { mode: "servicePrincipal" | "storageAccountKey" | "workloadIdentity", ... }');
   checkOneOf(scope, 'auth.mode', auth.mode, ['servicePrincipal', 'storageAccountKey', 'workloadIdentity']);
   const cloudName = checkOneOf(scope, 'auth.cloudName', auth.cloudName ?? 'AzurePublicCloud', CLOUDS);
-  const nodeRg = (rg: string | undefined) => (rg === undefined ? undefined : checkResourceGroupName(scope, 'auth.nodeResourceGroup', rg));
+  const nodeRg = (rg: string | undefined) =>
+    rg === undefined ? undefined : checkResourceGroupName(scope, 'auth.nodeResourceGroup', rg);
   switch (auth.mode) {
     case 'servicePrincipal':
       return {
@@ -154,13 +157,23 @@ export function resolveAuth(scope: IConstruct, auth: ArkAzureAuth): ResolvedArkA
     case 'storageAccountKey': {
       const keyEnvVar = auth.keyEnvVar ?? 'AZURE_STORAGE_ACCOUNT_ACCESS_KEY';
       if (!ENV_VAR.test(keyEnvVar) || keyEnvVar.startsWith('AZURE_CLIENT') || keyEnvVar === 'AZURE_CLOUD_NAME') {
-        invalid(scope, 'auth.keyEnvVar', keyEnvVar, 'an upper-case variable name like AZURE_STORAGE_ACCOUNT_ACCESS_KEY, not one the plugin reads for other purposes');
+        invalid(
+          scope,
+          'auth.keyEnvVar',
+          keyEnvVar,
+          'an upper-case variable name like AZURE_STORAGE_ACCOUNT_ACCESS_KEY, not one the plugin reads for other purposes',
+        );
       }
       return { mode: auth.mode, cloudName, useAAD: false, keyEnvVar };
     }
     case 'workloadIdentity':
       if (typeof auth.identityName !== 'string' || !/^[a-zA-Z0-9][-\w]{2,127}$/.test(auth.identityName)) {
-        invalid(scope, 'auth.identityName', auth.identityName, "a managed identity name: 3 to 128 letters, digits, '-' or '_', starting with a letter or digit");
+        invalid(
+          scope,
+          'auth.identityName',
+          auth.identityName,
+          "a managed identity name: 3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
+        );
       }
       return {
         mode: auth.mode,
@@ -182,7 +195,8 @@ export function resolveAuth(scope: IConstruct, auth: ArkAzureAuth): ResolvedArkA
  * secret, the one value the user types (`pulumi config set --secret aks-stateful:velero-client-secret`).
  */
 export function credentialsFileSource(auth: ResolvedArkAuth, storageAccount: string): SecretValueSource {
-  const fixed = (value: string | undefined, otherwise: SecretValuePart): SecretValuePart => (value === undefined ? otherwise : { from: 'literal', value });
+  const fixed = (value: string | undefined, otherwise: SecretValuePart): SecretValuePart =>
+    value === undefined ? otherwise : { from: 'literal', value };
   const variables: Record<string, SecretValuePart> = {};
   if (auth.mode === 'storageAccountKey') {
     variables[auth.keyEnvVar!] = { from: 'storageAccountKey', account: storageAccount };
@@ -191,7 +205,11 @@ export function credentialsFileSource(auth: ResolvedArkAuth, storageAccount: str
     if (auth.mode === 'servicePrincipal') {
       variables.AZURE_TENANT_ID = fixed(auth.tenantId, { from: 'tenantId' });
       variables.AZURE_CLIENT_ID = { from: 'literal', value: auth.clientId! };
-      variables.AZURE_CLIENT_SECRET = { from: 'provided', description: `client secret of service principal ${auth.clientId}`, configKey: 'velero-client-secret' };
+      variables.AZURE_CLIENT_SECRET = {
+        from: 'provided',
+        description: `client secret of service principal ${auth.clientId}`,
+        configKey: 'velero-client-secret',
+      };
     }
     variables.AZURE_RESOURCE_GROUP = fixed(auth.nodeResourceGroup, { from: 'clusterNodeResourceGroup' });
   }

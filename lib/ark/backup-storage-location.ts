@@ -101,18 +101,37 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
     this.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
     this.readOnly = props.readOnly ?? installation.readOnly;
     if (installation.readOnly && !this.readOnly) {
-      invalid(this, 'readOnly', props.readOnly, 'true (or unset) in a read-only installation: nothing in a restore cluster may write to a backup container');
+      invalid(
+        this,
+        'readOnly',
+        props.readOnly,
+        'true (or unset) in a read-only installation: nothing in a restore cluster may write to a backup container',
+      );
     }
     if (this.readOnly && !auth.useAAD) {
-      invalid(this, 'readOnly', this.readOnly,
-        `false with ${auth.mode === 'storageAccountKey' ? 'a storage account key' : 'a service principal without useAAD (it lists the account keys)'}: a key can always write; use auth useAAD or workload identity for a read-only location`);
+      invalid(
+        this,
+        'readOnly',
+        this.readOnly,
+        `false with ${auth.mode === 'storageAccountKey' ? 'a storage account key' : 'a service principal without useAAD (it lists the account keys)'}: a key can always write; use auth useAAD or workload identity for a read-only location`,
+      );
     }
     if (props.prefix !== undefined) {
-      const ok = typeof props.prefix === 'string' && props.prefix.length <= 512 && /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(props.prefix);
-      if (!ok) invalid(this, 'prefix', props.prefix, "a blob prefix like 'aks-prod' or 'clusters/prod': letters, digits, '.', '_', '-' and single '/' between parts, no leading or trailing '/'");
+      const ok =
+        typeof props.prefix === 'string' &&
+        props.prefix.length <= 512 &&
+        /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(props.prefix);
+      if (!ok)
+        invalid(
+          this,
+          'prefix',
+          props.prefix,
+          "a blob prefix like 'aks-prod' or 'clusters/prod': letters, digits, '.', '_', '-' and single '/' between parts, no leading or trailing '/'",
+        );
       this.prefix = props.prefix;
     }
-    const subscriptionId = props.subscriptionId === undefined ? undefined : this.checkUuid('subscriptionId', props.subscriptionId);
+    const subscriptionId =
+      props.subscriptionId === undefined ? undefined : this.checkUuid('subscriptionId', props.subscriptionId);
 
     const built: Record<string, string> = { resourceGroup: this.resourceGroup, storageAccount: this.storageAccount };
     if (subscriptionId) built.subscriptionId = subscriptionId;
@@ -124,8 +143,17 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
     } else if (uri) {
       built.storageAccountURI = uri;
     }
-    if (props.blockSizeInBytes !== undefined) built.blockSizeInBytes = String(checkInteger(this, 'blockSizeInBytes', props.blockSizeInBytes, 1, 104857600));
-    this.config = mergePluginConfig(this, 'config', built, props.config, AZURE_BSL_CONFIG_KEYS, PROP_FOR_KEY, VELERO_MANAGED_BSL_KEYS);
+    if (props.blockSizeInBytes !== undefined)
+      built.blockSizeInBytes = String(checkInteger(this, 'blockSizeInBytes', props.blockSizeInBytes, 1, 104857600));
+    this.config = mergePluginConfig(
+      this,
+      'config',
+      built,
+      props.config,
+      AZURE_BSL_CONFIG_KEYS,
+      PROP_FOR_KEY,
+      VELERO_MANAGED_BSL_KEYS,
+    );
     assertAcceptedKeys(this, 'config', this.config, AZURE_BSL_CONFIG_KEYS);
 
     this.isDefault = props.default ?? false;
@@ -155,8 +183,19 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
     // A read-only location reads backups someone else writes: it only refers to their account and
     // container, so a restore cluster's stack never creates (or deletes) the primary's.
     const existing = this.readOnly ? { existing: true } : {};
-    declareAzureRequirement(this, { kind: 'storageAccount', account: this.storageAccount, resourceGroup: this.resourceGroup, sku: props.sku ?? 'Standard_GRS', ...existing });
-    declareAzureRequirement(this, { kind: 'blobContainer', account: this.storageAccount, container: this.container, ...existing });
+    declareAzureRequirement(this, {
+      kind: 'storageAccount',
+      account: this.storageAccount,
+      resourceGroup: this.resourceGroup,
+      sku: props.sku ?? 'Standard_GRS',
+      ...existing,
+    });
+    declareAzureRequirement(this, {
+      kind: 'blobContainer',
+      account: this.storageAccount,
+      container: this.container,
+      ...existing,
+    });
     declareVeleroRoles(this, auth, installation, this.roleAssignments);
   }
 
@@ -176,13 +215,21 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
   }
 
   private checkUuid(field: string, value: string): string {
-    if (typeof value !== 'string' || !UUID.test(value)) invalid(this, field, value, 'a subscription id: a GUID like 00000000-0000-0000-0000-000000000000');
+    if (typeof value !== 'string' || !UUID.test(value))
+      invalid(this, field, value, 'a subscription id: a GUID like 00000000-0000-0000-0000-000000000000');
     return value;
   }
 
   private checkUri(value: string): string {
-    const ok = typeof value === 'string' && new RegExp(`^https://${this.storageAccount}\\.[a-z0-9.-]+[a-z0-9]/?$`).test(value);
-    if (!ok) invalid(this, 'storageAccountUri', value, `the account's blob endpoint, https://${this.storageAccount}.<endpoint>, e.g. https://${this.storageAccount}.blob.core.windows.net`);
+    const ok =
+      typeof value === 'string' && new RegExp(`^https://${this.storageAccount}\\.[a-z0-9.-]+[a-z0-9]/?$`).test(value);
+    if (!ok)
+      invalid(
+        this,
+        'storageAccountUri',
+        value,
+        `the account's blob endpoint, https://${this.storageAccount}.<endpoint>, e.g. https://${this.storageAccount}.blob.core.windows.net`,
+      );
     return value.replace(/\/$/, '');
   }
 }

@@ -1,7 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  KubeClusterRole, KubeClusterRoleBinding, KubeJob, KubeRole, KubeRoleBinding, KubeServiceAccount, Quantity,
+  KubeClusterRole,
+  KubeClusterRoleBinding,
+  KubeJob,
+  KubeRole,
+  KubeRoleBinding,
+  KubeServiceAccount,
+  Quantity,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { makeClusterScoped } from '../core/cluster-scoped';
 import { metadata } from '../core/metadata';
@@ -55,19 +61,28 @@ export class VeleroCrdJob extends Construct {
     this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata: metadata({ name: saName, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
     });
-    this.clusterRole = makeClusterScoped(new KubeClusterRole(this, 'ClusterRole', {
-      metadata: metadata({ name: crName, labels: { ...VELERO_LABELS } }),
-      rules: [
-        // create and list cannot be limited to names; everything else is limited to Velero's CRDs.
-        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['create', 'list'] },
-        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: [...props.crdNames], verbs: ['get', 'patch', 'update'] },
-      ],
-    }));
-    this.clusterRoleBinding = makeClusterScoped(new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: metadata({ name: crName, labels: { ...VELERO_LABELS } }),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: crName },
-      subjects: [{ kind: 'ServiceAccount', name: saName, namespace: props.namespace }],
-    }));
+    this.clusterRole = makeClusterScoped(
+      new KubeClusterRole(this, 'ClusterRole', {
+        metadata: metadata({ name: crName, labels: { ...VELERO_LABELS } }),
+        rules: [
+          // create and list cannot be limited to names; everything else is limited to Velero's CRDs.
+          { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['create', 'list'] },
+          {
+            apiGroups: ['apiextensions.k8s.io'],
+            resources: ['customresourcedefinitions'],
+            resourceNames: [...props.crdNames],
+            verbs: ['get', 'patch', 'update'],
+          },
+        ],
+      }),
+    );
+    this.clusterRoleBinding = makeClusterScoped(
+      new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+        metadata: metadata({ name: crName, labels: { ...VELERO_LABELS } }),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: crName },
+        subjects: [{ kind: 'ServiceAccount', name: saName, namespace: props.namespace }],
+      }),
+    );
 
     this.job = new KubeJob(this, 'Job', {
       metadata: metadata({ name, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
@@ -79,18 +94,20 @@ export class VeleroCrdJob extends Construct {
             serviceAccountName: saName,
             restartPolicy: 'OnFailure',
             affinity: LINUX_NODE_AFFINITY,
-            containers: [{
-              name: 'velero',
-              image: props.veleroImage,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['/velero'],
-              args: ['install', '--crds-only', '--apply'],
-              resources: {
-                requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('128Mi') },
-                limits: { memory: Quantity.fromString('256Mi') },
+            containers: [
+              {
+                name: 'velero',
+                image: props.veleroImage,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['/velero'],
+                args: ['install', '--crds-only', '--apply'],
+                resources: {
+                  requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('128Mi') },
+                  limits: { memory: Quantity.fromString('256Mi') },
+                },
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
               },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-            }],
+            ],
           },
         },
       },

@@ -12,7 +12,6 @@ export const FS_BACKUP_EXCLUDES_ANNOTATION = 'backup.velero.io/backup-volumes-ex
 /** A workload whose pods get the annotation: a cdk8s-plus pod or workload, or a raw ApiObject of a pod-bearing kind. */
 export type FsBackupTarget = kplus.AbstractPod | ApiObject;
 
-
 /**
  * Marks volumes of a workload's pods for Velero file-system backup (kopia, through the node
  * agent): adds their names to `backup.velero.io/backup-volumes` on the pod template, merged with
@@ -32,17 +31,29 @@ export function excludeFromFsBackup(workload: FsBackupTarget, volumes: string[])
 }
 
 function annotateVolumes(workload: FsBackupTarget, volumes: string[], key: string, opposite: string): void {
-  if (!Array.isArray(volumes) || volumes.length === 0) invalid(workload, 'volumes', volumes, 'a non-empty list of pod volume names');
+  if (!Array.isArray(volumes) || volumes.length === 0)
+    invalid(workload, 'volumes', volumes, 'a non-empty list of pod volume names');
   volumes.forEach((v, i) => checkDnsLabel(workload, `volumes[${i}]`, v));
   if (new Set(volumes).size !== volumes.length) invalid(workload, 'volumes', volumes, 'each volume once');
 
   const view = podView(workload);
   for (const volume of volumes) {
     if (!view.volumes.includes(volume)) {
-      invalid(workload, 'volumes', volume, `a volume of the pod (${view.volumes.join(', ') || 'it has none yet'}); mount the volumes before marking them`);
+      invalid(
+        workload,
+        'volumes',
+        volume,
+        `a volume of the pod (${view.volumes.join(', ') || 'it has none yet'}); mount the volumes before marking them`,
+      );
     }
   }
-  const split = (text: string | undefined) => (text ? text.split(',').map((s) => s.trim()).filter(Boolean) : []);
+  const split = (text: string | undefined) =>
+    text
+      ? text
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   const clash = volumes.filter((v) => split(view.annotations[opposite]).includes(v));
   if (clash.length > 0) invalid(workload, 'volumes', clash, `volumes not listed in ${opposite} as well`);
   const merged = [...new Set([...split(view.annotations[key]), ...volumes])].join(',');
@@ -70,12 +81,15 @@ function podView(workload: FsBackupTarget): PodView {
   if (workload instanceof ApiObject) {
     const template = POD_TEMPLATE_PATHS[workload.kind];
     const path = template && [...template, 'metadata'];
-    if (!path) invalid(workload, 'workload', workload.kind, `a pod-bearing kind: ${Object.keys(POD_TEMPLATE_PATHS).join(', ')}`);
+    if (!path)
+      invalid(workload, 'workload', workload.kind, `a pod-bearing kind: ${Object.keys(POD_TEMPLATE_PATHS).join(', ')}`);
     const json = workload.toJson();
-    const dig = (segments: string[]) => segments.reduce<any>((node, s) => (node === undefined ? undefined : node[s]), json);
+    const dig = (segments: string[]) =>
+      segments.reduce<any>((node, s) => (node === undefined ? undefined : node[s]), json);
     const podMeta = dig(path);
     const podSpec = workload.kind === 'Pod' ? json.spec : dig([...path.slice(0, -1), 'spec']);
-    const claimTemplates = workload.kind === 'StatefulSet' ? (json.spec?.volumeClaimTemplates ?? []).map((t: any) => t.metadata?.name) : [];
+    const claimTemplates =
+      workload.kind === 'StatefulSet' ? (json.spec?.volumeClaimTemplates ?? []).map((t: any) => t.metadata?.name) : [];
     const pointer = `/${path.join('/')}`;
     return {
       volumes: [...(podSpec?.volumes ?? []).map((v: any) => v.name), ...claimTemplates].filter(Boolean),
@@ -83,10 +97,19 @@ function podView(workload: FsBackupTarget): PodView {
       setAnnotation: (key, value) => {
         const current = dig(path);
         if (current === undefined) workload.addJsonPatch(JsonPatch.add(pointer, { annotations: { [key]: value } }));
-        else if (current.annotations === undefined) workload.addJsonPatch(JsonPatch.add(`${pointer}/annotations`, { [key]: value }));
-        else workload.addJsonPatch(JsonPatch.add(`${pointer}/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value));
+        else if (current.annotations === undefined)
+          workload.addJsonPatch(JsonPatch.add(`${pointer}/annotations`, { [key]: value }));
+        else
+          workload.addJsonPatch(
+            JsonPatch.add(`${pointer}/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value),
+          );
       },
     };
   }
-  return invalid('markForFsBackup', 'workload', typeof workload, 'a cdk8s-plus Pod or workload, or an ApiObject of a pod-bearing kind');
+  return invalid(
+    'markForFsBackup',
+    'workload',
+    typeof workload,
+    'a cdk8s-plus Pod or workload, or an ApiObject of a pod-bearing kind',
+  );
 }

@@ -8,7 +8,8 @@ const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, u
 export function goDurationSeconds(text: string): number | undefined {
   if (typeof text !== 'string' || !GO_DURATION.test(text)) return undefined;
   let total = 0;
-  for (const [, n, , unit] of text.matchAll(/(\d+(\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) total += Number(n) * UNIT_SECONDS[unit];
+  for (const [, n, , unit] of text.matchAll(/(\d+(\.\d+)?)(h|ms|m|s|us|µs|ns)/g))
+    total += Number(n) * UNIT_SECONDS[unit];
   return total;
 }
 
@@ -19,7 +20,12 @@ export function goDurationSeconds(text: string): number | undefined {
 export function checkGoDuration(scope: IConstruct | string, field: string, value: string, example: string): string {
   const seconds = goDurationSeconds(value);
   if (seconds === undefined || seconds <= 0) {
-    invalid(scope, field, value, `a positive Go duration like "${example}" (units h, m, s; there is no "d": 30 days is "720h")`);
+    invalid(
+      scope,
+      field,
+      value,
+      `a positive Go duration like "${example}" (units h, m, s; there is no "d": 30 days is "720h")`,
+    );
   }
   return value;
 }

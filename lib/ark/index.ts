@@ -1,8 +1,17 @@
 // ArkInstallation (Velero, the successor of Heptio Ark) constructs: re-exports only.
 export { ArkInstallation, ArkInstallation as VeleroInstallation } from './installation';
-export type { ArkInstallationProps, ArkInstallationProps as VeleroInstallationProps, ArkImageRepositories } from './installation';
 export type {
-  ArkAzureAuth, ArkServicePrincipalAuth, ArkStorageAccountKeyAuth, ArkWorkloadIdentityAuth, AzureCloudName, ResolvedArkAuth,
+  ArkInstallationProps,
+  ArkInstallationProps as VeleroInstallationProps,
+  ArkImageRepositories,
+} from './installation';
+export type {
+  ArkAzureAuth,
+  ArkServicePrincipalAuth,
+  ArkStorageAccountKeyAuth,
+  ArkWorkloadIdentityAuth,
+  AzureCloudName,
+  ResolvedArkAuth,
 } from './auth';
 export { ArkBackupStorageLocation } from './backup-storage-location';
 export type { ArkBackupStorageOptions, ArkBackupStorageLocationProps } from './backup-storage-location';

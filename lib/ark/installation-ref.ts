@@ -43,7 +43,13 @@ export function joinInstallation(installation: IArkInstallation, location: IArkB
   const locations = LOCATIONS.get(installation) ?? [];
   if (location.isDefault) {
     const other = locations.find((l) => l.isDefault);
-    if (other) invalid(location, 'default', true, `false: ${other.node.path} is already the default location of ${installation.node.path}`);
+    if (other)
+      invalid(
+        location,
+        'default',
+        true,
+        `false: ${other.node.path} is already the default location of ${installation.node.path}`,
+      );
   }
   const same = locations.find((l) => l.name === location.name);
   if (same) invalid(location, 'name', location.name, `a name not used by ${same.node.path}`);

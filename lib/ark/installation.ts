@@ -1,6 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubeClusterRoleBinding, KubeDaemonSet, KubeDeployment, KubeNamespace, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import {
+  KubeClusterRoleBinding,
+  KubeDaemonSet,
+  KubeDeployment,
+  KubeNamespace,
+  KubeServiceAccount,
+} from 'cdk8s-plus-27/lib/imports/k8s';
 import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from '../azure/requirements';
 import { RoleAssignment } from '../azure/requirement-types';
 import { makeClusterScoped } from '../core/cluster-scoped';
@@ -12,7 +18,11 @@ import { ArkBackupStorageLocation, ArkBackupStorageOptions } from './backup-stor
 import { IArkInstallation, locationsOf } from './installation-ref';
 import { VeleroCrdJob } from './crd-job';
 import {
-  CREDENTIALS_KEY, PRIVILEGED_NAMESPACE_LABELS, VELERO_LABELS, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION, WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION,
+  CREDENTIALS_KEY,
+  PRIVILEGED_NAMESPACE_LABELS,
+  VELERO_LABELS,
+  WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
+  WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION,
 } from './labels';
 import { ArkNodeAgentOptions, renderNodeAgent } from './node-agent';
 import { ArkResources, renderResources } from './resources';
@@ -84,7 +94,12 @@ export interface ArkInstallationProps {
   readonly nodeAgentResources?: ArkResources;
 }
 
-const SERVER_RESOURCES: ArkResources = { cpuRequest: '500m', memoryRequest: '128Mi', cpuLimit: '1000m', memoryLimit: '512Mi' };
+const SERVER_RESOURCES: ArkResources = {
+  cpuRequest: '500m',
+  memoryRequest: '128Mi',
+  cpuLimit: '1000m',
+  memoryLimit: '512Mi',
+};
 
 /**
  * Velero on AKS with the Azure plugin — named after Heptio Ark, which Velero was called until
@@ -127,11 +142,20 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     this.readOnly = props.readOnly ?? false;
     this.auth = resolveAuth(this, props.auth);
     if (this.readOnly && !this.auth.useAAD) {
-      invalid(this, 'auth', props.auth.mode === 'servicePrincipal' ? 'servicePrincipal with useAAD false' : props.auth.mode,
-        'workloadIdentity or servicePrincipal with useAAD in a read-only installation: a storage account key (given or listed) can always write to the backup container');
+      invalid(
+        this,
+        'auth',
+        props.auth.mode === 'servicePrincipal' ? 'servicePrincipal with useAAD false' : props.auth.mode,
+        'workloadIdentity or servicePrincipal with useAAD in a read-only installation: a storage account key (given or listed) can always write to the backup container',
+      );
     }
     if (this.readOnly && props.defaultVolumesToFsBackup) {
-      invalid(this, 'defaultVolumesToFsBackup', true, 'false in a read-only installation: it only affects backups, which a restore cluster does not take');
+      invalid(
+        this,
+        'defaultVolumesToFsBackup',
+        true,
+        'false in a read-only installation: it only affects backups, which a restore cluster does not take',
+      );
     }
     const release = resolveVeleroRelease(this, props.veleroVersion, props.azurePluginVersion);
     this.veleroVersion = release.velero;
@@ -141,12 +165,26 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     this.azurePluginImage = `${checkImageRepository(this, 'images.azurePlugin', repos.azurePlugin)}:v${release.azurePlugin}`;
     this.kubectlImage = `${checkImageRepository(this, 'images.kubectl', repos.kubectl)}:${KUBECTL_IMAGE_TAG}`;
     this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'velero');
-    this.credentialsSecretName = checkDnsSubdomain(this, 'credentialsSecretName', props.credentialsSecretName ?? 'cloud-credentials');
+    this.credentialsSecretName = checkDnsSubdomain(
+      this,
+      'credentialsSecretName',
+      props.credentialsSecretName ?? 'cloud-credentials',
+    );
     const clusterRoleName = checkDnsSubdomain(this, 'clusterRoleName', props.clusterRoleName ?? 'cluster-admin');
-    const nodeAgent = props.nodeAgent === undefined || props.nodeAgent === false ? undefined : (props.nodeAgent === true ? {} : props.nodeAgent);
+    const nodeAgent =
+      props.nodeAgent === undefined || props.nodeAgent === false
+        ? undefined
+        : props.nodeAgent === true
+          ? {}
+          : props.nodeAgent;
     this.hasNodeAgent = nodeAgent !== undefined;
     if (props.defaultVolumesToFsBackup && !this.hasNodeAgent) {
-      invalid(this, 'defaultVolumesToFsBackup', true, 'false unless nodeAgent is on: file-system backup runs in the node agent');
+      invalid(
+        this,
+        'defaultVolumesToFsBackup',
+        true,
+        'false unless nodeAgent is on: file-system backup runs in the node agent',
+      );
     }
     if (!this.hasNodeAgent && props.nodeAgentResources !== undefined) {
       invalid(this, 'nodeAgentResources', props.nodeAgentResources, 'unset unless nodeAgent is on');
@@ -156,9 +194,11 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     const labels = { ...VELERO_LABELS };
     const namespaced: ApiObject[] = [];
     if (props.createNamespace ?? true) {
-      this.namespaceObject = makeClusterScoped(new KubeNamespace(this, 'Namespace', {
-        metadata: metadata({ name: this.namespace, labels: { ...labels, ...PRIVILEGED_NAMESPACE_LABELS } }),
-      })) as KubeNamespace;
+      this.namespaceObject = makeClusterScoped(
+        new KubeNamespace(this, 'Namespace', {
+          metadata: metadata({ name: this.namespace, labels: { ...labels, ...PRIVILEGED_NAMESPACE_LABELS } }),
+        }),
+      ) as KubeNamespace;
     }
 
     const saAnnotations: Record<string, string> = {};
@@ -168,15 +208,19 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     }
     this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata: metadata({
-        name: this.serviceAccountName, namespace: this.namespace, labels,
+        name: this.serviceAccountName,
+        namespace: this.namespace,
+        labels,
         annotations: Object.keys(saAnnotations).length > 0 ? saAnnotations : undefined,
       }),
     });
-    this.clusterRoleBinding = makeClusterScoped(new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: metadata({ name: clusterPrefix, labels }),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
-      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
-    })) as KubeClusterRoleBinding;
+    this.clusterRoleBinding = makeClusterScoped(
+      new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+        metadata: metadata({ name: clusterPrefix, labels }),
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
+        subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
+      }),
+    ) as KubeClusterRoleBinding;
 
     this.crdInstaller = new VeleroCrdJob(this, 'Crds', {
       namespace: this.namespace,
@@ -198,11 +242,18 @@ export class ArkInstallation extends Construct implements IArkInstallation {
       crdJobName: this.crdInstaller.jobName,
       workloadIdentity: this.auth.mode === 'workloadIdentity',
       defaultVolumesToFsBackup: props.defaultVolumesToFsBackup ?? false,
-      resources: renderResources(this, 'resources', props.resources, SERVER_RESOURCES,
-        { size: '512Mi', reason: 'the Azure plugin is OOM-killed below that' }),
+      resources: renderResources(this, 'resources', props.resources, SERVER_RESOURCES, {
+        size: '512Mi',
+        reason: 'the Azure plugin is OOM-killed below that',
+      }),
     });
     // Ordered after the CRD job in the file; at runtime the server's init container waits for it.
-    this.deployment.addDependency(this.serviceAccount, this.clusterRoleBinding, this.crdInstaller.waitRoleBinding, this.crdJob);
+    this.deployment.addDependency(
+      this.serviceAccount,
+      this.clusterRoleBinding,
+      this.crdInstaller.waitRoleBinding,
+      this.crdJob,
+    );
     if (nodeAgent) {
       this.nodeAgent = renderNodeAgent(this, 'NodeAgent', {
         namespace: this.namespace,
@@ -217,14 +268,22 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     }
 
     this.customResourcesScope = props.customResourcesScope ?? this;
-    this.backupStorageLocation = new ArkBackupStorageLocation(this.customResourcesScope, this.customResourceId('BackupStorageLocation'), {
-      ...props.backupStorage,
-      name: props.backupStorage?.name ?? 'default',
-      default: props.backupStorage?.default ?? true,
-      installation: this,
-    });
+    this.backupStorageLocation = new ArkBackupStorageLocation(
+      this.customResourcesScope,
+      this.customResourceId('BackupStorageLocation'),
+      {
+        ...props.backupStorage,
+        name: props.backupStorage?.name ?? 'default',
+        default: props.backupStorage?.default ?? true,
+        installation: this,
+      },
+    );
     if (props.volumeSnapshots !== undefined) {
-      this.volumeSnapshotLocation = new ArkVolumeSnapshotLocation(this.customResourcesScope, this.customResourceId('VolumeSnapshotLocation'), { ...props.volumeSnapshots, installation: this });
+      this.volumeSnapshotLocation = new ArkVolumeSnapshotLocation(
+        this.customResourcesScope,
+        this.customResourceId('VolumeSnapshotLocation'),
+        { ...props.volumeSnapshots, installation: this },
+      );
     }
 
     declareAzureRequirement(this, {
@@ -259,7 +318,10 @@ export class ArkInstallation extends Construct implements IArkInstallation {
    * principal it assigns them given the principal's object id (or assign them by hand, docs/ark.md).
    */
   public get roleAssignments(): readonly RoleAssignment[] {
-    const all = [...this.backupStorageLocations.flatMap((l) => l.roleAssignments), ...(this.volumeSnapshotLocation?.roleAssignments ?? [])];
+    const all = [
+      ...this.backupStorageLocations.flatMap((l) => l.roleAssignments),
+      ...(this.volumeSnapshotLocation?.roleAssignments ?? []),
+    ];
     const seen = new Map<string, RoleAssignment>();
     for (const role of all) seen.set(JSON.stringify(role), role);
     return [...seen.values()];
@@ -276,10 +338,15 @@ export class ArkInstallation extends Construct implements IArkInstallation {
   }
 
   /** Adds another BackupStorageLocation (not the default unless `default: true`). */
-  public addBackupStorageLocation(id: string, options: ArkBackupStorageOptions & { readonly readOnly?: boolean }): ArkBackupStorageLocation {
-    return new ArkBackupStorageLocation(this.customResourcesScope, this.customResourceId(id), { ...options, installation: this });
+  public addBackupStorageLocation(
+    id: string,
+    options: ArkBackupStorageOptions & { readonly readOnly?: boolean },
+  ): ArkBackupStorageLocation {
+    return new ArkBackupStorageLocation(this.customResourcesScope, this.customResourceId(id), {
+      ...options,
+      installation: this,
+    });
   }
-
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -19,8 +19,16 @@ export interface ArkRename {
 export const ARK_TO_VELERO: readonly ArkRename[] = [
   { what: 'API group', ark: 'ark.heptio.com/v1', velero: 'velero.io/v1' },
   { what: 'namespace', ark: 'heptio-ark', velero: 'velero' },
-  { what: 'pod annotation (restic, now file-system backup)', ark: 'backup.ark.heptio.com/backup-volumes', velero: 'backup.velero.io/backup-volumes' },
-  { what: 'backup hook annotations', ark: 'pre.hook.backup.ark.heptio.com/*, post.hook.backup.ark.heptio.com/*', velero: 'pre.hook.backup.velero.io/*, post.hook.backup.velero.io/*' },
+  {
+    what: 'pod annotation (restic, now file-system backup)',
+    ark: 'backup.ark.heptio.com/backup-volumes',
+    velero: 'backup.velero.io/backup-volumes',
+  },
+  {
+    what: 'backup hook annotations',
+    ark: 'pre.hook.backup.ark.heptio.com/*, post.hook.backup.ark.heptio.com/*',
+    velero: 'pre.hook.backup.velero.io/*, post.hook.backup.velero.io/*',
+  },
   { what: 'any other label or annotation key', ark: '*ark.heptio.com*', velero: '*velero.io*' },
   { what: 'schedule label', ark: 'ark-schedule', velero: 'velero.io/schedule-name' },
   { what: 'component label value', ark: 'component: ark', velero: 'component: velero' },
@@ -48,7 +56,14 @@ export interface ArkMigrationResult {
 /** Ark kinds worth carrying over: what people write by hand. */
 const MIGRATABLE_KINDS = ['Backup', 'Restore', 'Schedule', 'BackupStorageLocation', 'VolumeSnapshotLocation'];
 /** Objects the Ark server creates itself; Velero recreates its own. */
-const RUNTIME_KINDS = ['DeleteBackupRequest', 'DownloadRequest', 'PodVolumeBackup', 'PodVolumeRestore', 'ResticRepository', 'ServerStatusRequest'];
+const RUNTIME_KINDS = [
+  'DeleteBackupRequest',
+  'DownloadRequest',
+  'PodVolumeBackup',
+  'PodVolumeRestore',
+  'ResticRepository',
+  'ServerStatusRequest',
+];
 
 const escapeKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -75,7 +90,9 @@ export function migrateArkManifest(manifest: Record<string, any>, where = 'migra
     const results = manifest.items.map((item: Record<string, any>) => migrateArkManifest(item, where));
     return {
       manifest: { ...structuredClone(manifest), items: results.map((r: ArkMigrationResult) => r.manifest) },
-      changes: results.flatMap((r: ArkMigrationResult, i: number) => r.changes.map((c) => ({ ...c, path: `/items/${i}${c.path}` }))),
+      changes: results.flatMap((r: ArkMigrationResult, i: number) =>
+        r.changes.map((c) => ({ ...c, path: `/items/${i}${c.path}` })),
+      ),
     };
   }
   const out = structuredClone(manifest);
@@ -85,22 +102,43 @@ export function migrateArkManifest(manifest: Record<string, any>, where = 'migra
 
   if (apiVersion.startsWith('ark.heptio.com/')) {
     if (out.kind === 'Config') {
-      invalid(where, `${id} kind`, out.kind, 'Backup, Restore, Schedule, BackupStorageLocation or VolumeSnapshotLocation: Ark < v0.10 kept everything in one Config; upgrade to Ark v0.10 (BackupStorageLocation + VolumeSnapshotLocation) first, or describe the locations with ArkInstallation');
+      invalid(
+        where,
+        `${id} kind`,
+        out.kind,
+        'Backup, Restore, Schedule, BackupStorageLocation or VolumeSnapshotLocation: Ark < v0.10 kept everything in one Config; upgrade to Ark v0.10 (BackupStorageLocation + VolumeSnapshotLocation) first, or describe the locations with ArkInstallation',
+      );
     }
     if (RUNTIME_KINDS.includes(out.kind)) {
-      invalid(where, `${id} kind`, out.kind, `one of ${MIGRATABLE_KINDS.join(', ')}: the server creates ${out.kind} objects itself; leave them out (Velero syncs backups from the storage location)`);
+      invalid(
+        where,
+        `${id} kind`,
+        out.kind,
+        `one of ${MIGRATABLE_KINDS.join(', ')}: the server creates ${out.kind} objects itself; leave them out (Velero syncs backups from the storage location)`,
+      );
     }
-    if (!MIGRATABLE_KINDS.includes(out.kind)) invalid(where, `${id} kind`, out.kind, `one of ${MIGRATABLE_KINDS.join(', ')}`);
+    if (!MIGRATABLE_KINDS.includes(out.kind))
+      invalid(where, `${id} kind`, out.kind, `one of ${MIGRATABLE_KINDS.join(', ')}`);
     const to = apiVersion.replace(/^ark\.heptio\.com\//, 'velero.io/');
     changes.push({ path: '/apiVersion', from: apiVersion, to, action: 'replace' });
     out.apiVersion = to;
   }
   if (out.kind === 'CustomResourceDefinition' && String(out.spec?.group ?? '').endsWith('ark.heptio.com')) {
-    invalid(where, `${id} kind`, out.kind, "not Ark's CRDs: ArkInstallation's CRD job installs Velero's own, of the exact server version");
+    invalid(
+      where,
+      `${id} kind`,
+      out.kind,
+      "not Ark's CRDs: ArkInstallation's CRD job installs Velero's own, of the exact server version",
+    );
   }
   const images = JSON.stringify(out.spec ?? {}).match(/"image":"[^"]*heptio-images\/ark[^"]*"/);
   if (images) {
-    invalid(where, `${id} image`, images[0].slice(9, -1), 'not the Ark server or restic image: replace the Ark Deployment and DaemonSet with ArkInstallation (nodeAgent: true for restic)');
+    invalid(
+      where,
+      `${id} image`,
+      images[0].slice(9, -1),
+      'not the Ark server or restic image: replace the Ark Deployment and DaemonSet with ArkInstallation (nodeAgent: true for restic)',
+    );
   }
   stripServerFields(out, changes);
   if (out.kind === 'Namespace' && out.metadata?.name === 'heptio-ark') {
@@ -151,12 +189,23 @@ function walk(node: any, pointer: string, changes: ArkMigrationChange[]): void {
       const newKey = renameKey(key);
       let newValue = value;
       if (newKey !== key && newKey in map) {
-        invalid('migrateArkManifest', `${pointer}/${mapName}`, key, `a key whose Velero name ${newKey} is not also present: keep one of the two`);
+        invalid(
+          'migrateArkManifest',
+          `${pointer}/${mapName}`,
+          key,
+          `a key whose Velero name ${newKey} is not also present: keep one of the two`,
+        );
       }
-      if (newKey !== key) changes.push({ path: `${pointer}/${mapName}/${escapeKey(key)}`, from: key, to: newKey, action: 'renameKey' });
+      if (newKey !== key)
+        changes.push({ path: `${pointer}/${mapName}/${escapeKey(key)}`, from: key, to: newKey, action: 'renameKey' });
       if (mapName !== 'annotations' && newKey === 'component' && value === 'ark') {
         newValue = 'velero';
-        changes.push({ path: `${pointer}/${mapName}/${escapeKey(newKey)}`, from: 'ark', to: 'velero', action: 'replace' });
+        changes.push({
+          path: `${pointer}/${mapName}/${escapeKey(newKey)}`,
+          from: 'ark',
+          to: 'velero',
+          action: 'replace',
+        });
       }
       renamed[newKey] = newValue;
     }
@@ -165,7 +214,12 @@ function walk(node: any, pointer: string, changes: ArkMigrationChange[]): void {
   if (Array.isArray(node.matchExpressions)) {
     node.matchExpressions.forEach((expr: any, i: number) => {
       if (typeof expr?.key === 'string' && renameKey(expr.key) !== expr.key) {
-        changes.push({ path: `${pointer}/matchExpressions/${i}/key`, from: expr.key, to: renameKey(expr.key), action: 'replace' });
+        changes.push({
+          path: `${pointer}/matchExpressions/${i}/key`,
+          from: expr.key,
+          to: renameKey(expr.key),
+          action: 'replace',
+        });
         expr.key = renameKey(expr.key);
       }
     });
@@ -182,9 +236,19 @@ function walk(node: any, pointer: string, changes: ArkMigrationChange[]): void {
   }
   if ('defaultVolumesToRestic' in node) {
     if ('defaultVolumesToFsBackup' in node) {
-      invalid('migrateArkManifest', `${pointer}/defaultVolumesToRestic`, node.defaultVolumesToRestic, 'only one of defaultVolumesToRestic and defaultVolumesToFsBackup');
+      invalid(
+        'migrateArkManifest',
+        `${pointer}/defaultVolumesToRestic`,
+        node.defaultVolumesToRestic,
+        'only one of defaultVolumesToRestic and defaultVolumesToFsBackup',
+      );
     }
-    changes.push({ path: `${pointer}/defaultVolumesToRestic`, from: 'defaultVolumesToRestic', to: 'defaultVolumesToFsBackup', action: 'renameKey' });
+    changes.push({
+      path: `${pointer}/defaultVolumesToRestic`,
+      from: 'defaultVolumesToRestic',
+      to: 'defaultVolumesToFsBackup',
+      action: 'renameKey',
+    });
     node.defaultVolumesToFsBackup = node.defaultVolumesToRestic;
     delete node.defaultVolumesToRestic;
   }

@@ -38,7 +38,9 @@ export function renderNodeAgent(scope: Construct, id: string, spec: VeleroNodeAg
       template: {
         metadata: {
           labels: {
-            ...VELERO_LABELS, name: 'node-agent', role: 'node-agent',
+            ...VELERO_LABELS,
+            name: 'node-agent',
+            role: 'node-agent',
             ...(spec.workloadIdentity ? { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' } : {}),
           },
         },
@@ -52,28 +54,30 @@ export function renderNodeAgent(scope: Construct, id: string, spec: VeleroNodeAg
             { name: 'scratch', emptyDir: {} },
             credentialsVolume(spec.credentialsSecretName),
           ],
-          containers: [{
-            name: 'node-agent',
-            image: spec.veleroImage,
-            imagePullPolicy: 'IfNotPresent',
-            ports: [{ name: 'metrics', containerPort: VELERO_METRICS_PORT }],
-            command: ['/velero'],
-            args: ['node-agent', 'server'],
-            securityContext: { privileged: spec.privileged },
-            volumeMounts: [
-              { name: 'host-pods', mountPath: '/host_pods', mountPropagation: 'HostToContainer' },
-              { name: 'host-plugins', mountPath: '/var/lib/kubelet/plugins', mountPropagation: 'HostToContainer' },
-              { name: 'scratch', mountPath: '/scratch' },
-              CREDENTIALS_VOLUME_MOUNT,
-            ],
-            env: [
-              { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-              { name: 'VELERO_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-              { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
-              AZURE_CREDENTIALS_ENV,
-            ],
-            ...(spec.resources ? { resources: spec.resources } : {}),
-          }],
+          containers: [
+            {
+              name: 'node-agent',
+              image: spec.veleroImage,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'metrics', containerPort: VELERO_METRICS_PORT }],
+              command: ['/velero'],
+              args: ['node-agent', 'server'],
+              securityContext: { privileged: spec.privileged },
+              volumeMounts: [
+                { name: 'host-pods', mountPath: '/host_pods', mountPropagation: 'HostToContainer' },
+                { name: 'host-plugins', mountPath: '/var/lib/kubelet/plugins', mountPropagation: 'HostToContainer' },
+                { name: 'scratch', mountPath: '/scratch' },
+                CREDENTIALS_VOLUME_MOUNT,
+              ],
+              env: [
+                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                { name: 'VELERO_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
+                AZURE_CREDENTIALS_ENV,
+              ],
+              ...(spec.resources ? { resources: spec.resources } : {}),
+            },
+          ],
         },
       },
     },

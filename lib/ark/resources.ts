@@ -39,13 +39,19 @@ export function renderResources(
       invalid(scope, `${field}.${key}`, value, 'a CPU quantity like "500m" or "1"');
     }
   }
-  const memory = (key: 'memoryRequest' | 'memoryLimit') => (merged[key] === undefined ? undefined : StorageSize.parse(merged[key]!, scope, `${field}.${key}`));
+  const memory = (key: 'memoryRequest' | 'memoryLimit') =>
+    merged[key] === undefined ? undefined : StorageSize.parse(merged[key]!, scope, `${field}.${key}`);
   const memoryRequest = memory('memoryRequest');
   const memoryLimit = memory('memoryLimit');
   if (minMemoryLimit) {
     const min = StorageSize.parse(minMemoryLimit.size);
     if (!memoryLimit || memoryLimit.toBytes() < min.toBytes()) {
-      invalid(scope, `${field}.memoryLimit`, merged.memoryLimit, `at least ${minMemoryLimit.size}: ${minMemoryLimit.reason}`);
+      invalid(
+        scope,
+        `${field}.memoryLimit`,
+        merged.memoryLimit,
+        `at least ${minMemoryLimit.size}: ${minMemoryLimit.reason}`,
+      );
     }
   }
   if (memoryRequest && memoryLimit && memoryRequest.toBytes() > memoryLimit.toBytes()) {

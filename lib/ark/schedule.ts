@@ -49,7 +49,12 @@ function checkVeleroDayOfWeek(scope: Construct, field: string, cron: string): vo
   if (cron.startsWith('@')) return;
   const dow = cron.split(' ')[4];
   if (/(^|[,-])0*7($|[,/-])/.test(dow)) {
-    invalid(scope, field, cron, 'a day of week from 0 to 6 (or sun-sat): Velero\'s cron parser rejects 7 for Sunday, use 0');
+    invalid(
+      scope,
+      field,
+      cron,
+      "a day of week from 0 to 6 (or sun-sat): Velero's cron parser rejects 7 for Sunday, use 0",
+    );
   }
 }
 
@@ -68,34 +73,66 @@ export class ArkSchedule extends Construct {
     super(scope, id);
     const installation = props.installation;
     if (installation.readOnly) {
-      invalid(this, 'installation', installation.node.path, 'an installation that is not readOnly: a read-only (restore) cluster takes no backups');
+      invalid(
+        this,
+        'installation',
+        installation.node.path,
+        'an installation that is not readOnly: a read-only (restore) cluster takes no backups',
+      );
     }
     const cron = checkCronSchedule(this, 'schedule', props.schedule);
     checkVeleroDayOfWeek(this, 'schedule', cron);
-    this.schedule = props.timeZone === undefined ? cron : `CRON_TZ=${checkTimeZone(this, 'timeZone', props.timeZone)} ${cron}`;
+    this.schedule =
+      props.timeZone === undefined ? cron : `CRON_TZ=${checkTimeZone(this, 'timeZone', props.timeZone)} ${cron}`;
 
     const location = props.storageLocation ?? locationsOf(installation).find((l) => l.isDefault);
-    if (!location) invalid(this, 'storageLocation', undefined, 'a backup storage location: the installation has no default one');
+    if (!location)
+      invalid(this, 'storageLocation', undefined, 'a backup storage location: the installation has no default one');
     if (!locationsOf(installation).includes(location)) {
-      invalid(this, 'storageLocation', location.node.path, `a location of ${installation.node.path}: ${locationsOf(installation).map((l) => l.node.path).join(', ')}`);
+      invalid(
+        this,
+        'storageLocation',
+        location.node.path,
+        `a location of ${installation.node.path}: ${locationsOf(installation)
+          .map((l) => l.node.path)
+          .join(', ')}`,
+      );
     }
-    if (location.readOnly) invalid(this, 'storageLocation', location.name, 'a ReadWrite location: Velero refuses to write backups to a ReadOnly one');
+    if (location.readOnly)
+      invalid(
+        this,
+        'storageLocation',
+        location.name,
+        'a ReadWrite location: Velero refuses to write backups to a ReadOnly one',
+      );
 
     const snapshotVolumes = props.snapshotVolumes ?? installation.volumeSnapshotLocation !== undefined;
     if (snapshotVolumes && !installation.volumeSnapshotLocation) {
-      invalid(this, 'snapshotVolumes', true, 'false unless the installation has volumeSnapshots: without a snapshot location there is nowhere to put disk snapshots');
+      invalid(
+        this,
+        'snapshotVolumes',
+        true,
+        'false unless the installation has volumeSnapshots: without a snapshot location there is nowhere to put disk snapshots',
+      );
     }
     // Unset stays unset: Velero then applies the server's --default-volumes-to-fs-backup, which an
     // explicit false here would silently override.
     const fsBackup = props.defaultVolumesToFsBackup;
     if (fsBackup && !installation.hasNodeAgent) {
-      invalid(this, 'defaultVolumesToFsBackup', true, 'false unless the installation runs the node agent (nodeAgent: true): file-system backup happens on the nodes');
+      invalid(
+        this,
+        'defaultVolumesToFsBackup',
+        true,
+        'false unless the installation runs the node agent (nodeAgent: true): file-system backup happens on the nodes',
+      );
     }
     const included = this.checkNamespaces('includedNamespaces', props.includedNamespaces);
     const excluded = this.checkNamespaces('excludedNamespaces', props.excludedNamespaces);
     const overlap = (included ?? []).filter((ns) => (excluded ?? []).includes(ns));
-    if (overlap.length > 0) invalid(this, 'excludedNamespaces', excluded, `no namespace that is also included (${overlap.join(', ')})`);
-    const labels = props.labelSelector === undefined ? undefined : checkLabels(this, 'labelSelector', props.labelSelector);
+    if (overlap.length > 0)
+      invalid(this, 'excludedNamespaces', excluded, `no namespace that is also included (${overlap.join(', ')})`);
+    const labels =
+      props.labelSelector === undefined ? undefined : checkLabels(this, 'labelSelector', props.labelSelector);
     const ttl = checkGoDuration(this, 'ttl', props.ttl ?? '720h', '720h');
 
     this.apiObject = new ApiObject(this, 'Resource', {
@@ -127,7 +164,8 @@ export class ArkSchedule extends Construct {
 
   private checkNamespaces(field: string, namespaces: string[] | undefined): string[] | undefined {
     if (namespaces === undefined) return undefined;
-    if (!Array.isArray(namespaces) || namespaces.length === 0) invalid(this, field, namespaces, 'a non-empty list of namespaces, or leave it unset');
+    if (!Array.isArray(namespaces) || namespaces.length === 0)
+      invalid(this, field, namespaces, 'a non-empty list of namespaces, or leave it unset');
     namespaces.forEach((ns, i) => {
       if (ns !== '*') checkDnsLabel(this, `${field}[${i}]`, ns);
     });

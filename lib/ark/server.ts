@@ -1,8 +1,20 @@
 import { Construct } from 'constructs';
-import { EnvVar, IntOrString, KubeDeployment, Quantity, ResourceRequirements, Volume, VolumeMount } from 'cdk8s-plus-27/lib/imports/k8s';
+import {
+  EnvVar,
+  IntOrString,
+  KubeDeployment,
+  Quantity,
+  ResourceRequirements,
+  Volume,
+  VolumeMount,
+} from 'cdk8s-plus-27/lib/imports/k8s';
 import { metadata } from '../core/metadata';
 import {
-  CREDENTIALS_FILE, CREDENTIALS_MOUNT_PATH, LINUX_NODE_AFFINITY, VELERO_LABELS, WORKLOAD_IDENTITY_USE_LABEL,
+  CREDENTIALS_FILE,
+  CREDENTIALS_MOUNT_PATH,
+  LINUX_NODE_AFFINITY,
+  VELERO_LABELS,
+  WORKLOAD_IDENTITY_USE_LABEL,
 } from './labels';
 
 /** Metrics port of the server and node agent. */
@@ -28,11 +40,18 @@ export function credentialsVolume(secretName: string): Volume {
   return { name: 'cloud-credentials', secret: { secretName, defaultMode: 0o444 } };
 }
 
-export const CREDENTIALS_VOLUME_MOUNT: VolumeMount = { name: 'cloud-credentials', mountPath: CREDENTIALS_MOUNT_PATH, readOnly: true };
+export const CREDENTIALS_VOLUME_MOUNT: VolumeMount = {
+  name: 'cloud-credentials',
+  mountPath: CREDENTIALS_MOUNT_PATH,
+  readOnly: true,
+};
 
 export const AZURE_CREDENTIALS_ENV: EnvVar = { name: 'AZURE_CREDENTIALS_FILE', value: CREDENTIALS_FILE };
 
-const NAMESPACE_ENV: EnvVar = { name: 'VELERO_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } };
+const NAMESPACE_ENV: EnvVar = {
+  name: 'VELERO_NAMESPACE',
+  valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+};
 
 const RESTRICTED = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 
@@ -50,7 +69,11 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
   args.push('--uploader-type=kopia');
   const probe = {
     httpGet: { path: '/metrics', port: IntOrString.fromString('metrics'), scheme: 'HTTP' },
-    initialDelaySeconds: 10, periodSeconds: 30, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5,
+    initialDelaySeconds: 10,
+    periodSeconds: 30,
+    timeoutSeconds: 5,
+    successThreshold: 1,
+    failureThreshold: 5,
   };
   return new KubeDeployment(scope, id, {
     metadata: metadata({ name: 'velero', namespace: spec.namespace, labels: { ...VELERO_LABELS } }),
@@ -60,8 +83,16 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
       selector: { matchLabels: { deploy: 'velero' } },
       template: {
         metadata: {
-          labels: { ...VELERO_LABELS, deploy: 'velero', ...(spec.workloadIdentity ? { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' } : {}) },
-          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(VELERO_METRICS_PORT), 'prometheus.io/path': '/metrics' },
+          labels: {
+            ...VELERO_LABELS,
+            deploy: 'velero',
+            ...(spec.workloadIdentity ? { [WORKLOAD_IDENTITY_USE_LABEL]: 'true' } : {}),
+          },
+          annotations: {
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(VELERO_METRICS_PORT),
+            'prometheus.io/path': '/metrics',
+          },
         },
         spec: {
           restartPolicy: 'Always',
@@ -75,8 +106,17 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
               image: spec.kubectlImage,
               imagePullPolicy: 'IfNotPresent',
               command: ['kubectl'],
-              args: ['wait', '--for=condition=complete', `job/${spec.crdJobName}`, `--namespace=${spec.namespace}`, '--timeout=10m'],
-              resources: { requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('32Mi') }, limits: { memory: Quantity.fromString('128Mi') } },
+              args: [
+                'wait',
+                '--for=condition=complete',
+                `job/${spec.crdJobName}`,
+                `--namespace=${spec.namespace}`,
+                '--timeout=10m',
+              ],
+              resources: {
+                requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('32Mi') },
+                limits: { memory: Quantity.fromString('128Mi') },
+              },
               securityContext: { ...RESTRICTED, runAsNonRoot: true, runAsUser: 65532 },
             },
             {
@@ -86,28 +126,30 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
               volumeMounts: [{ name: 'plugins', mountPath: '/target' }],
             },
           ],
-          containers: [{
-            name: 'velero',
-            image: spec.veleroImage,
-            imagePullPolicy: 'IfNotPresent',
-            ports: [{ name: 'metrics', containerPort: VELERO_METRICS_PORT }],
-            command: ['/velero'],
-            args,
-            volumeMounts: [
-              { name: 'plugins', mountPath: '/plugins' },
-              { name: 'scratch', mountPath: '/scratch' },
-              CREDENTIALS_VOLUME_MOUNT,
-            ],
-            env: [
-              { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
-              NAMESPACE_ENV,
-              { name: 'LD_LIBRARY_PATH', value: '/plugins' },
-              AZURE_CREDENTIALS_ENV,
-            ],
-            ...(spec.resources ? { resources: spec.resources } : {}),
-            livenessProbe: probe,
-            readinessProbe: probe,
-          }],
+          containers: [
+            {
+              name: 'velero',
+              image: spec.veleroImage,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'metrics', containerPort: VELERO_METRICS_PORT }],
+              command: ['/velero'],
+              args,
+              volumeMounts: [
+                { name: 'plugins', mountPath: '/plugins' },
+                { name: 'scratch', mountPath: '/scratch' },
+                CREDENTIALS_VOLUME_MOUNT,
+              ],
+              env: [
+                { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
+                NAMESPACE_ENV,
+                { name: 'LD_LIBRARY_PATH', value: '/plugins' },
+                AZURE_CREDENTIALS_ENV,
+              ],
+              ...(spec.resources ? { resources: spec.resources } : {}),
+              livenessProbe: probe,
+              readinessProbe: probe,
+            },
+          ],
           volumes: [
             { name: 'plugins', emptyDir: {} },
             { name: 'scratch', emptyDir: {} },

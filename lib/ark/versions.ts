@@ -61,19 +61,33 @@ export interface ResolvedVeleroRelease extends VeleroRelease {
   readonly azurePlugin: string;
 }
 
-const strip = (version: string) => (typeof version === 'string' && version.startsWith('v') ? version.slice(1) : version);
+const strip = (version: string) =>
+  typeof version === 'string' && version.startsWith('v') ? version.slice(1) : version;
 
 /** Finds the release and checks that the plugin is one paired with it. */
-export function resolveVeleroRelease(scope: IConstruct, veleroVersion: string | undefined, pluginVersion: string | undefined): ResolvedVeleroRelease {
+export function resolveVeleroRelease(
+  scope: IConstruct,
+  veleroVersion: string | undefined,
+  pluginVersion: string | undefined,
+): ResolvedVeleroRelease {
   const velero = strip(veleroVersion ?? DEFAULT_VELERO_VERSION);
   const release = VELERO_RELEASES.find((r) => r.velero === velero);
   if (!release) {
-    invalid(scope, 'veleroVersion', veleroVersion, `one of ${VELERO_RELEASES.map((r) => r.velero).join(', ')} (the releases whose CRDs and install shape this library follows)`);
+    invalid(
+      scope,
+      'veleroVersion',
+      veleroVersion,
+      `one of ${VELERO_RELEASES.map((r) => r.velero).join(', ')} (the releases whose CRDs and install shape this library follows)`,
+    );
   }
   const plugin = strip(pluginVersion ?? release.azurePlugins[0]);
   if (!release.azurePlugins.includes(plugin)) {
-    invalid(scope, 'azurePluginVersion', pluginVersion,
-      `a velero-plugin-for-microsoft-azure release paired with Velero ${release.velero}: ${release.azurePlugins.join(', ')} (plugin v1.14.x is built against Velero v1.18.x; other pairs fail at runtime)`);
+    invalid(
+      scope,
+      'azurePluginVersion',
+      pluginVersion,
+      `a velero-plugin-for-microsoft-azure release paired with Velero ${release.velero}: ${release.azurePlugins.join(', ')} (plugin v1.14.x is built against Velero v1.18.x; other pairs fail at runtime)`,
+    );
   }
   return { ...release, azurePlugin: plugin };
 }
@@ -83,7 +97,12 @@ const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:[0-9]+)?(\/[a-z0
 /** An image repository without tag or digest: the tag always comes from the version table. */
 export function checkImageRepository(scope: IConstruct, field: string, value: string): string {
   if (typeof value !== 'string' || !REPOSITORY.test(value) || value.includes('@')) {
-    invalid(scope, field, value, 'an image repository without tag or digest, like "myregistry.azurecr.io/velero/velero": the tag comes from veleroVersion / azurePluginVersion so the pair stays matched');
+    invalid(
+      scope,
+      field,
+      value,
+      'an image repository without tag or digest, like "myregistry.azurecr.io/velero/velero": the tag comes from veleroVersion / azurePluginVersion so the pair stays matched',
+    );
   }
   return value;
 }

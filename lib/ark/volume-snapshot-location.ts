@@ -45,7 +45,11 @@ export interface ArkVolumeSnapshotLocationProps extends ArkVolumeSnapshotOptions
 }
 
 const PROP_FOR_KEY: Readonly<Record<string, string>> = {
-  resourceGroup: 'resourceGroup', subscriptionId: 'subscriptionId', incremental: 'incremental', tags: 'tags', apiTimeout: 'apiTimeout',
+  resourceGroup: 'resourceGroup',
+  subscriptionId: 'subscriptionId',
+  incremental: 'incremental',
+  tags: 'tags',
+  apiTimeout: 'apiTimeout',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,20 +73,40 @@ export class ArkVolumeSnapshotLocation extends Construct {
     const installation = props.installation;
     const auth = installation.auth;
     if (auth.mode === 'storageAccountKey') {
-      invalid(this, 'auth.mode', auth.mode, 'servicePrincipal or workloadIdentity with volume snapshots: a storage account key cannot snapshot managed disks (drop volumeSnapshots, or change auth)');
+      invalid(
+        this,
+        'auth.mode',
+        auth.mode,
+        'servicePrincipal or workloadIdentity with volume snapshots: a storage account key cannot snapshot managed disks (drop volumeSnapshots, or change auth)',
+      );
     }
     if (auth.nodeResourceGroup === undefined) {
-      invalid(this, 'auth.nodeResourceGroup', undefined, "the cluster's node resource group (MC_<group>_<cluster>_<region>): the plugin reads the disks from AZURE_RESOURCE_GROUP and refuses to start without it");
+      invalid(
+        this,
+        'auth.nodeResourceGroup',
+        undefined,
+        "the cluster's node resource group (MC_<group>_<cluster>_<region>): the plugin reads the disks from AZURE_RESOURCE_GROUP and refuses to start without it",
+      );
     }
     if (typeof props.resourceGroup !== 'string') {
-      invalid(this, 'resourceGroup', props.resourceGroup, 'a resource group for the snapshots, preferably outside the node resource group so they outlive the cluster');
+      invalid(
+        this,
+        'resourceGroup',
+        props.resourceGroup,
+        'a resource group for the snapshots, preferably outside the node resource group so they outlive the cluster',
+      );
     }
     this.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
 
     const built: Record<string, string> = { resourceGroup: this.resourceGroup };
     if (props.subscriptionId !== undefined) {
       if (typeof props.subscriptionId !== 'string' || !UUID.test(props.subscriptionId)) {
-        invalid(this, 'subscriptionId', props.subscriptionId, 'a subscription id: a GUID like 00000000-0000-0000-0000-000000000000');
+        invalid(
+          this,
+          'subscriptionId',
+          props.subscriptionId,
+          'a subscription id: a GUID like 00000000-0000-0000-0000-000000000000',
+        );
       }
       built.subscriptionId = props.subscriptionId;
     }
@@ -107,13 +131,21 @@ export class ArkVolumeSnapshotLocation extends Construct {
 
     const role = props.role ?? 'Contributor';
     if (typeof role !== 'string' || !/^[\w][\w .()-]{0,511}$/.test(role)) {
-      invalid(this, 'role', role, "'Contributor' or the name of a custom role with the disk and snapshot actions the plugin lists");
+      invalid(
+        this,
+        'role',
+        role,
+        "'Contributor' or the name of a custom role with the disk and snapshot actions the plugin lists",
+      );
     }
     const nodeGroup = auth.nodeResourceGroup;
     const roles: RoleAssignment[] = [{ role, scope: { type: 'resourceGroup', resourceGroup: nodeGroup } }];
     if (this.resourceGroup !== nodeGroup) {
       // A restore cluster only reads snapshots; it creates disks in its own node resource group.
-      roles.push({ role: installation.readOnly ? 'Reader' : role, scope: { type: 'resourceGroup', resourceGroup: this.resourceGroup } });
+      roles.push({
+        role: installation.readOnly ? 'Reader' : role,
+        scope: { type: 'resourceGroup', resourceGroup: this.resourceGroup },
+      });
     }
     this.roleAssignments = roles;
     declareVeleroRoles(this, auth, installation, roles);

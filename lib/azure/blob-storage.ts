@@ -89,7 +89,12 @@ export interface ResolvedBackupStorage {
   /** Auth mode with its defaults filled in. */
   readonly auth:
     | { readonly mode: 'accountKey'; readonly secretName: string }
-    | { readonly mode: 'workloadIdentity'; readonly clientId: string; readonly tenantId?: string; readonly identityName: string };
+    | {
+        readonly mode: 'workloadIdentity';
+        readonly clientId: string;
+        readonly tenantId?: string;
+        readonly identityName: string;
+      };
 }
 
 const PREFIX_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
@@ -100,9 +105,17 @@ const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[a-z0-9-]+(\.[a-z0-9-
 /** Checks a blob name prefix: '/'-separated segments of letters, digits, '.', '_' and '-'. */
 export function checkBlobPrefix(scope: IConstruct | string, field: string, prefix: string): string {
   const segments = typeof prefix === 'string' ? prefix.split('/') : [];
-  const ok = segments.length > 0 && prefix.length <= 200 && segments.every((s) => PREFIX_SEGMENT.test(s) && s !== '.' && s !== '..');
+  const ok =
+    segments.length > 0 &&
+    prefix.length <= 200 &&
+    segments.every((s) => PREFIX_SEGMENT.test(s) && s !== '.' && s !== '..');
   if (!ok) {
-    invalid(scope, field, prefix, "a blob name prefix of '/'-separated segments of letters, digits, '.', '_' and '-' (no leading, trailing or double '/'), at most 200 characters");
+    invalid(
+      scope,
+      field,
+      prefix,
+      "a blob name prefix of '/'-separated segments of letters, digits, '.', '_' and '-' (no leading, trailing or double '/'), at most 200 characters",
+    );
   }
   return prefix;
 }
@@ -114,8 +127,17 @@ function checkBlobEndpoint(scope: IConstruct, field: string, endpoint: string): 
   } catch {
     url = undefined;
   }
-  const allowed = "an https URL of the blob service without query or trailing '/', e.g. https://myaccount.blob.core.chinacloudapi.cn; http only for loopback or cluster-local (*.svc) emulator hosts";
-  if (!url || typeof endpoint !== 'string' || endpoint.endsWith('/') || url.search || url.hash || url.username || url.password) {
+  const allowed =
+    "an https URL of the blob service without query or trailing '/', e.g. https://myaccount.blob.core.chinacloudapi.cn; http only for loopback or cluster-local (*.svc) emulator hosts";
+  if (
+    !url ||
+    typeof endpoint !== 'string' ||
+    endpoint.endsWith('/') ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
     invalid(scope, field, endpoint, allowed);
   }
   if (url.protocol === 'http:' && !LOCAL_HOST.test(url.hostname)) invalid(scope, field, endpoint, allowed);
@@ -125,30 +147,56 @@ function checkBlobEndpoint(scope: IConstruct, field: string, endpoint: string): 
 
 /** Validates {@link BackupStorage} and fills in its defaults; `field` names the prop in errors. */
 export function resolveBackupStorage(scope: IConstruct, field: string, storage: BackupStorage): ResolvedBackupStorage {
-  if (!storage || typeof storage !== 'object') invalid(scope, field, storage, 'a storage account, a container and optionally a prefix, endpoint and auth mode');
+  if (!storage || typeof storage !== 'object')
+    invalid(scope, field, storage, 'a storage account, a container and optionally a prefix, endpoint and auth mode');
   const storageAccount = checkStorageAccountName(scope, `${field}.storageAccount`, storage.storageAccount);
   const container = checkBlobContainerName(scope, `${field}.container`, storage.container);
   const prefix = checkBlobPrefix(scope, `${field}.prefix`, storage.prefix ?? 'postgres');
-  const blobEndpoint = storage.blobEndpoint === undefined ? undefined : checkBlobEndpoint(scope, `${field}.blobEndpoint`, storage.blobEndpoint);
+  const blobEndpoint =
+    storage.blobEndpoint === undefined
+      ? undefined
+      : checkBlobEndpoint(scope, `${field}.blobEndpoint`, storage.blobEndpoint);
   const auth = storage.auth ?? { mode: 'accountKey' };
   checkOneOf(scope, `${field}.auth.mode`, auth.mode, ['accountKey', 'workloadIdentity']);
   if (auth.mode === 'accountKey') {
-    const secretName = checkDnsSubdomain(scope, `${field}.auth.secretName`, auth.secretName ?? `azure-storage-${storageAccount}`);
+    const secretName = checkDnsSubdomain(
+      scope,
+      `${field}.auth.secretName`,
+      auth.secretName ?? `azure-storage-${storageAccount}`,
+    );
     return { storageAccount, container, prefix, blobEndpoint, auth: { mode: 'accountKey', secretName } };
   }
   if (auth.clientId !== undefined && (typeof auth.clientId !== 'string' || !GUID.test(auth.clientId))) {
-    invalid(scope, `${field}.auth.clientId`, auth.clientId, 'the client id (a GUID) of the user-assigned managed identity');
+    invalid(
+      scope,
+      `${field}.auth.clientId`,
+      auth.clientId,
+      'the client id (a GUID) of the user-assigned managed identity',
+    );
   }
   if (auth.tenantId !== undefined && (typeof auth.tenantId !== 'string' || !GUID.test(auth.tenantId))) {
     invalid(scope, `${field}.auth.tenantId`, auth.tenantId, 'a tenant id (a GUID)');
   }
   const identityName = auth.identityName ?? `${storageAccount}-postgres-backup`;
   if (!IDENTITY_NAME.test(identityName)) {
-    invalid(scope, `${field}.auth.identityName`, identityName, "3 to 128 letters, digits, '-' or '_', starting with a letter or digit");
+    invalid(
+      scope,
+      `${field}.auth.identityName`,
+      identityName,
+      "3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
+    );
   }
   return {
-    storageAccount, container, prefix, blobEndpoint,
-    auth: { mode: 'workloadIdentity', clientId: auth.clientId ?? CLIENT_ID_SET_AT_DEPLOY, identityName, ...(auth.tenantId ? { tenantId: auth.tenantId } : {}) },
+    storageAccount,
+    container,
+    prefix,
+    blobEndpoint,
+    auth: {
+      mode: 'workloadIdentity',
+      clientId: auth.clientId ?? CLIENT_ID_SET_AT_DEPLOY,
+      identityName,
+      ...(auth.tenantId ? { tenantId: auth.tenantId } : {}),
+    },
   };
 }
 
@@ -161,20 +209,28 @@ const ROLE: Record<BlobAccess, string> = { write: 'Storage Blob Data Contributor
  * Declares what the job needs in Azure: the container (with retention, for backups), and either
  * the account-key Secret or the workload identity with its role on the container.
  */
-function declareStorageRequirements(scope: IConstruct, storage: ResolvedBackupStorage, options: {
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  readonly access: BlobAccess;
-  readonly retention?: { readonly prefix: string; readonly deleteAfterDays: number };
-}): void {
+function declareStorageRequirements(
+  scope: IConstruct,
+  storage: ResolvedBackupStorage,
+  options: {
+    readonly namespace: string;
+    readonly serviceAccount: string;
+    readonly access: BlobAccess;
+    readonly retention?: { readonly prefix: string; readonly deleteAfterDays: number };
+  },
+): void {
   const { storageAccount: account, container } = storage;
   declareAzureRequirement(scope, {
-    kind: 'blobContainer', account, container,
+    kind: 'blobContainer',
+    account,
+    container,
     ...(options.retention ? { lifecycleRules: [options.retention] } : {}),
   });
   if (storage.auth.mode === 'accountKey') {
     declareAzureRequirement(scope, {
-      kind: 'kubernetesSecret', namespace: options.namespace, name: storage.auth.secretName,
+      kind: 'kubernetesSecret',
+      namespace: options.namespace,
+      name: storage.auth.secretName,
       keys: {
         [ACCOUNT_NAME_KEY]: { from: 'storageAccountName', account },
         [ACCOUNT_KEY_KEY]: { from: 'storageAccountKey', account },
@@ -182,7 +238,10 @@ function declareStorageRequirements(scope: IConstruct, storage: ResolvedBackupSt
     });
   } else {
     declareAzureRequirement(scope, {
-      kind: 'workloadIdentity', identity: storage.auth.identityName, namespace: options.namespace, serviceAccount: options.serviceAccount,
+      kind: 'workloadIdentity',
+      identity: storage.auth.identityName,
+      namespace: options.namespace,
+      serviceAccount: options.serviceAccount,
       roles: [{ role: ROLE[options.access], scope: { type: 'blobContainer', account, container } }],
     });
   }
@@ -196,7 +255,12 @@ export function storageEnv(storage: ResolvedBackupStorage): EnvVar[] {
     { name: 'AUTH_MODE', value: storage.auth.mode },
     ...(storage.blobEndpoint ? [{ name: 'BLOB_ENDPOINT', value: storage.blobEndpoint }] : []),
     ...(storage.auth.mode === 'accountKey'
-      ? [{ name: 'AZURE_STORAGE_KEY', valueFrom: { secretKeyRef: { name: storage.auth.secretName, key: ACCOUNT_KEY_KEY } } }]
+      ? [
+          {
+            name: 'AZURE_STORAGE_KEY',
+            valueFrom: { secretKeyRef: { name: storage.auth.secretName, key: ACCOUNT_KEY_KEY } },
+          },
+        ]
       : []),
   ];
 }
@@ -207,11 +271,15 @@ export function storagePodLabels(storage: ResolvedBackupStorage): Record<string,
 }
 
 /** For workload identity, the job's own service account, annotated with the identity; otherwise none. */
-function storageServiceAccount(scope: Construct, storage: ResolvedBackupStorage, options: {
-  readonly name: string;
-  readonly namespace: string;
-  readonly labels: Record<string, string>;
-}): KubeServiceAccount | undefined {
+function storageServiceAccount(
+  scope: Construct,
+  storage: ResolvedBackupStorage,
+  options: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly labels: Record<string, string>;
+  },
+): KubeServiceAccount | undefined {
   if (storage.auth.mode !== 'workloadIdentity') return undefined;
   return new KubeServiceAccount(scope, 'ServiceAccount', {
     metadata: metadata({
@@ -232,15 +300,22 @@ function storageServiceAccount(scope: Construct, storage: ResolvedBackupStorage,
  * backups; the key Secret or the workload identity with its role) and, for workload identity, the
  * job's own annotated service account (returned; undefined with an account key).
  */
-export function storageAccess(scope: Construct, storage: ResolvedBackupStorage, options: {
-  readonly name: string;
-  readonly namespace: string;
-  readonly labels: Record<string, string>;
-  readonly access: BlobAccess;
-  readonly retention?: { readonly prefix: string; readonly deleteAfterDays: number };
-}): KubeServiceAccount | undefined {
+export function storageAccess(
+  scope: Construct,
+  storage: ResolvedBackupStorage,
+  options: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly labels: Record<string, string>;
+    readonly access: BlobAccess;
+    readonly retention?: { readonly prefix: string; readonly deleteAfterDays: number };
+  },
+): KubeServiceAccount | undefined {
   declareStorageRequirements(scope, storage, {
-    namespace: options.namespace, serviceAccount: options.name, access: options.access, retention: options.retention,
+    namespace: options.namespace,
+    serviceAccount: options.name,
+    access: options.access,
+    retention: options.retention,
   });
   return storageServiceAccount(scope, storage, options);
 }

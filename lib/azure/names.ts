@@ -10,7 +10,12 @@ const RESOURCE_GROUP = /^[-\w._()]{1,90}$/;
 /** Storage account names are global DNS names: 3–24 lowercase letters and digits. */
 export function checkStorageAccountName(scope: IConstruct | string, field: string, value: string): string {
   if (typeof value !== 'string' || !STORAGE_ACCOUNT.test(value)) {
-    invalid(scope, field, value, 'a storage account name: 3 to 24 lowercase letters and digits (globally unique in Azure)');
+    invalid(
+      scope,
+      field,
+      value,
+      'a storage account name: 3 to 24 lowercase letters and digits (globally unique in Azure)',
+    );
   }
   return value;
 }
@@ -18,7 +23,12 @@ export function checkStorageAccountName(scope: IConstruct | string, field: strin
 /** Blob container names: 3–63 lowercase letters, digits and single hyphens, alphanumeric at both ends. */
 export function checkBlobContainerName(scope: IConstruct | string, field: string, value: string): string {
   if (typeof value !== 'string' || !CONTAINER_OR_SHARE.test(value)) {
-    invalid(scope, field, value, 'a blob container name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
+    invalid(
+      scope,
+      field,
+      value,
+      'a blob container name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+    );
   }
   return value;
 }
@@ -26,7 +36,12 @@ export function checkBlobContainerName(scope: IConstruct | string, field: string
 /** File share names follow the same rules as container names. */
 export function checkFileShareName(scope: IConstruct | string, field: string, value: string): string {
   if (typeof value !== 'string' || !CONTAINER_OR_SHARE.test(value)) {
-    invalid(scope, field, value, 'a file share name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
+    invalid(
+      scope,
+      field,
+      value,
+      'a file share name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+    );
   }
   return value;
 }
@@ -34,33 +49,54 @@ export function checkFileShareName(scope: IConstruct | string, field: string, va
 /** AKS zone names as the CSI drivers label nodes: `<region>-<1|2|3>`, e.g. `westeurope-1`. */
 export function checkZone(scope: IConstruct | string, field: string, value: string): string {
   if (typeof value !== 'string' || !ZONE.test(value)) {
-    invalid(scope, field, value, 'an AKS zone like "westeurope-1": the region name in lowercase, a hyphen, then 1, 2 or 3');
+    invalid(
+      scope,
+      field,
+      value,
+      'an AKS zone like "westeurope-1": the region name in lowercase, a hyphen, then 1, 2 or 3',
+    );
   }
   return value;
 }
 
 /** A list of zones: non-empty, valid, without repeats, all in one region. */
 export function checkZones(scope: IConstruct | string, field: string, zones: string[]): string[] {
-  if (!Array.isArray(zones) || zones.length === 0) invalid(scope, field, zones, 'a non-empty list of zones like ["westeurope-1", "westeurope-2"]');
+  if (!Array.isArray(zones) || zones.length === 0)
+    invalid(scope, field, zones, 'a non-empty list of zones like ["westeurope-1", "westeurope-2"]');
   zones.forEach((zone, i) => checkZone(scope, `${field}[${i}]`, zone));
   if (new Set(zones).size !== zones.length) invalid(scope, field, zones, 'each zone once');
   const regions = new Set(zones.map((zone) => zone.replace(/-[1-3]$/, '')));
-  if (regions.size > 1) invalid(scope, field, zones, 'zones of a single region (a cluster and its disks live in one region)');
+  if (regions.size > 1)
+    invalid(scope, field, zones, 'zones of a single region (a cluster and its disks live in one region)');
   return [...zones];
 }
 
 /** Azure resource group names: 1–90 letters, digits, '-', '_', '.', '(' and ')'. */
 export function checkResourceGroupName(scope: IConstruct | string, field: string, value: string): string {
   if (typeof value !== 'string' || !RESOURCE_GROUP.test(value) || value.endsWith('.')) {
-    invalid(scope, field, value, "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'");
+    invalid(
+      scope,
+      field,
+      value,
+      "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'",
+    );
   }
   return value;
 }
 
 /** A full ARM resource id of the given provider type, e.g. `Microsoft.Compute/diskEncryptionSets`. */
 export function checkArmResourceId(scope: IConstruct | string, field: string, value: string, type: string): string {
-  const ok = typeof value === 'string' && ARM_ID.test(value) && value.toLowerCase().includes(`/providers/${type.toLowerCase()}/`);
-  if (!ok) invalid(scope, field, value, `an Azure resource id: /subscriptions/<uuid>/resourceGroups/<group>/providers/${type}/<name>`);
+  const ok =
+    typeof value === 'string' &&
+    ARM_ID.test(value) &&
+    value.toLowerCase().includes(`/providers/${type.toLowerCase()}/`);
+  if (!ok)
+    invalid(
+      scope,
+      field,
+      value,
+      `an Azure resource id: /subscriptions/<uuid>/resourceGroups/<group>/providers/${type}/<name>`,
+    );
   return value;
 }
 
@@ -68,8 +104,15 @@ export function checkArmResourceId(scope: IConstruct | string, field: string, va
 export function renderAzureTags(scope: IConstruct | string, field: string, tags: Record<string, string>): string {
   const entries = Object.entries(tags);
   for (const [key, value] of entries) {
-    if (!key || /[,=<>%&\\?/]/.test(key) || key.length > 512) invalid(scope, `${field} key`, key, "a tag name of at most 512 characters without , = < > % & \\ ? or /");
-    if (typeof value !== 'string' || /[,=]/.test(value) || value.length > 256) invalid(scope, `${field}[${JSON.stringify(key)}]`, value, "a tag value of at most 256 characters without ',' or '='");
+    if (!key || /[,=<>%&\\?/]/.test(key) || key.length > 512)
+      invalid(scope, `${field} key`, key, 'a tag name of at most 512 characters without , = < > % & \\ ? or /');
+    if (typeof value !== 'string' || /[,=]/.test(value) || value.length > 256)
+      invalid(
+        scope,
+        `${field}[${JSON.stringify(key)}]`,
+        value,
+        "a tag value of at most 256 characters without ',' or '='",
+      );
   }
   return entries.map(([key, value]) => `${key}=${value}`).join(',');
 }

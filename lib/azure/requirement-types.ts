@@ -5,8 +5,14 @@
 
 /** Replication SKUs a storage account can have. */
 export type StorageAccountSku =
-  | 'Standard_LRS' | 'Standard_ZRS' | 'Standard_GRS' | 'Standard_RAGRS' | 'Standard_GZRS' | 'Standard_RAGZRS'
-  | 'Premium_LRS' | 'Premium_ZRS';
+  | 'Standard_LRS'
+  | 'Standard_ZRS'
+  | 'Standard_GRS'
+  | 'Standard_RAGRS'
+  | 'Standard_GZRS'
+  | 'Standard_RAGZRS'
+  | 'Premium_LRS'
+  | 'Premium_ZRS';
 
 /** An Azure storage account. Always created HTTPS-only, TLS 1.2+, no public blob access, soft delete on. */
 export interface StorageAccountRequirement {
@@ -96,8 +102,7 @@ export type SecretValuePart =
  * (`NAME=value` lines, in the order given) composed of parts, such as Velero's credentials file.
  */
 export type SecretValueSource =
-  | SecretValuePart
-  | { readonly from: 'dotenv'; readonly variables: Readonly<Record<string, SecretValuePart>> };
+  SecretValuePart | { readonly from: 'dotenv'; readonly variables: Readonly<Record<string, SecretValuePart>> };
 
 /** A Kubernetes Secret whose values the deploy step fills; its contents never appear in YAML. */
 export interface KubernetesSecretRequirement {

@@ -1,12 +1,15 @@
 import { IConstruct } from 'constructs';
 import { invalid, pathOf } from '../core/errors';
-import {
-  checkBlobContainerName, checkFileShareName, checkResourceGroupName, checkStorageAccountName,
-} from './names';
+import { checkBlobContainerName, checkFileShareName, checkResourceGroupName, checkStorageAccountName } from './names';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { isGuid } from '../core/values';
 import {
-  AzureRequirement, BlobLifecycleRule, ListedAzureRequirement, RoleAssignment, SecretValuePart, SecretValueSource,
+  AzureRequirement,
+  BlobLifecycleRule,
+  ListedAzureRequirement,
+  RoleAssignment,
+  SecretValuePart,
+  SecretValueSource,
 } from './requirement-types';
 
 /**
@@ -61,7 +64,12 @@ function checkRequirement(scope: IConstruct, req: AzureRequirement): void {
       checkDnsLabel(scope, 'service account namespace', req.namespace);
       checkDnsSubdomain(scope, 'service account', req.serviceAccount);
       if (!/^[a-zA-Z0-9][-\w]{2,127}$/.test(req.identity)) {
-        invalid(scope, 'managed identity name', req.identity, "3 to 128 letters, digits, '-' or '_', starting with a letter or digit");
+        invalid(
+          scope,
+          'managed identity name',
+          req.identity,
+          "3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
+        );
       }
       return;
   }
@@ -82,9 +90,16 @@ function checkSecretSource(scope: IConstruct, key: string, source: SecretValueSo
     checkSecretPart(scope, `secret key ${key}`, source);
     return;
   }
-  if (Object.keys(source.variables).length === 0) invalid(scope, `secret key ${key}: variables`, source.variables, 'at least one variable');
+  if (Object.keys(source.variables).length === 0)
+    invalid(scope, `secret key ${key}: variables`, source.variables, 'at least one variable');
   for (const [name, part] of Object.entries(source.variables)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) invalid(scope, `secret key ${key}: variable`, name, 'an environment variable name: letters, digits and _, not starting with a digit');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      invalid(
+        scope,
+        `secret key ${key}: variable`,
+        name,
+        'an environment variable name: letters, digits and _, not starting with a digit',
+      );
     checkSecretPart(scope, `secret key ${key}: ${name}`, part);
   }
 }
@@ -104,20 +119,30 @@ function checkSecretPart(scope: IConstruct, field: string, part: SecretValuePart
       return;
     case 'provided':
       if (part.configKey !== undefined && !CONFIG_KEY.test(part.configKey)) {
-        invalid(scope, `${field}: configKey`, part.configKey, "a Pulumi config key: a letter, then letters, digits, '-' or '_', at most 128 characters");
+        invalid(
+          scope,
+          `${field}: configKey`,
+          part.configKey,
+          "a Pulumi config key: a letter, then letters, digits, '-' or '_', at most 128 characters",
+        );
       }
       return;
     case 'literal':
       // A dotenv line ends at a newline: a value with one would smuggle in another variable.
-      if (typeof part.value !== 'string' || /[\r\n]/.test(part.value)) invalid(scope, `${field}: value`, part.value, 'a single-line string');
+      if (typeof part.value !== 'string' || /[\r\n]/.test(part.value))
+        invalid(scope, `${field}: value`, part.value, 'a single-line string');
       return;
     case 'subscriptionId':
     case 'tenantId':
     case 'clusterNodeResourceGroup':
       return;
     default:
-      invalid(scope, `${field}: from`, (part as { from: unknown }).from,
-        'one of storageAccountName, storageAccountKey, generatedPassword, provided, subscriptionId, tenantId, clusterNodeResourceGroup, literal');
+      invalid(
+        scope,
+        `${field}: from`,
+        (part as { from: unknown }).from,
+        'one of storageAccountName, storageAccountKey, generatedPassword, provided, subscriptionId, tenantId, clusterNodeResourceGroup, literal',
+      );
   }
 }
 
@@ -125,7 +150,11 @@ function checkSecretPart(scope: IConstruct, field: string, part: SecretValuePart
  * The Pulumi config key (in namespace `aks-stateful`) that holds a `provided` Secret value: the
  * part's own `configKey`, or `<namespace>-<secret name>-<key>` with every other character as '-'.
  */
-export function providedConfigKey(secret: { readonly namespace: string; readonly name: string }, key: string, part: { readonly configKey?: string }): string {
+export function providedConfigKey(
+  secret: { readonly namespace: string; readonly name: string },
+  key: string,
+  part: { readonly configKey?: string },
+): string {
   return part.configKey ?? `${secret.namespace}-${secret.name}-${key}`.replace(/[^A-Za-z0-9_-]/g, '-');
 }
 
@@ -137,19 +166,30 @@ export function secretValueParts(source: SecretValueSource): SecretValuePart[] {
 /** One role grant's identity, whatever the key order of the object that declares it. */
 export function roleKey(role: RoleAssignment): string {
   const scope = role.scope;
-  const where = scope.type === 'resourceGroup' ? `rg/${scope.resourceGroup}` : scope.type === 'storageAccount' ? `account/${scope.account}` : `container/${scope.account}/${scope.container}`;
+  const where =
+    scope.type === 'resourceGroup'
+      ? `rg/${scope.resourceGroup}`
+      : scope.type === 'storageAccount'
+        ? `account/${scope.account}`
+        : `container/${scope.account}/${scope.container}`;
   return `${role.role}\u0000${where}`;
 }
 
 /** The requirement's identity: two declarations with the same key are one Azure resource. */
 export function requirementKey(req: AzureRequirement): string {
   switch (req.kind) {
-    case 'storageAccount': return `storageAccount:${req.account}`;
-    case 'blobContainer': return `blobContainer:${req.account}/${req.container}`;
-    case 'fileShare': return `fileShare:${req.account}/${req.share}`;
-    case 'kubernetesSecret': return `kubernetesSecret:${req.namespace}/${req.name}`;
-    case 'workloadIdentity': return `workloadIdentity:${req.namespace}/${req.serviceAccount}`;
-    case 'servicePrincipalRoles': return `servicePrincipalRoles:${req.clientId.toLowerCase()}`;
+    case 'storageAccount':
+      return `storageAccount:${req.account}`;
+    case 'blobContainer':
+      return `blobContainer:${req.account}/${req.container}`;
+    case 'fileShare':
+      return `fileShare:${req.account}/${req.share}`;
+    case 'kubernetesSecret':
+      return `kubernetesSecret:${req.namespace}/${req.name}`;
+    case 'workloadIdentity':
+      return `workloadIdentity:${req.namespace}/${req.serviceAccount}`;
+    case 'servicePrincipalRoles':
+      return `servicePrincipalRoles:${req.clientId.toLowerCase()}`;
   }
 }
 
@@ -160,7 +200,9 @@ function impliedAccounts(req: AzureRequirement): string[] {
     case 'fileShare':
       return [req.account];
     case 'kubernetesSecret':
-      return Object.values(req.keys).flatMap(secretValueParts).flatMap((s) => (s.from === 'storageAccountKey' || s.from === 'storageAccountName' ? [s.account] : []));
+      return Object.values(req.keys)
+        .flatMap(secretValueParts)
+        .flatMap((s) => (s.from === 'storageAccountKey' || s.from === 'storageAccountName' ? [s.account] : []));
     case 'workloadIdentity':
     case 'servicePrincipalRoles':
       return req.roles.flatMap((r) => (r.scope.type === 'resourceGroup' ? [] : [r.scope.account]));
@@ -205,7 +247,14 @@ export function listAzureRequirements(root: IConstruct | readonly IConstruct[]):
       for (const path of entry.by) add({ kind: 'storageAccount', account }, path, implied);
     }
   }
-  const order = ['storageAccount', 'blobContainer', 'fileShare', 'workloadIdentity', 'servicePrincipalRoles', 'kubernetesSecret'];
+  const order = [
+    'storageAccount',
+    'blobContainer',
+    'fileShare',
+    'workloadIdentity',
+    'servicePrincipalRoles',
+    'kubernetesSecret',
+  ];
   return [...merged.entries()]
     .map(([key, entry]) => ({ ...finished(entry), key, declaredBy: [...entry.by].sort() }) as ListedAzureRequirement)
     .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.key.localeCompare(b.key));
@@ -222,10 +271,17 @@ interface Entry {
 }
 
 function newEntry(req: AzureRequirement, by: string, implied: Implied): Entry {
-  const entry: Entry = { req, by: new Set([by]), votes: { existing: false, create: false }, rules: new Map(), roles: new Map() };
+  const entry: Entry = {
+    req,
+    by: new Set([by]),
+    votes: { existing: false, create: false },
+    rules: new Map(),
+    roles: new Map(),
+  };
   vote(entry, req, implied);
   if (req.kind === 'blobContainer') for (const rule of req.lifecycleRules ?? []) entry.rules.set(rule.prefix, rule);
-  if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles') for (const role of req.roles) entry.roles.set(roleKey(role), role);
+  if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles')
+    for (const role of req.roles) entry.roles.set(roleKey(role), role);
   return entry;
 }
 
@@ -263,13 +319,20 @@ function withoutExisting(req: AzureRequirement): AzureRequirement {
 }
 
 function finishedLists(entry: Entry, req: AzureRequirement): AzureRequirement {
-  if (req.kind === 'blobContainer') return entry.rules.size > 0 ? { ...req, lifecycleRules: [...entry.rules.values()] } : req;
-  if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles') return { ...req, roles: [...entry.roles.values()] };
+  if (req.kind === 'blobContainer')
+    return entry.rules.size > 0 ? { ...req, lifecycleRules: [...entry.rules.values()] } : req;
+  if (req.kind === 'workloadIdentity' || req.kind === 'servicePrincipalRoles')
+    return { ...req, roles: [...entry.roles.values()] };
   return req;
 }
 
 function conflict(key: string, field: string, a: unknown, b: unknown, byA: ReadonlySet<string>, byB: string): never {
-  invalid(byB, `${field} of ${key}`, b, `the same value as declared by ${[...byA].join(', ')} (${JSON.stringify(a)}): one Azure resource cannot have two`);
+  invalid(
+    byB,
+    `${field} of ${key}`,
+    b,
+    `the same value as declared by ${[...byA].join(', ')} (${JSON.stringify(a)}): one Azure resource cannot have two`,
+  );
 }
 
 function mergeInto(key: string, entry: Entry, b: AzureRequirement, byB: string): void {
@@ -278,9 +341,11 @@ function mergeInto(key: string, entry: Entry, b: AzureRequirement, byB: string):
   if (a.kind === 'storageAccount' && b.kind === 'storageAccount') {
     // An account implied by a container carries no settings; an explicit declaration wins.
     for (const field of ['sku', 'accountKind', 'resourceGroup'] as const) {
-      if (a[field] !== undefined && b[field] !== undefined && a[field] !== b[field]) conflict(key, field, a[field], b[field], byA, byB);
+      if (a[field] !== undefined && b[field] !== undefined && a[field] !== b[field])
+        conflict(key, field, a[field], b[field], byA, byB);
     }
-    if (b.sku !== undefined || b.accountKind !== undefined || b.resourceGroup !== undefined) entry.req = { ...a, ...stripUndefined(b), ...stripUndefined(a) };
+    if (b.sku !== undefined || b.accountKind !== undefined || b.resourceGroup !== undefined)
+      entry.req = { ...a, ...stripUndefined(b), ...stripUndefined(a) };
   } else if (a.kind === 'blobContainer' && b.kind === 'blobContainer') {
     for (const rule of b.lifecycleRules ?? []) {
       const seen = entry.rules.get(rule.prefix);
@@ -295,11 +360,16 @@ function mergeInto(key: string, entry: Entry, b: AzureRequirement, byB: string):
   } else if (a.kind === 'kubernetesSecret' && b.kind === 'kubernetesSecret') {
     for (const [name, source] of Object.entries(b.keys)) {
       const other = a.keys[name];
-      if (other && JSON.stringify(other) !== JSON.stringify(source)) conflict(key, `key "${name}"`, other, source, byA, byB);
+      if (other && JSON.stringify(other) !== JSON.stringify(source))
+        conflict(key, `key "${name}"`, other, source, byA, byB);
     }
     if (Object.keys(b.keys).some((name) => !(name in a.keys))) entry.req = { ...a, keys: { ...a.keys, ...b.keys } };
-  } else if ((a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity') || (a.kind === 'servicePrincipalRoles' && b.kind === 'servicePrincipalRoles')) {
-    if (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity' && a.identity !== b.identity) conflict(key, 'identity', a.identity, b.identity, byA, byB);
+  } else if (
+    (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity') ||
+    (a.kind === 'servicePrincipalRoles' && b.kind === 'servicePrincipalRoles')
+  ) {
+    if (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity' && a.identity !== b.identity)
+      conflict(key, 'identity', a.identity, b.identity, byA, byB);
     for (const role of b.roles) entry.roles.set(roleKey(role), role);
   }
 }

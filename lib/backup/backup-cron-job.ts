@@ -8,11 +8,25 @@ import { StorageSize } from '../core/storage-size';
 import { checkInteger } from '../core/values';
 import { PostgresConnection } from '../postgres/connection';
 import {
-  BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storageEnv, storagePodLabels,
+  BackupStorage,
+  ResolvedBackupStorage,
+  resolveBackupStorage,
+  storageAccess,
+  storageEnv,
+  storagePodLabels,
 } from '../azure/blob-storage';
 import {
-  AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, cronJobLimits, jobLabels, jobLimits, jobPodSpec,
-  renderJobResources, scratchSize, scriptContainer,
+  AZURE_CLI_IMAGE,
+  JobContainerResources,
+  checkPinnedImage,
+  checkPostgresImage,
+  cronJobLimits,
+  jobLabels,
+  jobLimits,
+  jobPodSpec,
+  renderJobResources,
+  scratchSize,
+  scriptContainer,
 } from '../postgres/job-pod';
 import { PostgresDatabaseRef, clientLabels, postgresEnv, resolvePostgres } from '../postgres/source';
 import { PostgresRestoreDrill, PostgresRestoreDrillOptions } from './postgres-restore-drill';
@@ -130,12 +144,22 @@ export class BackupCronJob extends Construct {
     this.retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? 30, 1, 36500);
     const gap = longestGapDays(schedule);
     if (this.retentionDays < 2 * gap) {
-      invalid(this, 'retentionDays', this.retentionDays, `at least ${2 * gap} days: the schedule "${schedule}" runs up to ${gap} day(s) apart, and retention must keep at least two dumps so that one failed run never leaves none`);
+      invalid(
+        this,
+        'retentionDays',
+        this.retentionDays,
+        `at least ${2 * gap} days: the schedule "${schedule}" runs up to ${gap} day(s) apart, and retention must keep at least two dumps so that one failed run never leaves none`,
+      );
     }
 
     this.postgresImage = props.postgresImage ?? `postgres:${c.majorVersion}`;
-    this.clientMajorVersion = checkPostgresImage(this, 'postgresImage', this.postgresImage, c.majorVersion,
-      `pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL ${c.majorVersion}`);
+    this.clientMajorVersion = checkPostgresImage(
+      this,
+      'postgresImage',
+      this.postgresImage,
+      c.majorVersion,
+      `pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL ${c.majorVersion}`,
+    );
     this.azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '20Gi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(3), backoffLimit: 1 });
@@ -143,7 +167,10 @@ export class BackupCronJob extends Construct {
 
     const labels = jobLabels('postgres-backup', 'backup', this.name);
     this.serviceAccount = storageAccess(this, this.storage, {
-      name: this.name, namespace: this.namespace, labels, access: 'write',
+      name: this.name,
+      namespace: this.namespace,
+      labels,
+      access: 'write',
       retention: { prefix: this.dumpPrefix, deleteAfterDays: this.retentionDays },
     });
 
@@ -151,8 +178,16 @@ export class BackupCronJob extends Construct {
       name: 'dump',
       image: this.postgresImage,
       script: DUMP_SCRIPT,
-      env: [...postgresEnv(c, 'aks-stateful-backup'), { name: 'BLOB_DIR', value: `${this.storage.prefix}/${c.database}` }],
-      resources: renderJobResources(this, 'resources.dump', props.resources?.dump, { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
+      env: [
+        ...postgresEnv(c, 'aks-stateful-backup'),
+        { name: 'BLOB_DIR', value: `${this.storage.prefix}/${c.database}` },
+      ],
+      resources: renderJobResources(this, 'resources.dump', props.resources?.dump, {
+        cpuRequest: '250m',
+        memoryRequest: '256Mi',
+        memoryLimit: '512Mi',
+        scratch,
+      }),
     });
     const upload = scriptContainer({
       name: 'upload',
@@ -162,7 +197,11 @@ export class BackupCronJob extends Construct {
       env: [...storageEnv(this.storage), { name: 'DUMP_WAIT_SECONDS', value: String(limits.activeDeadlineSeconds) }],
       // Only the dump container asks for the scratch space: a pod's request is the sum of its
       // containers', and the upload reads the same volume.
-      resources: renderJobResources(this, 'resources.upload', props.resources?.upload, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' }),
+      resources: renderJobResources(this, 'resources.upload', props.resources?.upload, {
+        cpuRequest: '100m',
+        memoryRequest: '256Mi',
+        memoryLimit: '512Mi',
+      }),
       azureCli: true,
     });
 

@@ -25,16 +25,19 @@ export function streamReaderEnv(limits: JobLimits): EnvVar[] {
  * and streams it into the pipe the other container reads. It asks for no scratch space: nothing of
  * the dump is stored.
  */
-export function fetchContainer(scope: IConstruct, spec: {
-  readonly storage: ResolvedBackupStorage;
-  readonly dumpPrefix: string;
-  readonly image: string;
-  readonly resources?: JobContainerResources;
-  /** A blob name; the latest dump under the prefix when unset. */
-  readonly blob?: string;
-  /** The Job's limits: the wait for the restoring container's pipe is bounded by its deadline. */
-  readonly limits: JobLimits;
-}): Container {
+export function fetchContainer(
+  scope: IConstruct,
+  spec: {
+    readonly storage: ResolvedBackupStorage;
+    readonly dumpPrefix: string;
+    readonly image: string;
+    readonly resources?: JobContainerResources;
+    /** A blob name; the latest dump under the prefix when unset. */
+    readonly blob?: string;
+    /** The Job's limits: the wait for the restoring container's pipe is bounded by its deadline. */
+    readonly limits: JobLimits;
+  },
+): Container {
   return scriptContainer({
     name: 'fetch',
     image: spec.image,
@@ -45,7 +48,11 @@ export function fetchContainer(scope: IConstruct, spec: {
       ...(spec.blob ? [{ name: 'BACKUP_BLOB', value: spec.blob }] : []),
       { name: 'RESTORE_WAIT_SECONDS', value: String(streamWaitSeconds(spec.limits)) },
     ],
-    resources: renderJobResources(scope, 'resources.fetch', spec.resources, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' }),
+    resources: renderJobResources(scope, 'resources.fetch', spec.resources, {
+      cpuRequest: '100m',
+      memoryRequest: '256Mi',
+      memoryLimit: '512Mi',
+    }),
     azureCli: true,
   });
 }

@@ -2,10 +2,21 @@
 export { BackupCronJob } from './backup-cron-job';
 export type { BackupCronJobProps, BackupResources } from './backup-cron-job';
 export { PostgresRestoreJob } from './postgres-restore-job';
-export type { PostgresRestoreJobProps, PostgresRestoreJobOptions, RestoreMode, RestoreResources } from './postgres-restore-job';
+export type {
+  PostgresRestoreJobProps,
+  PostgresRestoreJobOptions,
+  RestoreMode,
+  RestoreResources,
+} from './postgres-restore-job';
 export { PostgresRestoreDrill, DEFAULT_DRILL_QUERY } from './postgres-restore-drill';
 export type { PostgresRestoreDrillProps, PostgresRestoreDrillOptions, DrillResources } from './postgres-restore-drill';
-export type { BackupStorage, BlobAuth, AccountKeyAuth, WorkloadIdentityAuth, ResolvedBackupStorage } from '../azure/blob-storage';
+export type {
+  BackupStorage,
+  BlobAuth,
+  AccountKeyAuth,
+  WorkloadIdentityAuth,
+  ResolvedBackupStorage,
+} from '../azure/blob-storage';
 export { AZURE_CLI_IMAGE } from '../postgres/job-pod';
 export type { JobContainerResources } from '../postgres/job-pod';
 export type { PostgresDatabaseRef } from '../postgres/source';

@@ -6,11 +6,24 @@ import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { StorageSize } from '../core/storage-size';
 import {
-  BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storagePodLabels,
+  BackupStorage,
+  ResolvedBackupStorage,
+  resolveBackupStorage,
+  storageAccess,
+  storagePodLabels,
 } from '../azure/blob-storage';
 import {
-  AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, cronJobLimits, jobLabels, jobLimits, jobPodSpec,
-  renderJobResources, scratchSize, scriptContainer,
+  AZURE_CLI_IMAGE,
+  JobContainerResources,
+  checkPinnedImage,
+  checkPostgresImage,
+  cronJobLimits,
+  jobLabels,
+  jobLimits,
+  jobPodSpec,
+  renderJobResources,
+  scratchSize,
+  scriptContainer,
 } from '../postgres/job-pod';
 import { PostgresDatabaseRef, resolvePostgres } from '../postgres/source';
 import { checkSchedule } from './schedule';
@@ -18,7 +31,8 @@ import { fetchContainer, streamReaderEnv } from './fetch-step';
 import { DRILL_SCRIPT } from '../postgres/scripts';
 
 /** The drill's default check: the restored database has at least one table. */
-export const DEFAULT_DRILL_QUERY = "SELECT count(*) > 0 FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
+export const DEFAULT_DRILL_QUERY =
+  "SELECT count(*) > 0 FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
 
 /** CPU and memory of the two drill containers. */
 export interface DrillResources {
@@ -109,22 +123,45 @@ export class PostgresRestoreDrill extends Construct {
     this.dumpPrefix = `${this.storage.prefix}/${c.database}/`;
     const { schedule, timeZone } = checkSchedule(this, props.schedule ?? '0 5 * * 0', props.timeZone ?? 'Etc/UTC');
     this.verificationQuery = props.verificationQuery ?? DEFAULT_DRILL_QUERY;
-    if (typeof this.verificationQuery !== 'string' || this.verificationQuery.trim().length === 0 || this.verificationQuery.length > 4096 || this.verificationQuery.includes('\0')) {
-      invalid(this, 'verificationQuery', this.verificationQuery, 'one SQL statement of at most 4096 characters that returns a single boolean');
+    if (
+      typeof this.verificationQuery !== 'string' ||
+      this.verificationQuery.trim().length === 0 ||
+      this.verificationQuery.length > 4096 ||
+      this.verificationQuery.includes('\0')
+    ) {
+      invalid(
+        this,
+        'verificationQuery',
+        this.verificationQuery,
+        'one SQL statement of at most 4096 characters that returns a single boolean',
+      );
     }
     const postgresImage = props.postgresImage ?? `postgres:${c.majorVersion}`;
-    checkPostgresImage(this, 'postgresImage', postgresImage, c.majorVersion,
-      `the throwaway server must be at least the database's version (PostgreSQL ${c.majorVersion}) to restore its dumps`);
+    checkPostgresImage(
+      this,
+      'postgresImage',
+      postgresImage,
+      c.majorVersion,
+      `the throwaway server must be at least the database's version (PostgreSQL ${c.majorVersion}) to restore its dumps`,
+    );
     const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '50Gi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
     const cronLimits = cronJobLimits(this, props);
 
     const labels = jobLabels('postgres-restore-drill', 'restore-drill', this.name);
-    this.serviceAccount = storageAccess(this, this.storage, { name: this.name, namespace: this.namespace, labels, access: 'read' });
+    this.serviceAccount = storageAccess(this, this.storage, {
+      name: this.name,
+      namespace: this.namespace,
+      labels,
+      access: 'read',
+    });
 
     const fetch = fetchContainer(this, {
-      storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, resources: props.resources?.fetch,
+      storage: this.storage,
+      dumpPrefix: this.dumpPrefix,
+      image: azureCliImage,
+      resources: props.resources?.fetch,
       limits,
     });
     const drill = scriptContainer({
@@ -136,7 +173,12 @@ export class PostgresRestoreDrill extends Construct {
         { name: 'DRILL_QUERY', value: this.verificationQuery },
         ...streamReaderEnv(limits),
       ],
-      resources: renderJobResources(this, 'resources.drill', props.resources?.drill, { cpuRequest: '500m', memoryRequest: '512Mi', memoryLimit: '1Gi', scratch }),
+      resources: renderJobResources(this, 'resources.drill', props.resources?.drill, {
+        cpuRequest: '500m',
+        memoryRequest: '512Mi',
+        memoryLimit: '1Gi',
+        scratch,
+      }),
     });
 
     this.cronJob = new KubeCronJob(this, 'Resource', {

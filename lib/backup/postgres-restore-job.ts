@@ -8,11 +8,23 @@ import { StorageSize } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
 import { PostgresConnection } from '../postgres/connection';
 import {
-  BackupStorage, ResolvedBackupStorage, resolveBackupStorage, storageAccess, storagePodLabels,
+  BackupStorage,
+  ResolvedBackupStorage,
+  resolveBackupStorage,
+  storageAccess,
+  storagePodLabels,
 } from '../azure/blob-storage';
 import {
-  AZURE_CLI_IMAGE, JobContainerResources, checkPinnedImage, checkPostgresImage, jobLabels, jobLimits, jobPodSpec,
-  renderJobResources, scratchSize, scriptContainer,
+  AZURE_CLI_IMAGE,
+  JobContainerResources,
+  checkPinnedImage,
+  checkPostgresImage,
+  jobLabels,
+  jobLimits,
+  jobPodSpec,
+  renderJobResources,
+  scratchSize,
+  scriptContainer,
 } from '../postgres/job-pod';
 import { PostgresDatabaseRef, checkDatabaseName, clientLabels, postgresEnv, resolvePostgres } from '../postgres/source';
 import { fetchContainer, streamReaderEnv } from './fetch-step';
@@ -94,7 +106,10 @@ export interface PostgresRestoreJobProps extends PostgresRestoreJobOptions {
 
 /** Checks a full dump blob name under `prefix`. */
 function checkDumpName(scope: Construct, name: string, prefix: string): string {
-  const ok = typeof name === 'string' && name.startsWith(prefix) && /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.dump$/.test(name.slice(prefix.length));
+  const ok =
+    typeof name === 'string' &&
+    name.startsWith(prefix) &&
+    /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.dump$/.test(name.slice(prefix.length));
   if (!ok) invalid(scope, 'dump', name, `a dump blob name under "${prefix}", like "${prefix}20250101T023000Z.dump"`);
   return name;
 }
@@ -138,13 +153,19 @@ export class PostgresRestoreJob extends Construct {
     this.dumpPrefix = `${this.storage.prefix}/${source}/`;
     const dump = props.dump === undefined ? undefined : checkDumpName(this, props.dump, this.dumpPrefix);
 
-    if (!props.mode || typeof props.mode !== 'object') invalid(this, 'mode', props.mode, "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }");
+    if (!props.mode || typeof props.mode !== 'object')
+      invalid(this, 'mode', props.mode, "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }");
     checkOneOf(this, 'mode.mode', props.mode.mode, ['clean', 'newDatabase']);
     const modeEnv: EnvVar[] = [{ name: 'RESTORE_MODE', value: props.mode.mode }];
     if (props.mode.mode === 'newDatabase') {
       this.targetDatabase = checkDatabaseName(this, 'mode.database', props.mode.database);
       if (this.targetDatabase === c.database) {
-        invalid(this, 'mode.database', this.targetDatabase, `a database other than the connection's own ("${c.database}"): use { mode: 'clean' } to restore into it`);
+        invalid(
+          this,
+          'mode.database',
+          this.targetDatabase,
+          `a database other than the connection's own ("${c.database}"): use { mode: 'clean' } to restore into it`,
+        );
       }
       modeEnv.push({ name: 'RESTORE_DATABASE', value: this.targetDatabase });
     } else {
@@ -152,17 +173,31 @@ export class PostgresRestoreJob extends Construct {
     }
 
     const postgresImage = props.postgresImage ?? `postgres:${c.majorVersion}`;
-    checkPostgresImage(this, 'postgresImage', postgresImage, c.majorVersion,
-      `pg_restore must be at least the target server's version (PostgreSQL ${c.majorVersion}) to read its dumps`);
+    checkPostgresImage(
+      this,
+      'postgresImage',
+      postgresImage,
+      c.majorVersion,
+      `pg_restore must be at least the target server's version (PostgreSQL ${c.majorVersion}) to read its dumps`,
+    );
     const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '64Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
     const labels = jobLabels('postgres-restore', 'restore', this.name);
-    this.serviceAccount = storageAccess(this, this.storage, { name: this.name, namespace: this.namespace, labels, access: 'read' });
+    this.serviceAccount = storageAccess(this, this.storage, {
+      name: this.name,
+      namespace: this.namespace,
+      labels,
+      access: 'read',
+    });
 
     const fetch = fetchContainer(this, {
-      storage: this.storage, dumpPrefix: this.dumpPrefix, image: azureCliImage, resources: props.resources?.fetch, blob: dump,
+      storage: this.storage,
+      dumpPrefix: this.dumpPrefix,
+      image: azureCliImage,
+      resources: props.resources?.fetch,
+      blob: dump,
       limits,
     });
     const restore = scriptContainer({
@@ -175,7 +210,12 @@ export class PostgresRestoreJob extends Construct {
         { name: 'RESTORE_OWNERSHIP', value: String(props.restoreOwnership ?? false) },
         ...streamReaderEnv(limits),
       ],
-      resources: renderJobResources(this, 'resources.restore', props.resources?.restore, { cpuRequest: '250m', memoryRequest: '256Mi', memoryLimit: '512Mi', scratch }),
+      resources: renderJobResources(this, 'resources.restore', props.resources?.restore, {
+        cpuRequest: '250m',
+        memoryRequest: '256Mi',
+        memoryLimit: '512Mi',
+        scratch,
+      }),
     });
 
     this.job = new KubeJob(this, 'Resource', {

@@ -9,11 +9,20 @@ export interface CheckedSchedule {
 
 /** Checks a CronJob schedule and its IANA time zone. */
 export function checkSchedule(scope: IConstruct, schedule: string, timeZone: string): CheckedSchedule {
-  return { schedule: checkCronSchedule(scope, 'schedule', schedule), timeZone: checkTimeZone(scope, 'timeZone', timeZone) };
+  return {
+    schedule: checkCronSchedule(scope, 'schedule', schedule),
+    timeZone: checkTimeZone(scope, 'timeZone', timeZone),
+  };
 }
 
 const MACRO_GAP: Record<string, number> = {
-  '@hourly': 1, '@daily': 1, '@midnight': 1, '@weekly': 7, '@monthly': 31, '@yearly': 366, '@annually': 366,
+  '@hourly': 1,
+  '@daily': 1,
+  '@midnight': 1,
+  '@weekly': 7,
+  '@monthly': 31,
+  '@yearly': 366,
+  '@annually': 366,
 };
 
 /**
@@ -45,7 +54,7 @@ function weekdayGap(field: string): number {
     const [range, step] = item.split('/');
     const [from, to] = range === '*' ? ['0', '6'] : range.split('-');
     const first = weekday(from);
-    const last = to === undefined ? (step ? 6 : first) : (to === '7' ? 7 : weekday(to));
+    const last = to === undefined ? (step ? 6 : first) : to === '7' ? 7 : weekday(to);
     for (let day = first; day <= last; day += Number(step ?? 1)) days.add(day % 7);
   }
   const sorted = [...days].sort((a, b) => a - b);

@@ -5,12 +5,18 @@ const FIELDS = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+  },
   { name: 'day of week', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
 ] as const;
 
 const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
-const ALLOWED = 'a five-field cron expression (minute hour day-of-month month day-of-week, e.g. "30 2 * * *") or @hourly, @daily, @weekly, @monthly, @yearly';
+const ALLOWED =
+  'a five-field cron expression (minute hour day-of-month month day-of-week, e.g. "30 2 * * *") or @hourly, @daily, @weekly, @monthly, @yearly';
 
 function valueOf(text: string, field: (typeof FIELDS)[number]): number | undefined {
   if (/^\d+$/.test(text)) {
@@ -44,7 +50,8 @@ function fieldProblem(part: string, field: (typeof FIELDS)[number]): string | un
 export function checkCronSchedule(scope: IConstruct | string, field: string, schedule: string): string {
   if (typeof schedule !== 'string') invalid(scope, field, schedule, ALLOWED);
   const text = schedule.trim();
-  if (/^(CRON_)?TZ=/.test(text)) invalid(scope, field, schedule, `${ALLOWED}; put the time zone in timeZone, not in the schedule`);
+  if (/^(CRON_)?TZ=/.test(text))
+    invalid(scope, field, schedule, `${ALLOWED}; put the time zone in timeZone, not in the schedule`);
   if (text.startsWith('@')) {
     if (!MACROS.includes(text)) invalid(scope, field, schedule, ALLOWED);
     return text;
@@ -62,8 +69,11 @@ export function checkCronSchedule(scope: IConstruct | string, field: string, sch
 export function checkTimeZone(scope: IConstruct | string, field: string, timeZone: string): string {
   let known = false;
   try {
-    known = typeof timeZone === 'string' && timeZone.length > 0 && !/\s/.test(timeZone)
-      && Intl.DateTimeFormat(undefined, { timeZone }).resolvedOptions().timeZone.length > 0;
+    known =
+      typeof timeZone === 'string' &&
+      timeZone.length > 0 &&
+      !/\s/.test(timeZone) &&
+      Intl.DateTimeFormat(undefined, { timeZone }).resolvedOptions().timeZone.length > 0;
   } catch {
     known = false;
   }

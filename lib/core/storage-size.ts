@@ -14,13 +14,21 @@ const ALLOWED = 'a positive whole number with a binary unit, like "512Mi", "10Gi
  */
 export class StorageSize {
   /** Size of `n` kibibytes. */
-  public static kibibytes(n: number): StorageSize { return StorageSize.ofUnit(n, 'Ki'); }
+  public static kibibytes(n: number): StorageSize {
+    return StorageSize.ofUnit(n, 'Ki');
+  }
   /** Size of `n` mebibytes. */
-  public static mebibytes(n: number): StorageSize { return StorageSize.ofUnit(n, 'Mi'); }
+  public static mebibytes(n: number): StorageSize {
+    return StorageSize.ofUnit(n, 'Mi');
+  }
   /** Size of `n` gibibytes. */
-  public static gibibytes(n: number): StorageSize { return StorageSize.ofUnit(n, 'Gi'); }
+  public static gibibytes(n: number): StorageSize {
+    return StorageSize.ofUnit(n, 'Gi');
+  }
   /** Size of `n` tebibytes. */
-  public static tebibytes(n: number): StorageSize { return StorageSize.ofUnit(n, 'Ti'); }
+  public static tebibytes(n: number): StorageSize {
+    return StorageSize.ofUnit(n, 'Ti');
+  }
 
   /**
    * Parses a Kubernetes-style binary quantity ("10Gi"). `scope` and `field` name the prop in the
@@ -55,13 +63,19 @@ export class StorageSize {
   private constructor(private readonly bytes: number) {}
 
   /** Size in bytes. */
-  public toBytes(): number { return this.bytes; }
+  public toBytes(): number {
+    return this.bytes;
+  }
 
   /** Size in GiB, rounded up: Azure bills and provisions whole GiB. */
-  public toGibibytesCeil(): number { return Math.ceil(this.bytes / UNITS.Gi); }
+  public toGibibytesCeil(): number {
+    return Math.ceil(this.bytes / UNITS.Gi);
+  }
 
   /** True when the size is a whole number of GiB. */
-  public isWholeGibibytes(): boolean { return this.bytes % UNITS.Gi === 0; }
+  public isWholeGibibytes(): boolean {
+    return this.bytes % UNITS.Gi === 0;
+  }
 
   /** The Kubernetes quantity text in the largest unit that divides the size exactly ("1Ti", "1536Mi"). */
   public toString(): string {
@@ -73,11 +87,17 @@ export class StorageSize {
   }
 
   /** The size as a typed cdk8s quantity (an untyped string in a JSON patch synthesizes as null). */
-  public toQuantity(): Quantity { return Quantity.fromString(this.toString()); }
+  public toQuantity(): Quantity {
+    return Quantity.fromString(this.toString());
+  }
 
   /** Compares by bytes. */
-  public isSmallerThan(other: StorageSize): boolean { return this.bytes < other.bytes; }
+  public isSmallerThan(other: StorageSize): boolean {
+    return this.bytes < other.bytes;
+  }
 
   /** Compares by bytes. */
-  public equals(other: StorageSize): boolean { return this.bytes === other.bytes; }
+  public equals(other: StorageSize): boolean {
+    return this.bytes === other.bytes;
+  }
 }

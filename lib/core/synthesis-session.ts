@@ -32,7 +32,10 @@ export function withinSynthesis<T>(root: IConstruct, synthesis: () => T): T {
     // cdk8s walks the whole app once more for every chart (validation, dependency resolution); the
     // tree does not change during a synthesis, so the root's walk is done once and handed out as copies.
     const walk = app.node.findAll();
-    const findAll: FindAll = (order) => (order === undefined || order === ConstructOrder.PREORDER ? walk.slice() : Node.prototype.findAll.call(app.node, order));
+    const findAll: FindAll = (order) =>
+      order === undefined || order === ConstructOrder.PREORDER
+        ? walk.slice()
+        : Node.prototype.findAll.call(app.node, order);
     Object.defineProperty(app.node, 'findAll', { value: findAll, configurable: true, writable: true });
     // Objects do not change during a synthesis: serialize each once, whoever asks.
     for (const node of walk) {
@@ -89,8 +92,10 @@ export function synthesizeInSessions(root: IConstruct): void {
     const original = app[method];
     if (typeof original !== 'function') continue;
     Object.defineProperty(app, method, {
-      value: (...args: unknown[]) => withinSynthesis(app, () => (original as (...a: unknown[]) => unknown).apply(app, args)),
-      configurable: true, writable: true,
+      value: (...args: unknown[]) =>
+        withinSynthesis(app, () => (original as (...a: unknown[]) => unknown).apply(app, args)),
+      configurable: true,
+      writable: true,
     });
   }
 }

@@ -6,8 +6,10 @@ import { registerAppCheck, requestAppChecks } from '../core/app-checks';
 import { AKS_BUILT_IN_FILE_CLASSES, DATABASE_ON_FILES_REASON } from '../workloads/postgres-storage-rules';
 import { ZONE_LABEL } from '../workloads/zone-placement';
 
-
-interface Manifest { readonly path: string; readonly json: any }
+interface Manifest {
+  readonly path: string;
+  readonly json: any;
+}
 
 function problem(path: string, field: string, value: unknown, allowed: string): string {
   return `${path}: ${field} ${formatValue(value)} is not allowed: ${allowed}`;
@@ -37,12 +39,19 @@ function surges(m: any): boolean {
 /** How many pods of the workload may run at once on different nodes. */
 function concurrentPods(m: any): number {
   switch (m.kind) {
-    case 'Deployment': return (m.spec?.replicas ?? 1) + (surges(m) ? 1 : 0);
-    case 'ReplicaSet': case 'StatefulSet': return m.spec?.replicas ?? 1;
-    case 'DaemonSet': return Number.POSITIVE_INFINITY;
-    case 'Job': return m.spec?.parallelism ?? 1;
-    case 'CronJob': return m.spec?.concurrencyPolicy === 'Allow' || m.spec?.concurrencyPolicy === undefined ? 2 : 1;
-    default: return 1;
+    case 'Deployment':
+      return (m.spec?.replicas ?? 1) + (surges(m) ? 1 : 0);
+    case 'ReplicaSet':
+    case 'StatefulSet':
+      return m.spec?.replicas ?? 1;
+    case 'DaemonSet':
+      return Number.POSITIVE_INFINITY;
+    case 'Job':
+      return m.spec?.parallelism ?? 1;
+    case 'CronJob':
+      return m.spec?.concurrencyPolicy === 'Allow' || m.spec?.concurrencyPolicy === undefined ? 2 : 1;
+    default:
+      return 1;
   }
 }
 
@@ -53,7 +62,8 @@ function concurrentPods(m: any): number {
 function sharedSingleWriterClaims(manifests: Manifest[]): string[] {
   const claims = new Map<string, any>();
   for (const { json } of manifests) {
-    if (json.kind === 'PersistentVolumeClaim') claims.set(`${json.metadata?.namespace ?? 'default'}/${json.metadata?.name}`, json);
+    if (json.kind === 'PersistentVolumeClaim')
+      claims.set(`${json.metadata?.namespace ?? 'default'}/${json.metadata?.name}`, json);
   }
   const problems: string[] = [];
   for (const { path, json } of manifests) {
@@ -64,12 +74,25 @@ function sharedSingleWriterClaims(manifests: Manifest[]): string[] {
       const claim = claimName && claims.get(`${json.metadata?.namespace ?? 'default'}/${claimName}`);
       const modes: string[] = claim?.spec?.accessModes ?? [];
       if (claim && modes.length > 0 && modes.every((m) => m === 'ReadWriteOnce' || m === 'ReadWriteOncePod')) {
-        const count = !Number.isFinite(pods) ? 'one pod per node'
-          : json.kind === 'Deployment' && surges(json) ? `${pods - 1} replica${pods > 2 ? 's' : ''} and the extra pod of a rolling update`
-            : json.kind === 'CronJob' ? 'overlapping runs' : `${pods} replicas`;
-        const fix = json.kind === 'Deployment' && pods === 2 && surges(json) ? 'strategy Recreate (or rollingUpdate.maxSurge 0), ' : '';
-        problems.push(problem(path, `${podSpecPath(json)!.join('.')}.volumes[${i}].persistentVolumeClaim`, claimName,
-          `a claim that ${count} can share: "${claimName}" is ${modes.join('/')} (an Azure Disk attaches to one node; the second pod fails with Multi-Attach). Use ${fix}a StatefulSet with volumeClaimTemplates (one disk per replica), one replica, or a ReadWriteMany Azure Files claim`));
+        const count = !Number.isFinite(pods)
+          ? 'one pod per node'
+          : json.kind === 'Deployment' && surges(json)
+            ? `${pods - 1} replica${pods > 2 ? 's' : ''} and the extra pod of a rolling update`
+            : json.kind === 'CronJob'
+              ? 'overlapping runs'
+              : `${pods} replicas`;
+        const fix =
+          json.kind === 'Deployment' && pods === 2 && surges(json)
+            ? 'strategy Recreate (or rollingUpdate.maxSurge 0), '
+            : '';
+        problems.push(
+          problem(
+            path,
+            `${podSpecPath(json)!.join('.')}.volumes[${i}].persistentVolumeClaim`,
+            claimName,
+            `a claim that ${count} can share: "${claimName}" is ${modes.join('/')} (an Azure Disk attaches to one node; the second pod fails with Multi-Attach). Use ${fix}a StatefulSet with volumeClaimTemplates (one disk per replica), one replica, or a ReadWriteMany Azure Files claim`,
+          ),
+        );
       }
     });
   }
@@ -78,16 +101,21 @@ function sharedSingleWriterClaims(manifests: Manifest[]): string[] {
 
 /** Zones a StorageClass may provision in (its allowedTopologies on a zone key); undefined means any. */
 function classZones(cls: any): string[] | undefined {
-  const values = (cls.allowedTopologies ?? []).flatMap((t: any) => (t.matchLabelExpressions ?? [])
-    .filter((e: any) => /\/zone$/.test(e.key)).flatMap((e: any) => e.values ?? []));
+  const values = (cls.allowedTopologies ?? []).flatMap((t: any) =>
+    (t.matchLabelExpressions ?? []).filter((e: any) => /\/zone$/.test(e.key)).flatMap((e: any) => e.values ?? []),
+  );
   return values.length > 0 ? values : undefined;
 }
 
 /** Zones the workload's pods are restricted to by required node affinity; undefined means any. */
 function workloadZones(json: any): string[] | undefined {
-  const terms = podSpecOf(json)?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  const values = terms.flatMap((t: any) => (t.matchExpressions ?? [])
-    .filter((e: any) => e.key === ZONE_LABEL && e.operator === 'In').flatMap((e: any) => e.values ?? []));
+  const terms =
+    podSpecOf(json)?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const values = terms.flatMap((t: any) =>
+    (t.matchExpressions ?? [])
+      .filter((e: any) => e.key === ZONE_LABEL && e.operator === 'In')
+      .flatMap((e: any) => e.values ?? []),
+  );
   return values.length > 0 ? values : undefined;
 }
 
@@ -95,7 +123,9 @@ function spreadsOverZones(json: any): boolean {
   const spec = podSpecOf(json) ?? {};
   if ((spec.topologySpreadConstraints ?? []).some((t: any) => t.topologyKey === ZONE_LABEL)) return true;
   const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  return terms.some((t: any) => (t.matchExpressions ?? []).some((e: any) => e.key === ZONE_LABEL && (e.values ?? []).length > 1));
+  return terms.some((t: any) =>
+    (t.matchExpressions ?? []).some((e: any) => e.key === ZONE_LABEL && (e.values ?? []).length > 1),
+  );
 }
 
 /** StatefulSet templates whose class is zonal LRS with Immediate binding, under pods that span zones; and databases on Azure Files. */
@@ -113,11 +143,29 @@ function statefulSetStorage(manifests: Manifest[]): string[] {
       if (isDatabase && (AKS_BUILT_IN_FILE_CLASSES.includes(name) || cls?.provisioner === 'file.csi.azure.com')) {
         problems.push(problem(path, field, name, DATABASE_ON_FILES_REASON));
       }
-      const zonal = cls?.provisioner === 'disk.csi.azure.com' && !String(cls.parameters?.skuName ?? 'StandardSSD_LRS').endsWith('_ZRS');
+      const zonal =
+        cls?.provisioner === 'disk.csi.azure.com' &&
+        !String(cls.parameters?.skuName ?? 'StandardSSD_LRS').endsWith('_ZRS');
       // A class pinned to the one zone the pods are pinned to cannot put a disk anywhere else.
-      const pinned = zonal && classZones(cls)?.length === 1 && workloadZones(json)?.length === 1 && classZones(cls)![0] === workloadZones(json)![0];
-      if (zonal && !pinned && cls.volumeBindingMode === 'Immediate' && (spreadsOverZones(json) || (json.spec?.replicas ?? 1) > 1)) {
-        problems.push(problem(path, field, name, `a class with volumeBindingMode WaitForFirstConsumer (or a ZRS SKU): ${cls.parameters?.skuName ?? 'StandardSSD_LRS'} disks are zonal, and with Immediate binding each disk is created before its pod is scheduled, possibly in a zone the pod cannot run in`));
+      const pinned =
+        zonal &&
+        classZones(cls)?.length === 1 &&
+        workloadZones(json)?.length === 1 &&
+        classZones(cls)![0] === workloadZones(json)![0];
+      if (
+        zonal &&
+        !pinned &&
+        cls.volumeBindingMode === 'Immediate' &&
+        (spreadsOverZones(json) || (json.spec?.replicas ?? 1) > 1)
+      ) {
+        problems.push(
+          problem(
+            path,
+            field,
+            name,
+            `a class with volumeBindingMode WaitForFirstConsumer (or a ZRS SKU): ${cls.parameters?.skuName ?? 'StandardSSD_LRS'} disks are zonal, and with Immediate binding each disk is created before its pod is scheduled, possibly in a zone the pod cannot run in`,
+          ),
+        );
       }
     });
   }
@@ -126,7 +174,8 @@ function statefulSetStorage(manifests: Manifest[]): string[] {
 
 /** Every policy problem of the objects under `root` (also used directly by tests and tools). */
 export function statefulPolicyProblems(root: IConstruct): string[] {
-  const manifests: Manifest[] = root.node.findAll()
+  const manifests: Manifest[] = root.node
+    .findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject)
     .map((o) => ({ path: o.node.path, json: o.toJson() }));
   return [...sharedSingleWriterClaims(manifests), ...statefulSetStorage(manifests)];

@@ -29,15 +29,26 @@ export interface JobContainerResources {
 const CPU = /^([1-9]\d*m|\d+(\.\d+)?)$/;
 
 /** Renders a container's resources, with the scratch volume's size as its ephemeral-storage request. */
-export function renderJobResources(scope: IConstruct, field: string, given: JobContainerResources | undefined, defaults: {
-  readonly cpuRequest: string; readonly memoryRequest: string; readonly memoryLimit: string; readonly scratch?: StorageSize;
-}): ResourceRequirements {
+export function renderJobResources(
+  scope: IConstruct,
+  field: string,
+  given: JobContainerResources | undefined,
+  defaults: {
+    readonly cpuRequest: string;
+    readonly memoryRequest: string;
+    readonly memoryLimit: string;
+    readonly scratch?: StorageSize;
+  },
+): ResourceRequirements {
   const cpu = given?.cpuRequest ?? defaults.cpuRequest;
-  if (typeof cpu !== 'string' || !CPU.test(cpu)) invalid(scope, `${field}.cpuRequest`, cpu, 'a CPU quantity like "250m" or "1"');
+  if (typeof cpu !== 'string' || !CPU.test(cpu))
+    invalid(scope, `${field}.cpuRequest`, cpu, 'a CPU quantity like "250m" or "1"');
   const request = StorageSize.from(given?.memoryRequest ?? defaults.memoryRequest, scope, `${field}.memoryRequest`);
   const limit = StorageSize.from(given?.memoryLimit ?? defaults.memoryLimit, scope, `${field}.memoryLimit`);
-  if (limit.isSmallerThan(request)) invalid(scope, `${field}.memoryLimit`, limit.toString(), `at least the memory request (${request})`);
-  if (limit.isSmallerThan(StorageSize.mebibytes(128))) invalid(scope, `${field}.memoryLimit`, limit.toString(), 'at least 128Mi (az and the PostgreSQL tools need it)');
+  if (limit.isSmallerThan(request))
+    invalid(scope, `${field}.memoryLimit`, limit.toString(), `at least the memory request (${request})`);
+  if (limit.isSmallerThan(StorageSize.mebibytes(128)))
+    invalid(scope, `${field}.memoryLimit`, limit.toString(), 'at least 128Mi (az and the PostgreSQL tools need it)');
   return {
     requests: {
       cpu: Quantity.fromString(cpu),
@@ -56,7 +67,12 @@ export function checkPinnedImage(scope: IConstruct, field: string, image: string
   const lastSegment = name.split('/').pop() ?? '';
   const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
   if (typeof image !== 'string' || !IMAGE.test(image) || !tag || tag === 'latest') {
-    invalid(scope, field, image, 'an image pinned by a tag other than "latest", e.g. "mcr.microsoft.com/azure-cli:2.77.0"');
+    invalid(
+      scope,
+      field,
+      image,
+      'an image pinned by a tag other than "latest", e.g. "mcr.microsoft.com/azure-cli:2.77.0"',
+    );
   }
   return image;
 }
@@ -65,21 +81,41 @@ export function checkPinnedImage(scope: IConstruct, field: string, image: string
  * Checks a PostgreSQL client image and returns its major version (from the tag): Debian-based
  * (`postgres:17`, `postgres:17.2-bookworm`), since the jobs run as uid 999, which only those images know.
  */
-export function checkPostgresImage(scope: IConstruct, field: string, image: string, minimumMajor: number, reason: string): number {
+export function checkPostgresImage(
+  scope: IConstruct,
+  field: string,
+  image: string,
+  minimumMajor: number,
+  reason: string,
+): number {
   checkPinnedImage(scope, field, image);
   const example = `"postgres:${minimumMajor}" or "postgres:${minimumMajor}.6-bookworm"`;
   if (/alpine/.test(image)) {
-    invalid(scope, field, image, `a Debian-based postgres image (e.g. ${example}): the Alpine images have no user 999, which these jobs run as`);
+    invalid(
+      scope,
+      field,
+      image,
+      `a Debian-based postgres image (e.g. ${example}): the Alpine images have no user 999, which these jobs run as`,
+    );
   }
   const tag = /:(\d+)(?:[.-][\w.-]*)?$/.exec(image.split('@')[0]);
-  if (!tag) invalid(scope, field, image, `an image whose tag starts with the PostgreSQL major version, e.g. ${example}`);
+  if (!tag)
+    invalid(scope, field, image, `an image whose tag starts with the PostgreSQL major version, e.g. ${example}`);
   const major = Number(tag[1]);
-  if (major < minimumMajor) invalid(scope, field, image, `a postgres image of major ${minimumMajor} or newer: ${reason}`);
+  if (major < minimumMajor)
+    invalid(scope, field, image, `a postgres image of major ${minimumMajor} or newer: ${reason}`);
   return major;
 }
 
 /** A Duration as whole seconds within [min, max]. */
-export function durationSeconds(scope: IConstruct, field: string, value: Duration | undefined, fallback: Duration, min: number, max: number): number {
+export function durationSeconds(
+  scope: IConstruct,
+  field: string,
+  value: Duration | undefined,
+  fallback: Duration,
+  min: number,
+  max: number,
+): number {
   // toSeconds() throws its own error for fractions; milliseconds let the message name the prop.
   const seconds = (value ?? fallback).toMilliseconds() / 1000;
   if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
@@ -89,7 +125,13 @@ export function durationSeconds(scope: IConstruct, field: string, value: Duratio
 }
 
 /** Checks a count (backoff limit, history limit). */
-export function checkCount(scope: IConstruct, field: string, value: number | undefined, fallback: number, max: number): number {
+export function checkCount(
+  scope: IConstruct,
+  field: string,
+  value: number | undefined,
+  fallback: number,
+  max: number,
+): number {
   return checkInteger(scope, field, value ?? fallback, 0, max);
 }
 
@@ -107,15 +149,18 @@ export function scriptContainer(spec: {
   readonly resources: ResourceRequirements;
   readonly azureCli?: boolean;
 }): Container {
-  const base: EnvVar[] = [{ name: 'SCRATCH_DIR', value: SCRATCH_DIR }, { name: 'HOME', value: TMP_DIR }];
+  const base: EnvVar[] = [
+    { name: 'SCRATCH_DIR', value: SCRATCH_DIR },
+    { name: 'HOME', value: TMP_DIR },
+  ];
   const azVersion = spec.azureCli ? azureCliVersion(spec.image) : undefined;
   const az: EnvVar[] = spec.azureCli
     ? [
-      // The writable emptyDir itself, so that the scripts can write az's command index before az creates the folder.
-      { name: 'AZURE_CONFIG_DIR', value: TMP_DIR },
-      { name: 'AZURE_CORE_COLLECT_TELEMETRY', value: 'false' },
-      ...(azVersion ? [{ name: 'AZURE_CLI_VERSION', value: azVersion }] : []),
-    ]
+        // The writable emptyDir itself, so that the scripts can write az's command index before az creates the folder.
+        { name: 'AZURE_CONFIG_DIR', value: TMP_DIR },
+        { name: 'AZURE_CORE_COLLECT_TELEMETRY', value: 'false' },
+        ...(azVersion ? [{ name: 'AZURE_CLI_VERSION', value: azVersion }] : []),
+      ]
     : [];
   return {
     name: spec.name,
@@ -131,7 +176,10 @@ export function scriptContainer(spec: {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     },
-    volumeMounts: [{ name: 'scratch', mountPath: SCRATCH_DIR }, { name: 'tmp', mountPath: TMP_DIR }],
+    volumeMounts: [
+      { name: 'scratch', mountPath: SCRATCH_DIR },
+      { name: 'tmp', mountPath: TMP_DIR },
+    ],
   };
 }
 
@@ -147,7 +195,10 @@ export function jobPodSpec(spec: {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     securityContext: {
-      runAsUser: JOB_UID, runAsGroup: JOB_UID, runAsNonRoot: true, fsGroup: JOB_UID,
+      runAsUser: JOB_UID,
+      runAsGroup: JOB_UID,
+      runAsNonRoot: true,
+      fsGroup: JOB_UID,
       seccompProfile: { type: 'RuntimeDefault' },
     },
     nodeSelector: { 'kubernetes.io/os': 'linux' },
@@ -177,14 +228,32 @@ export interface JobLimits {
 }
 
 /** Resolves `activeDeadline`, `ttlAfterFinished` and `backoffLimit`; defaults differ per construct. */
-export function jobLimits(scope: IConstruct, props: {
-  readonly activeDeadline?: Duration;
-  readonly ttlAfterFinished?: Duration;
-  readonly backoffLimit?: number;
-}, defaults: { readonly activeDeadline: Duration; readonly backoffLimit: number }): JobLimits {
+export function jobLimits(
+  scope: IConstruct,
+  props: {
+    readonly activeDeadline?: Duration;
+    readonly ttlAfterFinished?: Duration;
+    readonly backoffLimit?: number;
+  },
+  defaults: { readonly activeDeadline: Duration; readonly backoffLimit: number },
+): JobLimits {
   return {
-    activeDeadlineSeconds: durationSeconds(scope, 'activeDeadline', props.activeDeadline, defaults.activeDeadline, 60, 7 * 86400),
-    ttlSecondsAfterFinished: durationSeconds(scope, 'ttlAfterFinished', props.ttlAfterFinished, Duration.days(7), 0, 365 * 86400),
+    activeDeadlineSeconds: durationSeconds(
+      scope,
+      'activeDeadline',
+      props.activeDeadline,
+      defaults.activeDeadline,
+      60,
+      7 * 86400,
+    ),
+    ttlSecondsAfterFinished: durationSeconds(
+      scope,
+      'ttlAfterFinished',
+      props.ttlAfterFinished,
+      Duration.days(7),
+      0,
+      365 * 86400,
+    ),
     backoffLimit: checkCount(scope, 'backoffLimit', props.backoffLimit, defaults.backoffLimit, 10),
   };
 }
@@ -197,14 +266,30 @@ export interface CronJobLimits {
 }
 
 /** Resolves `startingDeadline` (1 h) and the history limits (3 each). */
-export function cronJobLimits(scope: IConstruct, props: {
-  readonly startingDeadline?: Duration;
-  readonly successfulJobsHistoryLimit?: number;
-  readonly failedJobsHistoryLimit?: number;
-}): CronJobLimits {
+export function cronJobLimits(
+  scope: IConstruct,
+  props: {
+    readonly startingDeadline?: Duration;
+    readonly successfulJobsHistoryLimit?: number;
+    readonly failedJobsHistoryLimit?: number;
+  },
+): CronJobLimits {
   return {
-    startingDeadlineSeconds: durationSeconds(scope, 'startingDeadline', props.startingDeadline, Duration.hours(1), 10, 7 * 86400),
-    successfulJobsHistoryLimit: checkCount(scope, 'successfulJobsHistoryLimit', props.successfulJobsHistoryLimit, 3, 100),
+    startingDeadlineSeconds: durationSeconds(
+      scope,
+      'startingDeadline',
+      props.startingDeadline,
+      Duration.hours(1),
+      10,
+      7 * 86400,
+    ),
+    successfulJobsHistoryLimit: checkCount(
+      scope,
+      'successfulJobsHistoryLimit',
+      props.successfulJobsHistoryLimit,
+      3,
+      100,
+    ),
     failedJobsHistoryLimit: checkCount(scope, 'failedJobsHistoryLimit', props.failedJobsHistoryLimit, 3, 100),
   };
 }

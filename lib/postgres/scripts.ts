@@ -428,7 +428,12 @@ log "drill passed: \${fetched[blob]} restores and satisfies the verification que
 `;
 
 function script(step: string, ...parts: string[]): string {
-  return [`STEP=${step}`, PRELUDE, ...parts].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    [`STEP=${step}`, PRELUDE, ...parts]
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 /**

@@ -8,7 +8,8 @@ import { IPostgresDatabase, PostgresConnection, SUPPORTED_POSTGRES_MAJORS } from
 /** A database to back up or restore into: a construct such as `PostgresSingleton`, or a plain connection to any PostgreSQL. */
 export type PostgresDatabaseRef = IPostgresDatabase | PostgresConnection;
 
-const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$|^\[?[0-9a-fA-F:.]+\]?$/;
+const HOST =
+  /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$|^\[?[0-9a-fA-F:.]+\]?$/;
 /** Database and user names: they become blob name segments and command-line values, so no quoting games. */
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
@@ -16,22 +17,30 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 /** Checks a database or user name as the jobs use it (also a blob name segment). */
 export function checkDatabaseName(scope: IConstruct | string, field: string, name: string): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    invalid(scope, field, name, "a PostgreSQL name of at most 63 letters, digits, '_', '.' or '-', not starting with '.' or '-'");
+    invalid(
+      scope,
+      field,
+      name,
+      "a PostgreSQL name of at most 63 letters, digits, '_', '.' or '-', not starting with '.' or '-'",
+    );
   }
   return name;
 }
 
 /** Validates the connection of `ref`; `field` names the prop in errors. */
 export function resolvePostgres(scope: IConstruct, field: string, ref: PostgresDatabaseRef): PostgresConnection {
-  if (!ref || typeof ref !== 'object') invalid(scope, field, ref, 'a PostgresSingleton (or other IPostgresDatabase) or a PostgresConnection');
+  if (!ref || typeof ref !== 'object')
+    invalid(scope, field, ref, 'a PostgresSingleton (or other IPostgresDatabase) or a PostgresConnection');
   const isConstruct = 'connection' in ref && typeof ref.connection === 'object';
   const c: PostgresConnection = isConstruct ? (ref as IPostgresDatabase).connection : (ref as PostgresConnection);
   const f = isConstruct ? `${field}.connection` : field;
-  if (typeof c.host !== 'string' || !HOST.test(c.host)) invalid(scope, `${f}.host`, c.host, 'a DNS name or an IP address');
+  if (typeof c.host !== 'string' || !HOST.test(c.host))
+    invalid(scope, `${f}.host`, c.host, 'a DNS name or an IP address');
   checkInteger(scope, `${f}.port`, c.port, 1, 65535);
   checkDatabaseName(scope, `${f}.database`, c.database);
   checkDatabaseName(scope, `${f}.user`, c.user);
-  if (!c.passwordSecret || typeof c.passwordSecret !== 'object') invalid(scope, `${f}.passwordSecret`, c.passwordSecret, 'a Secret name and key');
+  if (!c.passwordSecret || typeof c.passwordSecret !== 'object')
+    invalid(scope, `${f}.passwordSecret`, c.passwordSecret, 'a Secret name and key');
   checkDnsSubdomain(scope, `${f}.passwordSecret.name`, c.passwordSecret.name);
   if (typeof c.passwordSecret.key !== 'string' || !SECRET_KEY.test(c.passwordSecret.key)) {
     invalid(scope, `${f}.passwordSecret.key`, c.passwordSecret.key, "a Secret key: letters, digits, '-', '_' or '.'");

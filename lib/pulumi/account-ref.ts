@@ -13,7 +13,11 @@ export interface StorageAccountRef {
 }
 
 /** An account another stack (or a person) owns: referred to by name, nothing created. */
-export function existingAccount(name: string, resourceGroupName: string, subscriptionId: pulumi.Input<string>): StorageAccountRef {
+export function existingAccount(
+  name: string,
+  resourceGroupName: string,
+  subscriptionId: pulumi.Input<string>,
+): StorageAccountRef {
   const accountId = pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.Storage/storageAccounts/${name}`;
   return {
     accountName: name,

@@ -1,6 +1,11 @@
 import {
-  BlobLifecycleRule, KubernetesSecretRequirement, ListedAzureRequirement, RoleAssignment, ServicePrincipalRolesRequirement,
-  StorageAccountRequirement, StorageAccountSku,
+  BlobLifecycleRule,
+  KubernetesSecretRequirement,
+  ListedAzureRequirement,
+  RoleAssignment,
+  ServicePrincipalRolesRequirement,
+  StorageAccountRequirement,
+  StorageAccountSku,
 } from '../azure/requirement-types';
 import { roleKey, secretValueParts } from '../azure/requirements';
 import { Problems } from './problems';
@@ -63,7 +68,10 @@ export interface PlannedIdentity {
 export interface AzurePlan {
   readonly accounts: readonly PlannedAccount[];
   readonly identities: readonly PlannedIdentity[];
-  readonly servicePrincipals: readonly (ServicePrincipalRolesRequirement & { readonly roles: readonly PlannedRole[]; readonly declaredBy: readonly string[] })[];
+  readonly servicePrincipals: readonly (ServicePrincipalRolesRequirement & {
+    readonly roles: readonly PlannedRole[];
+    readonly declaredBy: readonly string[];
+  })[];
   readonly secrets: readonly (KubernetesSecretRequirement & { readonly declaredBy: readonly string[] })[];
 }
 
@@ -76,28 +84,49 @@ const PREMIUM_SKUS: readonly StorageAccountSku[] = ['Premium_LRS', 'Premium_ZRS'
  * a FileStorage account, roles whose definition is unknown, identities declared twice under
  * different names for one service account.
  */
-export function planAzureResources(requirements: readonly ListedAzureRequirement[], options: {
-  readonly resourceGroupName: string;
-  readonly customRoleDefinitionIds: Readonly<Record<string, string>>;
-}, problems: Problems): AzurePlan {
-  const accounts = new Map<string, { req: StorageAccountRequirement; by: readonly string[]; containers: PlannedContainer[]; shares: PlannedShare[]; sharedKey: boolean }>();
-  const identities = new Map<string, { serviceAccounts: FederatedServiceAccount[]; roles: Map<string, PlannedRole>; declaredBy: Set<string> }>();
+export function planAzureResources(
+  requirements: readonly ListedAzureRequirement[],
+  options: {
+    readonly resourceGroupName: string;
+    readonly customRoleDefinitionIds: Readonly<Record<string, string>>;
+  },
+  problems: Problems,
+): AzurePlan {
+  const accounts = new Map<
+    string,
+    {
+      req: StorageAccountRequirement;
+      by: readonly string[];
+      containers: PlannedContainer[];
+      shares: PlannedShare[];
+      sharedKey: boolean;
+    }
+  >();
+  const identities = new Map<
+    string,
+    { serviceAccounts: FederatedServiceAccount[]; roles: Map<string, PlannedRole>; declaredBy: Set<string> }
+  >();
   const servicePrincipals: AzurePlan['servicePrincipals'][number][] = [];
   const secrets: AzurePlan['secrets'][number][] = [];
   const roleIds = { ...BUILT_IN_ROLE_DEFINITION_IDS, ...options.customRoleDefinitionIds };
   const unknownRoles = new Set<string>();
-  const planRoles = (roles: readonly RoleAssignment[], by: readonly string[]): PlannedRole[] => roles.flatMap((role) => {
-    const guid = roleIds[role.role];
-    if (guid === undefined) {
-      // One problem per role and declarer, however many scopes it is granted on.
-      if (unknownRoles.has(`${role.role}\u0000${by.join(',')}`)) return [];
-      unknownRoles.add(`${role.role}\u0000${by.join(',')}`);
-      problems.add(by.join(', '), 'role', role.role,
-        `a built-in role the layer knows (${Object.keys(BUILT_IN_ROLE_DEFINITION_IDS).join(', ')}) or one named in customRoleDefinitionIds: { '${role.role}': '<role definition GUID>' }`);
-      return [];
-    }
-    return [{ ...role, roleDefinitionGuid: guid }];
-  });
+  const planRoles = (roles: readonly RoleAssignment[], by: readonly string[]): PlannedRole[] =>
+    roles.flatMap((role) => {
+      const guid = roleIds[role.role];
+      if (guid === undefined) {
+        // One problem per role and declarer, however many scopes it is granted on.
+        if (unknownRoles.has(`${role.role}\u0000${by.join(',')}`)) return [];
+        unknownRoles.add(`${role.role}\u0000${by.join(',')}`);
+        problems.add(
+          by.join(', '),
+          'role',
+          role.role,
+          `a built-in role the layer knows (${Object.keys(BUILT_IN_ROLE_DEFINITION_IDS).join(', ')}) or one named in customRoleDefinitionIds: { '${role.role}': '<role definition GUID>' }`,
+        );
+        return [];
+      }
+      return [{ ...role, roleDefinitionGuid: guid }];
+    });
 
   // listAzureRequirements orders accounts first, so every container, share and Secret finds its account.
   for (const req of requirements) {
@@ -106,13 +135,23 @@ export function planAzureResources(requirements: readonly ListedAzureRequirement
         accounts.set(req.account, { req, by: req.declaredBy, containers: [], shares: [], sharedKey: false });
         break;
       case 'blobContainer':
-        accounts.get(req.account)?.containers.push({ name: req.container, lifecycleRules: req.lifecycleRules ?? [], existing: req.existing === true });
+        accounts.get(req.account)?.containers.push({
+          name: req.container,
+          lifecycleRules: req.lifecycleRules ?? [],
+          existing: req.existing === true,
+        });
         break;
       case 'fileShare':
-        accounts.get(req.account)?.shares.push({ name: req.share, quotaGiB: req.quotaGiB, protocol: req.protocol ?? 'SMB' });
+        accounts
+          .get(req.account)
+          ?.shares.push({ name: req.share, quotaGiB: req.quotaGiB, protocol: req.protocol ?? 'SMB' });
         break;
       case 'workloadIdentity': {
-        const entry = identities.get(req.identity) ?? { serviceAccounts: [] as FederatedServiceAccount[], roles: new Map<string, PlannedRole>(), declaredBy: new Set<string>() };
+        const entry = identities.get(req.identity) ?? {
+          serviceAccounts: [] as FederatedServiceAccount[],
+          roles: new Map<string, PlannedRole>(),
+          declaredBy: new Set<string>(),
+        };
         identities.set(req.identity, entry);
         entry.serviceAccounts.push({ namespace: req.namespace, serviceAccount: req.serviceAccount });
         for (const role of planRoles(req.roles, req.declaredBy)) entry.roles.set(roleKey(role), role);
@@ -143,20 +182,42 @@ export function planAzureResources(requirements: readonly ListedAzureRequirement
 
   const planned = [...accounts.values()].map(({ req, by, containers, shares, sharedKey }): PlannedAccount => {
     const kind = req.accountKind ?? 'StorageV2';
-    const sku = req.sku ?? (kind !== 'StorageV2' ? 'Premium_LRS' : shares.length > 0 && containers.length === 0 ? 'Standard_LRS' : 'Standard_ZRS');
+    const sku =
+      req.sku ??
+      (kind !== 'StorageV2'
+        ? 'Premium_LRS'
+        : shares.length > 0 && containers.length === 0
+          ? 'Standard_LRS'
+          : 'Standard_ZRS');
     const account: PlannedAccount = {
-      name: req.account, resourceGroup: req.resourceGroup ?? options.resourceGroupName, sku, kind, containers, shares, sharedKeyAccess: sharedKey,
-      existing: req.existing === true, declaredBy: by,
+      name: req.account,
+      resourceGroup: req.resourceGroup ?? options.resourceGroupName,
+      sku,
+      kind,
+      containers,
+      shares,
+      sharedKeyAccess: sharedKey,
+      existing: req.existing === true,
+      declaredBy: by,
     };
     checkAccount(account, problems);
     return account;
   });
   const plannedIdentities = [...identities.entries()].map(([identity, entry]): PlannedIdentity => {
     if (entry.serviceAccounts.length > 20) {
-      problems.add([...entry.declaredBy].join(', '), `service accounts of managed identity ${identity}`, entry.serviceAccounts.length,
-        'at most 20: Azure allows 20 federated credentials per identity; give some constructs another identityName');
+      problems.add(
+        [...entry.declaredBy].join(', '),
+        `service accounts of managed identity ${identity}`,
+        entry.serviceAccounts.length,
+        'at most 20: Azure allows 20 federated credentials per identity; give some constructs another identityName',
+      );
     }
-    return { identity, serviceAccounts: entry.serviceAccounts, roles: [...entry.roles.values()], declaredBy: [...entry.declaredBy].sort() };
+    return {
+      identity,
+      serviceAccounts: entry.serviceAccounts,
+      roles: [...entry.roles.values()],
+      declaredBy: [...entry.declaredBy].sort(),
+    };
   });
   return { accounts: planned, identities: plannedIdentities, servicePrincipals, secrets };
 }
@@ -167,32 +228,67 @@ function checkAccount(account: PlannedAccount, problems: Problems): void {
     // Azure allows one lifecycle policy per account: on an account owned elsewhere it is theirs.
     const ruled = account.containers.filter((c) => c.lifecycleRules.length > 0).map((c) => c.name);
     if (ruled.length > 0) {
-      problems.add(where, `retention rules of containers in existing storage account ${account.name}`, ruled,
-        "none: the account's one lifecycle policy belongs to whoever owns the account; declare the rules there");
+      problems.add(
+        where,
+        `retention rules of containers in existing storage account ${account.name}`,
+        ruled,
+        "none: the account's one lifecycle policy belongs to whoever owns the account; declare the rules there",
+      );
     }
     return;
   }
-  if (account.kind === 'StorageV2' && PREMIUM_SKUS.includes(account.sku) && (account.containers.length > 0 || account.shares.length > 0)) {
-    problems.add(where, `sku of storage account ${account.name}`, account.sku,
-      "a Standard SKU for StorageV2 (a premium StorageV2 account holds page blobs only), or accountKind 'BlockBlobStorage' / 'FileStorage' for premium blobs / shares");
+  if (
+    account.kind === 'StorageV2' &&
+    PREMIUM_SKUS.includes(account.sku) &&
+    (account.containers.length > 0 || account.shares.length > 0)
+  ) {
+    problems.add(
+      where,
+      `sku of storage account ${account.name}`,
+      account.sku,
+      "a Standard SKU for StorageV2 (a premium StorageV2 account holds page blobs only), or accountKind 'BlockBlobStorage' / 'FileStorage' for premium blobs / shares",
+    );
   }
   if ((account.kind === 'FileStorage' || account.kind === 'BlockBlobStorage') && !PREMIUM_SKUS.includes(account.sku)) {
-    problems.add(where, `sku of storage account ${account.name}`, account.sku, `Premium_LRS or Premium_ZRS: a ${account.kind} account is premium only`);
+    problems.add(
+      where,
+      `sku of storage account ${account.name}`,
+      account.sku,
+      `Premium_LRS or Premium_ZRS: a ${account.kind} account is premium only`,
+    );
   }
   if (account.kind === 'FileStorage' && account.containers.length > 0) {
-    problems.add(where, `blob containers of storage account ${account.name}`, account.containers.map((c) => c.name),
-      'none: a FileStorage account has no blob service; put the containers in a StorageV2 account');
+    problems.add(
+      where,
+      `blob containers of storage account ${account.name}`,
+      account.containers.map((c) => c.name),
+      'none: a FileStorage account has no blob service; put the containers in a StorageV2 account',
+    );
   }
   if (account.kind === 'BlockBlobStorage' && account.shares.length > 0) {
-    problems.add(where, `file shares of storage account ${account.name}`, account.shares.map((s) => s.name), 'none: a BlockBlobStorage account has no file service');
+    problems.add(
+      where,
+      `file shares of storage account ${account.name}`,
+      account.shares.map((s) => s.name),
+      'none: a BlockBlobStorage account has no file service',
+    );
   }
   for (const share of account.shares) {
     if (share.protocol === 'NFS' && account.kind !== 'FileStorage') {
-      problems.add(where, `protocol of file share ${account.name}/${share.name}`, 'NFS',
-        "SMB, or NFS on a storage account declared with accountKind 'FileStorage' and a Premium SKU (Azure Files offers NFS only there)");
+      problems.add(
+        where,
+        `protocol of file share ${account.name}/${share.name}`,
+        'NFS',
+        "SMB, or NFS on a storage account declared with accountKind 'FileStorage' and a Premium SKU (Azure Files offers NFS only there)",
+      );
     }
     if (PREMIUM_SKUS.includes(account.sku) && share.quotaGiB < 100) {
-      problems.add(where, `quota of file share ${account.name}/${share.name}`, share.quotaGiB, 'at least 100 GiB: the smallest premium file share');
+      problems.add(
+        where,
+        `quota of file share ${account.name}/${share.name}`,
+        share.quotaGiB,
+        'at least 100 GiB: the smallest premium file share',
+      );
     }
   }
 }

@@ -12,8 +12,11 @@ export type DataProtection = 'retainOnDelete' | 'protect' | 'none';
 /** The resource options that implement a {@link DataProtection} choice. */
 export function dataProtectionOptions(mode: DataProtection): pulumi.CustomResourceOptions {
   switch (mode) {
-    case 'retainOnDelete': return { retainOnDelete: true };
-    case 'protect': return { protect: true };
-    case 'none': return {};
+    case 'retainOnDelete':
+      return { retainOnDelete: true };
+    case 'protect':
+      return { protect: true };
+    case 'none':
+      return {};
   }
 }

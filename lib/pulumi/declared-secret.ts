@@ -45,21 +45,41 @@ export class DeclaredSecret extends pulumi.ComponentResource {
 
   constructor(name: string, args: DeclaredSecretArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const req = args.requirement;
-    super('aks-stateful:kubernetes:DeclaredSecret', name, { namespace: req.namespace, name: req.name, keys: Object.keys(req.keys) }, opts);
+    super(
+      'aks-stateful:kubernetes:DeclaredSecret',
+      name,
+      { namespace: req.namespace, name: req.name, keys: Object.keys(req.keys) },
+      opts,
+    );
     const stringData: Record<string, pulumi.Output<string>> = {};
-    for (const [key, source] of Object.entries(req.keys)) stringData[key] = pulumi.secret(this.value(name, key, source, args.sources));
-    this.secret = new k8s.core.v1.Secret(args.resourceName, {
-      metadata: { name: req.name, namespace: req.namespace, labels: { 'app.kubernetes.io/managed-by': 'aks-stateful' } },
-      type: 'Opaque',
-      stringData,
-    }, { parent: this, provider: args.provider, ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}), additionalSecretOutputs: ['data', 'stringData'] });
+    for (const [key, source] of Object.entries(req.keys))
+      stringData[key] = pulumi.secret(this.value(name, key, source, args.sources));
+    this.secret = new k8s.core.v1.Secret(
+      args.resourceName,
+      {
+        metadata: {
+          name: req.name,
+          namespace: req.namespace,
+          labels: { 'app.kubernetes.io/managed-by': 'aks-stateful' },
+        },
+        type: 'Opaque',
+        stringData,
+      },
+      {
+        parent: this,
+        provider: args.provider,
+        ...(args.dependsOn ? { dependsOn: args.dependsOn } : {}),
+        additionalSecretOutputs: ['data', 'stringData'],
+      },
+    );
     this.registerOutputs({});
   }
 
   private value(name: string, key: string, source: SecretValueSource, sources: SecretSources): pulumi.Output<string> {
     if (source.from !== 'dotenv') return this.part(`${name}-${key}`, key, source, sources);
     const lines = Object.entries(source.variables).map(([variable, part]) =>
-      this.part(`${name}-${key}-${variable}`, key, part, sources).apply((value) => `${variable}=${value}`));
+      this.part(`${name}-${key}-${variable}`, key, part, sources).apply((value) => `${variable}=${value}`),
+    );
     return pulumi.all(lines).apply((all) => `${all.join('\n')}\n`);
   }
 
@@ -75,8 +95,13 @@ export class DeclaredSecret extends pulumi.ComponentResource {
         return pulumi.output(account(part.account).accountName);
       case 'storageAccountKey': {
         const acct = account(part.account);
-        const keys = storage.listStorageAccountKeysOutput({ accountName: acct.accountName, resourceGroupName: acct.resourceGroupName }, { parent: this });
-        return pulumi.secret(keys.keys.apply((list) => required(list?.[0]?.value, `the key of storage account ${part.account}`)));
+        const keys = storage.listStorageAccountKeysOutput(
+          { accountName: acct.accountName, resourceGroupName: acct.resourceGroupName },
+          { parent: this },
+        );
+        return pulumi.secret(
+          keys.keys.apply((list) => required(list?.[0]?.value, `the key of storage account ${part.account}`)),
+        );
       }
       case 'generatedPassword': {
         const password = new random.RandomPassword(name, { length: part.length, special: false }, { parent: this });
@@ -101,4 +126,3 @@ function required<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null || value === '') throw new Error(`aks-stateful: ${what} came back empty`);
   return value;
 }
-

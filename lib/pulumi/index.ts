@@ -10,5 +10,13 @@ export { DeclaredSecret, DeclaredSecretArgs, SecretSources } from './declared-se
 export { Manifests, ManifestsArgs, DATA_BEARING_KINDS } from './manifests';
 export { BUILT_IN_ROLE_DEFINITION_IDS } from './role-definitions';
 export { CONFIG_NAMESPACE, SERVICE_PRINCIPAL_OBJECT_IDS_KEY } from './stack-config';
-export { AzurePlan, PlannedAccount, PlannedContainer, PlannedIdentity, PlannedRole, PlannedShare, FederatedServiceAccount } from './azure-plan';
+export {
+  AzurePlan,
+  PlannedAccount,
+  PlannedContainer,
+  PlannedIdentity,
+  PlannedRole,
+  PlannedShare,
+  FederatedServiceAccount,
+} from './azure-plan';
 export { PlannedObject } from './manifest-plan';

@@ -33,12 +33,30 @@ const DEFAULT_NAMESPACE = 'default';
  * kubectl ignores it on these kinds, so the deploy step drops it instead of failing on it.
  */
 export const CLUSTER_SCOPED_KINDS: readonly string[] = [
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'ClusterRole', 'ClusterRoleBinding',
-  'CustomResourceDefinition', 'PriorityClass', 'RuntimeClass', 'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService', 'CertificateSigningRequest', 'FlowSchema',
-  'PriorityLevelConfiguration', 'VolumeSnapshotClass', 'VolumeSnapshotContent',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'APIService',
+  'CertificateSigningRequest',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'VolumeSnapshotClass',
+  'VolumeSnapshotContent',
 ];
-
 
 /** Object key in the form the ConfigGroup v1 resource map uses. */
 export function objectKey(manifest: Record<string, any>): string {
@@ -74,7 +92,8 @@ function planWithinSynthesis(app: App, charts: readonly Chart[], problems: Probl
     for (const synthesized of chart.toJson()) {
       const apiObject = byKey.get(objectKey(synthesized));
       const manifest = structuredClone(synthesized);
-      if (CLUSTER_SCOPED_KINDS.includes(manifest.kind) && manifest.metadata?.namespace !== undefined) delete manifest.metadata.namespace;
+      if (CLUSTER_SCOPED_KINDS.includes(manifest.kind) && manifest.metadata?.namespace !== undefined)
+        delete manifest.metadata.namespace;
       entries.push({ manifest, chart, apiObject });
     }
   }
@@ -84,14 +103,22 @@ function planWithinSynthesis(app: App, charts: readonly Chart[], problems: Probl
     const key = objectKey(manifest);
     const first = seen.get(key);
     if (first) {
-      problems.add(pathOf(chart), `${manifest.kind} ${manifest.metadata?.namespace ?? ''}/${manifest.metadata?.name}`, key,
-        `one object per kind/namespace/name in one cluster: ${pathOf(first)} produces it too (one cluster per stack: deploy those charts to different stacks)`);
+      problems.add(
+        pathOf(chart),
+        `${manifest.kind} ${manifest.metadata?.namespace ?? ''}/${manifest.metadata?.name}`,
+        key,
+        `one object per kind/namespace/name in one cluster: ${pathOf(first)} produces it too (one cluster per stack: deploy those charts to different stacks)`,
+      );
     } else {
       seen.set(key, chart);
     }
     if (manifest.kind === 'Secret' && manifest.apiVersion === 'v1' && (manifest.data || manifest.stringData)) {
-      problems.add(pathOf(chart), `Secret ${manifest.metadata?.namespace}/${manifest.metadata?.name}`, '(values hidden)',
-        'no Secret with values in the manifests (they would be stored in the Pulumi state in plain text): declare it as a kubernetesSecret requirement');
+      problems.add(
+        pathOf(chart),
+        `Secret ${manifest.metadata?.namespace}/${manifest.metadata?.name}`,
+        '(values hidden)',
+        'no Secret with values in the manifests (they would be stored in the Pulumi state in plain text): declare it as a kubernetesSecret requirement',
+      );
     }
   }
 
@@ -119,8 +146,13 @@ function planWithinSynthesis(app: App, charts: readonly Chart[], problems: Probl
       if (job) deps.add(job);
     }
     return {
-      manifest, key, chart, label: `${manifest.kind} ${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata?.name}`,
-      dependsOn: [...deps].sort(), secrets: refs.secrets, ...(refs.podServiceAccount ? { podServiceAccount: refs.podServiceAccount } : {}),
+      manifest,
+      key,
+      chart,
+      label: `${manifest.kind} ${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata?.name}`,
+      dependsOn: [...deps].sort(),
+      secrets: refs.secrets,
+      ...(refs.podServiceAccount ? { podServiceAccount: refs.podServiceAccount } : {}),
     };
   });
   checkAcyclic(planned, problems);
@@ -139,7 +171,11 @@ function crdJobsByNamespace(app: App, keyOfConstruct: ReadonlyMap<IConstruct, st
 }
 
 /** The objects another object names: what it must wait for when both are in the stack. */
-function references(manifest: Record<string, any>): { objects: string[]; secrets: string[]; podServiceAccount?: string } {
+function references(manifest: Record<string, any>): {
+  objects: string[];
+  secrets: string[];
+  podServiceAccount?: string;
+} {
   const objects: string[] = [];
   const secrets: string[] = [];
   // As written: an object without a namespace names objects without one (both land in the
@@ -147,7 +183,8 @@ function references(manifest: Record<string, any>): { objects: string[]; secrets
   const written: string | undefined = manifest.metadata?.namespace;
   const ns: string = written ?? DEFAULT_NAMESPACE;
   const inNs = (apiVersion: string, kind: string, name: unknown, namespace: string | undefined = written) => {
-    if (typeof name === 'string' && name) objects.push(`${apiVersion}/${kind}::${namespace ? `${namespace}/` : ''}${name}`);
+    if (typeof name === 'string' && name)
+      objects.push(`${apiVersion}/${kind}::${namespace ? `${namespace}/` : ''}${name}`);
   };
   const clusterScoped = (apiVersion: string, kind: string, name: unknown) => {
     if (typeof name === 'string' && name) objects.push(`${apiVersion}/${kind}::${name}`);
@@ -188,7 +225,7 @@ function references(manifest: Record<string, any>): { objects: string[]; secrets
         inNs('v1', 'ConfigMap', from.configMapRef?.name);
       }
     }
-    for (const template of manifest.kind === 'StatefulSet' ? manifest.spec?.volumeClaimTemplates ?? [] : []) {
+    for (const template of manifest.kind === 'StatefulSet' ? (manifest.spec?.volumeClaimTemplates ?? []) : []) {
       clusterScoped('storage.k8s.io/v1', 'StorageClass', template.spec?.storageClassName);
     }
   }
@@ -214,7 +251,8 @@ function references(manifest: Record<string, any>): { objects: string[]; secrets
     case 'RoleBinding':
     case 'ClusterRoleBinding':
       if (manifest.roleRef?.kind === 'Role') inNs('rbac.authorization.k8s.io/v1', 'Role', manifest.roleRef.name);
-      if (manifest.roleRef?.kind === 'ClusterRole') clusterScoped('rbac.authorization.k8s.io/v1', 'ClusterRole', manifest.roleRef.name);
+      if (manifest.roleRef?.kind === 'ClusterRole')
+        clusterScoped('rbac.authorization.k8s.io/v1', 'ClusterRole', manifest.roleRef.name);
       for (const subject of manifest.subjects ?? []) {
         if (subject.kind === 'ServiceAccount') inNs('v1', 'ServiceAccount', subject.name, subject.namespace ?? written);
       }
@@ -232,7 +270,12 @@ function checkAcyclic(objects: readonly PlannedObject[], problems: Problems): vo
     if (mark === 'done') return;
     if (mark === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(object.label)), object.label];
-      problems.add(pathOf(object.chart), 'dependencies', cycle.join(' -> '), 'no cycle: an object cannot wait for itself');
+      problems.add(
+        pathOf(object.chart),
+        'dependencies',
+        cycle.join(' -> '),
+        'no cycle: an object cannot wait for itself',
+      );
       return;
     }
     state.set(object.key, 'visiting');

@@ -24,7 +24,10 @@ export interface ManifestsArgs {
    * Client ids to write into ServiceAccounts (`<namespace>/<name>` → Output) and what pods running
    * as them wait for (federated credential, role assignments).
    */
-  readonly workloadIdentities: ReadonlyMap<string, { readonly clientId: pulumi.Output<string>; readonly ready: readonly pulumi.Resource[] }>;
+  readonly workloadIdentities: ReadonlyMap<
+    string,
+    { readonly clientId: pulumi.Output<string>; readonly ready: readonly pulumi.Resource[] }
+  >;
   /** What `pulumi destroy` may do to Namespaces, claims and volumes. @default 'retainOnDelete' */
   readonly dataProtection?: DataProtection;
 }
@@ -43,15 +46,23 @@ export class Manifests extends pulumi.ComponentResource {
   public readonly resources: pulumi.Output<Record<string, pulumi.CustomResource>>;
 
   constructor(name: string, args: ManifestsArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super('aks-stateful:kubernetes:Manifests', name, { charts: [...new Set(args.objects.map((o) => o.chart.node.path))] }, opts);
+    super(
+      'aks-stateful:kubernetes:Manifests',
+      name,
+      { charts: [...new Set(args.objects.map((o) => o.chart.node.path))] },
+      opts,
+    );
     const prefix = args.resourcePrefix;
     const groups: Record<string, k8s.yaml.ConfigGroup> = {};
     // Children are created after this constructor returns (ConfigGroup resolves `objs` as a
     // promise), so a lookup over all groups can be handed to every transformation up front.
-    const all = pulumi.output(Promise.resolve().then(() => pulumi.all(Object.values(groups).map((g) => g.resources))))
+    const all = pulumi
+      .output(Promise.resolve().then(() => pulumi.all(Object.values(groups).map((g) => g.resources))))
       .apply((maps) => Object.assign({}, ...maps) as Record<string, pulumi.CustomResource>);
     const prefixed = (key: string) => key.replace('::', `::${prefix}-`);
-    this.resources = all.apply((map) => Object.fromEntries(Object.entries(map).map(([k, v]) => [k.replace(`::${prefix}-`, '::'), v])));
+    this.resources = all.apply((map) =>
+      Object.fromEntries(Object.entries(map).map(([k, v]) => [k.replace(`::${prefix}-`, '::'), v])),
+    );
     const byKey = new Map(args.objects.map((o) => [o.key, o]));
     const keep = dataProtectionOptions(args.dataProtection ?? 'retainOnDelete');
 
@@ -71,7 +82,11 @@ export class Manifests extends pulumi.ComponentResource {
       if (identity) waitFor.push(...identity.ready);
       if (obj.kind === 'ServiceAccount' && obj.apiVersion === 'v1') {
         const own = args.workloadIdentities.get(`${obj.metadata.namespace ?? 'default'}/${obj.metadata.name}`);
-        if (own) obj.metadata.annotations = { ...obj.metadata.annotations, [WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]: own.clientId };
+        if (own)
+          obj.metadata.annotations = {
+            ...obj.metadata.annotations,
+            [WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]: own.clientId,
+          };
       }
       if (obj.kind === 'Job' && obj.spec?.suspend === true) {
         obj.metadata.annotations = { ...obj.metadata.annotations, 'pulumi.com/skipAwait': 'true' };
@@ -87,14 +102,17 @@ export class Manifests extends pulumi.ComponentResource {
       charts.set(object.chart.node.path, list);
     }
     for (const [chartPath, objects] of charts) {
-      groups[chartPath] = new k8s.yaml.ConfigGroup(`${name}-${chartPath.replace(/\//g, '-')}`, {
-        objs: objects.map((o) => structuredClone(o.manifest)),
-        resourcePrefix: prefix,
-        transformations: [transformation],
-      }, { parent: this, provider: args.provider });
+      groups[chartPath] = new k8s.yaml.ConfigGroup(
+        `${name}-${chartPath.replace(/\//g, '-')}`,
+        {
+          objs: objects.map((o) => structuredClone(o.manifest)),
+          resourcePrefix: prefix,
+          transformations: [transformation],
+        },
+        { parent: this, provider: args.provider },
+      );
     }
     this.groups = groups;
     this.registerOutputs({});
   }
 }
-

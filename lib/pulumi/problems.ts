@@ -9,7 +9,9 @@ export class StatefulStackConfigError extends Error {
   public readonly problems: readonly AksStatefulValidationError[];
 
   constructor(problems: readonly AksStatefulValidationError[]) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} before anything was deployed:\n${problems.map((p) => `- ${p.message}`).join('\n')}`);
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} before anything was deployed:\n${problems.map((p) => `- ${p.message}`).join('\n')}`,
+    );
     this.name = 'StatefulStackConfigError';
     this.problems = problems;
   }

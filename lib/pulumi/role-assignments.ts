@@ -32,9 +32,12 @@ function accountOf(context: RoleContext, name: string): StorageAccountRef {
 
 function scopeKey(role: PlannedRole): string {
   switch (role.scope.type) {
-    case 'resourceGroup': return `rg/${role.scope.resourceGroup}`;
-    case 'storageAccount': return `account/${role.scope.account}`;
-    case 'blobContainer': return `container/${role.scope.account}/${role.scope.container}`;
+    case 'resourceGroup':
+      return `rg/${role.scope.resourceGroup}`;
+    case 'storageAccount':
+      return `account/${role.scope.account}`;
+    case 'blobContainer':
+      return `container/${role.scope.account}/${role.scope.container}`;
   }
 }
 
@@ -43,19 +46,30 @@ function scopeKey(role: PlannedRole): string {
  * across runs), with `principalType: ServicePrincipal`: without it Azure looks the principal up in
  * Entra ID, where a managed identity created seconds ago may not be visible yet (PrincipalNotFound).
  */
-export function assignRoles(parent: pulumi.Resource, namePrefix: string, principal: { readonly principalId: pulumi.Input<string> },
-  roles: readonly PlannedRole[], context: RoleContext): authorization.RoleAssignment[] {
+export function assignRoles(
+  parent: pulumi.Resource,
+  namePrefix: string,
+  principal: { readonly principalId: pulumi.Input<string> },
+  roles: readonly PlannedRole[],
+  context: RoleContext,
+): authorization.RoleAssignment[] {
   return roles.map((role) => {
     const scope = scopeOf(role, context);
     // Named after scope (subscription-qualified), principal and role, as Azure's own guidance does:
     // a recreated identity (new principal id) gets a new assignment instead of a refused update.
-    const guid = pulumi.all([scope, principal.principalId]).apply(([s, p]) => deterministicGuid(s.toLowerCase(), p, role.roleDefinitionGuid));
-    return new authorization.RoleAssignment(`${namePrefix}/${role.role}/${scopeKey(role)}`, {
-      roleAssignmentName: guid,
-      principalId: principal.principalId,
-      principalType: 'ServicePrincipal',
-      roleDefinitionId: pulumi.interpolate`/subscriptions/${context.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.roleDefinitionGuid}`,
-      scope,
-    }, { parent, deleteBeforeReplace: true });
+    const guid = pulumi
+      .all([scope, principal.principalId])
+      .apply(([s, p]) => deterministicGuid(s.toLowerCase(), p, role.roleDefinitionGuid));
+    return new authorization.RoleAssignment(
+      `${namePrefix}/${role.role}/${scopeKey(role)}`,
+      {
+        roleAssignmentName: guid,
+        principalId: principal.principalId,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: pulumi.interpolate`/subscriptions/${context.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.roleDefinitionGuid}`,
+        scope,
+      },
+      { parent, deleteBeforeReplace: true },
+    );
   });
 }

@@ -20,7 +20,13 @@ export class ServicePrincipalRoles extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServicePrincipalRolesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('aks-stateful:identity:ServicePrincipalRoles', name, { clientId: args.plan.clientId }, opts);
-    this.roleAssignments = assignRoles(this, name, { principalId: args.objectId.toLowerCase() }, args.plan.roles, args.roles);
+    this.roleAssignments = assignRoles(
+      this,
+      name,
+      { principalId: args.objectId.toLowerCase() },
+      args.plan.roles,
+      args.roles,
+    );
     this.registerOutputs({});
   }
 }

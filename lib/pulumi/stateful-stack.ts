@@ -14,7 +14,14 @@ import { PlannedObject, planManifests } from './manifest-plan';
 import { Manifests } from './manifests';
 import { Problems } from './problems';
 import { ServicePrincipalRoles } from './service-principal-roles';
-import { configuredLocation, configuredObjectIds, providedValue, setObjectIdCommand, setSecretCommand, CONFIG_NAMESPACE } from './stack-config';
+import {
+  configuredLocation,
+  configuredObjectIds,
+  providedValue,
+  setObjectIdCommand,
+  setSecretCommand,
+  CONFIG_NAMESPACE,
+} from './stack-config';
 import { StorageAccountRef, existingAccount } from './account-ref';
 import { StorageAccount } from './storage-account';
 import { WorkloadIdentity } from './workload-identity';
@@ -62,7 +69,6 @@ export interface StatefulStackArgs {
   readonly customRoleDefinitionIds?: Readonly<Record<string, string>>;
 }
 
-
 /** Everything a stack resolved before registering anything. */
 interface StackPlan {
   readonly location: string;
@@ -105,7 +111,12 @@ export class StatefulStack extends pulumi.ComponentResource {
   constructor(name: string, args: StatefulStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Everything is checked before super(): a bad app or config registers nothing, not even this component.
     const plan = planStack(name, args);
-    super('aks-stateful:index:StatefulStack', name, { charts: plan.charts.map((c) => c.node.path), resourceGroupName: args.resourceGroupName }, opts);
+    super(
+      'aks-stateful:index:StatefulStack',
+      name,
+      { charts: plan.charts.map((c) => c.node.path), resourceGroupName: args.resourceGroupName },
+      opts,
+    );
     this.requirements = plan.requirements;
     const parent = { parent: this };
 
@@ -116,12 +127,22 @@ export class StatefulStack extends pulumi.ComponentResource {
     const accounts = new Map<string, StorageAccountRef>();
     for (const account of plan.azure.accounts) {
       if (account.existing) {
-        accounts.set(account.name, existingAccount(account.name, account.resourceGroup, getClientConfig().subscriptionId));
+        accounts.set(
+          account.name,
+          existingAccount(account.name, account.resourceGroup, getClientConfig().subscriptionId),
+        );
         continue;
       }
-      const component = new StorageAccount(`${name}-${account.name}`, {
-        plan: account, location: plan.location, softDeleteDays: args.softDeleteDays, dataProtection: args.dataProtection,
-      }, parent);
+      const component = new StorageAccount(
+        `${name}-${account.name}`,
+        {
+          plan: account,
+          location: plan.location,
+          softDeleteDays: args.softDeleteDays,
+          dataProtection: args.dataProtection,
+        },
+        parent,
+      );
       created.set(account.name, component);
       accounts.set(account.name, component);
     }
@@ -129,35 +150,58 @@ export class StatefulStack extends pulumi.ComponentResource {
 
     const identities = new Map<string, WorkloadIdentity>();
     for (const identity of plan.azure.identities) {
-      identities.set(identity.identity, new WorkloadIdentity(`${name}-${identity.identity}`, {
-        plan: identity, resourceGroupName: args.resourceGroupName, location: plan.location, oidcIssuerUrl: args.cluster.oidcIssuerUrl!, roles: roleContext(),
-      }, parent));
+      identities.set(
+        identity.identity,
+        new WorkloadIdentity(
+          `${name}-${identity.identity}`,
+          {
+            plan: identity,
+            resourceGroupName: args.resourceGroupName,
+            location: plan.location,
+            oidcIssuerUrl: args.cluster.oidcIssuerUrl!,
+            roles: roleContext(),
+          },
+          parent,
+        ),
+      );
     }
     for (const sp of plan.azure.servicePrincipals) {
-      new ServicePrincipalRoles(`${name}-sp-${sp.clientId.toLowerCase()}`, { plan: sp, objectId: plan.objectIds[sp.clientId.toLowerCase()], roles: roleContext() }, parent);
+      new ServicePrincipalRoles(
+        `${name}-sp-${sp.clientId.toLowerCase()}`,
+        { plan: sp, objectId: plan.objectIds[sp.clientId.toLowerCase()], roles: roleContext() },
+        parent,
+      );
     }
 
-    this.provider = args.cluster.provider ?? new k8s.Provider(`${name}-cluster`, { kubeconfig: args.cluster.kubeconfig! }, parent);
+    this.provider =
+      args.cluster.provider ?? new k8s.Provider(`${name}-cluster`, { kubeconfig: args.cluster.kubeconfig! }, parent);
     const later: { manifests?: Manifests } = {};
     // Secrets wait for their Namespace, which the manifests create; the lookup resolves once they exist.
-    const namespaceOf = (namespace: string) => pulumi.output(Promise.resolve().then(() => later.manifests!.resources))
-      .apply((map) => (map[`v1/Namespace::${namespace}`] ? [map[`v1/Namespace::${namespace}`]] : []));
+    const namespaceOf = (namespace: string) =>
+      pulumi
+        .output(Promise.resolve().then(() => later.manifests!.resources))
+        .apply((map) => (map[`v1/Namespace::${namespace}`] ? [map[`v1/Namespace::${namespace}`]] : []));
 
     const secrets: Record<string, DeclaredSecret> = {};
     for (const req of plan.azure.secrets) {
-      secrets[`${req.namespace}/${req.name}`] = new DeclaredSecret(`${name}-${req.namespace}-${req.name}`, {
-        requirement: req,
-        resourceName: `${name}-${req.namespace}/${req.name}`,
-        provider: this.provider,
-        dependsOn: namespaceOf(req.namespace),
-        sources: {
-          accounts,
-          clientConfig: () => getClientConfig().apply((c) => ({ subscriptionId: c.subscriptionId, tenantId: c.tenantId })),
-          clusterNodeResourceGroup: args.cluster.nodeResourceGroup,
-          provided: (key) => plan.provided.get(key)!,
-          configKeyOf: (key, part) => providedConfigKey(req, key, part),
+      secrets[`${req.namespace}/${req.name}`] = new DeclaredSecret(
+        `${name}-${req.namespace}-${req.name}`,
+        {
+          requirement: req,
+          resourceName: `${name}-${req.namespace}/${req.name}`,
+          provider: this.provider,
+          dependsOn: namespaceOf(req.namespace),
+          sources: {
+            accounts,
+            clientConfig: () =>
+              getClientConfig().apply((c) => ({ subscriptionId: c.subscriptionId, tenantId: c.tenantId })),
+            clusterNodeResourceGroup: args.cluster.nodeResourceGroup,
+            provided: (key) => plan.provided.get(key)!,
+            configKeyOf: (key, part) => providedConfigKey(req, key, part),
+          },
         },
-      }, parent);
+        parent,
+      );
     }
     this.secrets = secrets;
 
@@ -166,17 +210,24 @@ export class StatefulStack extends pulumi.ComponentResource {
       const component = identities.get(identity.identity)!;
       for (const sa of identity.serviceAccounts) {
         const key = `${sa.namespace}/${sa.serviceAccount}`;
-        workloadIdentities.set(key, { clientId: component.clientId, ready: [component.credentials[key], ...component.roleAssignments] });
+        workloadIdentities.set(key, {
+          clientId: component.clientId,
+          ready: [component.credentials[key], ...component.roleAssignments],
+        });
       }
     }
-    const manifests = new Manifests(`${name}-manifests`, {
-      objects: plan.objects,
-      provider: this.provider,
-      resourcePrefix: name,
-      secrets: new Map(Object.entries(secrets).map(([k, v]) => [k, v.secret])),
-      workloadIdentities,
-      dataProtection: args.dataProtection,
-    }, parent);
+    const manifests = new Manifests(
+      `${name}-manifests`,
+      {
+        objects: plan.objects,
+        provider: this.provider,
+        resourcePrefix: name,
+        secrets: new Map(Object.entries(secrets).map(([k, v]) => [k, v.secret])),
+        workloadIdentities,
+        dataProtection: args.dataProtection,
+      },
+      parent,
+    );
     later.manifests = manifests;
     this.manifests = manifests;
 
@@ -184,10 +235,19 @@ export class StatefulStack extends pulumi.ComponentResource {
     this.workloadIdentities = Object.fromEntries(identities);
     this.blobEndpoints = Object.fromEntries([...created].map(([n, a]) => [n, a.blobEndpoint]));
     this.identityClientIds = Object.fromEntries([...identities].map(([n, i]) => [n, i.clientId]));
-    this.databaseHosts = Object.fromEntries(plan.charts.flatMap((chart) => chart.node.findAll()
-      .filter((c): c is PostgresSingleton => c instanceof PostgresSingleton)
-      .map((db) => [db.node.path, db.connection.host])));
-    this.registerOutputs({ blobEndpoints: this.blobEndpoints, identityClientIds: this.identityClientIds, databaseHosts: this.databaseHosts });
+    this.databaseHosts = Object.fromEntries(
+      plan.charts.flatMap((chart) =>
+        chart.node
+          .findAll()
+          .filter((c): c is PostgresSingleton => c instanceof PostgresSingleton)
+          .map((db) => [db.node.path, db.connection.host]),
+      ),
+    );
+    this.registerOutputs({
+      blobEndpoints: this.blobEndpoints,
+      identityClientIds: this.identityClientIds,
+      databaseHosts: this.databaseHosts,
+    });
   }
 }
 
@@ -202,26 +262,45 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
   const app = args.app;
   const charts = args.charts ?? app.charts;
   for (const chart of charts) {
-    if (!app.charts.includes(chart)) problems.add(where, 'charts', chart?.node?.path ?? chart, 'charts of the given app');
+    if (!app.charts.includes(chart))
+      problems.add(where, 'charts', chart?.node?.path ?? chart, 'charts of the given app');
   }
   if (typeof args.resourceGroupName !== 'string' || args.resourceGroupName === '') {
-    problems.add(where, 'resourceGroupName', args.resourceGroupName,
-      `the name of an existing resource group (in this repository's program: pulumi config set ${CONFIG_NAMESPACE}:resourceGroupName <name>)`);
+    problems.add(
+      where,
+      'resourceGroupName',
+      args.resourceGroupName,
+      `the name of an existing resource group (in this repository's program: pulumi config set ${CONFIG_NAMESPACE}:resourceGroupName <name>)`,
+    );
   } else {
     problems.catch(() => checkResourceGroupName(where, 'resourceGroupName', args.resourceGroupName));
   }
   const location = args.location ?? configuredLocation();
   if (typeof location !== 'string' || !/^[a-z0-9]+$/.test(location)) {
-    problems.add(where, 'location (config azure-native:location)', location, 'an Azure region name like westeurope: pulumi config set azure-native:location westeurope');
+    problems.add(
+      where,
+      'location (config azure-native:location)',
+      location,
+      'an Azure region name like westeurope: pulumi config set azure-native:location westeurope',
+    );
   }
   const cluster = args.cluster ?? {};
   if (cluster.kubeconfig === undefined && cluster.provider === undefined) {
-    problems.add(where, 'cluster.kubeconfig', undefined,
-      `the cluster's kubeconfig (or cluster.provider): az aks get-credentials -g <rg> -n <cluster> --file - | pulumi config set --secret ${CONFIG_NAMESPACE}:kubeconfig`);
+    problems.add(
+      where,
+      'cluster.kubeconfig',
+      undefined,
+      `the cluster's kubeconfig (or cluster.provider): az aks get-credentials -g <rg> -n <cluster> --file - | pulumi config set --secret ${CONFIG_NAMESPACE}:kubeconfig`,
+    );
   }
   const softDelete = args.softDeleteDays ?? 14;
   if (!Number.isInteger(softDelete) || softDelete < 1 || softDelete > 365) {
-    problems.add(where, 'softDeleteDays', args.softDeleteDays, 'a whole number of days from 1 to 365 (Azure soft delete)');
+    problems.add(
+      where,
+      'softDeleteDays',
+      args.softDeleteDays,
+      'a whole number of days from 1 to 365 (Azure soft delete)',
+    );
   }
   if (args.dataProtection !== undefined && !['retainOnDelete', 'protect', 'none'].includes(args.dataProtection)) {
     problems.add(where, 'dataProtection', args.dataProtection, "one of 'retainOnDelete', 'protect', 'none'");
@@ -229,31 +308,50 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
 
   const objects = planManifests(app, charts, problems);
   const merged = problems.catch(() => listAzureRequirements(charts)) ?? [];
-  const azure = planAzureResources(merged, {
-    resourceGroupName: args.resourceGroupName, customRoleDefinitionIds: args.customRoleDefinitionIds ?? {},
-  }, problems);
+  const azure = planAzureResources(
+    merged,
+    {
+      resourceGroupName: args.resourceGroupName,
+      customRoleDefinitionIds: args.customRoleDefinitionIds ?? {},
+    },
+    problems,
+  );
 
   if (azure.identities.length > 0) {
     const issuer = cluster.oidcIssuerUrl;
     if (issuer === undefined || (typeof issuer === 'string' && !/^https:\/\/[^\s]+$/.test(issuer))) {
-      problems.add(where, 'cluster.oidcIssuerUrl', issuer,
-        `the cluster's OIDC issuer URL, needed for the workload identities ${azure.identities.map((i) => i.identity).join(', ')}: `
-        + `az aks show -g <rg> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv (this repository's program: pulumi config set ${CONFIG_NAMESPACE}:oidcIssuerUrl <url>)`);
+      problems.add(
+        where,
+        'cluster.oidcIssuerUrl',
+        issuer,
+        `the cluster's OIDC issuer URL, needed for the workload identities ${azure.identities.map((i) => i.identity).join(', ')}: ` +
+          `az aks show -g <rg> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv (this repository's program: pulumi config set ${CONFIG_NAMESPACE}:oidcIssuerUrl <url>)`,
+      );
     }
   }
   const objectKeys = new Set(objects.map((o) => o.key));
   for (const secret of azure.secrets) {
     if (objectKeys.has(`v1/Secret::${secret.namespace}/${secret.name}`)) {
-      problems.add(secret.declaredBy.join(', '), `Secret ${secret.namespace}/${secret.name}`, 'in the manifests',
-        'a declared Secret only: the stack creates it from Outputs, and a manifest of the same name would overwrite it');
+      problems.add(
+        secret.declaredBy.join(', '),
+        `Secret ${secret.namespace}/${secret.name}`,
+        'in the manifests',
+        'a declared Secret only: the stack creates it from Outputs, and a manifest of the same name would overwrite it',
+      );
     }
   }
-  const objectIds = Object.fromEntries(Object.entries(args.servicePrincipalObjectIds ?? configuredObjectIds()).map(([k, v]) => [k.toLowerCase(), v]));
+  const objectIds = Object.fromEntries(
+    Object.entries(args.servicePrincipalObjectIds ?? configuredObjectIds()).map(([k, v]) => [k.toLowerCase(), v]),
+  );
   for (const sp of azure.servicePrincipals) {
     const id = objectIds[sp.clientId.toLowerCase()];
     if (!isGuid(id)) {
-      problems.add(sp.declaredBy.join(', '), `object id of service principal ${sp.clientId}`, id,
-        `its Entra ID object id (a GUID; role assignments need it, the client id is not enough): ${setObjectIdCommand(sp.clientId)}`);
+      problems.add(
+        sp.declaredBy.join(', '),
+        `object id of service principal ${sp.clientId}`,
+        id,
+        `its Entra ID object id (a GUID; role assignments need it, the client id is not enough): ${setObjectIdCommand(sp.clientId)}`,
+      );
     }
   }
   const provided = new Map<string, pulumi.Output<string>>();
@@ -264,15 +362,23 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
           const configKey = providedConfigKey(secret, key, part);
           const value = providedValue(configKey);
           if (value === undefined) {
-            problems.add(secret.declaredBy.join(', '), `config ${CONFIG_NAMESPACE}:${configKey}`, undefined,
-              `${part.description}, for key ${key} of Secret ${secret.namespace}/${secret.name}: ${setSecretCommand(configKey)}`);
+            problems.add(
+              secret.declaredBy.join(', '),
+              `config ${CONFIG_NAMESPACE}:${configKey}`,
+              undefined,
+              `${part.description}, for key ${key} of Secret ${secret.namespace}/${secret.name}: ${setSecretCommand(configKey)}`,
+            );
           } else {
             provided.set(configKey, value);
           }
         }
         if (part.from === 'clusterNodeResourceGroup' && cluster.nodeResourceGroup === undefined) {
-          problems.add(secret.declaredBy.join(', '), 'cluster.nodeResourceGroup', undefined,
-            `the cluster's node resource group (MC_...), for Secret ${secret.namespace}/${secret.name}: az aks show -g <rg> -n <cluster> --query nodeResourceGroup -o tsv (this repository's program: pulumi config set ${CONFIG_NAMESPACE}:nodeResourceGroup <name>)`);
+          problems.add(
+            secret.declaredBy.join(', '),
+            'cluster.nodeResourceGroup',
+            undefined,
+            `the cluster's node resource group (MC_...), for Secret ${secret.namespace}/${secret.name}: az aks show -g <rg> -n <cluster> --query nodeResourceGroup -o tsv (this repository's program: pulumi config set ${CONFIG_NAMESPACE}:nodeResourceGroup <name>)`,
+          );
         }
       }
     }
@@ -280,4 +386,3 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
   problems.throwIfAny();
   return { location: location!, requirements: merged, azure, objects, charts, objectIds, provided };
 }
-

@@ -47,68 +47,99 @@ export class StorageAccount extends pulumi.ComponentResource implements StorageA
     const days = args.softDeleteDays ?? 14;
     const parent = { parent: this };
     const nfs = plan.shares.some((s) => s.protocol === 'NFS');
-    this.account = new storage.StorageAccount(name, {
-      accountName: plan.name,
-      resourceGroupName: plan.resourceGroup,
-      location: args.location,
-      kind: plan.kind,
-      sku: { name: plan.sku },
-      // Azure refuses NFS shares on accounts that require secure transfer: NFS has no TLS.
-      enableHttpsTrafficOnly: !nfs,
-      minimumTlsVersion: 'TLS1_2',
-      allowBlobPublicAccess: false,
-      allowSharedKeyAccess: plan.sharedKeyAccess,
-      // With shared keys off, the portal and az must use Entra ID too.
-      defaultToOAuthAuthentication: !plan.sharedKeyAccess,
-      allowCrossTenantReplication: false,
-    }, { ...parent, ...keep });
+    this.account = new storage.StorageAccount(
+      name,
+      {
+        accountName: plan.name,
+        resourceGroupName: plan.resourceGroup,
+        location: args.location,
+        kind: plan.kind,
+        sku: { name: plan.sku },
+        // Azure refuses NFS shares on accounts that require secure transfer: NFS has no TLS.
+        enableHttpsTrafficOnly: !nfs,
+        minimumTlsVersion: 'TLS1_2',
+        allowBlobPublicAccess: false,
+        allowSharedKeyAccess: plan.sharedKeyAccess,
+        // With shared keys off, the portal and az must use Entra ID too.
+        defaultToOAuthAuthentication: !plan.sharedKeyAccess,
+        allowCrossTenantReplication: false,
+      },
+      { ...parent, ...keep },
+    );
     const account = { accountName: this.account.name, resourceGroupName: plan.resourceGroup };
 
     const containers: Record<string, storage.BlobContainer> = {};
     if (plan.kind !== 'FileStorage') {
-      const blobService = new storage.BlobServiceProperties(`${name}-blob-service`, {
-        ...account,
-        blobServicesName: 'default',
-        deleteRetentionPolicy: { enabled: true, days },
-        containerDeleteRetentionPolicy: { enabled: true, days },
-      }, parent);
+      const blobService = new storage.BlobServiceProperties(
+        `${name}-blob-service`,
+        {
+          ...account,
+          blobServicesName: 'default',
+          deleteRetentionPolicy: { enabled: true, days },
+          containerDeleteRetentionPolicy: { enabled: true, days },
+        },
+        parent,
+      );
       for (const container of plan.containers.filter((c) => !c.existing)) {
-        containers[container.name] = new storage.BlobContainer(`${name}-${container.name}`, {
-          ...account, containerName: container.name, publicAccess: 'None',
-        }, { ...parent, ...keep, dependsOn: [blobService] });
+        containers[container.name] = new storage.BlobContainer(
+          `${name}-${container.name}`,
+          {
+            ...account,
+            containerName: container.name,
+            publicAccess: 'None',
+          },
+          { ...parent, ...keep, dependsOn: [blobService] },
+        );
       }
       const rules = plan.containers.flatMap((c) => c.lifecycleRules.map((rule) => ({ container: c.name, ...rule })));
       if (rules.length > 0) {
-        this.managementPolicy = new storage.ManagementPolicy(`${name}-lifecycle`, {
-          ...account,
-          managementPolicyName: 'default',
-          policy: {
-            rules: rules.map((rule, index) => ({
-              // Rule names: letters and digits only, unique within the policy.
-              name: `${`${rule.container}${rule.prefix}`.replace(/[^A-Za-z0-9]/g, '')}${index}`.slice(-256),
-              enabled: true,
-              type: 'Lifecycle',
-              definition: {
-                filters: { blobTypes: ['blockBlob'], prefixMatch: [`${rule.container}/${rule.prefix}`] },
-                actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: rule.deleteAfterDays } } },
-              },
-            })),
+        this.managementPolicy = new storage.ManagementPolicy(
+          `${name}-lifecycle`,
+          {
+            ...account,
+            managementPolicyName: 'default',
+            policy: {
+              rules: rules.map((rule, index) => ({
+                // Rule names: letters and digits only, unique within the policy.
+                name: `${`${rule.container}${rule.prefix}`.replace(/[^A-Za-z0-9]/g, '')}${index}`.slice(-256),
+                enabled: true,
+                type: 'Lifecycle',
+                definition: {
+                  filters: { blobTypes: ['blockBlob'], prefixMatch: [`${rule.container}/${rule.prefix}`] },
+                  actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: rule.deleteAfterDays } } },
+                },
+              })),
+            },
           },
-        }, { ...parent, dependsOn: Object.values(containers) });
+          { ...parent, dependsOn: Object.values(containers) },
+        );
       }
     }
     this.containers = containers;
 
     const shares: Record<string, storage.FileShare> = {};
     if (plan.shares.length > 0) {
-      const fileService = new storage.FileServiceProperties(`${name}-file-service`, {
-        ...account, fileServicesName: 'default', shareDeleteRetentionPolicy: { enabled: true, days },
-      }, parent);
+      const fileService = new storage.FileServiceProperties(
+        `${name}-file-service`,
+        {
+          ...account,
+          fileServicesName: 'default',
+          shareDeleteRetentionPolicy: { enabled: true, days },
+        },
+        parent,
+      );
       for (const share of plan.shares) {
-        shares[share.name] = new storage.FileShare(`${name}-${share.name}`, {
-          ...account, shareName: share.name, shareQuota: share.quotaGiB, enabledProtocols: share.protocol,
-          ...(share.protocol === 'NFS' ? { rootSquash: 'RootSquash' } : {}),
-        }, { ...parent, ...keep, dependsOn: [fileService] });
+        shares[share.name] = new storage.FileShare(
+          `${name}-${share.name}`,
+          {
+            ...account,
+            shareName: share.name,
+            shareQuota: share.quotaGiB,
+            enabledProtocols: share.protocol,
+            ...(share.protocol === 'NFS' ? { rootSquash: 'RootSquash' } : {}),
+          },
+          { ...parent, ...keep, dependsOn: [fileService] },
+        );
       }
     }
     this.shares = shares;
@@ -121,6 +152,9 @@ export class StorageAccount extends pulumi.ComponentResource implements StorageA
 
   /** A container's ARM id: the created container's, or derived from the account's for an existing one. */
   public containerId(container: string): pulumi.Input<string> {
-    return this.containers[container]?.id ?? pulumi.interpolate`${this.account.id}/blobServices/default/containers/${container}`;
+    return (
+      this.containers[container]?.id ??
+      pulumi.interpolate`${this.account.id}/blobServices/default/containers/${container}`
+    );
   }
 }

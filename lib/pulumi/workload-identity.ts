@@ -40,25 +40,41 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: WorkloadIdentityArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('aks-stateful:identity:WorkloadIdentity', name, { identity: args.plan.identity }, opts);
     const parent = { parent: this };
-    this.identity = new managedidentity.UserAssignedIdentity(name, {
-      resourceName: args.plan.identity, resourceGroupName: args.resourceGroupName, location: args.location,
-    }, parent);
+    this.identity = new managedidentity.UserAssignedIdentity(
+      name,
+      {
+        resourceName: args.plan.identity,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+      },
+      parent,
+    );
     const credentials: Record<string, managedidentity.FederatedIdentityCredential> = {};
     for (const sa of args.plan.serviceAccounts) {
       // Azure applies federated credentials of one identity one at a time; chaining them avoids
       // the ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity error.
       const previous = Object.values(credentials).at(-1);
-      credentials[`${sa.namespace}/${sa.serviceAccount}`] = new managedidentity.FederatedIdentityCredential(`${name}/${sa.namespace}/${sa.serviceAccount}`, {
-        resourceName: this.identity.name,
-        resourceGroupName: args.resourceGroupName,
-        federatedIdentityCredentialResourceName: credentialName(sa),
-        issuer: args.oidcIssuerUrl,
-        subject: `system:serviceaccount:${sa.namespace}:${sa.serviceAccount}`,
-        audiences: [WORKLOAD_IDENTITY_AUDIENCE],
-      }, { ...parent, ...(previous ? { dependsOn: [previous] } : {}) });
+      credentials[`${sa.namespace}/${sa.serviceAccount}`] = new managedidentity.FederatedIdentityCredential(
+        `${name}/${sa.namespace}/${sa.serviceAccount}`,
+        {
+          resourceName: this.identity.name,
+          resourceGroupName: args.resourceGroupName,
+          federatedIdentityCredentialResourceName: credentialName(sa),
+          issuer: args.oidcIssuerUrl,
+          subject: `system:serviceaccount:${sa.namespace}:${sa.serviceAccount}`,
+          audiences: [WORKLOAD_IDENTITY_AUDIENCE],
+        },
+        { ...parent, ...(previous ? { dependsOn: [previous] } : {}) },
+      );
     }
     this.credentials = credentials;
-    this.roleAssignments = assignRoles(this, name, { principalId: this.identity.principalId }, args.plan.roles, args.roles);
+    this.roleAssignments = assignRoles(
+      this,
+      name,
+      { principalId: this.identity.principalId },
+      args.plan.roles,
+      args.roles,
+    );
     this.clientId = this.identity.clientId;
     this.registerOutputs({ clientId: this.clientId, principalId: this.identity.principalId });
   }

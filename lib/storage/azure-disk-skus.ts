@@ -1,7 +1,12 @@
 /** Azure managed disk SKUs the disk CSI driver provisions. */
 export type AzureDiskSku =
-  | 'Standard_LRS' | 'StandardSSD_LRS' | 'Premium_LRS' | 'PremiumV2_LRS' | 'UltraSSD_LRS'
-  | 'StandardSSD_ZRS' | 'Premium_ZRS';
+  | 'Standard_LRS'
+  | 'StandardSSD_LRS'
+  | 'Premium_LRS'
+  | 'PremiumV2_LRS'
+  | 'UltraSSD_LRS'
+  | 'StandardSSD_ZRS'
+  | 'Premium_ZRS';
 
 /** Host caching of a managed disk. */
 export type AzureDiskCachingMode = 'None' | 'ReadOnly' | 'ReadWrite';
@@ -21,8 +26,16 @@ export const AZURE_DISK_SKUS: Readonly<Record<AzureDiskSku, SkuFacts>> = {
   StandardSSD_ZRS: { zoneRedundant: true, maxShares: 5 },
   Premium_LRS: { zoneRedundant: false, maxShares: 10 },
   Premium_ZRS: { zoneRedundant: true, maxShares: 10 },
-  PremiumV2_LRS: { zoneRedundant: false, maxShares: 15, provisionedPerformance: { iops: [3000, 80000], mbps: [125, 1200] } },
-  UltraSSD_LRS: { zoneRedundant: false, maxShares: 15, provisionedPerformance: { iops: [100, 400000], mbps: [1, 10000] } },
+  PremiumV2_LRS: {
+    zoneRedundant: false,
+    maxShares: 15,
+    provisionedPerformance: { iops: [3000, 80000], mbps: [125, 1200] },
+  },
+  UltraSSD_LRS: {
+    zoneRedundant: false,
+    maxShares: 15,
+    provisionedPerformance: { iops: [100, 400000], mbps: [1, 10000] },
+  },
 };
 
 /** All disk SKUs, for error messages. */

@@ -7,9 +7,7 @@ import { checkArmResourceId, checkResourceGroupName, checkZones, renderAzureTags
 import { checkDnsSubdomain, checkLabels } from '../core/names';
 import { checkInteger, checkOneOf } from '../core/values';
 import { AZURE_DISK_SKUS, AZURE_DISK_SKU_NAMES, AzureDiskCachingMode, AzureDiskSku } from './azure-disk-skus';
-import {
-  IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy,
-} from './azure-storage-class';
+import { IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy } from './azure-storage-class';
 import { makeClusterScoped } from '../core/cluster-scoped';
 
 /** Filesystems the Azure Disk CSI driver formats Linux volumes with. */
@@ -104,12 +102,21 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
     }
     this.maxShares = checkInteger(this, 'maxShares', props.maxShares ?? 1, 1, facts.maxShares);
     const cachingDefault = facts.provisionedPerformance || this.maxShares > 1 ? 'None' : 'ReadOnly';
-    this.cachingMode = checkOneOf(this, 'cachingMode', props.cachingMode ?? cachingDefault, ['None', 'ReadOnly', 'ReadWrite']);
+    this.cachingMode = checkOneOf(this, 'cachingMode', props.cachingMode ?? cachingDefault, [
+      'None',
+      'ReadOnly',
+      'ReadWrite',
+    ]);
     if (facts.provisionedPerformance && this.cachingMode !== 'None') {
       invalid(this, 'cachingMode', this.cachingMode, `'None': ${this.skuName} disks do not support host caching`);
     }
     if (this.maxShares > 1 && this.cachingMode !== 'None') {
-      invalid(this, 'cachingMode', this.cachingMode, `'None' when maxShares is ${this.maxShares}: shared disks do not support host caching`);
+      invalid(
+        this,
+        'cachingMode',
+        this.cachingMode,
+        `'None' when maxShares is ${this.maxShares}: shared disks do not support host caching`,
+      );
     }
     for (const [field, value, rangeOf] of [
       ['diskIopsReadWrite', props.diskIopsReadWrite, 'iops'],
@@ -117,20 +124,29 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
     ] as const) {
       if (value === undefined) continue;
       if (!facts.provisionedPerformance) {
-        invalid(this, field, value, `unset: only PremiumV2_LRS and UltraSSD_LRS disks take provisioned performance, not ${this.skuName}`);
+        invalid(
+          this,
+          field,
+          value,
+          `unset: only PremiumV2_LRS and UltraSSD_LRS disks take provisioned performance, not ${this.skuName}`,
+        );
       }
       const [min, max] = facts.provisionedPerformance[rangeOf];
       checkInteger(this, field, value, min, max);
     }
     const fsType = checkOneOf(this, 'fsType', props.fsType ?? 'ext4', ['ext4', 'ext3', 'ext2', 'xfs', 'btrfs']);
-    this.volumeBindingMode = checkOneOf(this, 'volumeBindingMode', props.volumeBindingMode ?? 'WaitForFirstConsumer', ['WaitForFirstConsumer', 'Immediate']);
+    this.volumeBindingMode = checkOneOf(this, 'volumeBindingMode', props.volumeBindingMode ?? 'WaitForFirstConsumer', [
+      'WaitForFirstConsumer',
+      'Immediate',
+    ]);
     this.reclaimPolicy = checkOneOf(this, 'reclaimPolicy', props.reclaimPolicy ?? 'Retain', ['Retain', 'Delete']);
     this.allowedZones = props.zones === undefined ? undefined : checkZones(this, 'zones', props.zones);
     this.zoneRedundant = facts.zoneRedundant;
     this.zonal = !facts.zoneRedundant;
-    this.supportedAccessModes = this.maxShares > 1
-      ? ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany']
-      : ['ReadWriteOnce', 'ReadWriteOncePod'];
+    this.supportedAccessModes =
+      this.maxShares > 1
+        ? ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany']
+        : ['ReadWriteOnce', 'ReadWriteOncePod'];
 
     const parameters: Record<string, string> = {
       skuName: this.skuName,
@@ -142,20 +158,40 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
     if (this.maxShares > 1) parameters.maxShares = String(this.maxShares);
     if (props.tags && Object.keys(props.tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', props.tags);
     if (props.diskEncryptionSetId !== undefined) {
-      parameters.diskEncryptionSetID = checkArmResourceId(this, 'diskEncryptionSetId', props.diskEncryptionSetId, 'Microsoft.Compute/diskEncryptionSets');
+      parameters.diskEncryptionSetID = checkArmResourceId(
+        this,
+        'diskEncryptionSetId',
+        props.diskEncryptionSetId,
+        'Microsoft.Compute/diskEncryptionSets',
+      );
     }
     if (props.networkAccessPolicy !== undefined) {
-      parameters.networkAccessPolicy = checkOneOf(this, 'networkAccessPolicy', props.networkAccessPolicy, ['AllowAll', 'DenyAll', 'AllowPrivate']);
+      parameters.networkAccessPolicy = checkOneOf(this, 'networkAccessPolicy', props.networkAccessPolicy, [
+        'AllowAll',
+        'DenyAll',
+        'AllowPrivate',
+      ]);
     }
     if (props.diskAccessId !== undefined) {
       if (props.networkAccessPolicy !== 'AllowPrivate') {
         invalid(this, 'diskAccessId', props.diskAccessId, "unset unless networkAccessPolicy is 'AllowPrivate'");
       }
-      parameters.diskAccessID = checkArmResourceId(this, 'diskAccessId', props.diskAccessId, 'Microsoft.Compute/diskAccesses');
+      parameters.diskAccessID = checkArmResourceId(
+        this,
+        'diskAccessId',
+        props.diskAccessId,
+        'Microsoft.Compute/diskAccesses',
+      );
     } else if (props.networkAccessPolicy === 'AllowPrivate') {
-      invalid(this, 'diskAccessId', undefined, "the resource id of a disk access when networkAccessPolicy is 'AllowPrivate'");
+      invalid(
+        this,
+        'diskAccessId',
+        undefined,
+        "the resource id of a disk access when networkAccessPolicy is 'AllowPrivate'",
+      );
     }
-    if (props.resourceGroup !== undefined) parameters.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
+    if (props.resourceGroup !== undefined)
+      parameters.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
 
     const annotations = props.isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : undefined;
     this.apiObject = new KubeStorageClass(this, 'Resource', {
@@ -169,9 +205,11 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
       reclaimPolicy: this.reclaimPolicy,
       volumeBindingMode: this.volumeBindingMode,
       allowVolumeExpansion: props.allowVolumeExpansion ?? true,
-      allowedTopologies: this.allowedZones && [{
-        matchLabelExpressions: [{ key: AZURE_DISK_ZONE_TOPOLOGY_KEY, values: [...this.allowedZones] }],
-      }],
+      allowedTopologies: this.allowedZones && [
+        {
+          matchLabelExpressions: [{ key: AZURE_DISK_ZONE_TOPOLOGY_KEY, values: [...this.allowedZones] }],
+        },
+      ],
     });
     makeClusterScoped(this.apiObject);
     this.name = this.apiObject.name;

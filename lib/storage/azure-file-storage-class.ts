@@ -7,18 +7,29 @@ import { checkResourceGroupName, checkStorageAccountName, renderAzureTags } from
 import { checkDnsSubdomain, checkLabels } from '../core/names';
 import { StorageSize } from '../core/storage-size';
 import { checkInteger, checkOneOf } from '../core/values';
-import {
-  IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy,
-} from './azure-storage-class';
+import { IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy } from './azure-storage-class';
 import { makeClusterScoped } from '../core/cluster-scoped';
 
 /** Storage account SKUs Azure Files shares can be created in. */
 export type AzureFileSku =
-  | 'Standard_LRS' | 'Standard_ZRS' | 'Standard_GRS' | 'Standard_RAGRS' | 'Standard_GZRS' | 'Standard_RAGZRS'
-  | 'Premium_LRS' | 'Premium_ZRS';
+  | 'Standard_LRS'
+  | 'Standard_ZRS'
+  | 'Standard_GRS'
+  | 'Standard_RAGRS'
+  | 'Standard_GZRS'
+  | 'Standard_RAGZRS'
+  | 'Premium_LRS'
+  | 'Premium_ZRS';
 
 const FILE_SKUS: readonly AzureFileSku[] = [
-  'Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_RAGRS', 'Standard_GZRS', 'Standard_RAGZRS', 'Premium_LRS', 'Premium_ZRS',
+  'Standard_LRS',
+  'Standard_ZRS',
+  'Standard_GRS',
+  'Standard_RAGRS',
+  'Standard_GZRS',
+  'Standard_RAGZRS',
+  'Premium_LRS',
+  'Premium_ZRS',
 ];
 
 /** File protocol. NFS 4.1 shares exist only in premium (FileStorage) accounts. */
@@ -113,7 +124,12 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
   public readonly zoneRedundant: boolean;
   public readonly zonal = false;
   public readonly minimumClaimSize?: StorageSize;
-  public readonly supportedAccessModes: readonly VolumeAccessMode[] = ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany'];
+  public readonly supportedAccessModes: readonly VolumeAccessMode[] = [
+    'ReadWriteOnce',
+    'ReadWriteOncePod',
+    'ReadOnlyMany',
+    'ReadWriteMany',
+  ];
   public readonly supportsRawBlock = false;
   /** The mount options every volume of the class gets. */
   public readonly mountOptions: readonly string[];
@@ -127,7 +143,12 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
     this.protocol = checkOneOf(this, 'protocol', props.protocol ?? 'smb', ['smb', 'nfs']);
     const premium = this.skuName.startsWith('Premium_');
     if (this.protocol === 'nfs' && !premium) {
-      invalid(this, 'protocol', this.protocol, `'smb' with ${this.skuName}: NFS shares need a Premium_LRS or Premium_ZRS account`);
+      invalid(
+        this,
+        'protocol',
+        this.protocol,
+        `'smb' with ${this.skuName}: NFS shares need a Premium_LRS or Premium_ZRS account`,
+      );
     }
     if (this.protocol === 'nfs' && props.smb !== undefined) {
       invalid(this, 'smb', props.smb, "unset when protocol is 'nfs'");
@@ -135,12 +156,16 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
     if (props.accessTier !== undefined && premium) {
       invalid(this, 'accessTier', props.accessTier, `unset for ${this.skuName}: premium shares have no access tier`);
     }
-    this.volumeBindingMode = checkOneOf(this, 'volumeBindingMode', props.volumeBindingMode ?? 'Immediate', ['WaitForFirstConsumer', 'Immediate']);
+    this.volumeBindingMode = checkOneOf(this, 'volumeBindingMode', props.volumeBindingMode ?? 'Immediate', [
+      'WaitForFirstConsumer',
+      'Immediate',
+    ]);
     this.reclaimPolicy = checkOneOf(this, 'reclaimPolicy', props.reclaimPolicy ?? 'Retain', ['Retain', 'Delete']);
     this.zoneRedundant = this.skuName.includes('ZRS');
     this.minimumClaimSize = premium ? PREMIUM_FILE_SHARE_MINIMUM : undefined;
     for (const [i, option] of (props.extraMountOptions ?? []).entries()) {
-      if (!/^[\w.-]+(=[\w.,:/-]+)?$/.test(option)) invalid(this, `extraMountOptions[${i}]`, option, "a mount option like 'nconnect=8' or 'ro'");
+      if (!/^[\w.-]+(=[\w.,:/-]+)?$/.test(option))
+        invalid(this, `extraMountOptions[${i}]`, option, "a mount option like 'nconnect=8' or 'ro'");
     }
     this.mountOptions = [
       ...(this.protocol === 'smb' ? smbMountOptions(this, props.smb) : NFS_MOUNT_OPTIONS),
@@ -149,9 +174,16 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
 
     const parameters: Record<string, string> = { skuName: this.skuName };
     if (this.protocol === 'nfs') parameters.protocol = 'nfs';
-    if (props.storageAccount !== undefined) parameters.storageAccount = checkStorageAccountName(this, 'storageAccount', props.storageAccount);
-    if (props.resourceGroup !== undefined) parameters.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
-    if (props.accessTier !== undefined) parameters.shareAccessTier = checkOneOf(this, 'accessTier', props.accessTier, ['TransactionOptimized', 'Hot', 'Cool']);
+    if (props.storageAccount !== undefined)
+      parameters.storageAccount = checkStorageAccountName(this, 'storageAccount', props.storageAccount);
+    if (props.resourceGroup !== undefined)
+      parameters.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
+    if (props.accessTier !== undefined)
+      parameters.shareAccessTier = checkOneOf(this, 'accessTier', props.accessTier, [
+        'TransactionOptimized',
+        'Hot',
+        'Cool',
+      ]);
     if (props.privateEndpoint) parameters.networkEndpointType = 'privateEndpoint';
     if (props.tags && Object.keys(props.tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', props.tags);
 

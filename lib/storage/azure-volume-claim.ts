@@ -64,7 +64,12 @@ export class AzureVolumeClaim extends Construct {
     requestAppChecks(this);
     this.size = StorageSize.from(props.size, this, 'size');
     this.storageClass = props.storageClass;
-    this.accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']);
+    this.accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteOnce', [
+      'ReadWriteOnce',
+      'ReadWriteOncePod',
+      'ReadOnlyMany',
+      'ReadWriteMany',
+    ]);
     this.volumeMode = checkOneOf(this, 'volumeMode', props.volumeMode ?? 'Filesystem', ['Filesystem', 'Block']);
     checkClaimAgainstClass(this, this.storageClass, this);
     if (props.dataSource) {
@@ -94,8 +99,11 @@ export class AzureVolumeClaim extends Construct {
 
   /** A cdk8s-plus volume for this claim, to mount into pods and workloads (one per claim). */
   public toVolume(): kplus.Volume {
-    this.volume ??= kplus.Volume.fromPersistentVolumeClaim(this, 'Volume',
-      kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.name));
+    this.volume ??= kplus.Volume.fromPersistentVolumeClaim(
+      this,
+      'Volume',
+      kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.name),
+    );
     return this.volume;
   }
 }

@@ -22,14 +22,34 @@ interface DerivedClaimProps {
   readonly accessMode?: VolumeAccessMode;
 }
 
-function checkSource(scope: string, source: AzureVolumeClaim, props: DerivedClaimProps, what: string): StorageSize | undefined {
+function checkSource(
+  scope: string,
+  source: AzureVolumeClaim,
+  props: DerivedClaimProps,
+  what: string,
+): StorageSize | undefined {
   const size = props.size === undefined ? undefined : StorageSize.from(props.size, scope, 'size');
   if (size && size.isSmallerThan(source.size)) {
-    invalid(scope, 'size', size.toString(), `at least ${source.size}, the size of the ${what} "${source.name}": a volume cannot shrink`);
+    invalid(
+      scope,
+      'size',
+      size.toString(),
+      `at least ${source.size}, the size of the ${what} "${source.name}": a volume cannot shrink`,
+    );
   }
   const cls = props.storageClass;
-  if (cls !== undefined && typeof cls !== 'string' && typeof source.storageClass !== 'string' && cls.driver !== source.storageClass.driver) {
-    invalid(scope, 'storageClass', cls.name, `a class of driver ${source.storageClass.driver}: data cannot move between Azure Disks and Azure Files through a snapshot or clone`);
+  if (
+    cls !== undefined &&
+    typeof cls !== 'string' &&
+    typeof source.storageClass !== 'string' &&
+    cls.driver !== source.storageClass.driver
+  ) {
+    invalid(
+      scope,
+      'storageClass',
+      cls.name,
+      `a class of driver ${source.storageClass.driver}: data cannot move between Azure Disks and Azure Files through a snapshot or clone`,
+    );
   }
   return size;
 }
@@ -54,7 +74,12 @@ export class ClaimFromSnapshot extends AzureVolumeClaim {
       dataSource: { kind: 'VolumeSnapshot', name: props.snapshot.name },
     });
     if (this.namespace !== props.snapshot.namespace) {
-      invalid(this, 'snapshot', props.snapshot.name, `a snapshot in namespace "${this.namespace}": a claim can only be restored from a snapshot in its own namespace`);
+      invalid(
+        this,
+        'snapshot',
+        props.snapshot.name,
+        `a snapshot in namespace "${this.namespace}": a claim can only be restored from a snapshot in its own namespace`,
+      );
     }
   }
 }
@@ -78,7 +103,12 @@ export class ClonedClaim extends AzureVolumeClaim {
       dataSource: { kind: 'PersistentVolumeClaim', name: props.source.name },
     });
     if (this.namespace !== props.source.namespace) {
-      invalid(this, 'source', props.source.name, `a claim in namespace "${this.namespace}": a clone must be in its source's namespace`);
+      invalid(
+        this,
+        'source',
+        props.source.name,
+        `a claim in namespace "${this.namespace}": a clone must be in its source's namespace`,
+      );
     }
   }
 }

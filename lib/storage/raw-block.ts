@@ -34,15 +34,29 @@ const attachedDevices = new WeakMap<kplus.AbstractPod, Map<number, Array<{ name:
  * Makes a raw block claim visible in a pod or workload as a device (`volumeDevices`), which
  * cdk8s-plus cannot express: the volume is added through the workload, the device by a JSON patch.
  */
-export function attachRawBlockDevice(workload: kplus.AbstractPod, claim: AzureVolumeClaim, options: RawBlockDeviceOptions): void {
+export function attachRawBlockDevice(
+  workload: kplus.AbstractPod,
+  claim: AzureVolumeClaim,
+  options: RawBlockDeviceOptions,
+): void {
   if (claim.volumeMode !== 'Block') {
-    invalid(workload, 'claim', claim.name, "a claim with volumeMode 'Block' (a RawBlockClaim); mount Filesystem claims as volumes");
+    invalid(
+      workload,
+      'claim',
+      claim.name,
+      "a claim with volumeMode 'Block' (a RawBlockClaim); mount Filesystem claims as volumes",
+    );
   }
   const devicePath = checkAbsolutePath(workload, 'devicePath', options.devicePath);
   const containers = workload.containers;
   const index = options.container ? containers.indexOf(options.container) : 0;
   if (index < 0 || containers.length === 0) {
-    invalid(workload, 'container', options.container?.name, `a container of ${pathOf(workload)}; add the container before attaching the device`);
+    invalid(
+      workload,
+      'container',
+      options.container?.name,
+      `a container of ${pathOf(workload)}; add the container before attaching the device`,
+    );
   }
   const volume = claim.toVolume();
   if (!workload.volumes.includes(volume)) workload.addVolume(volume);

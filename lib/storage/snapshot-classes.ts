@@ -26,18 +26,25 @@ export interface AzureSnapshotClassProps {
   readonly isDefaultClass?: boolean;
 }
 
-function renderSnapshotClass(scope: Construct, driver: AzureCsiDriver, props: AzureSnapshotClassProps, parameters?: Record<string, string>): ApiObject {
-  return makeClusterScoped(new ApiObject(scope, 'Resource', {
-    apiVersion: 'snapshot.storage.k8s.io/v1',
-    kind: 'VolumeSnapshotClass',
-    metadata: metadata({
-      name: props.name === undefined ? undefined : checkDnsSubdomain(scope, 'name', props.name),
-      annotations: props.isDefaultClass ? { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } : undefined,
+function renderSnapshotClass(
+  scope: Construct,
+  driver: AzureCsiDriver,
+  props: AzureSnapshotClassProps,
+  parameters?: Record<string, string>,
+): ApiObject {
+  return makeClusterScoped(
+    new ApiObject(scope, 'Resource', {
+      apiVersion: 'snapshot.storage.k8s.io/v1',
+      kind: 'VolumeSnapshotClass',
+      metadata: metadata({
+        name: props.name === undefined ? undefined : checkDnsSubdomain(scope, 'name', props.name),
+        annotations: props.isDefaultClass ? { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } : undefined,
+      }),
+      driver,
+      deletionPolicy: checkOneOf(scope, 'deletionPolicy', props.deletionPolicy ?? 'Retain', ['Retain', 'Delete']),
+      ...(parameters && Object.keys(parameters).length > 0 ? { parameters } : {}),
     }),
-    driver,
-    deletionPolicy: checkOneOf(scope, 'deletionPolicy', props.deletionPolicy ?? 'Retain', ['Retain', 'Delete']),
-    ...(parameters && Object.keys(parameters).length > 0 ? { parameters } : {}),
-  }));
+  );
 }
 
 /** Props of {@link AzureDiskSnapshotClass}. */

@@ -64,15 +64,24 @@ export class StaticAzureFileShare extends Construct {
     requestAppChecks(this);
     const account = checkStorageAccountName(this, 'storageAccount', props.storageAccount);
     const share = checkFileShareName(this, 'shareName', props.shareName);
-    const resourceGroup = props.resourceGroup === undefined ? '' : checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
+    const resourceGroup =
+      props.resourceGroup === undefined ? '' : checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
     this.size = StorageSize.from(props.size, this, 'size');
-    if (!this.size.isWholeGibibytes()) invalid(this, 'size', this.size.toString(), 'a whole number of GiB: share quotas are set in GiB');
-    const accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteMany', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']);
+    if (!this.size.isWholeGibibytes())
+      invalid(this, 'size', this.size.toString(), 'a whole number of GiB: share quotas are set in GiB');
+    const accessMode = checkOneOf(this, 'accessMode', props.accessMode ?? 'ReadWriteMany', [
+      'ReadWriteOnce',
+      'ReadWriteOncePod',
+      'ReadOnlyMany',
+      'ReadWriteMany',
+    ]);
     this.secretName = checkDnsSubdomain(this, 'secretName', props.secretName ?? `azure-storage-${account}`);
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
 
     this.claim = new KubePersistentVolumeClaim(this, 'Claim', {
-      metadata: metadata({ name: props.claimName === undefined ? undefined : checkDnsSubdomain(this, 'claimName', props.claimName) }),
+      metadata: metadata({
+        name: props.claimName === undefined ? undefined : checkDnsSubdomain(this, 'claimName', props.claimName),
+      }),
       spec: {
         // An empty class stops the default class from provisioning a new share for this claim.
         storageClassName: '',
@@ -81,33 +90,45 @@ export class StaticAzureFileShare extends Construct {
       },
     });
     this.claimName = this.claim.name;
-    this.persistentVolume = makeClusterScoped(new KubePersistentVolume(this, 'Volume', {
-      spec: {
-        capacity: { storage: this.size.toQuantity() },
-        accessModes: [accessMode],
-        persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: '',
-        mountOptions: smbMountOptions(this, props.smb),
-        // claimRef reserves the volume for this claim; no other claim can take it first.
-        claimRef: { namespace: this.namespace, name: this.claimName },
-        csi: {
-          driver: 'file.csi.azure.com',
-          // The handle only has to be unique in the cluster (the driver's docs suggest
-          // account_share); the claim's namespace and name keep two volumes on one share apart.
-          // Where the share lives comes from the attributes, which the driver prefers to the handle.
-          volumeHandle: `${account}_${share}_${this.namespace}_${this.claimName}`,
-          volumeAttributes: { storageAccount: account, shareName: share, ...(resourceGroup ? { resourceGroup } : {}) },
-          nodeStageSecretRef: { name: this.secretName, namespace: this.namespace },
-          readOnly: props.readOnly ?? false,
+    this.persistentVolume = makeClusterScoped(
+      new KubePersistentVolume(this, 'Volume', {
+        spec: {
+          capacity: { storage: this.size.toQuantity() },
+          accessModes: [accessMode],
+          persistentVolumeReclaimPolicy: 'Retain',
+          storageClassName: '',
+          mountOptions: smbMountOptions(this, props.smb),
+          // claimRef reserves the volume for this claim; no other claim can take it first.
+          claimRef: { namespace: this.namespace, name: this.claimName },
+          csi: {
+            driver: 'file.csi.azure.com',
+            // The handle only has to be unique in the cluster (the driver's docs suggest
+            // account_share); the claim's namespace and name keep two volumes on one share apart.
+            // Where the share lives comes from the attributes, which the driver prefers to the handle.
+            volumeHandle: `${account}_${share}_${this.namespace}_${this.claimName}`,
+            volumeAttributes: {
+              storageAccount: account,
+              shareName: share,
+              ...(resourceGroup ? { resourceGroup } : {}),
+            },
+            nodeStageSecretRef: { name: this.secretName, namespace: this.namespace },
+            readOnly: props.readOnly ?? false,
+          },
         },
-      },
-    })) as KubePersistentVolume;
+      }),
+    ) as KubePersistentVolume;
     this.volumeName = this.persistentVolume.name;
     // Both names are known only once both objects exist, so the claim learns its volume by patch.
     this.claim.addJsonPatch(JsonPatch.add('/spec/volumeName', this.volumeName));
 
     if (resourceGroup) declareAzureRequirement(this, { kind: 'storageAccount', account, resourceGroup });
-    declareAzureRequirement(this, { kind: 'fileShare', account, share, quotaGiB: this.size.toGibibytesCeil(), protocol: 'SMB' });
+    declareAzureRequirement(this, {
+      kind: 'fileShare',
+      account,
+      share,
+      quotaGiB: this.size.toGibibytesCeil(),
+      protocol: 'SMB',
+    });
     declareAzureRequirement(this, {
       kind: 'kubernetesSecret',
       namespace: this.namespace,
@@ -121,8 +142,11 @@ export class StaticAzureFileShare extends Construct {
 
   /** A cdk8s-plus volume for the claim, to mount into pods and workloads. */
   public toVolume(): kplus.Volume {
-    this.volume ??= kplus.Volume.fromPersistentVolumeClaim(this, 'PodVolume',
-      kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.claimName));
+    this.volume ??= kplus.Volume.fromPersistentVolumeClaim(
+      this,
+      'PodVolume',
+      kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.claimName),
+    );
     return this.volume;
   }
 }

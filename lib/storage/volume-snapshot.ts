@@ -28,10 +28,17 @@ export class VolumeSnapshot extends Construct {
     super(scope, id);
     this.sourceClaim = props.claim;
     const snapshotClass = props.snapshotClass;
-    if (typeof snapshotClass !== 'string' && typeof props.claim.storageClass !== 'string'
-      && snapshotClass.driver !== props.claim.storageClass.driver) {
-      invalid(this, 'snapshotClass', snapshotClass.name,
-        `a snapshot class of driver ${props.claim.storageClass.driver} (the claim's), not ${snapshotClass.driver}`);
+    if (
+      typeof snapshotClass !== 'string' &&
+      typeof props.claim.storageClass !== 'string' &&
+      snapshotClass.driver !== props.claim.storageClass.driver
+    ) {
+      invalid(
+        this,
+        'snapshotClass',
+        snapshotClass.name,
+        `a snapshot class of driver ${props.claim.storageClass.driver} (the claim's), not ${snapshotClass.driver}`,
+      );
     }
     if (typeof snapshotClass === 'string') checkDnsSubdomain(this, 'snapshotClass', snapshotClass);
     this.apiObject = new ApiObject(this, 'Resource', {
@@ -46,7 +53,12 @@ export class VolumeSnapshot extends Construct {
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace ?? 'default';
     if (this.namespace !== props.claim.namespace) {
-      invalid(this, 'namespace', this.namespace, `the claim's namespace "${props.claim.namespace}": a snapshot can only be taken of a claim in its own namespace`);
+      invalid(
+        this,
+        'namespace',
+        this.namespace,
+        `the claim's namespace "${props.claim.namespace}": a snapshot can only be taken of a claim in its own namespace`,
+      );
     }
   }
 }

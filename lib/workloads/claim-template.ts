@@ -30,7 +30,10 @@ export interface ResolvedClaimTemplate extends VolumeClaimTemplate {
 }
 
 /** Validates templates: names unique and DNS labels, sizes, paths, and each against its class. */
-export function resolveClaimTemplates(scope: IConstruct, templates: readonly VolumeClaimTemplate[]): ResolvedClaimTemplate[] {
+export function resolveClaimTemplates(
+  scope: IConstruct,
+  templates: readonly VolumeClaimTemplate[],
+): ResolvedClaimTemplate[] {
   const names = new Set<string>();
   return templates.map((template, i) => {
     const field = `volumeClaimTemplates[${i}]`;
@@ -41,7 +44,12 @@ export function resolveClaimTemplates(scope: IConstruct, templates: readonly Vol
     const resolved: ResolvedClaimTemplate = {
       ...template,
       size: StorageSize.from(template.size, scope, `${field}.size`),
-      accessMode: checkOneOf(scope, `${field}.accessMode`, template.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadOnlyMany', 'ReadWriteMany']),
+      accessMode: checkOneOf(scope, `${field}.accessMode`, template.accessMode ?? 'ReadWriteOnce', [
+        'ReadWriteOnce',
+        'ReadWriteOncePod',
+        'ReadOnlyMany',
+        'ReadWriteMany',
+      ]),
     };
     checkClaimAgainstClass(scope, template.storageClass, { ...resolved, volumeMode: 'Filesystem' }, `${field}.`);
     return resolved;
@@ -49,7 +57,10 @@ export function resolveClaimTemplates(scope: IConstruct, templates: readonly Vol
 }
 
 /** The `volumeClaimTemplates` entry; the quantity stays typed so it synthesizes as text. */
-export function renderClaimTemplate(template: ResolvedClaimTemplate, labels: Record<string, string>): KubePersistentVolumeClaimProps {
+export function renderClaimTemplate(
+  template: ResolvedClaimTemplate,
+  labels: Record<string, string>,
+): KubePersistentVolumeClaimProps {
   return {
     metadata: { name: template.name, labels },
     spec: {

@@ -54,14 +54,24 @@ export class PostgresBulkImport extends Construct {
     for (const [i, column] of (props.columns ?? []).entries()) {
       if (!IDENTIFIER.test(column)) invalid(this, `columns[${i}]`, column, 'a lowercase column name');
     }
-    if (props.columns && props.columns.length === 0) invalid(this, 'columns', props.columns, 'at least one column, or unset for all');
+    if (props.columns && props.columns.length === 0)
+      invalid(this, 'columns', props.columns, 'at least one column, or unset for all');
     const bytes = Buffer.byteLength(props.csv ?? '', 'utf8');
-    if (bytes === 0 || bytes > MAX_CSV_BYTES) invalid(this, 'csv', `${bytes} bytes`, `between 1 byte and ${MAX_CSV_BYTES} bytes (ConfigMaps hold at most 1 MiB); load larger files from a volume`);
+    if (bytes === 0 || bytes > MAX_CSV_BYTES)
+      invalid(
+        this,
+        'csv',
+        `${bytes} bytes`,
+        `between 1 byte and ${MAX_CSV_BYTES} bytes (ConfigMaps hold at most 1 MiB); load larger files from a volume`,
+      );
 
     const c = props.database.connection;
     const labels = checkLabels(this, 'labels', props.labels);
     // A Secret reference and the server's NetworkPolicy only work from the database's own namespace.
-    const objectMetadata = metadata({ namespace: c.namespace, labels: Object.keys(labels).length > 0 ? labels : undefined });
+    const objectMetadata = metadata({
+      namespace: c.namespace,
+      labels: Object.keys(labels).length > 0 ? labels : undefined,
+    });
     this.configMap = new KubeConfigMap(this, 'Data', { metadata: objectMetadata, data: { 'data.csv': props.csv } });
     const table = parts.map(quoteIdentifier).join('.');
     const columns = props.columns ? `(${props.columns.map(quoteIdentifier).join(', ')})` : '';
@@ -89,25 +99,42 @@ export class PostgresBulkImport extends Construct {
           spec: {
             restartPolicy: 'Never',
             automountServiceAccountToken: false,
-            securityContext: { runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name: 'import',
-              image: props.image ?? `postgres:${c.majorVersion}`,
-              command: ['bash', '-c', script],
-              env: [
-                { name: 'PGHOST', value: c.host },
-                { name: 'PGPORT', value: String(c.port) },
-                { name: 'PGDATABASE', value: c.database },
-                { name: 'PGUSER', value: c.user },
-                { name: 'IMPORT_TABLE', value: table },
-                { name: 'COPY_COMMAND', value: copy },
-                { name: 'IMPORT_FILE', value: '/import/data.csv' },
-                { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: c.passwordSecret.name, key: c.passwordSecret.key } } },
-              ],
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              resources: { requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('64Mi') }, limits: { memory: Quantity.fromString('256Mi') } },
-              volumeMounts: [{ name: 'data', mountPath: '/import', readOnly: true }],
-            }],
+            securityContext: {
+              runAsUser: POSTGRES_UID,
+              runAsGroup: POSTGRES_UID,
+              runAsNonRoot: true,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: 'import',
+                image: props.image ?? `postgres:${c.majorVersion}`,
+                command: ['bash', '-c', script],
+                env: [
+                  { name: 'PGHOST', value: c.host },
+                  { name: 'PGPORT', value: String(c.port) },
+                  { name: 'PGDATABASE', value: c.database },
+                  { name: 'PGUSER', value: c.user },
+                  { name: 'IMPORT_TABLE', value: table },
+                  { name: 'COPY_COMMAND', value: copy },
+                  { name: 'IMPORT_FILE', value: '/import/data.csv' },
+                  {
+                    name: 'PGPASSWORD',
+                    valueFrom: { secretKeyRef: { name: c.passwordSecret.name, key: c.passwordSecret.key } },
+                  },
+                ],
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+                resources: {
+                  requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('64Mi') },
+                  limits: { memory: Quantity.fromString('256Mi') },
+                },
+                volumeMounts: [{ name: 'data', mountPath: '/import', readOnly: true }],
+              },
+            ],
             volumes: [{ name: 'data', configMap: { name: this.configMap.name } }],
           },
         },

@@ -83,7 +83,12 @@ export function postgresContainer(spec: PostgresContainerSpec): Container {
 }
 
 /** Requests and limits as Kubernetes wants them. */
-export function renderResources(resources: { cpuRequest: string; cpuLimit?: string; memoryRequest: string; memoryLimit: string }): ResourceRequirements {
+export function renderResources(resources: {
+  cpuRequest: string;
+  cpuLimit?: string;
+  memoryRequest: string;
+  memoryLimit: string;
+}): ResourceRequirements {
   return {
     requests: { cpu: Quantity.fromString(resources.cpuRequest), memory: Quantity.fromString(resources.memoryRequest) },
     limits: {

@@ -1,6 +1,11 @@
 import { Chart, Duration, Names } from 'cdk8s';
 import {
-  IntOrString, KubeConfigMap, KubeNetworkPolicy, KubeService, KubeStatefulSet, Quantity,
+  IntOrString,
+  KubeConfigMap,
+  KubeNetworkPolicy,
+  KubeService,
+  KubeStatefulSet,
+  Quantity,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { declareAzureRequirement } from '../azure/requirements';
@@ -15,7 +20,11 @@ import { checkInteger } from '../core/values';
 import { renderClaimTemplate, resolveClaimTemplates } from './claim-template';
 import { PostgresBulkImport, PostgresBulkImportOptions } from './postgres-bulk-import';
 import {
-  IPostgresDatabase, PostgresConnection, PostgresMajorVersion, SUPPORTED_POSTGRES_MAJORS, SecretKeyRef,
+  IPostgresDatabase,
+  PostgresConnection,
+  PostgresMajorVersion,
+  SUPPORTED_POSTGRES_MAJORS,
+  SecretKeyRef,
 } from '../postgres/connection';
 import { POSTGRES_UID, dataLayout, postgresContainer, renderResources } from './postgres-container';
 import { checkDatabaseStorage } from './postgres-storage-rules';
@@ -119,28 +128,58 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
     this.majorVersion = checkInteger(this, 'majorVersion', props.majorVersion ?? 17, 0) as PostgresMajorVersion;
     if (!SUPPORTED_POSTGRES_MAJORS.includes(this.majorVersion)) {
-      invalid(this, 'majorVersion', this.majorVersion, `one of ${SUPPORTED_POSTGRES_MAJORS.join(', ')} (the majors with official images this library supports)`);
+      invalid(
+        this,
+        'majorVersion',
+        this.majorVersion,
+        `one of ${SUPPORTED_POSTGRES_MAJORS.join(', ')} (the majors with official images this library supports)`,
+      );
     }
     this.image = props.image ?? `postgres:${this.majorVersion}`;
     if (/alpine/.test(this.image)) {
-      invalid(this, 'image', this.image, `a Debian-based postgres image (e.g. "postgres:${this.majorVersion}"): the Alpine images run as uid 70, not the 999 this construct's security context and volume ownership use`);
+      invalid(
+        this,
+        'image',
+        this.image,
+        `a Debian-based postgres image (e.g. "postgres:${this.majorVersion}"): the Alpine images run as uid 70, not the 999 this construct's security context and volume ownership use`,
+      );
     }
     const tag = /:(\d+)(?:[.-][\w.-]*)?$/.exec(this.image.split('@')[0]);
     if (!tag || Number(tag[1]) !== this.majorVersion) {
-      invalid(this, 'image', this.image, `an image tagged with major ${this.majorVersion} (e.g. "postgres:${this.majorVersion}" or "postgres:${this.majorVersion}.6-bookworm"): the tag must match majorVersion, which backups rely on`);
+      invalid(
+        this,
+        'image',
+        this.image,
+        `an image tagged with major ${this.majorVersion} (e.g. "postgres:${this.majorVersion}" or "postgres:${this.majorVersion}.6-bookworm"): the tag must match majorVersion, which backups rely on`,
+      );
     }
     const database = props.database ?? 'app';
     const user = props.user ?? 'app';
-    if (!IDENTIFIER.test(database)) invalid(this, 'database', database, 'a lowercase SQL identifier: letters, digits and _, at most 63, not starting with a digit');
-    if (!IDENTIFIER.test(user)) invalid(this, 'user', user, 'a lowercase SQL identifier: letters, digits and _, at most 63, not starting with a digit');
+    if (!IDENTIFIER.test(database))
+      invalid(
+        this,
+        'database',
+        database,
+        'a lowercase SQL identifier: letters, digits and _, at most 63, not starting with a digit',
+      );
+    if (!IDENTIFIER.test(user))
+      invalid(
+        this,
+        'user',
+        user,
+        'a lowercase SQL identifier: letters, digits and _, at most 63, not starting with a digit',
+      );
     if (user === 'postgres') invalid(this, 'user', user, 'an application user other than the superuser "postgres"');
 
     const passwordSecret = props.passwordSecret ?? { name: `${this.name}-credentials`, key: 'password' };
     checkDnsSubdomain(this, 'passwordSecret.name', passwordSecret.name);
-    if (!/^[-._a-zA-Z0-9]+$/.test(passwordSecret.key)) invalid(this, 'passwordSecret.key', passwordSecret.key, "a Secret key: letters, digits, '-', '_' or '.'");
+    if (!/^[-._a-zA-Z0-9]+$/.test(passwordSecret.key))
+      invalid(this, 'passwordSecret.key', passwordSecret.key, "a Secret key: letters, digits, '-', '_' or '.'");
     if (!props.passwordSecret) {
       declareAzureRequirement(this, {
-        kind: 'kubernetesSecret', namespace: this.namespace, name: passwordSecret.name,
+        kind: 'kubernetesSecret',
+        namespace: this.namespace,
+        name: passwordSecret.name,
         keys: { password: { from: 'generatedPassword', length: 32 } },
       });
     }
@@ -148,55 +187,102 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     const extraLabels = checkLabels(this, 'labels', props.labels);
     checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
     const storageSize = StorageSize.from(props.storageSize ?? '32Gi', this, 'storageSize');
-    if (!storageSize.isWholeGibibytes()) invalid(this, 'storageSize', storageSize.toString(), 'a whole number of GiB: Azure provisions disks in GiB');
-    this.storageClass = props.storageClass ?? new AzureDiskStorageClass(this, 'StorageClass', {
-      sku: 'Premium_LRS', labels: Object.keys(extraLabels).length > 0 ? extraLabels : undefined,
-    });
+    if (!storageSize.isWholeGibibytes())
+      invalid(this, 'storageSize', storageSize.toString(), 'a whole number of GiB: Azure provisions disks in GiB');
+    this.storageClass =
+      props.storageClass ??
+      new AzureDiskStorageClass(this, 'StorageClass', {
+        sku: 'Premium_LRS',
+        labels: Object.keys(extraLabels).length > 0 ? extraLabels : undefined,
+      });
     checkDatabaseStorage(this, 'storageClass', this.storageClass);
-    const [template] = resolveClaimTemplates(this, [{
-      name: 'data', size: storageSize, storageClass: this.storageClass, mountPath: dataLayout(this.majorVersion).mountPath,
-    }]);
+    const [template] = resolveClaimTemplates(this, [
+      {
+        name: 'data',
+        size: storageSize,
+        storageClass: this.storageClass,
+        mountPath: dataLayout(this.majorVersion).mountPath,
+      },
+    ]);
 
     const settings = { ...(props.settings ?? {}) };
     for (const [key, value] of Object.entries(settings)) {
-      if (!SETTING_KEY.test(key)) invalid(this, 'settings key', key, 'a postgresql.conf parameter name (lowercase letters, digits, _ and .)');
-      if (typeof value !== 'string' || /[\n\r\0]/.test(value)) invalid(this, `settings["${key}"]`, value, 'a single-line string');
+      if (!SETTING_KEY.test(key))
+        invalid(this, 'settings key', key, 'a postgresql.conf parameter name (lowercase letters, digits, _ and .)');
+      if (typeof value !== 'string' || /[\n\r\0]/.test(value))
+        invalid(this, `settings["${key}"]`, value, 'a single-line string');
     }
     const initScripts = props.initScripts ?? {};
     for (const file of Object.keys(initScripts)) {
-      if (!/^[\w.-]+\.(sql|sh)$/.test(file)) invalid(this, 'initScripts file name', file, 'a file name ending in .sql or .sh (scripts travel as text in a ConfigMap)');
+      if (!/^[\w.-]+\.(sql|sh)$/.test(file))
+        invalid(
+          this,
+          'initScripts file name',
+          file,
+          'a file name ending in .sql or .sh (scripts travel as text in a ConfigMap)',
+        );
     }
 
     const memoryLimit = StorageSize.from(props.resources?.memoryLimit ?? '1Gi', this, 'resources.memoryLimit');
     const memoryRequest = StorageSize.from(props.resources?.memoryRequest ?? '512Mi', this, 'resources.memoryRequest');
     const shm = StorageSize.from(props.sharedMemorySize ?? '256Mi', this, 'sharedMemorySize');
-    if (memoryLimit.isSmallerThan(memoryRequest)) invalid(this, 'resources.memoryLimit', memoryLimit.toString(), `at least the memory request (${memoryRequest})`);
-    if (!shm.isSmallerThan(memoryLimit)) invalid(this, 'sharedMemorySize', shm.toString(), `less than the memory limit (${memoryLimit}): /dev/shm is memory the server is charged for`);
+    if (memoryLimit.isSmallerThan(memoryRequest))
+      invalid(this, 'resources.memoryLimit', memoryLimit.toString(), `at least the memory request (${memoryRequest})`);
+    if (!shm.isSmallerThan(memoryLimit))
+      invalid(
+        this,
+        'sharedMemorySize',
+        shm.toString(),
+        `less than the memory limit (${memoryLimit}): /dev/shm is memory the server is charged for`,
+      );
     const cpuRequest = props.resources?.cpuRequest ?? '250m';
     if (!CPU.test(cpuRequest)) invalid(this, 'resources.cpuRequest', cpuRequest, 'a CPU quantity like "250m" or "2"');
     const cpuLimit = props.resources?.cpuLimit;
-    if (cpuLimit !== undefined && !CPU.test(cpuLimit)) invalid(this, 'resources.cpuLimit', cpuLimit, 'a CPU quantity like "500m" or "2"');
+    if (cpuLimit !== undefined && !CPU.test(cpuLimit))
+      invalid(this, 'resources.cpuLimit', cpuLimit, 'a CPU quantity like "500m" or "2"');
     if (cpuLimit !== undefined && millicores(cpuLimit) < millicores(cpuRequest)) {
       invalid(this, 'resources.cpuLimit', cpuLimit, `at least the CPU request (${cpuRequest})`);
     }
-    const grace = checkInteger(this, 'terminationGracePeriod (seconds)', (props.terminationGracePeriod ?? Duration.seconds(120)).toSeconds(), 60, 3600);
+    const grace = checkInteger(
+      this,
+      'terminationGracePeriod (seconds)',
+      (props.terminationGracePeriod ?? Duration.seconds(120)).toSeconds(),
+      60,
+      3600,
+    );
 
     this.selectorLabels = { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': this.name };
-    const labels = { ...extraLabels, ...this.selectorLabels, 'app.kubernetes.io/managed-by': 'aks-stateful', 'aks-stateful.io/database': 'postgres' };
+    const labels = {
+      ...extraLabels,
+      ...this.selectorLabels,
+      'app.kubernetes.io/managed-by': 'aks-stateful',
+      'aks-stateful.io/database': 'postgres',
+    };
     this.clientLabel = { key: 'aks-stateful.io/postgres-client', value: this.name };
 
     let initConfigMap: KubeConfigMap | undefined;
     if (Object.keys(initScripts).length > 0) {
-      initConfigMap = new KubeConfigMap(this, 'InitScripts', { metadata: { name: `${this.name}-init`, labels }, data: { ...initScripts } });
+      initConfigMap = new KubeConfigMap(this, 'InitScripts', {
+        metadata: { name: `${this.name}-init`, labels },
+        data: { ...initScripts },
+      });
     }
 
     const headless = new KubeService(this, 'Headless', {
       metadata: { name: `${this.name}-headless`, labels },
-      spec: { clusterIp: 'None', selector: { ...this.selectorLabels }, ports: [{ name: 'postgres', port: 5432, targetPort: IntOrString.fromNumber(5432) }] },
+      spec: {
+        clusterIp: 'None',
+        selector: { ...this.selectorLabels },
+        ports: [{ name: 'postgres', port: 5432, targetPort: IntOrString.fromNumber(5432) }],
+      },
     });
     this.service = new KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
-      spec: { type: 'ClusterIP', selector: { ...this.selectorLabels }, ports: [{ name: 'postgres', port: 5432, targetPort: IntOrString.fromNumber(5432) }] },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.selectorLabels },
+        ports: [{ name: 'postgres', port: 5432, targetPort: IntOrString.fromNumber(5432) }],
+      },
     });
 
     this.statefulSet = new KubeStatefulSet(this, 'Resource', {
@@ -216,18 +302,40 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
             enableServiceLinks: false,
             terminationGracePeriodSeconds: grace,
             securityContext: {
-              runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, runAsNonRoot: true,
-              fsGroup: POSTGRES_UID, fsGroupChangePolicy: 'OnRootMismatch',
+              runAsUser: POSTGRES_UID,
+              runAsGroup: POSTGRES_UID,
+              runAsNonRoot: true,
+              fsGroup: POSTGRES_UID,
+              fsGroupChangePolicy: 'OnRootMismatch',
               seccompProfile: { type: 'RuntimeDefault' },
             },
             nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [postgresContainer({
-              image: this.image, major: this.majorVersion, database, user, passwordKey: passwordSecret.key, settings,
-              resources: renderResources({ cpuRequest, cpuLimit, memoryRequest: memoryRequest.toString(), memoryLimit: memoryLimit.toString() }),
-              hasInitScripts: initConfigMap !== undefined,
-            })],
+            containers: [
+              postgresContainer({
+                image: this.image,
+                major: this.majorVersion,
+                database,
+                user,
+                passwordKey: passwordSecret.key,
+                settings,
+                resources: renderResources({
+                  cpuRequest,
+                  cpuLimit,
+                  memoryRequest: memoryRequest.toString(),
+                  memoryLimit: memoryLimit.toString(),
+                }),
+                hasInitScripts: initConfigMap !== undefined,
+              }),
+            ],
             volumes: [
-              { name: 'password', secret: { secretName: passwordSecret.name, defaultMode: 0o440, items: [{ key: passwordSecret.key, path: passwordSecret.key }] } },
+              {
+                name: 'password',
+                secret: {
+                  secretName: passwordSecret.name,
+                  defaultMode: 0o440,
+                  items: [{ key: passwordSecret.key, path: passwordSecret.key }],
+                },
+              },
               { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: Quantity.fromString(shm.toString()) } },
               { name: 'run', emptyDir: { sizeLimit: Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString('1Gi') } },
@@ -244,10 +352,12 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       spec: {
         podSelector: { matchLabels: { ...this.selectorLabels } },
         policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ podSelector: { matchLabels: { [this.clientLabel.key]: this.clientLabel.value } } }],
-          ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(5432) }],
-        }],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { [this.clientLabel.key]: this.clientLabel.value } } }],
+            ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(5432) }],
+          },
+        ],
       },
     });
 
@@ -262,7 +372,12 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       clientLabel: this.clientLabel,
     };
     if (props.bulkImport) {
-      this.bulkImport = new PostgresBulkImport(this, 'BulkImport', { database: this, image: this.image, labels: extraLabels, ...props.bulkImport });
+      this.bulkImport = new PostgresBulkImport(this, 'BulkImport', {
+        database: this,
+        image: this.image,
+        labels: extraLabels,
+        ...props.bulkImport,
+      });
     }
   }
 }

@@ -1,7 +1,12 @@
 import { Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  IntOrString, KubePodDisruptionBudget, KubeService, KubeStatefulSet, PodSecurityContext, Volume,
+  IntOrString,
+  KubePodDisruptionBudget,
+  KubeService,
+  KubeStatefulSet,
+  PodSecurityContext,
+  Volume,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
@@ -10,7 +15,12 @@ import { checkNotDeprecated } from '../core/deprecated-keys';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkLabels } from '../core/names';
 import { checkInteger, checkOneOf } from '../core/values';
-import { ResolvedClaimTemplate, VolumeClaimTemplate, renderClaimTemplate, resolveClaimTemplates } from './claim-template';
+import {
+  ResolvedClaimTemplate,
+  VolumeClaimTemplate,
+  renderClaimTemplate,
+  resolveClaimTemplates,
+} from './claim-template';
 import { requestAppChecks } from '../core/app-checks';
 import { HostSpreading, checkStorageFollowsZones, zoneAffinity, zoneSpread } from './zone-placement';
 
@@ -112,9 +122,15 @@ export class ZonalStatefulSet extends Construct {
   public readonly disruptionBudget: KubePodDisruptionBudget;
   // Settled in the constructor, rendered lazily so containers can still be changed before synth.
   private readonly specInputs: {
-    podManagementPolicy: string; partition: number; hostSpreading: HostSpreading; grace: number;
-    retention: { whenDeleted: string; whenScaled: string }; podLabels: Record<string, string>;
-    preStopCommand?: string[]; serviceAccount?: kplus.IServiceAccount; podSecurity: StatefulPodSecurity;
+    podManagementPolicy: string;
+    partition: number;
+    hostSpreading: HostSpreading;
+    grace: number;
+    retention: { whenDeleted: string; whenScaled: string };
+    podLabels: Record<string, string>;
+    preStopCommand?: string[];
+    serviceAccount?: kplus.IServiceAccount;
+    podSecurity: StatefulPodSecurity;
   };
 
   constructor(scope: Construct, id: string, props: ZonalStatefulSetProps) {
@@ -122,37 +138,67 @@ export class ZonalStatefulSet extends Construct {
     requestAppChecks(this);
     this.zones = checkZones(this, 'zones', props.zones);
     this.replicas = checkInteger(this, 'replicas', props.replicas ?? this.zones.length, 1, 1000);
-    if (!props.containers || props.containers.length === 0) invalid(this, 'containers', props.containers, 'at least one container');
+    if (!props.containers || props.containers.length === 0)
+      invalid(this, 'containers', props.containers, 'at least one container');
     this.containers = props.containers.map((c) => new kplus.Container(c));
     this.initContainers = (props.initContainers ?? []).map((c) => new kplus.Container({ ...c }));
     const names = [...this.initContainers, ...this.containers].map((c) => c.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-    if (duplicate) invalid(this, 'containers', duplicate, 'a distinct name for every container and init container (set `name`)');
+    if (duplicate)
+      invalid(this, 'containers', duplicate, 'a distinct name for every container and init container (set `name`)');
     this.claimTemplates = resolveClaimTemplates(this, props.volumeClaimTemplates ?? []);
     for (const [i, template] of this.claimTemplates.entries()) {
       for (const name of template.containers ?? []) {
-        if (!names.includes(name)) invalid(this, `volumeClaimTemplates[${i}].containers`, name, `one of the containers: ${names.join(', ')}`);
+        if (!names.includes(name))
+          invalid(this, `volumeClaimTemplates[${i}].containers`, name, `one of the containers: ${names.join(', ')}`);
       }
     }
     checkStorageFollowsZones(this, this.zones, this.claimTemplates);
-    const podManagementPolicy = checkOneOf(this, 'podManagementPolicy', props.podManagementPolicy ?? 'OrderedReady', ['OrderedReady', 'Parallel']);
+    const podManagementPolicy = checkOneOf(this, 'podManagementPolicy', props.podManagementPolicy ?? 'OrderedReady', [
+      'OrderedReady',
+      'Parallel',
+    ]);
     const partition = checkInteger(this, 'partition', props.partition ?? 0, 0, this.replicas);
-    const hostSpreading = checkOneOf(this, 'hostSpreading', props.hostSpreading ?? 'required', ['required', 'preferred']);
-    const grace = checkInteger(this, 'terminationGracePeriod (seconds)', (props.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(), 0, 86400);
-    if (props.preStopCommand !== undefined && props.preStopCommand.length === 0) invalid(this, 'preStopCommand', props.preStopCommand, 'a non-empty command');
+    const hostSpreading = checkOneOf(this, 'hostSpreading', props.hostSpreading ?? 'required', [
+      'required',
+      'preferred',
+    ]);
+    const grace = checkInteger(
+      this,
+      'terminationGracePeriod (seconds)',
+      (props.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(),
+      0,
+      86400,
+    );
+    if (props.preStopCommand !== undefined && props.preStopCommand.length === 0)
+      invalid(this, 'preStopCommand', props.preStopCommand, 'a non-empty command');
     const retention = {
-      whenDeleted: checkOneOf(this, 'claimRetention.whenDeleted', props.claimRetention?.whenDeleted ?? 'Retain', ['Retain', 'Delete']),
-      whenScaled: checkOneOf(this, 'claimRetention.whenScaled', props.claimRetention?.whenScaled ?? 'Retain', ['Retain', 'Delete']),
+      whenDeleted: checkOneOf(this, 'claimRetention.whenDeleted', props.claimRetention?.whenDeleted ?? 'Retain', [
+        'Retain',
+        'Delete',
+      ]),
+      whenScaled: checkOneOf(this, 'claimRetention.whenScaled', props.claimRetention?.whenScaled ?? 'Retain', [
+        'Retain',
+        'Delete',
+      ]),
     };
     const extraLabels = checkLabels(this, 'labels', props.labels);
     checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
 
     this.apiObject = new KubeStatefulSet(this, 'Resource', {
-      metadata: metadata({ name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, MAX_NAME) }),
+      metadata: metadata({
+        name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, MAX_NAME),
+      }),
       spec: Lazy.any({ produce: () => this.renderSpec() }) as never,
     });
     this.name = this.apiObject.name;
-    if (this.name.length > MAX_NAME) invalid(this, 'name', this.name, `at most ${MAX_NAME} characters (pods add "-<ordinal>" and revision labels a hash); set a shorter name`);
+    if (this.name.length > MAX_NAME)
+      invalid(
+        this,
+        'name',
+        this.name,
+        `at most ${MAX_NAME} characters (pods add "-<ordinal>" and revision labels a hash); set a shorter name`,
+      );
     this.namespace = this.apiObject.metadata.namespace ?? Chart.of(this).namespace ?? 'default';
     this.serviceName = this.name;
     this.selectorLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/managed-by': 'aks-stateful' };
@@ -161,8 +207,15 @@ export class ZonalStatefulSet extends Construct {
 
     const podLabels = { ...extraLabels, ...this.selectorLabels };
     this.specInputs = {
-      podManagementPolicy, partition, hostSpreading, grace, retention, podLabels,
-      preStopCommand: props.preStopCommand, serviceAccount: props.serviceAccount, podSecurity: props.podSecurity ?? {},
+      podManagementPolicy,
+      partition,
+      hostSpreading,
+      grace,
+      retention,
+      podLabels,
+      preStopCommand: props.preStopCommand,
+      serviceAccount: props.serviceAccount,
+      podSecurity: props.podSecurity ?? {},
     };
 
     this.service = new KubeService(this, 'Service', {
@@ -182,14 +235,24 @@ export class ZonalStatefulSet extends Construct {
 
   /** DNS names of the replicas: `<name>-<i>.<service>.<namespace>.svc.cluster.local`. */
   public get podDnsNames(): string[] {
-    return Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}.${this.serviceName}.${this.namespace}.svc.cluster.local`);
+    return Array.from(
+      { length: this.replicas },
+      (_, i) => `${this.name}-${i}.${this.serviceName}.${this.namespace}.svc.cluster.local`,
+    );
   }
 
   private budget(budget: DisruptionBudget = {}): { maxUnavailable?: IntOrString; minAvailable?: IntOrString } {
     if (budget.quorum) {
-      if (budget.maxUnavailable !== undefined) invalid(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable, 'unset when quorum is true');
+      if (budget.maxUnavailable !== undefined)
+        invalid(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable, 'unset when quorum is true');
       // A one- or two-member "quorum" budget would block every node drain.
-      if (this.replicas < 3) invalid(this, 'disruptionBudget.quorum', true, `false with ${this.replicas} replica(s): a quorum budget needs at least 3 replicas, or no drain could ever proceed`);
+      if (this.replicas < 3)
+        invalid(
+          this,
+          'disruptionBudget.quorum',
+          true,
+          `false with ${this.replicas} replica(s): a quorum budget needs at least 3 replicas, or no drain could ever proceed`,
+        );
       return { minAvailable: IntOrString.fromNumber(Math.floor(this.replicas / 2) + 1) };
     }
     const max = checkInteger(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable ?? 1, 1, this.replicas);
@@ -197,9 +260,14 @@ export class ZonalStatefulSet extends Construct {
   }
 
   private servicePorts() {
-    const ports = this.containers.flatMap((c) => c.ports.map((p) => ({
-      name: p.name, port: p.number, targetPort: IntOrString.fromNumber(p.number), protocol: p.protocol,
-    })));
+    const ports = this.containers.flatMap((c) =>
+      c.ports.map((p) => ({
+        name: p.name,
+        port: p.number,
+        targetPort: IntOrString.fromNumber(p.number),
+        protocol: p.protocol,
+      })),
+    );
     return ports.length > 0 ? ports : undefined;
   }
 
@@ -208,11 +276,16 @@ export class ZonalStatefulSet extends Construct {
     const mounts = this.claimTemplates
       .filter((t) => !t.containers || t.containers.includes(container.name))
       .map((t) => ({ name: t.name, mountPath: t.mountPath }));
-    const preStop = isMain && this.specInputs.preStopCommand ? { preStop: { exec: { command: [...this.specInputs.preStopCommand] } } } : {};
+    const preStop =
+      isMain && this.specInputs.preStopCommand
+        ? { preStop: { exec: { command: [...this.specInputs.preStopCommand] } } }
+        : {};
     return {
       ...kube,
-      volumeMounts: [...(kube.volumeMounts ?? []), ...mounts].length > 0 ? [...(kube.volumeMounts ?? []), ...mounts] : undefined,
-      lifecycle: kube.lifecycle || isMain && this.specInputs.preStopCommand ? { ...kube.lifecycle, ...preStop } : undefined,
+      volumeMounts:
+        [...(kube.volumeMounts ?? []), ...mounts].length > 0 ? [...(kube.volumeMounts ?? []), ...mounts] : undefined,
+      lifecycle:
+        kube.lifecycle || (isMain && this.specInputs.preStopCommand) ? { ...kube.lifecycle, ...preStop } : undefined,
     };
   }
 
@@ -251,13 +324,16 @@ export class ZonalStatefulSet extends Construct {
           securityContext: podSecurityContext,
           affinity: zoneAffinity(this.zones, this.selectorLabels, s.hostSpreading),
           topologySpreadConstraints: zoneSpread(this.selectorLabels),
-          initContainers: this.initContainers.length > 0 ? this.initContainers.map((c) => this.renderContainer(c, false)) : undefined,
+          initContainers:
+            this.initContainers.length > 0 ? this.initContainers.map((c) => this.renderContainer(c, false)) : undefined,
           containers: this.containers.map((c, i) => this.renderContainer(c, i === 0)),
           volumes: this.podVolumes(),
         },
       },
-      volumeClaimTemplates: this.claimTemplates.length > 0
-        ? this.claimTemplates.map((t) => renderClaimTemplate(t, { ...this.selectorLabels })) : undefined,
+      volumeClaimTemplates:
+        this.claimTemplates.length > 0
+          ? this.claimTemplates.map((t) => renderClaimTemplate(t, { ...this.selectorLabels }))
+          : undefined,
     };
   }
 }

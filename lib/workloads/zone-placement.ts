@@ -16,24 +16,42 @@ export type HostSpreading = 'required' | 'preferred';
  * `Immediate` binding is created before the pod is scheduled, in a zone the pod may never be
  * allowed into; a class whose allowedTopologies leave out one of the zones strands that replica.
  */
-export function checkStorageFollowsZones(scope: IConstruct, zones: readonly string[], templates: readonly ResolvedClaimTemplate[]): void {
+export function checkStorageFollowsZones(
+  scope: IConstruct,
+  zones: readonly string[],
+  templates: readonly ResolvedClaimTemplate[],
+): void {
   templates.forEach((template, i) => {
     const cls = template.storageClass;
     if (typeof cls === 'string') return;
     const field = `volumeClaimTemplates[${i}].storageClass`;
     const pinnedToOurZone = cls.allowedZones?.length === 1 && zones.length === 1 && cls.allowedZones[0] === zones[0];
     if (cls.zonal && cls.volumeBindingMode === 'Immediate' && !pinnedToOurZone) {
-      invalid(scope, field, cls.name, `a class with volumeBindingMode WaitForFirstConsumer (or a ZRS SKU): ${cls.skuName} disks are zonal and Immediate binding creates each disk before its pod is scheduled, possibly in another zone than the pod (zones ${zones.join(', ')})`);
+      invalid(
+        scope,
+        field,
+        cls.name,
+        `a class with volumeBindingMode WaitForFirstConsumer (or a ZRS SKU): ${cls.skuName} disks are zonal and Immediate binding creates each disk before its pod is scheduled, possibly in another zone than the pod (zones ${zones.join(', ')})`,
+      );
     }
     const missing = cls.allowedZones ? zones.filter((zone) => !cls.allowedZones!.includes(zone)) : [];
     if (missing.length > 0) {
-      invalid(scope, field, cls.name, `a class whose allowedTopologies include every zone of the workload: ${missing.join(', ')} missing (class allows ${cls.allowedZones!.join(', ')}), so replicas there could never get a disk`);
+      invalid(
+        scope,
+        field,
+        cls.name,
+        `a class whose allowedTopologies include every zone of the workload: ${missing.join(', ')} missing (class allows ${cls.allowedZones!.join(', ')}), so replicas there could never get a disk`,
+      );
     }
   });
 }
 
 /** Pods only on nodes of the listed zones, and never two on one node when `hosts` is required. */
-export function zoneAffinity(zones: readonly string[], selector: Record<string, string>, hosts: HostSpreading): Affinity {
+export function zoneAffinity(
+  zones: readonly string[],
+  selector: Record<string, string>,
+  hosts: HostSpreading,
+): Affinity {
   const antiAffinityTerm = { labelSelector: { matchLabels: selector }, topologyKey: HOSTNAME_LABEL };
   return {
     nodeAffinity: {
@@ -41,13 +59,21 @@ export function zoneAffinity(zones: readonly string[], selector: Record<string, 
         nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE_LABEL, operator: 'In', values: [...zones] }] }],
       },
     },
-    podAntiAffinity: hosts === 'required'
-      ? { requiredDuringSchedulingIgnoredDuringExecution: [antiAffinityTerm] }
-      : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: antiAffinityTerm }] },
+    podAntiAffinity:
+      hosts === 'required'
+        ? { requiredDuringSchedulingIgnoredDuringExecution: [antiAffinityTerm] }
+        : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: antiAffinityTerm }] },
   };
 }
 
 /** Replicas spread evenly over zones: at most one more in any zone than in another. */
 export function zoneSpread(selector: Record<string, string>): TopologySpreadConstraint[] {
-  return [{ maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } }];
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: ZONE_LABEL,
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: { matchLabels: selector },
+    },
+  ];
 }

@@ -1,6 +1,12 @@
 import { App, Chart } from 'cdk8s';
 import {
-  ArkInstallation, AzureDiskStorageClass, AzureFileStorageClass, AzureVolumeClaim, BackupCronJob, PostgresSingleton, ZonalStatefulSet,
+  ArkInstallation,
+  AzureDiskStorageClass,
+  AzureFileStorageClass,
+  AzureVolumeClaim,
+  BackupCronJob,
+  PostgresSingleton,
+  ZonalStatefulSet,
 } from '../../lib';
 
 const ZONES = ['westeurope-1', 'westeurope-2', 'westeurope-3'];
@@ -16,25 +22,46 @@ export function buildFleet(app: App, teams: number): App {
   const disks = new AzureDiskStorageClass(shared, 'disks', { name: 'fleet-premium', sku: 'Premium_ZRS', zones: ZONES });
   const files = new AzureFileStorageClass(shared, 'files', { name: 'fleet-files', smb: { uid: 1000, gid: 1000 } });
   const velero = new ArkInstallation(new Chart(app, 'velero'), 'velero', {
-    auth: { mode: 'workloadIdentity', identityName: 'id-fleet-velero', nodeResourceGroup: 'MC_rg-fleet_aks-fleet_westeurope' },
+    auth: {
+      mode: 'workloadIdentity',
+      identityName: 'id-fleet-velero',
+      nodeResourceGroup: 'MC_rg-fleet_aks-fleet_westeurope',
+    },
     backupStorage: { storageAccount: 'fleetvelero01', container: 'velero', resourceGroup: 'rg-fleet' },
   });
   for (let i = 0; i < teams; i++) {
     const team = `team-${String(i).padStart(4, '0')}`;
     const chart = new Chart(app, team, { namespace: team });
-    const db = new PostgresSingleton(chart, 'db', { name: `${team}-db`, database: 'app', storageSize: '16Gi', storageClass: disks });
-    const backup = new BackupCronJob(chart, 'backup', {
-      name: `${team}-db-backup`, database: db, storage: { storageAccount: 'fleetdumps01', container: 'dumps', prefix: team }, retentionDays: 14,
+    const db = new PostgresSingleton(chart, 'db', {
+      name: `${team}-db`,
+      database: 'app',
+      storageSize: '16Gi',
+      storageClass: disks,
     });
-    backup.addRestoreJob('restore', { name: `${team}-db-restore`, mode: { mode: 'newDatabase', database: 'app_restored' } });
+    const backup = new BackupCronJob(chart, 'backup', {
+      name: `${team}-db-backup`,
+      database: db,
+      storage: { storageAccount: 'fleetdumps01', container: 'dumps', prefix: team },
+      retentionDays: 14,
+    });
+    backup.addRestoreJob('restore', {
+      name: `${team}-db-restore`,
+      mode: { mode: 'newDatabase', database: 'app_restored' },
+    });
     backup.addRestoreDrill('drill', { name: `${team}-db-drill` });
     new ZonalStatefulSet(chart, 'cache', {
-      name: 'cache', zones: ZONES,
+      name: 'cache',
+      zones: ZONES,
       podSecurity: { runAsUser: 999, runAsGroup: 999, fsGroup: 999 },
       containers: [{ name: 'cache', image: 'valkey/valkey:8.1', portNumber: 6379 }],
       volumeClaimTemplates: [{ name: 'data', size: '4Gi', storageClass: disks, mountPath: '/data' }],
     });
-    new AzureVolumeClaim(chart, 'shared', { name: 'shared', size: '100Gi', storageClass: files, accessMode: 'ReadWriteMany' });
+    new AzureVolumeClaim(chart, 'shared', {
+      name: 'shared',
+      size: '100Gi',
+      storageClass: files,
+      accessMode: 'ReadWriteMany',
+    });
     velero.addSchedule(team, { name: team, schedule: '0 3 * * *', includedNamespaces: [team], ttl: '720h' });
   }
   return app;

@@ -109,8 +109,15 @@ export function folderBytes(dir: string): number {
 /** Samples the size of a folder until stopped; returns the peak. */
 export function sampleFolder(dir: string, intervalMs = 100): { stop(): number } {
   let peak = 0;
-  const timer = setInterval(() => { peak = Math.max(peak, folderBytes(dir)); }, intervalMs);
-  return { stop: () => { clearInterval(timer); return Math.max(peak, folderBytes(dir)); } };
+  const timer = setInterval(() => {
+    peak = Math.max(peak, folderBytes(dir));
+  }, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, folderBytes(dir));
+    },
+  };
 }
 
 /** Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat). */

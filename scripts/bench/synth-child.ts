@@ -48,14 +48,18 @@ if (mode === 'library') {
   if (output === '-') process.exit(0);
   // The baseline is built from these: the same objects in the same charts and order.
   // One session: cdk8s validates the whole app in every chart.toJson(), the session makes that once.
-  const charts = withinSynthesis(app, () => app.charts.map((chart) => ({ id: chart.node.id, objects: chart.toJson() })));
+  const charts = withinSynthesis(app, () =>
+    app.charts.map((chart) => ({ id: chart.node.id, objects: chart.toJson() })),
+  );
   fs.writeFileSync(output, JSON.stringify(charts));
 }
 for (const chart of app.charts) objects += chart.node.findAll().filter((c) => c instanceof ApiObject).length;
-process.stdout.write(`${JSON.stringify({
-  construct: constructed - start,
-  synth: synthesized - constructed,
-  requirements: requirementsSeconds,
-  peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  objects,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    construct: constructed - start,
+    synth: synthesized - constructed,
+    requirements: requirementsSeconds,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    objects,
+  })}\n`,
+);

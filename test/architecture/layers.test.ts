@@ -6,7 +6,17 @@ import { describe, expect, it } from 'vitest';
  * The folders of lib/, lowest first: a file may import its own folder and the folders before it,
  * never one after it (docs/architecture.md draws the same stack).
  */
-export const LAYERS = ['core', 'azure', 'storage', 'postgres', 'workloads', 'backup', 'ark', 'policies', 'pulumi'] as const;
+export const LAYERS = [
+  'core',
+  'azure',
+  'storage',
+  'postgres',
+  'workloads',
+  'backup',
+  'ark',
+  'policies',
+  'pulumi',
+] as const;
 
 const LIB = path.resolve(__dirname, '../../lib');
 
@@ -47,7 +57,8 @@ export function upwardImports(graph: ReadonlyMap<string, readonly string[]>): st
     if (from === undefined) continue;
     for (const target of targets) {
       const to = layerOf(target);
-      if (to === undefined || to > from) found.push(`${path.relative(LIB, file)} imports ${path.relative(LIB, target)}`);
+      if (to === undefined || to > from)
+        found.push(`${path.relative(LIB, file)} imports ${path.relative(LIB, target)}`);
     }
   }
   return found;
@@ -97,7 +108,10 @@ describe('lib/ is a stack of layers', () => {
   const graph = libGraph();
 
   it('has exactly the layer folders', () => {
-    const folders = fs.readdirSync(LIB, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = fs
+      .readdirSync(LIB, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders.sort()).toEqual([...LAYERS].sort());
   });
 
@@ -115,7 +129,14 @@ describe('lib/ is a stack of layers', () => {
     const bsl = path.join(LIB, 'ark/backup-storage-location.ts');
     expect(upwardImports(new Map([[core, [ark]]]))).toEqual(['core/errors.ts imports ark/installation.ts']);
     expect(upwardImports(new Map([[ark, [core]]]))).toEqual([]);
-    expect(importCycles(new Map([[ark, [bsl]], [bsl, [ark]]]))).toEqual([['ark/backup-storage-location.ts', 'ark/installation.ts']]);
+    expect(
+      importCycles(
+        new Map([
+          [ark, [bsl]],
+          [bsl, [ark]],
+        ]),
+      ),
+    ).toEqual([['ark/backup-storage-location.ts', 'ark/installation.ts']]);
     // The real graph has edges: an empty graph would pass the two checks above.
     expect(graph.get(ark)!.length).toBeGreaterThan(3);
   });

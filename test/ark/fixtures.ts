@@ -1,7 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { expect } from 'vitest';
 import {
-  ArkInstallation, ArkInstallationProps, ArkServicePrincipalAuth, ArkStorageAccountKeyAuth, ArkWorkloadIdentityAuth,
+  ArkInstallation,
+  ArkInstallationProps,
+  ArkServicePrincipalAuth,
+  ArkStorageAccountKeyAuth,
+  ArkWorkloadIdentityAuth,
 } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
 
@@ -11,10 +15,18 @@ export const CLIENT = '11111111-1111-1111-1111-111111111111';
 export const NODE_RG = 'MC_rg-aks_aks-prod_westeurope';
 
 export const WORKLOAD_IDENTITY: ArkWorkloadIdentityAuth = {
-  mode: 'workloadIdentity', identityName: 'velero-prod', clientId: CLIENT, subscriptionId: SUBSCRIPTION, nodeResourceGroup: NODE_RG,
+  mode: 'workloadIdentity',
+  identityName: 'velero-prod',
+  clientId: CLIENT,
+  subscriptionId: SUBSCRIPTION,
+  nodeResourceGroup: NODE_RG,
 };
 export const SERVICE_PRINCIPAL: ArkServicePrincipalAuth = {
-  mode: 'servicePrincipal', subscriptionId: SUBSCRIPTION, tenantId: TENANT, clientId: CLIENT, nodeResourceGroup: NODE_RG,
+  mode: 'servicePrincipal',
+  subscriptionId: SUBSCRIPTION,
+  tenantId: TENANT,
+  clientId: CLIENT,
+  nodeResourceGroup: NODE_RG,
 };
 export const ACCOUNT_KEY: ArkStorageAccountKeyAuth = { mode: 'storageAccountKey' };
 
@@ -30,11 +42,15 @@ export function install(props: Partial<ArkInstallationProps> = {}, chart: Chart 
 }
 
 /** Builds, synthesizes and validates; returns the objects and lookups by kind. */
-export function synthInstall(props: Partial<ArkInstallationProps> = {}, extend?: (i: ArkInstallation, chart: Chart) => void) {
+export function synthInstall(
+  props: Partial<ArkInstallationProps> = {},
+  extend?: (i: ArkInstallation, chart: Chart) => void,
+) {
   const { chart, installation } = install(props);
   extend?.(installation, chart);
   const objects = synthValid(chart);
-  const all = (kind: string, name?: string) => objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  const all = (kind: string, name?: string) =>
+    objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
   const one = (kind: string, name?: string): any => {
     const found = all(kind, name);
     expect(found, `one ${kind}${name ? `/${name}` : ''}`).toHaveLength(1);

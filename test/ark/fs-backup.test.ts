@@ -7,7 +7,9 @@ import { synthValid } from '../support/validate-manifests';
 import { rejected } from './fixtures';
 
 function wordpress(chart = Testing.chart()) {
-  const deployment = new kplus.Deployment(chart, 'wp', { containers: [{ image: 'wordpress:6.8', securityContext: { ensureNonRoot: false } }] });
+  const deployment = new kplus.Deployment(chart, 'wp', {
+    containers: [{ image: 'wordpress:6.8', securityContext: { ensureNonRoot: false } }],
+  });
   const content = kplus.Volume.fromEmptyDir(chart, 'content', 'wp-content');
   const cache = kplus.Volume.fromEmptyDir(chart, 'cache', 'cache');
   deployment.containers[0].mount('/var/www/html', content);
@@ -17,7 +19,9 @@ function wordpress(chart = Testing.chart()) {
 
 function podAnnotations(objects: any[], kind: string) {
   const object = objects.find((o) => o.kind === kind);
-  return kind === 'CronJob' ? object.spec.jobTemplate.spec.template.metadata.annotations : object.spec.template.metadata.annotations;
+  return kind === 'CronJob'
+    ? object.spec.jobTemplate.spec.template.metadata.annotations
+    : object.spec.template.metadata.annotations;
 }
 
 describe('markForFsBackup / excludeFromFsBackup', () => {
@@ -25,13 +29,17 @@ describe('markForFsBackup / excludeFromFsBackup', () => {
     const { chart, deployment } = wordpress();
     markForFsBackup(deployment, ['wp-content']);
     markForFsBackup(deployment, ['cache', 'wp-content']);
-    expect(podAnnotations(synthValid(chart), 'Deployment')).toEqual({ 'backup.velero.io/backup-volumes': 'wp-content,cache' });
+    expect(podAnnotations(synthValid(chart), 'Deployment')).toEqual({
+      'backup.velero.io/backup-volumes': 'wp-content,cache',
+    });
   });
 
   it('writes the opt-out annotation for defaultVolumesToFsBackup schedules', () => {
     const { chart, deployment } = wordpress();
     excludeFromFsBackup(deployment, ['cache']);
-    expect(podAnnotations(synthValid(chart), 'Deployment')).toEqual({ 'backup.velero.io/backup-volumes-excludes': 'cache' });
+    expect(podAnnotations(synthValid(chart), 'Deployment')).toEqual({
+      'backup.velero.io/backup-volumes-excludes': 'cache',
+    });
   });
 
   it('annotates a plain Pod on its own metadata', () => {
@@ -46,15 +54,40 @@ describe('markForFsBackup / excludeFromFsBackup', () => {
     const chart = Testing.chart();
     const sts = new KubeStatefulSet(chart, 'db', {
       spec: {
-        serviceName: 'db', selector: { matchLabels: { app: 'db' } },
-        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:17', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }] }] } },
-        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: {} } } }],
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: {
+          metadata: { labels: { app: 'db' } },
+          spec: {
+            containers: [
+              {
+                name: 'db',
+                image: 'postgres:17',
+                volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
+              },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: {} } } },
+        ],
       },
     });
     const cron = new KubeCronJob(chart, 'report', {
       spec: {
         schedule: '@daily',
-        jobTemplate: { spec: { template: { metadata: { annotations: { team: 'x' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'r', image: 'busybox:1.37' }], volumes: [{ name: 'out', emptyDir: {} }] } } } },
+        jobTemplate: {
+          spec: {
+            template: {
+              metadata: { annotations: { team: 'x' } },
+              spec: {
+                restartPolicy: 'Never',
+                containers: [{ name: 'r', image: 'busybox:1.37' }],
+                volumes: [{ name: 'out', emptyDir: {} }],
+              },
+            },
+          },
+        },
       },
     });
     markForFsBackup(sts, ['data']);
@@ -66,13 +99,30 @@ describe('markForFsBackup / excludeFromFsBackup', () => {
 
   it('rejects unknown volumes, conflicts with the opt-out list and kinds without pods', () => {
     const { deployment } = wordpress();
-    expect(() => markForFsBackup(deployment, ['uploads'])).toThrow(rejected('test/wp', 'volumes', '"uploads"', 'a volume of the pod (cache, wp-content)'));
-    expect(() => markForFsBackup(deployment, [])).toThrow(rejected('test/wp', 'volumes', '[]', 'a non-empty list of pod volume names'));
-    expect(() => markForFsBackup(deployment, ['Cache'])).toThrow(rejected('test/wp', 'volumes[0]', '"Cache"', 'a DNS-1123 label'));
-    expect(() => markForFsBackup(deployment, ['cache', 'cache'])).toThrow(rejected('test/wp', 'volumes', '["cache","cache"]', 'each volume once'));
+    expect(() => markForFsBackup(deployment, ['uploads'])).toThrow(
+      rejected('test/wp', 'volumes', '"uploads"', 'a volume of the pod (cache, wp-content)'),
+    );
+    expect(() => markForFsBackup(deployment, [])).toThrow(
+      rejected('test/wp', 'volumes', '[]', 'a non-empty list of pod volume names'),
+    );
+    expect(() => markForFsBackup(deployment, ['Cache'])).toThrow(
+      rejected('test/wp', 'volumes[0]', '"Cache"', 'a DNS-1123 label'),
+    );
+    expect(() => markForFsBackup(deployment, ['cache', 'cache'])).toThrow(
+      rejected('test/wp', 'volumes', '["cache","cache"]', 'each volume once'),
+    );
     excludeFromFsBackup(deployment, ['cache']);
-    expect(() => markForFsBackup(deployment, ['cache'])).toThrow(rejected('test/wp', 'volumes', '["cache"]', 'volumes not listed in backup.velero.io/backup-volumes-excludes as well'));
+    expect(() => markForFsBackup(deployment, ['cache'])).toThrow(
+      rejected(
+        'test/wp',
+        'volumes',
+        '["cache"]',
+        'volumes not listed in backup.velero.io/backup-volumes-excludes as well',
+      ),
+    );
     const config = new ApiObject(Testing.chart(), 'cm', { apiVersion: 'v1', kind: 'ConfigMap' });
-    expect(() => markForFsBackup(config, ['data'])).toThrow(rejected('test/cm', 'workload', '"ConfigMap"', 'a pod-bearing kind'));
+    expect(() => markForFsBackup(config, ['data'])).toThrow(
+      rejected('test/cm', 'workload', '"ConfigMap"', 'a pod-bearing kind'),
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AZURE_BSL_CONFIG_KEYS, AZURE_VSL_CONFIG_KEYS, ArkBackupStorageLocation, ArkBackupStorageOptions, ArkInstallation, ArkVolumeSnapshotOptions,
+  AZURE_BSL_CONFIG_KEYS,
+  AZURE_VSL_CONFIG_KEYS,
+  ArkBackupStorageLocation,
+  ArkBackupStorageOptions,
+  ArkInstallation,
+  ArkVolumeSnapshotOptions,
   listAzureRequirements,
 } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
@@ -10,58 +15,97 @@ import { ACCOUNT_KEY, BASE, NODE_RG, SERVICE_PRINCIPAL, STORAGE, install, reject
 describe('BackupStorageLocation', () => {
   it('accepts exactly the keys velero-plugin-for-microsoft-azure v1.14 accepts', () => {
     expect([...AZURE_BSL_CONFIG_KEYS].sort()).toEqual([
-      'activeDirectoryAuthorityURI', 'blockSizeInBytes', 'resourceGroup', 'storageAccount', 'storageAccountKeyEnvVar',
-      'storageAccountURI', 'subscriptionId', 'useAAD',
+      'activeDirectoryAuthorityURI',
+      'blockSizeInBytes',
+      'resourceGroup',
+      'storageAccount',
+      'storageAccountKeyEnvVar',
+      'storageAccountURI',
+      'subscriptionId',
+      'useAAD',
     ]);
   });
 
   it('renders subscription, prefix and an extra accepted key', () => {
     const { one } = synthInstall({
       backupStorage: {
-        ...STORAGE, subscriptionId: '44444444-4444-4444-4444-444444444444', prefix: 'clusters/prod',
+        ...STORAGE,
+        subscriptionId: '44444444-4444-4444-4444-444444444444',
+        prefix: 'clusters/prod',
         config: { activeDirectoryAuthorityURI: 'https://login.microsoftonline.us/' },
       },
     });
     const bsl = one('BackupStorageLocation');
     expect(bsl.spec.objectStorage).toEqual({ bucket: 'velero', prefix: 'clusters/prod' });
     expect(bsl.spec.config).toEqual({
-      resourceGroup: 'rg-backups', storageAccount: 'aksvelero01', subscriptionId: '44444444-4444-4444-4444-444444444444',
-      useAAD: 'true', storageAccountURI: 'https://aksvelero01.blob.core.windows.net',
+      resourceGroup: 'rg-backups',
+      storageAccount: 'aksvelero01',
+      subscriptionId: '44444444-4444-4444-4444-444444444444',
+      useAAD: 'true',
+      storageAccountURI: 'https://aksvelero01.blob.core.windows.net',
       activeDirectoryAuthorityURI: 'https://login.microsoftonline.us/',
     });
   });
 
   it('keeps a storage account URI given with key auth, and nothing else Entra-related', () => {
-    const { one } = synthInstall({ auth: ACCOUNT_KEY, backupStorage: { ...STORAGE, storageAccountUri: 'https://aksvelero01.blob.core.windows.net/' } });
+    const { one } = synthInstall({
+      auth: ACCOUNT_KEY,
+      backupStorage: { ...STORAGE, storageAccountUri: 'https://aksvelero01.blob.core.windows.net/' },
+    });
     expect(one('BackupStorageLocation').spec.config).toEqual({
-      resourceGroup: 'rg-backups', storageAccount: 'aksvelero01', storageAccountKeyEnvVar: 'AZURE_STORAGE_ACCOUNT_ACCESS_KEY',
+      resourceGroup: 'rg-backups',
+      storageAccount: 'aksvelero01',
+      storageAccountKeyEnvVar: 'AZURE_STORAGE_ACCOUNT_ACCESS_KEY',
       storageAccountURI: 'https://aksvelero01.blob.core.windows.net',
     });
   });
 
   it('adds further locations: not default, read-only possible, each with its own container requirement and roles', () => {
     const { all, chart, installation } = synthInstall({}, (i) => {
-      i.addBackupStorageLocation('archive', { storageAccount: 'aksarchive01', container: 'velero-old', resourceGroup: 'rg-archive', readOnly: true, name: 'archive', sku: 'Standard_RAGRS' });
+      i.addBackupStorageLocation('archive', {
+        storageAccount: 'aksarchive01',
+        container: 'velero-old',
+        resourceGroup: 'rg-archive',
+        readOnly: true,
+        name: 'archive',
+        sku: 'Standard_RAGRS',
+      });
     });
     const [primary, archive] = all('BackupStorageLocation');
     expect(primary.spec).toMatchObject({ default: true, accessMode: 'ReadWrite' });
     expect(archive.metadata.name).toBe('archive');
-    expect(archive.spec).toMatchObject({ default: false, accessMode: 'ReadOnly', objectStorage: { bucket: 'velero-old' } });
+    expect(archive.spec).toMatchObject({
+      default: false,
+      accessMode: 'ReadOnly',
+      objectStorage: { bucket: 'velero-old' },
+    });
     expect(installation.backupStorageLocations.map((l) => l.name)).toEqual(['default', 'archive']);
     const list = listAzureRequirements(chart);
     expect(list.map((r) => r.key)).toEqual([
-      'storageAccount:aksarchive01', 'storageAccount:aksvelero01', 'blobContainer:aksarchive01/velero-old', 'blobContainer:aksvelero01/velero',
-      'workloadIdentity:velero/velero', 'kubernetesSecret:velero/cloud-credentials',
+      'storageAccount:aksarchive01',
+      'storageAccount:aksvelero01',
+      'blobContainer:aksarchive01/velero-old',
+      'blobContainer:aksvelero01/velero',
+      'workloadIdentity:velero/velero',
+      'kubernetesSecret:velero/cloud-credentials',
     ]);
     expect(list[0]).toMatchObject({ sku: 'Standard_RAGRS', resourceGroup: 'rg-archive' });
-    expect((list[4] as any).roles).toContainEqual({ role: 'Storage Blob Data Reader', scope: { type: 'blobContainer', account: 'aksarchive01', container: 'velero-old' } });
+    expect((list[4] as any).roles).toContainEqual({
+      role: 'Storage Blob Data Reader',
+      scope: { type: 'blobContainer', account: 'aksarchive01', container: 'velero-old' },
+    });
   });
 
   it('can be created in another chart, pointing at the installation', () => {
     const app = Testing.app();
     const { installation } = install({}, new Chart(app, 'velero'));
     const other = new Chart(app, 'more');
-    const bsl = new ArkBackupStorageLocation(other, 'dr', { installation, storageAccount: 'aksdr01', container: 'velero', resourceGroup: 'rg-dr' });
+    const bsl = new ArkBackupStorageLocation(other, 'dr', {
+      installation,
+      storageAccount: 'aksdr01',
+      container: 'velero',
+      resourceGroup: 'rg-dr',
+    });
     const [object] = synthValid(other);
     expect(object.metadata.namespace).toBe('velero');
     expect(bsl.isDefault).toBe(false);
@@ -69,21 +113,111 @@ describe('BackupStorageLocation', () => {
   });
 
   const cases: Array<[string, Partial<ArkBackupStorageOptions>, RegExp]> = [
-    ['storage account', { storageAccount: 'AKS-Velero' }, rejected('test/velero/BackupStorageLocation', 'storageAccount', '"AKS-Velero"', 'a storage account name')],
-    ['container', { container: 'Velero_Backups' }, rejected('test/velero/BackupStorageLocation', 'container', '"Velero_Backups"', 'a blob container name')],
-    ['resource group', { resourceGroup: 'rg/backups' }, rejected('test/velero/BackupStorageLocation', 'resourceGroup', '"rg/backups"', 'a resource group name')],
-    ['prefix with a leading slash', { prefix: '/prod' }, rejected('test/velero/BackupStorageLocation', 'prefix', '"/prod"', "no leading or trailing '/'")],
-    ['prefix with a double slash', { prefix: 'a//b' }, rejected('test/velero/BackupStorageLocation', 'prefix', '"a//b"', "single '/' between parts")],
-    ['subscription', { subscriptionId: 'prod' }, rejected('test/velero/BackupStorageLocation', 'subscriptionId', '"prod"', 'a GUID')],
-    ['endpoint of another account', { storageAccountUri: 'https://other.blob.core.windows.net' }, rejected('test/velero/BackupStorageLocation', 'storageAccountUri', '"https://other.blob.core.windows.net"', "the account's blob endpoint")],
-    ['plain http endpoint', { storageAccountUri: 'http://aksvelero01.blob.core.windows.net' }, rejected('test/velero/BackupStorageLocation', 'storageAccountUri', '"http://aksvelero01.blob.core.windows.net"', 'https://aksvelero01.<endpoint>')],
-    ['block size above 100MB', { blockSizeInBytes: 104857601 }, rejected('test/velero/BackupStorageLocation', 'blockSizeInBytes', '104857601', 'a whole number from 1 to 104857600')],
-    ['a key the plugin rejects', { config: { storageAccountKey: 'x' } }, rejected('test/velero/BackupStorageLocation', 'config key', '"storageAccountKey"', 'one of resourceGroup, storageAccount, subscriptionId')],
-    ['credentialsFile (Velero sets it)', { config: { credentialsFile: '/tmp/x' } }, rejected('test/velero/BackupStorageLocation', 'config key', '"credentialsFile"', 'rejects any other key')],
-    ['a key a prop sets', { config: { useAAD: 'false' } }, rejected('test/velero/BackupStorageLocation', 'config key', '"useAAD"', 'set it with auth')],
-    ['the bucket through config', { config: { bucket: 'other' } }, rejected('test/velero/BackupStorageLocation', 'config key', '"bucket"', 'Velero fills "bucket" from the container prop')],
-    ['an empty value', { config: { activeDirectoryAuthorityURI: '' } }, rejected('test/velero/BackupStorageLocation', 'config["activeDirectoryAuthorityURI"]', '""', 'a non-empty string')],
-    ['a bad name', { name: 'Primary' }, rejected('test/velero/BackupStorageLocation', 'name', '"Primary"', 'a DNS-1123 subdomain')],
+    [
+      'storage account',
+      { storageAccount: 'AKS-Velero' },
+      rejected('test/velero/BackupStorageLocation', 'storageAccount', '"AKS-Velero"', 'a storage account name'),
+    ],
+    [
+      'container',
+      { container: 'Velero_Backups' },
+      rejected('test/velero/BackupStorageLocation', 'container', '"Velero_Backups"', 'a blob container name'),
+    ],
+    [
+      'resource group',
+      { resourceGroup: 'rg/backups' },
+      rejected('test/velero/BackupStorageLocation', 'resourceGroup', '"rg/backups"', 'a resource group name'),
+    ],
+    [
+      'prefix with a leading slash',
+      { prefix: '/prod' },
+      rejected('test/velero/BackupStorageLocation', 'prefix', '"/prod"', "no leading or trailing '/'"),
+    ],
+    [
+      'prefix with a double slash',
+      { prefix: 'a//b' },
+      rejected('test/velero/BackupStorageLocation', 'prefix', '"a//b"', "single '/' between parts"),
+    ],
+    [
+      'subscription',
+      { subscriptionId: 'prod' },
+      rejected('test/velero/BackupStorageLocation', 'subscriptionId', '"prod"', 'a GUID'),
+    ],
+    [
+      'endpoint of another account',
+      { storageAccountUri: 'https://other.blob.core.windows.net' },
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'storageAccountUri',
+        '"https://other.blob.core.windows.net"',
+        "the account's blob endpoint",
+      ),
+    ],
+    [
+      'plain http endpoint',
+      { storageAccountUri: 'http://aksvelero01.blob.core.windows.net' },
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'storageAccountUri',
+        '"http://aksvelero01.blob.core.windows.net"',
+        'https://aksvelero01.<endpoint>',
+      ),
+    ],
+    [
+      'block size above 100MB',
+      { blockSizeInBytes: 104857601 },
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'blockSizeInBytes',
+        '104857601',
+        'a whole number from 1 to 104857600',
+      ),
+    ],
+    [
+      'a key the plugin rejects',
+      { config: { storageAccountKey: 'x' } },
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'config key',
+        '"storageAccountKey"',
+        'one of resourceGroup, storageAccount, subscriptionId',
+      ),
+    ],
+    [
+      'credentialsFile (Velero sets it)',
+      { config: { credentialsFile: '/tmp/x' } },
+      rejected('test/velero/BackupStorageLocation', 'config key', '"credentialsFile"', 'rejects any other key'),
+    ],
+    [
+      'a key a prop sets',
+      { config: { useAAD: 'false' } },
+      rejected('test/velero/BackupStorageLocation', 'config key', '"useAAD"', 'set it with auth'),
+    ],
+    [
+      'the bucket through config',
+      { config: { bucket: 'other' } },
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'config key',
+        '"bucket"',
+        'Velero fills "bucket" from the container prop',
+      ),
+    ],
+    [
+      'an empty value',
+      { config: { activeDirectoryAuthorityURI: '' } },
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'config["activeDirectoryAuthorityURI"]',
+        '""',
+        'a non-empty string',
+      ),
+    ],
+    [
+      'a bad name',
+      { name: 'Primary' },
+      rejected('test/velero/BackupStorageLocation', 'name', '"Primary"', 'a DNS-1123 subdomain'),
+    ],
   ];
   it.each(cases)('rejects %s', (_, storage, message) => {
     expect(() => install({ backupStorage: { ...STORAGE, ...storage } })).toThrow(message);
@@ -91,34 +225,61 @@ describe('BackupStorageLocation', () => {
 
   it('rejects a second default location and a repeated name', () => {
     const { installation } = install();
-    expect(() => installation.addBackupStorageLocation('second', { ...STORAGE, container: 'second', default: true })).toThrow(
-      rejected('test/velero/second', 'default', 'true', 'false: test/velero/BackupStorageLocation is already the default location of test/velero'));
-    expect(() => installation.addBackupStorageLocation('again', { ...STORAGE, container: 'again', name: 'default' })).toThrow(
-      rejected('test/velero/again', 'name', '"default"', 'a name not used by test/velero/BackupStorageLocation'));
+    expect(() =>
+      installation.addBackupStorageLocation('second', { ...STORAGE, container: 'second', default: true }),
+    ).toThrow(
+      rejected(
+        'test/velero/second',
+        'default',
+        'true',
+        'false: test/velero/BackupStorageLocation is already the default location of test/velero',
+      ),
+    );
+    expect(() =>
+      installation.addBackupStorageLocation('again', { ...STORAGE, container: 'again', name: 'default' }),
+    ).toThrow(
+      rejected('test/velero/again', 'name', '"default"', 'a name not used by test/velero/BackupStorageLocation'),
+    );
   });
 
   it('rejects a read-only location that a key could write to', () => {
     const { installation } = install({ auth: ACCOUNT_KEY });
-    expect(() => installation.addBackupStorageLocation('ro', { ...STORAGE, container: 'readonly', readOnly: true })).toThrow(
-      rejected('test/velero/ro', 'readOnly', 'true', 'false with a storage account key: a key can always write'));
+    expect(() =>
+      installation.addBackupStorageLocation('ro', { ...STORAGE, container: 'readonly', readOnly: true }),
+    ).toThrow(
+      rejected('test/velero/ro', 'readOnly', 'true', 'false with a storage account key: a key can always write'),
+    );
   });
 });
 
 describe('VolumeSnapshotLocation', () => {
   it('accepts exactly the keys of the plugin snapshotter (not activeDirectoryAuthorityURI, which its docs list)', () => {
-    expect([...AZURE_VSL_CONFIG_KEYS].sort()).toEqual(['apiTimeout', 'incremental', 'resourceGroup', 'subscriptionId', 'tags']);
+    expect([...AZURE_VSL_CONFIG_KEYS].sort()).toEqual([
+      'apiTimeout',
+      'incremental',
+      'resourceGroup',
+      'subscriptionId',
+      'tags',
+    ]);
   });
 
   it('defaults to incremental snapshots in the named resource group', () => {
     const { one, installation } = synthInstall({ volumeSnapshots: { resourceGroup: 'rg-snapshots' } });
     const vsl = one('VolumeSnapshotLocation');
-    expect(vsl.metadata).toEqual({ name: 'default', namespace: 'velero', labels: { component: 'velero', 'aks-stateful.io/needs-crds': 'velero.io' } });
+    expect(vsl.metadata).toEqual({
+      name: 'default',
+      namespace: 'velero',
+      labels: { component: 'velero', 'aks-stateful.io/needs-crds': 'velero.io' },
+    });
     expect(vsl.spec).toEqual({ provider: 'azure', config: { resourceGroup: 'rg-snapshots', incremental: 'true' } });
     expect(installation.volumeSnapshotLocation?.resourceGroup).toBe('rg-snapshots');
   });
 
   it('works with a service principal and lists its roles', () => {
-    const { installation, one } = synthInstall({ auth: SERVICE_PRINCIPAL, volumeSnapshots: { resourceGroup: 'rg-snapshots', subscriptionId: '44444444-4444-4444-4444-444444444444' } });
+    const { installation, one } = synthInstall({
+      auth: SERVICE_PRINCIPAL,
+      volumeSnapshots: { resourceGroup: 'rg-snapshots', subscriptionId: '44444444-4444-4444-4444-444444444444' },
+    });
     expect(one('VolumeSnapshotLocation').spec.config.subscriptionId).toBe('44444444-4444-4444-4444-444444444444');
     expect(installation.roleAssignments.slice(2)).toEqual([
       { role: 'Contributor', scope: { type: 'resourceGroup', resourceGroup: NODE_RG } },
@@ -127,26 +288,79 @@ describe('VolumeSnapshotLocation', () => {
   });
 
   const cases: Array<[string, Partial<ArkVolumeSnapshotOptions>, RegExp]> = [
-    ['a missing resource group', { resourceGroup: undefined }, rejected('test/velero/VolumeSnapshotLocation', 'resourceGroup', '(unset)', 'preferably outside the node resource group')],
-    ['a bad resource group', { resourceGroup: 'rg.' }, rejected('test/velero/VolumeSnapshotLocation', 'resourceGroup', '"rg."', 'a resource group name')],
-    ['activeDirectoryAuthorityURI', { config: { activeDirectoryAuthorityURI: 'https://login.microsoftonline.us/' } },
-      rejected('test/velero/VolumeSnapshotLocation', 'config key', '"activeDirectoryAuthorityURI"', 'one of resourceGroup, subscriptionId, incremental, tags, apiTimeout')],
-    ['a key a prop sets', { config: { incremental: 'false' } }, rejected('test/velero/VolumeSnapshotLocation', 'config key', '"incremental"', 'set it with incremental')],
-    ['an apiTimeout that is not a Go duration', { apiTimeout: '5 minutes' }, rejected('test/velero/VolumeSnapshotLocation', 'apiTimeout', '"5 minutes"', 'a positive Go duration like "5m"')],
-    ['a zero apiTimeout', { apiTimeout: '0s' }, rejected('test/velero/VolumeSnapshotLocation', 'apiTimeout', '"0s"', 'a positive Go duration')],
-    ['a tag with a comma', { tags: { team: 'a,b' } }, rejected('test/velero/VolumeSnapshotLocation', 'tags["team"]', '"a,b"', "without ',' or '='")],
-    ['a subscription', { subscriptionId: 'other' }, rejected('test/velero/VolumeSnapshotLocation', 'subscriptionId', '"other"', 'a GUID')],
-    ['a role', { role: '' }, rejected('test/velero/VolumeSnapshotLocation', 'role', '""', "'Contributor' or the name of a custom role")],
-    ['a name', { name: 'Disks' }, rejected('test/velero/VolumeSnapshotLocation', 'name', '"Disks"', 'a DNS-1123 subdomain')],
+    [
+      'a missing resource group',
+      { resourceGroup: undefined },
+      rejected(
+        'test/velero/VolumeSnapshotLocation',
+        'resourceGroup',
+        '(unset)',
+        'preferably outside the node resource group',
+      ),
+    ],
+    [
+      'a bad resource group',
+      { resourceGroup: 'rg.' },
+      rejected('test/velero/VolumeSnapshotLocation', 'resourceGroup', '"rg."', 'a resource group name'),
+    ],
+    [
+      'activeDirectoryAuthorityURI',
+      { config: { activeDirectoryAuthorityURI: 'https://login.microsoftonline.us/' } },
+      rejected(
+        'test/velero/VolumeSnapshotLocation',
+        'config key',
+        '"activeDirectoryAuthorityURI"',
+        'one of resourceGroup, subscriptionId, incremental, tags, apiTimeout',
+      ),
+    ],
+    [
+      'a key a prop sets',
+      { config: { incremental: 'false' } },
+      rejected('test/velero/VolumeSnapshotLocation', 'config key', '"incremental"', 'set it with incremental'),
+    ],
+    [
+      'an apiTimeout that is not a Go duration',
+      { apiTimeout: '5 minutes' },
+      rejected('test/velero/VolumeSnapshotLocation', 'apiTimeout', '"5 minutes"', 'a positive Go duration like "5m"'),
+    ],
+    [
+      'a zero apiTimeout',
+      { apiTimeout: '0s' },
+      rejected('test/velero/VolumeSnapshotLocation', 'apiTimeout', '"0s"', 'a positive Go duration'),
+    ],
+    [
+      'a tag with a comma',
+      { tags: { team: 'a,b' } },
+      rejected('test/velero/VolumeSnapshotLocation', 'tags["team"]', '"a,b"', "without ',' or '='"),
+    ],
+    [
+      'a subscription',
+      { subscriptionId: 'other' },
+      rejected('test/velero/VolumeSnapshotLocation', 'subscriptionId', '"other"', 'a GUID'),
+    ],
+    [
+      'a role',
+      { role: '' },
+      rejected('test/velero/VolumeSnapshotLocation', 'role', '""', "'Contributor' or the name of a custom role"),
+    ],
+    [
+      'a name',
+      { name: 'Disks' },
+      rejected('test/velero/VolumeSnapshotLocation', 'name', '"Disks"', 'a DNS-1123 subdomain'),
+    ],
   ];
   it.each(cases)('rejects %s', (_, snapshots, message) => {
-    expect(() => install({ volumeSnapshots: { resourceGroup: 'rg-snapshots', ...snapshots } as ArkVolumeSnapshotOptions })).toThrow(message);
+    expect(() =>
+      install({ volumeSnapshots: { resourceGroup: 'rg-snapshots', ...snapshots } as ArkVolumeSnapshotOptions }),
+    ).toThrow(message);
   });
 });
 
 describe('Velero custom resources and the CRD job', () => {
   it('come after the CRD job, and carry the label that lets kubectl apply them in a second pass', () => {
-    const { objects, installation } = synthInstall({ volumeSnapshots: { resourceGroup: 'rg-snapshots' } }, (i) => i.addSchedule('daily', { schedule: '@daily' }));
+    const { objects, installation } = synthInstall({ volumeSnapshots: { resourceGroup: 'rg-snapshots' } }, (i) =>
+      i.addSchedule('daily', { schedule: '@daily' }),
+    );
     const jobAt = objects.findIndex((o) => o.kind === 'Job');
     const custom = objects.filter((o) => o.apiVersion === 'velero.io/v1');
     expect(custom.map((o) => o.kind)).toEqual(['BackupStorageLocation', 'VolumeSnapshotLocation', 'Schedule']);
@@ -163,9 +377,21 @@ describe('Velero custom resources and the CRD job', () => {
   it('keeps Ark objects apart from a second installation in another namespace', () => {
     const chart = Testing.chart();
     new ArkInstallation(chart, 'a', BASE);
-    new ArkInstallation(chart, 'b', { ...BASE, namespace: 'velero-dr', backupStorage: { ...STORAGE, container: 'velero-dr' } });
-    const names = synthValid(chart).filter((o) => !o.metadata.namespace).map((o) => `${o.kind}/${o.metadata.name}`);
-    expect(names).toEqual(expect.arrayContaining(['ClusterRoleBinding/velero', 'ClusterRoleBinding/velero-velero-dr', 'ClusterRole/velero-velero-dr-install-crds']));
+    new ArkInstallation(chart, 'b', {
+      ...BASE,
+      namespace: 'velero-dr',
+      backupStorage: { ...STORAGE, container: 'velero-dr' },
+    });
+    const names = synthValid(chart)
+      .filter((o) => !o.metadata.namespace)
+      .map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'ClusterRoleBinding/velero',
+        'ClusterRoleBinding/velero-velero-dr',
+        'ClusterRole/velero-velero-dr-install-crds',
+      ]),
+    );
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -102,14 +102,28 @@ describe('Ark to Velero migration', () => {
     const objects = synthValid(chart);
     const [ns, bsl, vsl, schedule, deployment] = objects;
     expect(ns.metadata.name).toBe('velero');
-    expect(bsl).toMatchObject({ apiVersion: 'velero.io/v1', metadata: { namespace: 'velero', labels: { component: 'velero' } } });
-    expect(bsl.spec).toEqual({ provider: 'azure', objectStorage: { bucket: 'ark' }, config: { resourceGroup: 'rg-backups', storageAccount: 'arkbackups01' } });
+    expect(bsl).toMatchObject({
+      apiVersion: 'velero.io/v1',
+      metadata: { namespace: 'velero', labels: { component: 'velero' } },
+    });
+    expect(bsl.spec).toEqual({
+      provider: 'azure',
+      objectStorage: { bucket: 'ark' },
+      config: { resourceGroup: 'rg-backups', storageAccount: 'arkbackups01' },
+    });
     expect(vsl).toMatchObject({ apiVersion: 'velero.io/v1', metadata: { namespace: 'velero' } });
-    expect(schedule.metadata).toEqual({ name: 'wp-daily', namespace: 'velero', labels: { 'velero.io/schedule-name': 'wp-daily' } });
+    expect(schedule.metadata).toEqual({
+      name: 'wp-daily',
+      namespace: 'velero',
+      labels: { 'velero.io/schedule-name': 'wp-daily' },
+    });
     expect(schedule.spec.template).toEqual({
       includedNamespaces: ['wp'],
       excludedNamespaces: ['velero'],
-      labelSelector: { matchLabels: { 'velero.io/backup': 'true' }, matchExpressions: [{ key: 'velero.io/skip', operator: 'DoesNotExist' }] },
+      labelSelector: {
+        matchLabels: { 'velero.io/backup': 'true' },
+        matchExpressions: [{ key: 'velero.io/skip', operator: 'DoesNotExist' }],
+      },
       snapshotVolumes: true,
       defaultVolumesToFsBackup: false,
       ttl: '720h0m0s',
@@ -129,10 +143,20 @@ describe('Ark to Velero migration', () => {
   });
 
   it('returns plain manifests unchanged when nothing is Ark-era, and never mutates its input', () => {
-    const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: { app: 'x' } }, data: { a: 'ark.heptio.com' } };
+    const manifest = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', labels: { app: 'x' } },
+      data: { a: 'ark.heptio.com' },
+    };
     const copy = structuredClone(manifest);
     expect(migrateArkManifest(manifest)).toEqual({ manifest: copy, changes: [] });
-    const schedule = { apiVersion: 'ark.heptio.com/v1', kind: 'Schedule', metadata: { name: 's', namespace: 'heptio-ark' }, spec: { schedule: '@daily', template: {} } };
+    const schedule = {
+      apiVersion: 'ark.heptio.com/v1',
+      kind: 'Schedule',
+      metadata: { name: 's', namespace: 'heptio-ark' },
+      spec: { schedule: '@daily', template: {} },
+    };
     const result = migrateArkManifest(schedule);
     expect(result.manifest).toMatchObject({ apiVersion: 'velero.io/v1', metadata: { namespace: 'velero' } });
     expect(schedule.apiVersion).toBe('ark.heptio.com/v1');
@@ -143,16 +167,23 @@ describe('Ark to Velero migration', () => {
     const exported = {
       apiVersion: 'v1',
       kind: 'List',
-      items: [{
-        apiVersion: 'ark.heptio.com/v1',
-        kind: 'Schedule',
-        metadata: {
-          name: 'wp-daily', namespace: 'heptio-ark', uid: '5b0c', resourceVersion: '4242', generation: 3, creationTimestamp: '2018-11-02T10:00:00Z',
-          annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"ark.heptio.com/v1"}' },
+      items: [
+        {
+          apiVersion: 'ark.heptio.com/v1',
+          kind: 'Schedule',
+          metadata: {
+            name: 'wp-daily',
+            namespace: 'heptio-ark',
+            uid: '5b0c',
+            resourceVersion: '4242',
+            generation: 3,
+            creationTimestamp: '2018-11-02T10:00:00Z',
+            annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"ark.heptio.com/v1"}' },
+          },
+          spec: { schedule: '0 2 * * *', template: { includedNamespaces: ['wp'], ttl: '720h0m0s' } },
+          status: { phase: 'Enabled', lastBackup: '2019-02-01T02:00:00Z' },
         },
-        spec: { schedule: '0 2 * * *', template: { includedNamespaces: ['wp'], ttl: '720h0m0s' } },
-        status: { phase: 'Enabled', lastBackup: '2019-02-01T02:00:00Z' },
-      }],
+      ],
     };
     const { manifest, changes } = migrateArkManifest(exported);
     expect(manifest.kind).toBe('List');
@@ -164,38 +195,107 @@ describe('Ark to Velero migration', () => {
     });
     assertValidManifests(manifest.items);
     expect(changes.filter((c) => c.action === 'remove').map((c) => c.path)).toEqual([
-      '/items/0/status', '/items/0/metadata/uid', '/items/0/metadata/resourceVersion', '/items/0/metadata/creationTimestamp',
-      '/items/0/metadata/generation', '/items/0/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration',
+      '/items/0/status',
+      '/items/0/metadata/uid',
+      '/items/0/metadata/resourceVersion',
+      '/items/0/metadata/creationTimestamp',
+      '/items/0/metadata/generation',
+      '/items/0/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration',
     ]);
-    expect(changes.filter((c) => c.action !== 'remove').map((c) => c.path)).toEqual(['/items/0/apiVersion', '/items/0/metadata/namespace']);
+    expect(changes.filter((c) => c.action !== 'remove').map((c) => c.path)).toEqual([
+      '/items/0/apiVersion',
+      '/items/0/metadata/namespace',
+    ]);
   });
 
   it('documents each rename in a table', () => {
-    expect(ARK_TO_VELERO.map((r) => [r.ark, r.velero])).toEqual(expect.arrayContaining([
-      ['ark.heptio.com/v1', 'velero.io/v1'],
-      ['heptio-ark', 'velero'],
-      ['backup.ark.heptio.com/backup-volumes', 'backup.velero.io/backup-volumes'],
-      ['ark-schedule', 'velero.io/schedule-name'],
-      ['defaultVolumesToRestic', 'defaultVolumesToFsBackup'],
-    ]));
+    expect(ARK_TO_VELERO.map((r) => [r.ark, r.velero])).toEqual(
+      expect.arrayContaining([
+        ['ark.heptio.com/v1', 'velero.io/v1'],
+        ['heptio-ark', 'velero'],
+        ['backup.ark.heptio.com/backup-volumes', 'backup.velero.io/backup-volumes'],
+        ['ark-schedule', 'velero.io/schedule-name'],
+        ['defaultVolumesToRestic', 'defaultVolumesToFsBackup'],
+      ]),
+    );
   });
 
   it('refuses what must not be carried over', () => {
-    const ark = (kind: string, extra: object = {}) => ({ apiVersion: 'ark.heptio.com/v1', kind, metadata: { name: 'x', namespace: 'heptio-ark' }, ...extra });
-    expect(() => migrateArkManifest(ark('Config'))).toThrow(rejected('migrateArkManifest', 'Config/x kind', '"Config"', 'upgrade to Ark v0.10'));
-    expect(() => migrateArkManifest(ark('ResticRepository'))).toThrow(rejected('migrateArkManifest', 'ResticRepository/x kind', '"ResticRepository"', 'the server creates ResticRepository objects itself'));
-    expect(() => migrateArkManifest(ark('Widget'))).toThrow(rejected('migrateArkManifest', 'Widget/x kind', '"Widget"', 'one of Backup, Restore, Schedule'));
-    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'backups.ark.heptio.com' }, spec: { group: 'ark.heptio.com' } };
-    expect(() => migrateArkManifest(crd)).toThrow(rejected('migrateArkManifest', 'CustomResourceDefinition/backups.ark.heptio.com kind', '"CustomResourceDefinition"', "not Ark's CRDs"));
-    const server = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ark' }, spec: { template: { spec: { containers: [{ name: 'ark', image: 'gcr.io/heptio-images/ark:v0.10.2' }] } } } };
-    expect(() => migrateArkManifest(server)).toThrow(rejected('migrateArkManifest', 'Deployment/ark image', '"gcr.io/heptio-images/ark:v0.10.2"', 'replace the Ark Deployment and DaemonSet with ArkInstallation'));
-    const both = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations: { 'backup.ark.heptio.com/backup-volumes': 'a', 'backup.velero.io/backup-volumes': 'b' } } };
-    expect(() => migrateArkManifest(both)).toThrow(rejected('migrateArkManifest', '/metadata/annotations', '"backup.ark.heptio.com/backup-volumes"', 'keep one of the two'));
-    expect(() => migrateArkManifest({} as any)).toThrow(rejected('migrateArkManifest', 'manifest', '{}', 'a Kubernetes object'));
+    const ark = (kind: string, extra: object = {}) => ({
+      apiVersion: 'ark.heptio.com/v1',
+      kind,
+      metadata: { name: 'x', namespace: 'heptio-ark' },
+      ...extra,
+    });
+    expect(() => migrateArkManifest(ark('Config'))).toThrow(
+      rejected('migrateArkManifest', 'Config/x kind', '"Config"', 'upgrade to Ark v0.10'),
+    );
+    expect(() => migrateArkManifest(ark('ResticRepository'))).toThrow(
+      rejected(
+        'migrateArkManifest',
+        'ResticRepository/x kind',
+        '"ResticRepository"',
+        'the server creates ResticRepository objects itself',
+      ),
+    );
+    expect(() => migrateArkManifest(ark('Widget'))).toThrow(
+      rejected('migrateArkManifest', 'Widget/x kind', '"Widget"', 'one of Backup, Restore, Schedule'),
+    );
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'backups.ark.heptio.com' },
+      spec: { group: 'ark.heptio.com' },
+    };
+    expect(() => migrateArkManifest(crd)).toThrow(
+      rejected(
+        'migrateArkManifest',
+        'CustomResourceDefinition/backups.ark.heptio.com kind',
+        '"CustomResourceDefinition"',
+        "not Ark's CRDs",
+      ),
+    );
+    const server = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'ark' },
+      spec: { template: { spec: { containers: [{ name: 'ark', image: 'gcr.io/heptio-images/ark:v0.10.2' }] } } },
+    };
+    expect(() => migrateArkManifest(server)).toThrow(
+      rejected(
+        'migrateArkManifest',
+        'Deployment/ark image',
+        '"gcr.io/heptio-images/ark:v0.10.2"',
+        'replace the Ark Deployment and DaemonSet with ArkInstallation',
+      ),
+    );
+    const both = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'p',
+        annotations: { 'backup.ark.heptio.com/backup-volumes': 'a', 'backup.velero.io/backup-volumes': 'b' },
+      },
+    };
+    expect(() => migrateArkManifest(both)).toThrow(
+      rejected(
+        'migrateArkManifest',
+        '/metadata/annotations',
+        '"backup.ark.heptio.com/backup-volumes"',
+        'keep one of the two',
+      ),
+    );
+    expect(() => migrateArkManifest({} as any)).toThrow(
+      rejected('migrateArkManifest', 'manifest', '{}', 'a Kubernetes object'),
+    );
   });
 
   it('names the construct of an included object in errors', () => {
-    const chart = includeArk('apiVersion: ark.heptio.com/v1\nkind: Config\nmetadata:\n  name: default\n  namespace: heptio-ark\n');
-    expect(() => migrateArkObjects(chart)).toThrow(/^test\/ark\/default-config-heptio-ark: Config\/default kind "Config" is not allowed/);
+    const chart = includeArk(
+      'apiVersion: ark.heptio.com/v1\nkind: Config\nmetadata:\n  name: default\n  namespace: heptio-ark\n',
+    );
+    expect(() => migrateArkObjects(chart)).toThrow(
+      /^test\/ark\/default-config-heptio-ark: Config\/default kind "Config" is not allowed/,
+    );
   });
 });

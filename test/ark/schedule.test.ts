@@ -8,7 +8,11 @@ describe('ArkSchedule', () => {
   it('defaults: every namespace, 30 days, the default location, no disk snapshots without a snapshot location', () => {
     const { one } = synthInstall({}, (i) => i.addSchedule('nightly', { schedule: '0 2 * * *', name: 'nightly' }));
     const schedule = one('Schedule');
-    expect(schedule.metadata).toEqual({ name: 'nightly', namespace: 'velero', labels: { component: 'velero', 'aks-stateful.io/needs-crds': 'velero.io' } });
+    expect(schedule.metadata).toEqual({
+      name: 'nightly',
+      namespace: 'velero',
+      labels: { component: 'velero', 'aks-stateful.io/needs-crds': 'velero.io' },
+    });
     expect(schedule.spec).toEqual({
       schedule: '0 2 * * *',
       template: { snapshotVolumes: false, ttl: '720h', storageLocation: 'default' },
@@ -30,7 +34,9 @@ describe('ArkSchedule', () => {
   });
 
   it('snapshots volumes by default when the installation has a snapshot location', () => {
-    const { one } = synthInstall({ volumeSnapshots: { resourceGroup: 'rg-snapshots', name: 'disks' } }, (i) => i.addSchedule('nightly', { schedule: '@daily' }));
+    const { one } = synthInstall({ volumeSnapshots: { resourceGroup: 'rg-snapshots', name: 'disks' } }, (i) =>
+      i.addSchedule('nightly', { schedule: '@daily' }),
+    );
     expect(one('Schedule').spec.template).toMatchObject({ snapshotVolumes: true, volumeSnapshotLocations: ['disks'] });
   });
 
@@ -73,7 +79,11 @@ describe('ArkSchedule', () => {
     const app = Testing.app();
     const { installation } = install({}, new Chart(app, 'velero'));
     const schedules = new Chart(app, 'schedules');
-    const schedule = new VeleroSchedule(schedules, 'hourly', { installation, schedule: '@hourly', includedNamespaces: ['*'] });
+    const schedule = new VeleroSchedule(schedules, 'hourly', {
+      installation,
+      schedule: '@hourly',
+      includedNamespaces: ['*'],
+    });
     expect(schedule).toBeInstanceOf(ArkSchedule);
     const [object] = synthValid(schedules);
     expect(object.metadata.namespace).toBe('velero');
@@ -81,20 +91,77 @@ describe('ArkSchedule', () => {
   });
 
   const cases: Array<[string, Partial<ArkScheduleProps>, RegExp]> = [
-    ['a six-field cron', { schedule: '0 0 2 * * *' }, rejected('test/velero/s', 'schedule', '"0 0 2 * * *"', 'it has 6 fields')],
-    ['day of week 7', { schedule: '0 2 * * 7' }, rejected('test/velero/s', 'schedule', '"0 2 * * 7"', "Velero's cron parser rejects 7 for Sunday, use 0")],
-    ['day of week range ending in 7', { schedule: '0 2 * * 5-7' }, rejected('test/velero/s', 'schedule', '"0 2 * * 5-7"', 'a day of week from 0 to 6')],
-    ['CRON_TZ inside the expression', { schedule: 'CRON_TZ=Europe/Paris 0 2 * * *' }, rejected('test/velero/s', 'schedule', '"CRON_TZ=Europe/Paris 0 2 * * *"', 'put the time zone in timeZone')],
-    ['an unknown time zone', { timeZone: 'CET+1' }, rejected('test/velero/s', 'timeZone', '"CET+1"', 'an IANA time zone name')],
+    [
+      'a six-field cron',
+      { schedule: '0 0 2 * * *' },
+      rejected('test/velero/s', 'schedule', '"0 0 2 * * *"', 'it has 6 fields'),
+    ],
+    [
+      'day of week 7',
+      { schedule: '0 2 * * 7' },
+      rejected('test/velero/s', 'schedule', '"0 2 * * 7"', "Velero's cron parser rejects 7 for Sunday, use 0"),
+    ],
+    [
+      'day of week range ending in 7',
+      { schedule: '0 2 * * 5-7' },
+      rejected('test/velero/s', 'schedule', '"0 2 * * 5-7"', 'a day of week from 0 to 6'),
+    ],
+    [
+      'CRON_TZ inside the expression',
+      { schedule: 'CRON_TZ=Europe/Paris 0 2 * * *' },
+      rejected('test/velero/s', 'schedule', '"CRON_TZ=Europe/Paris 0 2 * * *"', 'put the time zone in timeZone'),
+    ],
+    [
+      'an unknown time zone',
+      { timeZone: 'CET+1' },
+      rejected('test/velero/s', 'timeZone', '"CET+1"', 'an IANA time zone name'),
+    ],
     ['a ttl in days', { ttl: '30d' }, rejected('test/velero/s', 'ttl', '"30d"', 'there is no "d": 30 days is "720h"')],
-    ['disk snapshots without a snapshot location', { snapshotVolumes: true }, rejected('test/velero/s', 'snapshotVolumes', 'true', 'without a snapshot location there is nowhere to put disk snapshots')],
-    ['file-system backup without the node agent', { defaultVolumesToFsBackup: true }, rejected('test/velero/s', 'defaultVolumesToFsBackup', 'true', 'the node agent (nodeAgent: true)')],
-    ['a bad namespace', { includedNamespaces: ['WP'] }, rejected('test/velero/s', 'includedNamespaces[0]', '"WP"', 'a DNS-1123 label')],
-    ['an empty namespace list', { includedNamespaces: [] }, rejected('test/velero/s', 'includedNamespaces', '[]', 'a non-empty list of namespaces')],
-    ['a repeated namespace', { excludedNamespaces: ['a1', 'a1'] }, rejected('test/velero/s', 'excludedNamespaces', '["a1","a1"]', 'each namespace once')],
-    ['a namespace both included and excluded', { includedNamespaces: ['wp'], excludedNamespaces: ['wp'] }, rejected('test/velero/s', 'excludedNamespaces', '["wp"]', 'no namespace that is also included (wp)')],
-    ['a bad label selector', { labelSelector: { app: 'word press' } }, rejected('test/velero/s', 'labelSelector["app"]', '"word press"', 'a label value')],
-    ['a name too long for backup labels', { name: 'a'.repeat(49) }, rejected('test/velero/s', 'name', `"${'a'.repeat(49)}"`, 'at most 48 characters')],
+    [
+      'disk snapshots without a snapshot location',
+      { snapshotVolumes: true },
+      rejected(
+        'test/velero/s',
+        'snapshotVolumes',
+        'true',
+        'without a snapshot location there is nowhere to put disk snapshots',
+      ),
+    ],
+    [
+      'file-system backup without the node agent',
+      { defaultVolumesToFsBackup: true },
+      rejected('test/velero/s', 'defaultVolumesToFsBackup', 'true', 'the node agent (nodeAgent: true)'),
+    ],
+    [
+      'a bad namespace',
+      { includedNamespaces: ['WP'] },
+      rejected('test/velero/s', 'includedNamespaces[0]', '"WP"', 'a DNS-1123 label'),
+    ],
+    [
+      'an empty namespace list',
+      { includedNamespaces: [] },
+      rejected('test/velero/s', 'includedNamespaces', '[]', 'a non-empty list of namespaces'),
+    ],
+    [
+      'a repeated namespace',
+      { excludedNamespaces: ['a1', 'a1'] },
+      rejected('test/velero/s', 'excludedNamespaces', '["a1","a1"]', 'each namespace once'),
+    ],
+    [
+      'a namespace both included and excluded',
+      { includedNamespaces: ['wp'], excludedNamespaces: ['wp'] },
+      rejected('test/velero/s', 'excludedNamespaces', '["wp"]', 'no namespace that is also included (wp)'),
+    ],
+    [
+      'a bad label selector',
+      { labelSelector: { app: 'word press' } },
+      rejected('test/velero/s', 'labelSelector["app"]', '"word press"', 'a label value'),
+    ],
+    [
+      'a name too long for backup labels',
+      { name: 'a'.repeat(49) },
+      rejected('test/velero/s', 'name', `"${'a'.repeat(49)}"`, 'at most 48 characters'),
+    ],
   ];
   it.each(cases)('rejects %s', (_, props, message) => {
     const { installation } = install();
@@ -103,11 +170,25 @@ describe('ArkSchedule', () => {
 
   it('rejects a read-only location and a location of another installation', () => {
     const { installation } = install();
-    const readOnly = installation.addBackupStorageLocation('old', { ...STORAGE, container: 'old-backups', readOnly: true, name: 'old' });
+    const readOnly = installation.addBackupStorageLocation('old', {
+      ...STORAGE,
+      container: 'old-backups',
+      readOnly: true,
+      name: 'old',
+    });
     expect(() => installation.addSchedule('s', { schedule: '@daily', storageLocation: readOnly })).toThrow(
-      rejected('test/velero/s', 'storageLocation', '"old"', 'a ReadWrite location'));
+      rejected('test/velero/s', 'storageLocation', '"old"', 'a ReadWrite location'),
+    );
     const other = install({}, new Chart(Testing.app(), 'other')).installation;
-    expect(() => installation.addSchedule('t', { schedule: '@daily', storageLocation: other.backupStorageLocation })).toThrow(
-      rejected('test/velero/t', 'storageLocation', '"other/velero/BackupStorageLocation"', 'a location of test/velero: test/velero/BackupStorageLocation, test/velero/old'));
+    expect(() =>
+      installation.addSchedule('t', { schedule: '@daily', storageLocation: other.backupStorageLocation }),
+    ).toThrow(
+      rejected(
+        'test/velero/t',
+        'storageLocation',
+        '"other/velero/BackupStorageLocation"',
+        'a location of test/velero: test/velero/BackupStorageLocation, test/velero/old',
+      ),
+    );
   });
 });

@@ -9,7 +9,9 @@ import { install, synthInstall } from './fixtures';
 /** Names of the CRDs of the reference Velero release (v1.18.1, config/crd of vmware-tanzu/velero). */
 function referenceCrdNames(): string[] {
   const dir = path.join(REFERENCE_DIR, 'velero-crds');
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()))
     .filter((d) => d?.kind === 'CustomResourceDefinition')
     .map((d) => d.metadata.name)

@@ -1,11 +1,26 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AZURE_CLI_IMAGE, BackupCronJob, CLIENT_ID_SET_AT_DEPLOY, BackupCronJobProps, PostgresSingleton, StorageSize, listAzureRequirements,
+  AZURE_CLI_IMAGE,
+  BackupCronJob,
+  CLIENT_ID_SET_AT_DEPLOY,
+  BackupCronJobProps,
+  PostgresSingleton,
+  StorageSize,
+  listAzureRequirements,
 } from '../../lib';
 import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/postgres/scripts';
 import {
-  CLIENT_ID, CONNECTION, STORAGE, TENANT_ID, envOf, leakedCredentials, podOf, rejected, synthByKind, testChart,
+  CLIENT_ID,
+  CONNECTION,
+  STORAGE,
+  TENANT_ID,
+  envOf,
+  leakedCredentials,
+  podOf,
+  rejected,
+  synthByKind,
+  testChart,
 } from './helpers';
 
 const PROPS: BackupCronJobProps = { database: CONNECTION, storage: STORAGE };
@@ -39,7 +54,11 @@ describe('BackupCronJob', () => {
       failedJobsHistoryLimit: 3,
       suspend: false,
     });
-    expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 3 * 3600, ttlSecondsAfterFinished: 7 * 86400 });
+    expect(cronJob.spec.jobTemplate.spec).toMatchObject({
+      backoffLimit: 1,
+      activeDeadlineSeconds: 3 * 3600,
+      ttlSecondsAfterFinished: 7 * 86400,
+    });
   });
 
   it('runs a non-root pod once, labelled for the database NetworkPolicy, with a size-limited scratch volume', () => {
@@ -55,7 +74,13 @@ describe('BackupCronJob', () => {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: { runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: {
+        runAsUser: 999,
+        runAsGroup: 999,
+        runAsNonRoot: true,
+        fsGroup: 999,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
     });
     expect(pod.serviceAccountName).toBeUndefined();
     expect(pod.volumes).toEqual([
@@ -65,9 +90,15 @@ describe('BackupCronJob', () => {
     expect(pod.initContainers).toBeUndefined();
     for (const container of pod.containers) {
       expect(container.securityContext).toEqual({
-        runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
       });
-      expect(container.volumeMounts).toEqual([{ name: 'scratch', mountPath: '/scratch' }, { name: 'tmp', mountPath: '/tmp' }]);
+      expect(container.volumeMounts).toEqual([
+        { name: 'scratch', mountPath: '/scratch' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ]);
       expect(container.command).toEqual(['bash', '-c']);
     }
   });
@@ -122,16 +153,23 @@ describe('BackupCronJob', () => {
     expect(listAzureRequirements(app)).toEqual([
       { kind: 'storageAccount', account: 'backups01', key: 'storageAccount:backups01', declaredBy: ['test/backup'] },
       {
-        kind: 'blobContainer', account: 'backups01', container: 'pg-dumps', lifecycleRules: [{ prefix: 'postgres/orders/', deleteAfterDays: 14 }],
-        key: 'blobContainer:backups01/pg-dumps', declaredBy: ['test/backup'],
+        kind: 'blobContainer',
+        account: 'backups01',
+        container: 'pg-dumps',
+        lifecycleRules: [{ prefix: 'postgres/orders/', deleteAfterDays: 14 }],
+        key: 'blobContainer:backups01/pg-dumps',
+        declaredBy: ['test/backup'],
       },
       {
-        kind: 'kubernetesSecret', namespace: 'data', name: 'azure-storage-backups01',
+        kind: 'kubernetesSecret',
+        namespace: 'data',
+        name: 'azure-storage-backups01',
         keys: {
           azurestorageaccountname: { from: 'storageAccountName', account: 'backups01' },
           azurestorageaccountkey: { from: 'storageAccountKey', account: 'backups01' },
         },
-        key: 'kubernetesSecret:data/azure-storage-backups01', declaredBy: ['test/backup'],
+        key: 'kubernetesSecret:data/azure-storage-backups01',
+        declaredBy: ['test/backup'],
       },
     ]);
   });
@@ -139,7 +177,10 @@ describe('BackupCronJob', () => {
   it('with workload identity: an annotated service account, the webhook label, and the identity with Contributor on the container', () => {
     const app = Testing.app();
     const chart = testChart(app);
-    const backup = new BackupCronJob(chart, 'backup', { ...PROPS, storage: { ...STORAGE, auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, tenantId: TENANT_ID } } });
+    const backup = new BackupCronJob(chart, 'backup', {
+      ...PROPS,
+      storage: { ...STORAGE, auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, tenantId: TENANT_ID } },
+    });
     const { objects, only } = synthByKind(chart);
     expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'CronJob']);
     const account = only('ServiceAccount');
@@ -156,21 +197,35 @@ describe('BackupCronJob', () => {
     expect(env.AUTH_MODE).toBe('workloadIdentity');
     expect(env.AZURE_STORAGE_KEY).toBeUndefined();
     expect(listAzureRequirements(app).map((r) => r.key)).toEqual([
-      'storageAccount:backups01', 'blobContainer:backups01/pg-dumps', `workloadIdentity:data/${backup.name}`,
+      'storageAccount:backups01',
+      'blobContainer:backups01/pg-dumps',
+      `workloadIdentity:data/${backup.name}`,
     ]);
     expect(listAzureRequirements(app).find((r) => r.kind === 'workloadIdentity')).toMatchObject({
       identity: 'backups01-postgres-backup',
-      roles: [{ role: 'Storage Blob Data Contributor', scope: { type: 'blobContainer', account: 'backups01', container: 'pg-dumps' } }],
+      roles: [
+        {
+          role: 'Storage Blob Data Contributor',
+          scope: { type: 'blobContainer', account: 'backups01', container: 'pg-dumps' },
+        },
+      ],
     });
   });
 
   it('with workload identity and no client id: the annotation says the deploy step fills it, the requirement names the service account', () => {
     const app = Testing.app();
     const chart = testChart(app);
-    const backup = new BackupCronJob(chart, 'backup', { ...PROPS, storage: { ...STORAGE, auth: { mode: 'workloadIdentity', identityName: 'id-backups' } } });
+    const backup = new BackupCronJob(chart, 'backup', {
+      ...PROPS,
+      storage: { ...STORAGE, auth: { mode: 'workloadIdentity', identityName: 'id-backups' } },
+    });
     const account = synthByKind(chart).only('ServiceAccount');
     expect(account.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': CLIENT_ID_SET_AT_DEPLOY });
-    expect(listAzureRequirements(app).find((r) => r.kind === 'workloadIdentity')).toMatchObject({ identity: 'id-backups', namespace: 'data', serviceAccount: backup.name });
+    expect(listAzureRequirements(app).find((r) => r.kind === 'workloadIdentity')).toMatchObject({
+      identity: 'id-backups',
+      namespace: 'data',
+      serviceAccount: backup.name,
+    });
   });
 
   it('backs up a PostgresSingleton: its namespace, Service, Secret, major version and client label', () => {
@@ -201,17 +256,30 @@ describe('BackupCronJob', () => {
   });
 
   it('passes a blob endpoint for sovereign clouds and emulators', () => {
-    const { upload } = synthBackup({ storage: { ...STORAGE, blobEndpoint: 'https://backups01.blob.core.chinacloudapi.cn' } });
+    const { upload } = synthBackup({
+      storage: { ...STORAGE, blobEndpoint: 'https://backups01.blob.core.chinacloudapi.cn' },
+    });
     expect(envOf(upload).BLOB_ENDPOINT).toBe('https://backups01.blob.core.chinacloudapi.cn');
-    const local = synthBackup({ storage: { ...STORAGE, blobEndpoint: 'http://azurite.dev.svc.cluster.local:10000/devstoreaccount1' } });
+    const local = synthBackup({
+      storage: { ...STORAGE, blobEndpoint: 'http://azurite.dev.svc.cluster.local:10000/devstoreaccount1' },
+    });
     expect(envOf(local.upload).BLOB_ENDPOINT).toBe('http://azurite.dev.svc.cluster.local:10000/devstoreaccount1');
-    expect(envOf(synthBackup({ storage: { ...STORAGE, blobEndpoint: 'http://127.0.0.1:10000/devstoreaccount1' } }).upload).BLOB_ENDPOINT).toBeDefined();
+    expect(
+      envOf(synthBackup({ storage: { ...STORAGE, blobEndpoint: 'http://127.0.0.1:10000/devstoreaccount1' } }).upload)
+        .BLOB_ENDPOINT,
+    ).toBeDefined();
   });
 
   it('renders every option', () => {
     const props: Required<BackupCronJobProps> = {
       database: CONNECTION,
-      storage: { storageAccount: 'backups01', container: 'pg-dumps', prefix: 'team-a/nightly', blobEndpoint: 'https://backups01.blob.core.usgovcloudapi.net', auth: { mode: 'accountKey', secretName: 'dump-storage' } },
+      storage: {
+        storageAccount: 'backups01',
+        container: 'pg-dumps',
+        prefix: 'team-a/nightly',
+        blobEndpoint: 'https://backups01.blob.core.usgovcloudapi.net',
+        auth: { mode: 'accountKey', secretName: 'dump-storage' },
+      },
       schedule: '15 1 * * 1-5',
       timeZone: 'Europe/Amsterdam',
       retentionDays: 10,
@@ -234,14 +302,25 @@ describe('BackupCronJob', () => {
     const { app, backup, cronJob, pod, dump, upload } = synthBackup(props);
     expect(cronJob.metadata.name).toBe('orders-backup');
     expect(cronJob.spec).toMatchObject({
-      schedule: '15 1 * * 1-5', timeZone: 'Europe/Amsterdam', suspend: true, startingDeadlineSeconds: 300,
-      successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 5,
+      schedule: '15 1 * * 1-5',
+      timeZone: 'Europe/Amsterdam',
+      suspend: true,
+      startingDeadlineSeconds: 300,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 5,
     });
-    expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 3600, ttlSecondsAfterFinished: 86400 });
+    expect(cronJob.spec.jobTemplate.spec).toMatchObject({
+      backoffLimit: 0,
+      activeDeadlineSeconds: 3600,
+      ttlSecondsAfterFinished: 86400,
+    });
     expect(pod.volumes[0]).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '64Gi' } });
     expect(dump.image).toBe('postgres:16');
     expect(envOf(dump).BLOB_DIR).toBe('team-a/nightly/orders');
-    expect(dump.resources).toEqual({ requests: { cpu: '1', memory: '512Mi', 'ephemeral-storage': '64Gi' }, limits: { memory: '1Gi' } });
+    expect(dump.resources).toEqual({
+      requests: { cpu: '1', memory: '512Mi', 'ephemeral-storage': '64Gi' },
+      limits: { memory: '1Gi' },
+    });
     expect(upload.image).toBe('mcr.microsoft.com/azure-cli:2.76.0');
     // The pod's ephemeral-storage request is the sum over its containers: only the dump asks for the scratch.
     expect(upload.resources).toEqual({ requests: { cpu: '200m', memory: '384Mi' }, limits: { memory: '768Mi' } });
@@ -251,15 +330,29 @@ describe('BackupCronJob', () => {
     });
     expect(backup.dumpPrefix).toBe('team-a/nightly/orders/');
     expect(backup.retentionDays).toBe(10);
-    expect(listAzureRequirements(app).find((r) => r.kind === 'blobContainer')).toMatchObject({ lifecycleRules: [{ prefix: 'team-a/nightly/orders/', deleteAfterDays: 10 }] });
-    expect(listAzureRequirements(app).find((r) => r.kind === 'kubernetesSecret')?.key).toBe('kubernetesSecret:data/dump-storage');
+    expect(listAzureRequirements(app).find((r) => r.kind === 'blobContainer')).toMatchObject({
+      lifecycleRules: [{ prefix: 'team-a/nightly/orders/', deleteAfterDays: 10 }],
+    });
+    expect(listAzureRequirements(app).find((r) => r.kind === 'kubernetesSecret')?.key).toBe(
+      'kubernetesSecret:data/dump-storage',
+    );
   });
 
   it('puts no Secret, key or password into the manifests', () => {
     expect(leakedCredentials(synthBackup().objects)).toEqual([]);
-    expect(leakedCredentials(synthBackup({ storage: { ...STORAGE, auth: { mode: 'workloadIdentity', clientId: CLIENT_ID } } }).objects)).toEqual([]);
+    expect(
+      leakedCredentials(
+        synthBackup({ storage: { ...STORAGE, auth: { mode: 'workloadIdentity', clientId: CLIENT_ID } } }).objects,
+      ),
+    ).toEqual([]);
     // The detector itself finds what it is meant to find.
-    expect(leakedCredentials([{ name: 'PGPASSWORD', value: 'hunter2' }, { kind: 'Secret' }, 'DefaultEndpointsProtocol=https;AccountKey=abc'])).toHaveLength(3);
+    expect(
+      leakedCredentials([
+        { name: 'PGPASSWORD', value: 'hunter2' },
+        { kind: 'Secret' },
+        'DefaultEndpointsProtocol=https;AccountKey=abc',
+      ]),
+    ).toHaveLength(3);
   });
 
   it('keeps generated names within the 52 characters a CronJob name may have', () => {
@@ -273,10 +366,17 @@ describe('BackupCronJob', () => {
     const app = Testing.app();
     const chart = testChart(app);
     new BackupCronJob(chart, 'orders', { ...PROPS, retentionDays: 30 });
-    new BackupCronJob(chart, 'billing', { ...PROPS, database: { ...CONNECTION, database: 'billing' }, retentionDays: 90 });
+    new BackupCronJob(chart, 'billing', {
+      ...PROPS,
+      database: { ...CONNECTION, database: 'billing' },
+      retentionDays: 90,
+    });
     const container = listAzureRequirements(app).find((r) => r.kind === 'blobContainer');
     expect(container).toMatchObject({
-      lifecycleRules: [{ prefix: 'postgres/orders/', deleteAfterDays: 30 }, { prefix: 'postgres/billing/', deleteAfterDays: 90 }],
+      lifecycleRules: [
+        { prefix: 'postgres/orders/', deleteAfterDays: 30 },
+        { prefix: 'postgres/billing/', deleteAfterDays: 90 },
+      ],
       declaredBy: ['test/billing', 'test/orders'],
     });
   });
@@ -284,7 +384,11 @@ describe('BackupCronJob', () => {
   it('adds a restore job and a drill that inherit its storage, source database and image', () => {
     const app = Testing.app();
     const chart = testChart(app);
-    const backup = new BackupCronJob(chart, 'backup', { ...PROPS, postgresImage: 'postgres:17', storage: { ...STORAGE, prefix: 'pg' } });
+    const backup = new BackupCronJob(chart, 'backup', {
+      ...PROPS,
+      postgresImage: 'postgres:17',
+      storage: { ...STORAGE, prefix: 'pg' },
+    });
     const restore = backup.addRestoreJob('restore', { mode: { mode: 'newDatabase', database: 'orders_copy' } });
     const drill = backup.addRestoreDrill('drill');
     expect(restore.dumpPrefix).toBe('pg/orders/');
@@ -296,7 +400,15 @@ describe('BackupCronJob', () => {
     const drillCronJob = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === drill.name);
     expect(podOf(drillCronJob).containers[1].image).toBe('postgres:17');
     // Into another server: the restore runs there, still reading this backup's dumps.
-    const other = backup.addRestoreJob('to-staging', { mode: { mode: 'clean' }, database: { ...CONNECTION, host: 'staging-db.staging.svc.cluster.local', namespace: 'staging', database: 'orders_staging' } });
+    const other = backup.addRestoreJob('to-staging', {
+      mode: { mode: 'clean' },
+      database: {
+        ...CONNECTION,
+        host: 'staging-db.staging.svc.cluster.local',
+        namespace: 'staging',
+        database: 'orders_staging',
+      },
+    });
     expect(other.namespace).toBe('staging');
     expect(other.dumpPrefix).toBe('pg/orders/');
     expect(other.targetDatabase).toBe('orders_staging');
@@ -305,13 +417,18 @@ describe('BackupCronJob', () => {
   describe('bad input', () => {
     it('rejects a pg_dump older than the server', () => {
       expect(build({ postgresImage: 'postgres:14' })).toThrow(
-        rejected('test/backup', 'postgresImage', '"postgres:14"', 'a postgres image of major 15 or newer: pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL 15'),
+        rejected(
+          'test/backup',
+          'postgresImage',
+          '"postgres:14"',
+          'a postgres image of major 15 or newer: pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL 15',
+        ),
       );
       const chart = testChart();
       const db = new PostgresSingleton(chart, 'db', { majorVersion: 17 });
-      expect(() => new BackupCronJob(chart, 'backup', { database: db, storage: STORAGE, postgresImage: 'postgres:16.4' })).toThrow(
-        rejected('test/backup', 'postgresImage', '"postgres:16.4"', 'a postgres image of major 17 or newer'),
-      );
+      expect(
+        () => new BackupCronJob(chart, 'backup', { database: db, storage: STORAGE, postgresImage: 'postgres:16.4' }),
+      ).toThrow(rejected('test/backup', 'postgresImage', '"postgres:16.4"', 'a postgres image of major 17 or newer'));
     });
 
     it.each([
@@ -321,12 +438,24 @@ describe('BackupCronJob', () => {
       ['postgres:15-alpine', 'a Debian-based postgres image'],
       ['Postgres:15', 'an image pinned by a tag'],
     ])('rejects the postgres image %j', (image, allowed) => {
-      expect(build({ postgresImage: image })).toThrow(rejected('test/backup', 'postgresImage', JSON.stringify(image), allowed));
+      expect(build({ postgresImage: image })).toThrow(
+        rejected('test/backup', 'postgresImage', JSON.stringify(image), allowed),
+      );
     });
 
-    it.each(['mcr.microsoft.com/azure-cli', 'mcr.microsoft.com/azure-cli:latest', 'registry.local:5000/azure-cli'])('rejects the unpinned az image %j', (image) => {
-      expect(build({ azureCliImage: image })).toThrow(rejected('test/backup', 'azureCliImage', JSON.stringify(image), 'an image pinned by a tag other than "latest"'));
-    });
+    it.each(['mcr.microsoft.com/azure-cli', 'mcr.microsoft.com/azure-cli:latest', 'registry.local:5000/azure-cli'])(
+      'rejects the unpinned az image %j',
+      (image) => {
+        expect(build({ azureCliImage: image })).toThrow(
+          rejected(
+            'test/backup',
+            'azureCliImage',
+            JSON.stringify(image),
+            'an image pinned by a tag other than "latest"',
+          ),
+        );
+      },
+    );
 
     it('accepts an az image pinned by tag and digest, or from a registry with a port', () => {
       expect(build({ azureCliImage: `mcr.microsoft.com/azure-cli:2.77.0@sha256:${'a'.repeat(64)}` })).not.toThrow();
@@ -334,12 +463,18 @@ describe('BackupCronJob', () => {
     });
 
     it('rejects a bad schedule or time zone', () => {
-      expect(build({ schedule: '0 2 * *' })).toThrow(rejected('test/backup', 'schedule', '"0 2 * *"', 'a five-field cron expression'));
-      expect(build({ timeZone: 'Mars/Olympus' })).toThrow(rejected('test/backup', 'timeZone', '"Mars/Olympus"', 'an IANA time zone name'));
+      expect(build({ schedule: '0 2 * *' })).toThrow(
+        rejected('test/backup', 'schedule', '"0 2 * *"', 'a five-field cron expression'),
+      );
+      expect(build({ timeZone: 'Mars/Olympus' })).toThrow(
+        rejected('test/backup', 'timeZone', '"Mars/Olympus"', 'an IANA time zone name'),
+      );
     });
 
     it.each([0, -1, 1.5, 36501])('rejects the retention %j', (days) => {
-      expect(build({ retentionDays: days })).toThrow(rejected('test/backup', 'retentionDays', String(days), 'a whole number from 1 to 36500'));
+      expect(build({ retentionDays: days })).toThrow(
+        rejected('test/backup', 'retentionDays', String(days), 'a whole number from 1 to 36500'),
+      );
     });
 
     it.each([
@@ -349,42 +484,98 @@ describe('BackupCronJob', () => {
       ['@monthly', 61, 62],
       ['0 3 1 1 *', 400, 732],
     ])('rejects a retention that keeps fewer than two dumps of %j', (schedule, days, minimum) => {
-      expect(build({ schedule, retentionDays: days })).toThrow(rejected('test/backup', 'retentionDays', String(days), `at least ${minimum} days: the schedule "${schedule}" runs up to ${minimum / 2} day(s) apart`));
+      expect(build({ schedule, retentionDays: days })).toThrow(
+        rejected(
+          'test/backup',
+          'retentionDays',
+          String(days),
+          `at least ${minimum} days: the schedule "${schedule}" runs up to ${minimum / 2} day(s) apart`,
+        ),
+      );
       expect(build({ schedule, retentionDays: minimum })).not.toThrow();
     });
 
     it('rejects bad storage settings', () => {
       const storage = (s: object) => build({ storage: { ...STORAGE, ...s } });
-      expect(storage({ storageAccount: 'Backups' })).toThrow(rejected('test/backup', 'storage.storageAccount', '"Backups"', 'a storage account name'));
-      expect(storage({ container: 'pg_dumps' })).toThrow(rejected('test/backup', 'storage.container', '"pg_dumps"', 'a blob container name'));
-      for (const prefix of ['', '/postgres', 'postgres/', 'a//b', '../up', 'a/./b', 'with space', 'ü']) {
-        expect(storage({ prefix })).toThrow(rejected('test/backup', 'storage.prefix', JSON.stringify(prefix), "a blob name prefix of '/'-separated segments"));
-      }
-      for (const endpoint of ['http://backups01.blob.core.windows.net', 'https://backups01.blob.core.windows.net/', 'https://x.blob.core.windows.net?sv=2020&sig=abc', 'ftp://x', 'not a url', 'https://user:pw@x.net']) {
-        expect(storage({ blobEndpoint: endpoint })).toThrow(rejected('test/backup', 'storage.blobEndpoint', JSON.stringify(endpoint), 'an https URL of the blob service'));
-      }
-      expect(storage({ auth: { mode: 'sas' } })).toThrow(rejected('test/backup', 'storage.auth.mode', '"sas"', 'one of accountKey, workloadIdentity'));
-      expect(storage({ auth: { mode: 'accountKey', secretName: 'Dump_Key' } })).toThrow(rejected('test/backup', 'storage.auth.secretName', '"Dump_Key"', 'a DNS-1123 subdomain'));
-      expect(storage({ auth: { mode: 'workloadIdentity', clientId: 'backup-identity' } })).toThrow(
-        rejected('test/backup', 'storage.auth.clientId', '"backup-identity"', 'the client id (a GUID) of the user-assigned managed identity'),
+      expect(storage({ storageAccount: 'Backups' })).toThrow(
+        rejected('test/backup', 'storage.storageAccount', '"Backups"', 'a storage account name'),
       );
-      expect(storage({ auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, tenantId: 'contoso' } })).toThrow(rejected('test/backup', 'storage.auth.tenantId', '"contoso"', 'a tenant id (a GUID)'));
-      expect(storage({ auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, identityName: 'x' } })).toThrow(rejected('test/backup', 'storage.auth.identityName', '"x"', "3 to 128 letters, digits, '-' or '_'"));
+      expect(storage({ container: 'pg_dumps' })).toThrow(
+        rejected('test/backup', 'storage.container', '"pg_dumps"', 'a blob container name'),
+      );
+      for (const prefix of ['', '/postgres', 'postgres/', 'a//b', '../up', 'a/./b', 'with space', 'ü']) {
+        expect(storage({ prefix })).toThrow(
+          rejected(
+            'test/backup',
+            'storage.prefix',
+            JSON.stringify(prefix),
+            "a blob name prefix of '/'-separated segments",
+          ),
+        );
+      }
+      for (const endpoint of [
+        'http://backups01.blob.core.windows.net',
+        'https://backups01.blob.core.windows.net/',
+        'https://x.blob.core.windows.net?sv=2020&sig=abc',
+        'ftp://x',
+        'not a url',
+        'https://user:pw@x.net',
+      ]) {
+        expect(storage({ blobEndpoint: endpoint })).toThrow(
+          rejected('test/backup', 'storage.blobEndpoint', JSON.stringify(endpoint), 'an https URL of the blob service'),
+        );
+      }
+      expect(storage({ auth: { mode: 'sas' } })).toThrow(
+        rejected('test/backup', 'storage.auth.mode', '"sas"', 'one of accountKey, workloadIdentity'),
+      );
+      expect(storage({ auth: { mode: 'accountKey', secretName: 'Dump_Key' } })).toThrow(
+        rejected('test/backup', 'storage.auth.secretName', '"Dump_Key"', 'a DNS-1123 subdomain'),
+      );
+      expect(storage({ auth: { mode: 'workloadIdentity', clientId: 'backup-identity' } })).toThrow(
+        rejected(
+          'test/backup',
+          'storage.auth.clientId',
+          '"backup-identity"',
+          'the client id (a GUID) of the user-assigned managed identity',
+        ),
+      );
+      expect(storage({ auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, tenantId: 'contoso' } })).toThrow(
+        rejected('test/backup', 'storage.auth.tenantId', '"contoso"', 'a tenant id (a GUID)'),
+      );
+      expect(storage({ auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, identityName: 'x' } })).toThrow(
+        rejected('test/backup', 'storage.auth.identityName', '"x"', "3 to 128 letters, digits, '-' or '_'"),
+      );
     });
 
     it('rejects a bad connection, naming the field', () => {
       const db = (c: object) => build({ database: { ...CONNECTION, ...c } });
-      expect(db({ host: 'db host' })).toThrow(rejected('test/backup', 'database.host', '"db host"', 'a DNS name or an IP address'));
+      expect(db({ host: 'db host' })).toThrow(
+        rejected('test/backup', 'database.host', '"db host"', 'a DNS name or an IP address'),
+      );
       expect(db({ port: 0 })).toThrow(rejected('test/backup', 'database.port', '0', 'a whole number from 1 to 65535'));
-      expect(db({ port: 65536 })).toThrow(rejected('test/backup', 'database.port', '65536', 'a whole number from 1 to 65535'));
-      expect(db({ database: 'my db' })).toThrow(rejected('test/backup', 'database.database', '"my db"', 'a PostgreSQL name of at most 63 letters'));
+      expect(db({ port: 65536 })).toThrow(
+        rejected('test/backup', 'database.port', '65536', 'a whole number from 1 to 65535'),
+      );
+      expect(db({ database: 'my db' })).toThrow(
+        rejected('test/backup', 'database.database', '"my db"', 'a PostgreSQL name of at most 63 letters'),
+      );
       expect(db({ database: '-x' })).toThrow(rejected('test/backup', 'database.database', '"-x"', 'a PostgreSQL name'));
       expect(db({ user: 'a=b' })).toThrow(rejected('test/backup', 'database.user', '"a=b"', 'a PostgreSQL name'));
-      expect(db({ passwordSecret: { name: 'Orders', key: 'password' } })).toThrow(rejected('test/backup', 'database.passwordSecret.name', '"Orders"', 'a DNS-1123 subdomain'));
-      expect(db({ passwordSecret: { name: 'orders', key: 'pass word' } })).toThrow(rejected('test/backup', 'database.passwordSecret.key', '"pass word"', 'a Secret key'));
-      expect(db({ namespace: 'Data' })).toThrow(rejected('test/backup', 'database.namespace', '"Data"', 'a DNS-1123 label'));
-      expect(db({ majorVersion: 13 })).toThrow(rejected('test/backup', 'database.majorVersion', '13', 'one of 14, 15, 16, 17, 18'));
-      expect(db({ clientLabel: { key: 'bad key', value: 'x' } })).toThrow(rejected('test/backup', 'database.clientLabel.key', '"bad key"', 'a label key'));
+      expect(db({ passwordSecret: { name: 'Orders', key: 'password' } })).toThrow(
+        rejected('test/backup', 'database.passwordSecret.name', '"Orders"', 'a DNS-1123 subdomain'),
+      );
+      expect(db({ passwordSecret: { name: 'orders', key: 'pass word' } })).toThrow(
+        rejected('test/backup', 'database.passwordSecret.key', '"pass word"', 'a Secret key'),
+      );
+      expect(db({ namespace: 'Data' })).toThrow(
+        rejected('test/backup', 'database.namespace', '"Data"', 'a DNS-1123 label'),
+      );
+      expect(db({ majorVersion: 13 })).toThrow(
+        rejected('test/backup', 'database.majorVersion', '13', 'one of 14, 15, 16, 17, 18'),
+      );
+      expect(db({ clientLabel: { key: 'bad key', value: 'x' } })).toThrow(
+        rejected('test/backup', 'database.clientLabel.key', '"bad key"', 'a label key'),
+      );
     });
 
     it('names the connection of a database construct in errors', () => {
@@ -397,25 +588,56 @@ describe('BackupCronJob', () => {
     });
 
     it('rejects bad sizes, durations, counts and names', () => {
-      expect(build({ scratchSize: '10 GB' })).toThrow(rejected('test/backup', 'scratchSize', '"10 GB"', 'a positive whole number with a binary unit'));
-      expect(build({ scratchSize: '512Ki' })).toThrow(rejected('test/backup', 'scratchSize', '"512Ki"', 'a size from 1Mi to 16Ti'));
-      expect(build({ activeDeadline: Duration.seconds(30) })).toThrow(rejected('test/backup', 'activeDeadline (seconds)', '30', 'a whole number of seconds from 60 to 604800'));
-      expect(build({ startingDeadline: Duration.millis(1500) })).toThrow(rejected('test/backup', 'startingDeadline (seconds)', '1.5', 'a whole number of seconds from 10'));
-      expect(build({ ttlAfterFinished: Duration.days(400) })).toThrow(rejected('test/backup', 'ttlAfterFinished (seconds)', '34560000', 'a whole number of seconds from 0 to 31536000'));
-      expect(build({ backoffLimit: -1 })).toThrow(rejected('test/backup', 'backoffLimit', '-1', 'a whole number from 0 to 10'));
-      expect(build({ successfulJobsHistoryLimit: 1.5 })).toThrow(rejected('test/backup', 'successfulJobsHistoryLimit', '1.5', 'a whole number from 0 to 100'));
-      expect(build({ failedJobsHistoryLimit: 101 })).toThrow(rejected('test/backup', 'failedJobsHistoryLimit', '101', 'a whole number from 0 to 100'));
-      expect(build({ name: 'Orders-Backup' })).toThrow(rejected('test/backup', 'name', '"Orders-Backup"', 'a DNS-1123 label'));
-      expect(build({ name: 'b'.repeat(53) })).toThrow(rejected('test/backup', 'name', JSON.stringify('b'.repeat(53)), 'at most 52 characters'));
+      expect(build({ scratchSize: '10 GB' })).toThrow(
+        rejected('test/backup', 'scratchSize', '"10 GB"', 'a positive whole number with a binary unit'),
+      );
+      expect(build({ scratchSize: '512Ki' })).toThrow(
+        rejected('test/backup', 'scratchSize', '"512Ki"', 'a size from 1Mi to 16Ti'),
+      );
+      expect(build({ activeDeadline: Duration.seconds(30) })).toThrow(
+        rejected('test/backup', 'activeDeadline (seconds)', '30', 'a whole number of seconds from 60 to 604800'),
+      );
+      expect(build({ startingDeadline: Duration.millis(1500) })).toThrow(
+        rejected('test/backup', 'startingDeadline (seconds)', '1.5', 'a whole number of seconds from 10'),
+      );
+      expect(build({ ttlAfterFinished: Duration.days(400) })).toThrow(
+        rejected(
+          'test/backup',
+          'ttlAfterFinished (seconds)',
+          '34560000',
+          'a whole number of seconds from 0 to 31536000',
+        ),
+      );
+      expect(build({ backoffLimit: -1 })).toThrow(
+        rejected('test/backup', 'backoffLimit', '-1', 'a whole number from 0 to 10'),
+      );
+      expect(build({ successfulJobsHistoryLimit: 1.5 })).toThrow(
+        rejected('test/backup', 'successfulJobsHistoryLimit', '1.5', 'a whole number from 0 to 100'),
+      );
+      expect(build({ failedJobsHistoryLimit: 101 })).toThrow(
+        rejected('test/backup', 'failedJobsHistoryLimit', '101', 'a whole number from 0 to 100'),
+      );
+      expect(build({ name: 'Orders-Backup' })).toThrow(
+        rejected('test/backup', 'name', '"Orders-Backup"', 'a DNS-1123 label'),
+      );
+      expect(build({ name: 'b'.repeat(53) })).toThrow(
+        rejected('test/backup', 'name', JSON.stringify('b'.repeat(53)), 'at most 52 characters'),
+      );
     });
 
     it('rejects bad resources', () => {
-      expect(build({ resources: { dump: { cpuRequest: 'lots' } } })).toThrow(rejected('test/backup', 'resources.dump.cpuRequest', '"lots"', 'a CPU quantity'));
+      expect(build({ resources: { dump: { cpuRequest: 'lots' } } })).toThrow(
+        rejected('test/backup', 'resources.dump.cpuRequest', '"lots"', 'a CPU quantity'),
+      );
       expect(build({ resources: { upload: { memoryRequest: '1Gi', memoryLimit: '512Mi' } } })).toThrow(
         rejected('test/backup', 'resources.upload.memoryLimit', '"512Mi"', 'at least the memory request (1Gi)'),
       );
-      expect(build({ resources: { upload: { memoryRequest: '64Mi', memoryLimit: '64Mi' } } })).toThrow(rejected('test/backup', 'resources.upload.memoryLimit', '"64Mi"', 'at least 128Mi'));
-      expect(build({ resources: { dump: { memoryLimit: '1GB' } } })).toThrow(rejected('test/backup', 'resources.dump.memoryLimit', '"1GB"', 'a positive whole number with a binary unit'));
+      expect(build({ resources: { upload: { memoryRequest: '64Mi', memoryLimit: '64Mi' } } })).toThrow(
+        rejected('test/backup', 'resources.upload.memoryLimit', '"64Mi"', 'at least 128Mi'),
+      );
+      expect(build({ resources: { dump: { memoryLimit: '1GB' } } })).toThrow(
+        rejected('test/backup', 'resources.dump.memoryLimit', '"1GB"', 'a positive whole number with a binary unit'),
+      );
     });
 
     it('rejects two backups of one database into one prefix with different retention when the requirements are listed', () => {
@@ -424,7 +646,12 @@ describe('BackupCronJob', () => {
       new BackupCronJob(chart, 'a', { ...PROPS, retentionDays: 30 });
       new BackupCronJob(chart, 'b', { ...PROPS, retentionDays: 60 });
       expect(() => listAzureRequirements(app)).toThrow(
-        rejected('test/b', 'retention of prefix "postgres/orders/" of blobContainer:backups01/pg-dumps', '60', 'the same value as declared by test/a (30)'),
+        rejected(
+          'test/b',
+          'retention of prefix "postgres/orders/" of blobContainer:backups01/pg-dumps',
+          '60',
+          'the same value as declared by test/a (30)',
+        ),
       );
     });
   });

@@ -1,10 +1,26 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AZURE_CLI_IMAGE, DEFAULT_DRILL_QUERY, PostgresRestoreDrill, formatValue, PostgresRestoreDrillProps, StorageSize, listAzureRequirements,
+  AZURE_CLI_IMAGE,
+  DEFAULT_DRILL_QUERY,
+  PostgresRestoreDrill,
+  formatValue,
+  PostgresRestoreDrillProps,
+  StorageSize,
+  listAzureRequirements,
 } from '../../lib';
 import { DRILL_SCRIPT, FETCH_SCRIPT } from '../../lib/postgres/scripts';
-import { CLIENT_ID, CONNECTION, STORAGE, envOf, leakedCredentials, podOf, rejected, synthByKind, testChart } from './helpers';
+import {
+  CLIENT_ID,
+  CONNECTION,
+  STORAGE,
+  envOf,
+  leakedCredentials,
+  podOf,
+  rejected,
+  synthByKind,
+  testChart,
+} from './helpers';
 
 const PROPS: PostgresRestoreDrillProps = { database: CONNECTION, storage: STORAGE };
 
@@ -28,21 +44,43 @@ describe('PostgresRestoreDrill', () => {
     expect(objects.map((o) => o.kind)).toEqual(['CronJob']);
     expect(cronJob.metadata).toMatchObject({ name: drill.name, namespace: 'data' });
     expect(cronJob.spec).toMatchObject({
-      schedule: '0 5 * * 0', timeZone: 'Etc/UTC', suspend: true, concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 3600,
-      successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3,
+      schedule: '0 5 * * 0',
+      timeZone: 'Etc/UTC',
+      suspend: true,
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
     });
-    expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 6 * 3600, ttlSecondsAfterFinished: 7 * 86400 });
+    expect(cronJob.spec.jobTemplate.spec).toMatchObject({
+      backoffLimit: 0,
+      activeDeadlineSeconds: 6 * 3600,
+      ttlSecondsAfterFinished: 7 * 86400,
+    });
   });
 
   it('streams the latest dump into a throwaway server in its own pod, never touching the real one', () => {
     const { cronJob, pod, fetch, drillContainer } = synthDrill();
     expect(pod.initContainers).toBeUndefined();
     expect(fetch).toMatchObject({ name: 'fetch', image: AZURE_CLI_IMAGE, args: [FETCH_SCRIPT] });
-    expect(envOf(fetch)).toMatchObject({ DUMP_PREFIX: 'postgres/orders/', BLOB_CONTAINER: 'pg-dumps', RESTORE_WAIT_SECONDS: '900' });
+    expect(envOf(fetch)).toMatchObject({
+      DUMP_PREFIX: 'postgres/orders/',
+      BLOB_CONTAINER: 'pg-dumps',
+      RESTORE_WAIT_SECONDS: '900',
+    });
     expect(fetch.resources.requests).not.toHaveProperty('ephemeral-storage');
-    expect(drillContainer).toMatchObject({ name: 'drill', image: 'postgres:15', command: ['bash', '-c'], args: [DRILL_SCRIPT] });
+    expect(drillContainer).toMatchObject({
+      name: 'drill',
+      image: 'postgres:15',
+      command: ['bash', '-c'],
+      args: [DRILL_SCRIPT],
+    });
     expect(envOf(drillContainer)).toEqual({
-      SCRATCH_DIR: '/scratch', HOME: '/tmp', DRILL_DATABASE: 'orders', DRILL_QUERY: DEFAULT_DRILL_QUERY, FETCH_WAIT_SECONDS: '900',
+      SCRATCH_DIR: '/scratch',
+      HOME: '/tmp',
+      DRILL_DATABASE: 'orders',
+      DRILL_QUERY: DEFAULT_DRILL_QUERY,
+      FETCH_WAIT_SECONDS: '900',
     });
     // No password and no NetworkPolicy label: the drill has no business with the production server.
     expect(cronJob.spec.jobTemplate.spec.template.metadata.labels).toEqual({
@@ -53,13 +91,21 @@ describe('PostgresRestoreDrill', () => {
     });
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, runAsNonRoot: true });
     expect(pod.volumes[0]).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '50Gi' } });
-    expect(drillContainer.resources).toEqual({ requests: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '50Gi' }, limits: { memory: '1Gi' } });
+    expect(drillContainer.resources).toEqual({
+      requests: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '50Gi' },
+      limits: { memory: '1Gi' },
+    });
   });
 
   it('declares read access to the container', () => {
     const { app } = synthDrill({ storage: { ...STORAGE, auth: { mode: 'workloadIdentity', clientId: CLIENT_ID } } });
     expect(listAzureRequirements(app).find((r) => r.kind === 'workloadIdentity')).toMatchObject({
-      roles: [{ role: 'Storage Blob Data Reader', scope: { type: 'blobContainer', account: 'backups01', container: 'pg-dumps' } }],
+      roles: [
+        {
+          role: 'Storage Blob Data Reader',
+          scope: { type: 'blobContainer', account: 'backups01', container: 'pg-dumps' },
+        },
+      ],
     });
   });
 
@@ -81,22 +127,37 @@ describe('PostgresRestoreDrill', () => {
       successfulJobsHistoryLimit: 2,
       failedJobsHistoryLimit: 6,
       name: 'orders-drill',
-      resources: { fetch: { memoryLimit: '1Gi' }, drill: { cpuRequest: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' } },
+      resources: {
+        fetch: { memoryLimit: '1Gi' },
+        drill: { cpuRequest: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
+      },
     };
     const { drill, cronJob, pod, fetch, drillContainer } = synthDrill(props);
     expect(drill.verificationQuery).toBe('SELECT count(*) > 1000 FROM orders');
     expect(cronJob.metadata.name).toBe('orders-drill');
     expect(cronJob.spec).toMatchObject({
-      schedule: '0 6 1 * *', timeZone: 'America/New_York', suspend: false, startingDeadlineSeconds: 1800, successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 6,
+      schedule: '0 6 1 * *',
+      timeZone: 'America/New_York',
+      suspend: false,
+      startingDeadlineSeconds: 1800,
+      successfulJobsHistoryLimit: 2,
+      failedJobsHistoryLimit: 6,
     });
-    expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 7200, ttlSecondsAfterFinished: 30 * 86400 });
+    expect(cronJob.spec.jobTemplate.spec).toMatchObject({
+      backoffLimit: 1,
+      activeDeadlineSeconds: 7200,
+      ttlSecondsAfterFinished: 30 * 86400,
+    });
     expect(pod.volumes[0].emptyDir.sizeLimit).toBe('200Gi');
     expect(fetch.image).toBe('mcr.microsoft.com/azure-cli:2.76.0');
     expect(fetch.resources.limits.memory).toBe('1Gi');
     expect(envOf(fetch).DUMP_PREFIX).toBe('nightly/orders/');
     expect(drillContainer.image).toBe('postgres:17');
     expect(envOf(drillContainer).DRILL_QUERY).toBe('SELECT count(*) > 1000 FROM orders');
-    expect(drillContainer.resources).toEqual({ requests: { cpu: '2', memory: '2Gi', 'ephemeral-storage': '200Gi' }, limits: { memory: '4Gi' } });
+    expect(drillContainer.resources).toEqual({
+      requests: { cpu: '2', memory: '2Gi', 'ephemeral-storage': '200Gi' },
+      limits: { memory: '4Gi' },
+    });
   });
 
   it('puts no Secret, key or password into the manifests', () => {
@@ -105,17 +166,37 @@ describe('PostgresRestoreDrill', () => {
 
   describe('bad input', () => {
     it.each(['', '   ', 'x'.repeat(4097)])('rejects the verification query %j', (query) => {
-      expect(build({ verificationQuery: query })).toThrow(rejected('test/drill', 'verificationQuery', formatValue(query), 'one SQL statement of at most 4096 characters that returns a single boolean'));
+      expect(build({ verificationQuery: query })).toThrow(
+        rejected(
+          'test/drill',
+          'verificationQuery',
+          formatValue(query),
+          'one SQL statement of at most 4096 characters that returns a single boolean',
+        ),
+      );
     });
 
     it('rejects a server image older than the database, and a bad schedule', () => {
       expect(build({ postgresImage: 'postgres:14' })).toThrow(
-        rejected('test/drill', 'postgresImage', '"postgres:14"', "a postgres image of major 15 or newer: the throwaway server must be at least the database's version"),
+        rejected(
+          'test/drill',
+          'postgresImage',
+          '"postgres:14"',
+          "a postgres image of major 15 or newer: the throwaway server must be at least the database's version",
+        ),
       );
-      expect(build({ schedule: '0 5 * * 8' })).toThrow(rejected('test/drill', 'schedule', '"0 5 * * 8"', 'a five-field cron expression'));
-      expect(build({ timeZone: 'local' })).toThrow(rejected('test/drill', 'timeZone', '"local"', 'an IANA time zone name'));
-      expect(build({ name: 'd'.repeat(53) })).toThrow(rejected('test/drill', 'name', JSON.stringify('d'.repeat(53)), 'at most 52 characters'));
-      expect(build({ scratchSize: '1.5Gi' })).toThrow(rejected('test/drill', 'scratchSize', '"1.5Gi"', 'a positive whole number with a binary unit'));
+      expect(build({ schedule: '0 5 * * 8' })).toThrow(
+        rejected('test/drill', 'schedule', '"0 5 * * 8"', 'a five-field cron expression'),
+      );
+      expect(build({ timeZone: 'local' })).toThrow(
+        rejected('test/drill', 'timeZone', '"local"', 'an IANA time zone name'),
+      );
+      expect(build({ name: 'd'.repeat(53) })).toThrow(
+        rejected('test/drill', 'name', JSON.stringify('d'.repeat(53)), 'at most 52 characters'),
+      );
+      expect(build({ scratchSize: '1.5Gi' })).toThrow(
+        rejected('test/drill', 'scratchSize', '"1.5Gi"', 'a positive whole number with a binary unit'),
+      );
     });
   });
 });

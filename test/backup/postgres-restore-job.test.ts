@@ -1,8 +1,25 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AZURE_CLI_IMAGE, PostgresRestoreJob, PostgresRestoreJobProps, PostgresSingleton, StorageSize, listAzureRequirements } from '../../lib';
+import {
+  AZURE_CLI_IMAGE,
+  PostgresRestoreJob,
+  PostgresRestoreJobProps,
+  PostgresSingleton,
+  StorageSize,
+  listAzureRequirements,
+} from '../../lib';
 import { FETCH_SCRIPT, RESTORE_SCRIPT } from '../../lib/postgres/scripts';
-import { CLIENT_ID, CONNECTION, STORAGE, envOf, leakedCredentials, podOf, rejected, synthByKind, testChart } from './helpers';
+import {
+  CLIENT_ID,
+  CONNECTION,
+  STORAGE,
+  envOf,
+  leakedCredentials,
+  podOf,
+  rejected,
+  synthByKind,
+  testChart,
+} from './helpers';
 
 const PROPS: PostgresRestoreJobProps = { database: CONNECTION, storage: STORAGE, mode: { mode: 'clean' } };
 
@@ -25,7 +42,12 @@ describe('PostgresRestoreJob', () => {
     const { restore, objects, job } = synthRestore();
     expect(objects.map((o) => o.kind)).toEqual(['Job']);
     expect(job.metadata).toMatchObject({ name: restore.name, namespace: 'data' });
-    expect(job.spec).toMatchObject({ suspend: true, backoffLimit: 0, activeDeadlineSeconds: 6 * 3600, ttlSecondsAfterFinished: 7 * 86400 });
+    expect(job.spec).toMatchObject({
+      suspend: true,
+      backoffLimit: 0,
+      activeDeadlineSeconds: 6 * 3600,
+      ttlSecondsAfterFinished: 7 * 86400,
+    });
     expect(job.spec.template.metadata.labels).toEqual({
       'app.kubernetes.io/name': 'postgres-restore',
       'app.kubernetes.io/instance': restore.name,
@@ -42,16 +64,31 @@ describe('PostgresRestoreJob', () => {
     expect(pod.initContainers).toBeUndefined();
     expect(pod.containers.map((c: any) => c.name)).toEqual(['fetch', 'restore']);
     expect(pod.volumes[0]).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '64Mi' } });
-    expect(fetch).toMatchObject({ name: 'fetch', image: AZURE_CLI_IMAGE, command: ['bash', '-c'], args: [FETCH_SCRIPT] });
+    expect(fetch).toMatchObject({
+      name: 'fetch',
+      image: AZURE_CLI_IMAGE,
+      command: ['bash', '-c'],
+      args: [FETCH_SCRIPT],
+    });
     expect(envOf(fetch)).toMatchObject({
-      AZURE_STORAGE_ACCOUNT: 'backups01', BLOB_CONTAINER: 'pg-dumps', AUTH_MODE: 'accountKey', DUMP_PREFIX: 'postgres/orders/',
+      AZURE_STORAGE_ACCOUNT: 'backups01',
+      BLOB_CONTAINER: 'pg-dumps',
+      AUTH_MODE: 'accountKey',
+      DUMP_PREFIX: 'postgres/orders/',
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
-      AZURE_CONFIG_DIR: '/tmp', AZURE_CLI_VERSION: '2.77.0', RESTORE_WAIT_SECONDS: '900',
+      AZURE_CONFIG_DIR: '/tmp',
+      AZURE_CLI_VERSION: '2.77.0',
+      RESTORE_WAIT_SECONDS: '900',
     });
     expect(envOf(fetch).BACKUP_BLOB).toBeUndefined();
     // Only the restoring container asks for scratch space: a pod's request is the sum of its containers'.
     expect(fetch.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } });
-    expect(restoreContainer).toMatchObject({ name: 'restore', image: 'postgres:15', command: ['bash', '-c'], args: [RESTORE_SCRIPT] });
+    expect(restoreContainer).toMatchObject({
+      name: 'restore',
+      image: 'postgres:15',
+      command: ['bash', '-c'],
+      args: [RESTORE_SCRIPT],
+    });
     expect(envOf(restoreContainer)).toEqual({
       SCRATCH_DIR: '/scratch',
       HOME: '/tmp',
@@ -66,7 +103,10 @@ describe('PostgresRestoreJob', () => {
       RESTORE_OWNERSHIP: 'false',
       FETCH_WAIT_SECONDS: '900',
     });
-    expect(restoreContainer.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '512Mi' } });
+    expect(restoreContainer.resources).toEqual({
+      requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '64Mi' },
+      limits: { memory: '512Mi' },
+    });
   });
 
   it("bounds each container's wait for the other by 15 minutes, or by a shorter Job deadline", () => {
@@ -77,14 +117,24 @@ describe('PostgresRestoreJob', () => {
 
   it('passes az the version of a version tag only, so that it is never primed for the wrong az', () => {
     const digest = `@sha256:${'a'.repeat(64)}`;
-    expect(envOf(synthRestore({ azureCliImage: `mcr.microsoft.com/azure-cli:2.76.0${digest}` }).fetch).AZURE_CLI_VERSION).toBe('2.76.0');
-    expect(envOf(synthRestore({ azureCliImage: 'mcr.microsoft.com/azure-cli:azurelinux3.0' }).fetch)).not.toHaveProperty('AZURE_CLI_VERSION');
-    expect(envOf(synthRestore({ azureCliImage: 'myacr.azurecr.io/azure-cli:2.77' }).fetch)).not.toHaveProperty('AZURE_CLI_VERSION');
+    expect(
+      envOf(synthRestore({ azureCliImage: `mcr.microsoft.com/azure-cli:2.76.0${digest}` }).fetch).AZURE_CLI_VERSION,
+    ).toBe('2.76.0');
+    expect(
+      envOf(synthRestore({ azureCliImage: 'mcr.microsoft.com/azure-cli:azurelinux3.0' }).fetch),
+    ).not.toHaveProperty('AZURE_CLI_VERSION');
+    expect(envOf(synthRestore({ azureCliImage: 'myacr.azurecr.io/azure-cli:2.77' }).fetch)).not.toHaveProperty(
+      'AZURE_CLI_VERSION',
+    );
   });
 
   it('restores into a new database', () => {
     const { restore, restoreContainer } = synthRestore({ mode: { mode: 'newDatabase', database: 'orders_restored' } });
-    expect(envOf(restoreContainer)).toMatchObject({ RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_restored', PGDATABASE: 'orders' });
+    expect(envOf(restoreContainer)).toMatchObject({
+      RESTORE_MODE: 'newDatabase',
+      RESTORE_DATABASE: 'orders_restored',
+      PGDATABASE: 'orders',
+    });
     expect(restore.targetDatabase).toBe('orders_restored');
   });
 
@@ -98,23 +148,38 @@ describe('PostgresRestoreJob', () => {
   it('declares read access only: the container and the key Secret, or the identity as Storage Blob Data Reader', () => {
     const { app } = synthRestore();
     expect(listAzureRequirements(app).map((r) => r.key)).toEqual([
-      'storageAccount:backups01', 'blobContainer:backups01/pg-dumps', 'kubernetesSecret:data/azure-storage-backups01',
+      'storageAccount:backups01',
+      'blobContainer:backups01/pg-dumps',
+      'kubernetesSecret:data/azure-storage-backups01',
     ]);
     expect(listAzureRequirements(app).find((r) => r.kind === 'blobContainer')).not.toHaveProperty('lifecycleRules');
-    const wi = synthRestore({ storage: { ...STORAGE, auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, identityName: 'orders-restore' } } });
+    const wi = synthRestore({
+      storage: { ...STORAGE, auth: { mode: 'workloadIdentity', clientId: CLIENT_ID, identityName: 'orders-restore' } },
+    });
     expect(wi.objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Job']);
     expect(wi.pod.serviceAccountName).toBe(wi.restore.name);
     expect(wi.job.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
     expect(listAzureRequirements(wi.app).find((r) => r.kind === 'workloadIdentity')).toMatchObject({
-      identity: 'orders-restore', namespace: 'data', serviceAccount: wi.restore.name,
-      roles: [{ role: 'Storage Blob Data Reader', scope: { type: 'blobContainer', account: 'backups01', container: 'pg-dumps' } }],
+      identity: 'orders-restore',
+      namespace: 'data',
+      serviceAccount: wi.restore.name,
+      roles: [
+        {
+          role: 'Storage Blob Data Reader',
+          scope: { type: 'blobContainer', account: 'backups01', container: 'pg-dumps' },
+        },
+      ],
     });
   });
 
   it('restores into a PostgresSingleton', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
     const db = new PostgresSingleton(chart, 'db', { majorVersion: 17 });
-    const restore = new PostgresRestoreJob(chart, 'restore', { database: db, storage: STORAGE, mode: { mode: 'clean' } });
+    const restore = new PostgresRestoreJob(chart, 'restore', {
+      database: db,
+      storage: STORAGE,
+      mode: { mode: 'clean' },
+    });
     const job = synthByKind(chart).only('Job');
     expect(job.metadata.namespace).toBe('shop');
     expect(podOf(job).containers[1].image).toBe('postgres:17');
@@ -138,23 +203,40 @@ describe('PostgresRestoreJob', () => {
       backoffLimit: 2,
       ttlAfterFinished: Duration.days(1),
       name: 'orders-restore',
-      resources: { fetch: { cpuRequest: '200m' }, restore: { cpuRequest: '2', memoryRequest: '1Gi', memoryLimit: '2Gi' } },
+      resources: {
+        fetch: { cpuRequest: '200m' },
+        restore: { cpuRequest: '2', memoryRequest: '1Gi', memoryLimit: '2Gi' },
+      },
     };
     const { job, pod, fetch, restoreContainer } = synthRestore(props);
     expect(job.metadata.name).toBe('orders-restore');
-    expect(job.spec).toMatchObject({ suspend: false, backoffLimit: 2, activeDeadlineSeconds: 12 * 3600, ttlSecondsAfterFinished: 86400 });
+    expect(job.spec).toMatchObject({
+      suspend: false,
+      backoffLimit: 2,
+      activeDeadlineSeconds: 12 * 3600,
+      ttlSecondsAfterFinished: 86400,
+    });
     expect(pod.volumes[0].emptyDir.sizeLimit).toBe('100Gi');
     expect(fetch.image).toBe('mcr.microsoft.com/azure-cli:2.76.0');
     expect(envOf(fetch)).toMatchObject({
-      AZURE_CLI_VERSION: '2.76.0', RESTORE_WAIT_SECONDS: '900',
-      DUMP_PREFIX: 'pg/orders_legacy/', BACKUP_BLOB: 'pg/orders_legacy/20250101T023000Z.dump', BLOB_ENDPOINT: 'https://backups01.blob.core.chinacloudapi.cn',
+      AZURE_CLI_VERSION: '2.76.0',
+      RESTORE_WAIT_SECONDS: '900',
+      DUMP_PREFIX: 'pg/orders_legacy/',
+      BACKUP_BLOB: 'pg/orders_legacy/20250101T023000Z.dump',
+      BLOB_ENDPOINT: 'https://backups01.blob.core.chinacloudapi.cn',
     });
     expect(fetch.resources.requests.cpu).toBe('200m');
     expect(restoreContainer.image).toBe('postgres:16');
     expect(envOf(restoreContainer)).toMatchObject({
-      RESTORE_MODE: 'newDatabase', RESTORE_DATABASE: 'orders_2025', RESTORE_OWNERSHIP: 'true', FETCH_WAIT_SECONDS: '900',
+      RESTORE_MODE: 'newDatabase',
+      RESTORE_DATABASE: 'orders_2025',
+      RESTORE_OWNERSHIP: 'true',
+      FETCH_WAIT_SECONDS: '900',
     });
-    expect(restoreContainer.resources).toEqual({ requests: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '100Gi' }, limits: { memory: '2Gi' } });
+    expect(restoreContainer.resources).toEqual({
+      requests: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '100Gi' },
+      limits: { memory: '2Gi' },
+    });
   });
 
   it('puts no Secret, key or password into the manifests', () => {
@@ -163,11 +245,22 @@ describe('PostgresRestoreJob', () => {
 
   describe('bad input', () => {
     it('rejects a bad mode', () => {
-      expect(build({ mode: undefined as never })).toThrow(rejected('test/restore', 'mode', '(unset)', "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }"));
-      expect(build({ mode: { mode: 'replace' } as never })).toThrow(rejected('test/restore', 'mode.mode', '"replace"', 'one of clean, newDatabase'));
-      expect(build({ mode: { mode: 'newDatabase', database: 'orders new' } })).toThrow(rejected('test/restore', 'mode.database', '"orders new"', 'a PostgreSQL name'));
+      expect(build({ mode: undefined as never })).toThrow(
+        rejected('test/restore', 'mode', '(unset)', "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }"),
+      );
+      expect(build({ mode: { mode: 'replace' } as never })).toThrow(
+        rejected('test/restore', 'mode.mode', '"replace"', 'one of clean, newDatabase'),
+      );
+      expect(build({ mode: { mode: 'newDatabase', database: 'orders new' } })).toThrow(
+        rejected('test/restore', 'mode.database', '"orders new"', 'a PostgreSQL name'),
+      );
       expect(build({ mode: { mode: 'newDatabase', database: 'orders' } })).toThrow(
-        rejected('test/restore', 'mode.database', '"orders"', `a database other than the connection's own ("orders"): use { mode: 'clean' } to restore into it`),
+        rejected(
+          'test/restore',
+          'mode.database',
+          '"orders"',
+          `a database other than the connection's own ("orders"): use { mode: 'clean' } to restore into it`,
+        ),
       );
     });
 
@@ -178,22 +271,46 @@ describe('PostgresRestoreJob', () => {
       'postgres/orders/.dump',
       '20250101T023000Z.dump',
     ])('rejects the dump name %j', (dump) => {
-      expect(build({ dump })).toThrow(rejected('test/restore', 'dump', JSON.stringify(dump), 'a dump blob name under "postgres/orders/", like "postgres/orders/20250101T023000Z.dump"'));
+      expect(build({ dump })).toThrow(
+        rejected(
+          'test/restore',
+          'dump',
+          JSON.stringify(dump),
+          'a dump blob name under "postgres/orders/", like "postgres/orders/20250101T023000Z.dump"',
+        ),
+      );
     });
 
     it('rejects a pg_restore older than the target server, and a bad source database', () => {
       expect(build({ postgresImage: 'postgres:14' })).toThrow(
-        rejected('test/restore', 'postgresImage', '"postgres:14"', "a postgres image of major 15 or newer: pg_restore must be at least the target server's version"),
+        rejected(
+          'test/restore',
+          'postgresImage',
+          '"postgres:14"',
+          "a postgres image of major 15 or newer: pg_restore must be at least the target server's version",
+        ),
       );
-      expect(build({ sourceDatabase: 'a/b' })).toThrow(rejected('test/restore', 'sourceDatabase', '"a/b"', 'a PostgreSQL name'));
+      expect(build({ sourceDatabase: 'a/b' })).toThrow(
+        rejected('test/restore', 'sourceDatabase', '"a/b"', 'a PostgreSQL name'),
+      );
     });
 
     it('rejects bad storage, durations and names', () => {
-      expect(build({ storage: { ...STORAGE, container: 'X' } })).toThrow(rejected('test/restore', 'storage.container', '"X"', 'a blob container name'));
-      expect(build({ activeDeadline: Duration.seconds(10) })).toThrow(rejected('test/restore', 'activeDeadline (seconds)', '10', 'a whole number of seconds from 60'));
-      expect(build({ backoffLimit: 11 })).toThrow(rejected('test/restore', 'backoffLimit', '11', 'a whole number from 0 to 10'));
-      expect(build({ name: 'r'.repeat(64) })).toThrow(rejected('test/restore', 'name', JSON.stringify('r'.repeat(64)), 'at most 63 characters'));
-      expect(build({ resources: { restore: { cpuRequest: '-1' } } })).toThrow(rejected('test/restore', 'resources.restore.cpuRequest', '"-1"', 'a CPU quantity'));
+      expect(build({ storage: { ...STORAGE, container: 'X' } })).toThrow(
+        rejected('test/restore', 'storage.container', '"X"', 'a blob container name'),
+      );
+      expect(build({ activeDeadline: Duration.seconds(10) })).toThrow(
+        rejected('test/restore', 'activeDeadline (seconds)', '10', 'a whole number of seconds from 60'),
+      );
+      expect(build({ backoffLimit: 11 })).toThrow(
+        rejected('test/restore', 'backoffLimit', '11', 'a whole number from 0 to 10'),
+      );
+      expect(build({ name: 'r'.repeat(64) })).toThrow(
+        rejected('test/restore', 'name', JSON.stringify('r'.repeat(64)), 'at most 63 characters'),
+      );
+      expect(build({ resources: { restore: { cpuRequest: '-1' } } })).toThrow(
+        rejected('test/restore', 'resources.restore.cpuRequest', '"-1"', 'a CPU quantity'),
+      );
     });
   });
 });

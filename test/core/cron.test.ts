@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { checkCronSchedule, checkTimeZone } from '../../lib/core/cron';
 
 describe('cron schedules', () => {
-  it.each(['30 2 * * *', '*/15 * * * *', '0 0 1 jan,jul *', '0 3 * * mon-fri', '0 0 * * 7', '5,35 8-18/2 * * 1-5', '@daily', '@hourly'])('accepts %j', (s) => {
+  it.each([
+    '30 2 * * *',
+    '*/15 * * * *',
+    '0 0 1 jan,jul *',
+    '0 3 * * mon-fri',
+    '0 0 * * 7',
+    '5,35 8-18/2 * * 1-5',
+    '@daily',
+    '@hourly',
+  ])('accepts %j', (s) => {
     expect(checkCronSchedule('p', 'schedule', s)).toBe(s);
   });
 
@@ -24,7 +33,11 @@ describe('cron schedules', () => {
     ['CRON_TZ=UTC 0 2 * * *', /put the time zone in timeZone/],
     ['daily', /it has 1 fields/],
   ])('rejects %j with the reason', (s, message) => {
-    expect(() => checkCronSchedule('app/backup', 'schedule', s)).toThrow(new RegExp(`^app/backup: schedule ${JSON.stringify(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not allowed: a five-field cron expression`));
+    expect(() => checkCronSchedule('app/backup', 'schedule', s)).toThrow(
+      new RegExp(
+        `^app/backup: schedule ${JSON.stringify(s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not allowed: a five-field cron expression`,
+      ),
+    );
     expect(() => checkCronSchedule('app/backup', 'schedule', s)).toThrow(message);
   });
 

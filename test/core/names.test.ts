@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkArmResourceId, checkBlobContainerName, checkFileShareName, checkStorageAccountName, checkZone, checkZones, renderAzureTags,
+  checkArmResourceId,
+  checkBlobContainerName,
+  checkFileShareName,
+  checkStorageAccountName,
+  checkZone,
+  checkZones,
+  renderAzureTags,
 } from '../../lib/azure/names';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../../lib/core/names';
 
@@ -15,9 +21,16 @@ describe('Kubernetes names', () => {
   });
 
   it('checks label keys and values', () => {
-    expect(checkLabels('p', 'labels', { 'app.kubernetes.io/name': 'db', tier: '' })).toEqual({ 'app.kubernetes.io/name': 'db', tier: '' });
-    expect(() => checkLabels('p', 'labels', { 'bad key': 'x' })).toThrow(/^p: labels key "bad key" is not allowed: a label key/);
-    expect(() => checkLabels('p', 'labels', { app: 'has space' })).toThrow(/^p: labels\["app"\] "has space" is not allowed: a label value/);
+    expect(checkLabels('p', 'labels', { 'app.kubernetes.io/name': 'db', tier: '' })).toEqual({
+      'app.kubernetes.io/name': 'db',
+      tier: '',
+    });
+    expect(() => checkLabels('p', 'labels', { 'bad key': 'x' })).toThrow(
+      /^p: labels key "bad key" is not allowed: a label key/,
+    );
+    expect(() => checkLabels('p', 'labels', { app: 'has space' })).toThrow(
+      /^p: labels\["app"\] "has space" is not allowed: a label value/,
+    );
   });
 });
 
@@ -50,10 +63,15 @@ describe('Azure names', () => {
   });
 
   it('ARM ids must name the expected provider type', () => {
-    const id = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des';
+    const id =
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des';
     expect(checkArmResourceId('p', 'id', id, 'Microsoft.Compute/diskEncryptionSets')).toBe(id);
-    expect(() => checkArmResourceId('p', 'id', id, 'Microsoft.Compute/diskAccesses')).toThrow(/providers\/Microsoft.Compute\/diskAccesses/);
-    expect(() => checkArmResourceId('p', 'id', 'des', 'Microsoft.Compute/diskEncryptionSets')).toThrow(/an Azure resource id/);
+    expect(() => checkArmResourceId('p', 'id', id, 'Microsoft.Compute/diskAccesses')).toThrow(
+      /providers\/Microsoft.Compute\/diskAccesses/,
+    );
+    expect(() => checkArmResourceId('p', 'id', 'des', 'Microsoft.Compute/diskEncryptionSets')).toThrow(
+      /an Azure resource id/,
+    );
   });
 
   it('renders tags as k=v pairs and rejects separators inside them', () => {

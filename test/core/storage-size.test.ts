@@ -20,11 +20,16 @@ describe('StorageSize', () => {
     expect(StorageSize.tebibytes(1).equals(StorageSize.gibibytes(1024))).toBe(true);
   });
 
-  it.each(['10 GB', '10G', '10', '0Gi', '-1Gi', '1.5Gi', 'Gi', ' 10Gi', '10gi', ''])('rejects %j naming the field and the allowed form', (text) => {
-    expect(() => StorageSize.parse(text, 'app/claim', 'size')).toThrow(
-      new RegExp(`^app/claim: size ${JSON.stringify(text).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not allowed: a positive whole number with a binary unit, like "512Mi"`),
-    );
-  });
+  it.each(['10 GB', '10G', '10', '0Gi', '-1Gi', '1.5Gi', 'Gi', ' 10Gi', '10gi', ''])(
+    'rejects %j naming the field and the allowed form',
+    (text) => {
+      expect(() => StorageSize.parse(text, 'app/claim', 'size')).toThrow(
+        new RegExp(
+          `^app/claim: size ${JSON.stringify(text).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not allowed: a positive whole number with a binary unit, like "512Mi"`,
+        ),
+      );
+    },
+  );
 
   it('rejects zero, negative and fractional unit counts', () => {
     expect(() => StorageSize.gibibytes(0)).toThrow(/Gi count 0 is not allowed: a positive whole number/);

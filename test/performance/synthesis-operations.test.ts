@@ -47,10 +47,20 @@ describe('synthesis at fleet scale', () => {
     app.synth();
     // Two pods on one ReadWriteOnce disk (Multi-Attach), added after the first synthesis.
     const pod = (replicas: number) => ({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'writer' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'writer' },
       spec: {
-        replicas, strategy: { type: 'Recreate' }, selector: { matchLabels: { app: 'writer' } },
-        template: { metadata: { labels: { app: 'writer' } }, spec: { containers: [{ name: 'w', image: 'busybox:1.37' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: claim.name } }] } },
+        replicas,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { app: 'writer' } },
+        template: {
+          metadata: { labels: { app: 'writer' } },
+          spec: {
+            containers: [{ name: 'w', image: 'busybox:1.37' }],
+            volumes: [{ name: 'd', persistentVolumeClaim: { claimName: claim.name } }],
+          },
+        },
       },
     });
     const writer = new ApiObject(chart, 'writer', pod(1));

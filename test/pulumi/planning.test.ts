@@ -7,11 +7,22 @@ import { addExamples } from '../../examples';
 import { PROGRAM_SETTINGS } from './support/example-config';
 import { MOCK_SUBSCRIPTION, RecordedResource, installMocks, ofType, settle } from './support/mocks';
 
-const CLUSTER = { kubeconfig: 'kubeconfig', oidcIssuerUrl: 'https://issuer.example/t/i/', nodeResourceGroup: 'MC_rg_aks_westeurope' };
+const CLUSTER = {
+  kubeconfig: 'kubeconfig',
+  oidcIssuerUrl: 'https://issuer.example/t/i/',
+  nodeResourceGroup: 'MC_rg_aks_westeurope',
+};
 const LOCATION = { 'azure-native:location': 'westeurope' };
 
-async function deploy(build: (app: App) => void, extra: Record<string, unknown> = {}, config: Record<string, string> = LOCATION): Promise<RecordedResource[]> {
-  const recorded = await installMocks(config, Object.keys(config).filter((k) => k.includes('secret')));
+async function deploy(
+  build: (app: App) => void,
+  extra: Record<string, unknown> = {},
+  config: Record<string, string> = LOCATION,
+): Promise<RecordedResource[]> {
+  const recorded = await installMocks(
+    config,
+    Object.keys(config).filter((k) => k.includes('secret')),
+  );
   const app = new App();
   build(app);
   new StatefulStack('s', { app, resourceGroupName: 'rg-aks', cluster: CLUSTER, ...extra });
@@ -21,12 +32,17 @@ async function deploy(build: (app: App) => void, extra: Record<string, unknown> 
 
 describe('StatefulStack planning', () => {
   it("a read-only Velero location's stack refers to the primary's account and container, creating neither", async () => {
-    const recorded = await deploy((app) => addExamples(app, ['ark-restore'], PROGRAM_SETTINGS),
+    const recorded = await deploy(
+      (app) => addExamples(app, ['ark-restore'], PROGRAM_SETTINGS),
       { servicePrincipalObjectIds: { '00000000-0000-0000-0000-00000000c1d1': 'aaaaaaaa-0000-0000-0000-000000000001' } },
-      { ...LOCATION, 'aks-stateful:velero-client-secret': 'x' });
-    for (const type of ['StorageAccount', 'BlobContainer', 'BlobServiceProperties', 'ManagementPolicy']) expect(ofType(recorded, `azure-native:storage:${type}`)).toEqual([]);
+      { ...LOCATION, 'aks-stateful:velero-client-secret': 'x' },
+    );
+    for (const type of ['StorageAccount', 'BlobContainer', 'BlobServiceProperties', 'ManagementPolicy'])
+      expect(ofType(recorded, `azure-native:storage:${type}`)).toEqual([]);
     const account = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/rg-aks-demo/providers/Microsoft.Storage/storageAccounts/demovelero42`;
-    expect(ofType(recorded, 'azure-native:authorization:RoleAssignment').map((r) => r.inputs.scope)).toEqual(expect.arrayContaining([account, `${account}/blobServices/default/containers/velero`]));
+    expect(ofType(recorded, 'azure-native:authorization:RoleAssignment').map((r) => r.inputs.scope)).toEqual(
+      expect.arrayContaining([account, `${account}/blobServices/default/containers/velero`]),
+    );
   });
 
   it('refuses retention rules on an account owned elsewhere', async () => {
@@ -34,15 +50,26 @@ describe('StatefulStack planning', () => {
     const app = new App();
     const chart = new Chart(app, 'c');
     declareAzureRequirement(chart, { kind: 'storageAccount', account: 'theiracct01', existing: true });
-    declareAzureRequirement(chart, { kind: 'blobContainer', account: 'theiracct01', container: 'dumps', lifecycleRules: [{ prefix: 'x/', deleteAfterDays: 3 }] });
-    expect(() => new StatefulStack('s', { app, resourceGroupName: 'rg', cluster: CLUSTER })).toThrow(StatefulStackConfigError);
-    expect(() => new StatefulStack('s', { app, resourceGroupName: 'rg', cluster: CLUSTER })).toThrow(/retention rules of containers in existing storage account theiracct01 \["dumps"\] is not allowed/);
+    declareAzureRequirement(chart, {
+      kind: 'blobContainer',
+      account: 'theiracct01',
+      container: 'dumps',
+      lifecycleRules: [{ prefix: 'x/', deleteAfterDays: 3 }],
+    });
+    expect(() => new StatefulStack('s', { app, resourceGroupName: 'rg', cluster: CLUSTER })).toThrow(
+      StatefulStackConfigError,
+    );
+    expect(() => new StatefulStack('s', { app, resourceGroupName: 'rg', cluster: CLUSTER })).toThrow(
+      /retention rules of containers in existing storage account theiracct01 \["dumps"\] is not allowed/,
+    );
   });
 
   it('names federated credentials as Azure allows, distinct for names that would join alike', () => {
     const names = [
-      credentialName({ namespace: 'a-b', serviceAccount: 'c' }), credentialName({ namespace: 'a', serviceAccount: 'b-c' }),
-      credentialName({ namespace: 'team', serviceAccount: 'my.sa' }), credentialName({ namespace: 'n'.repeat(63), serviceAccount: 's'.repeat(200) }),
+      credentialName({ namespace: 'a-b', serviceAccount: 'c' }),
+      credentialName({ namespace: 'a', serviceAccount: 'b-c' }),
+      credentialName({ namespace: 'team', serviceAccount: 'my.sa' }),
+      credentialName({ namespace: 'n'.repeat(63), serviceAccount: 's'.repeat(200) }),
     ];
     expect(names[1]).toBe('a-b-c');
     expect(new Set(names).size).toBe(4);
@@ -52,8 +79,20 @@ describe('StatefulStack planning', () => {
   it('grants a role once however its declaration orders its keys', async () => {
     const recorded = await deploy((app) => {
       const chart = new Chart(app, 'c');
-      declareAzureRequirement(chart, { kind: 'workloadIdentity', identity: 'id-one', namespace: 'n', serviceAccount: 'a', roles: [{ role: 'Reader', scope: { type: 'storageAccount', account: 'acct01' } }] });
-      declareAzureRequirement(chart, { kind: 'workloadIdentity', identity: 'id-one', namespace: 'n', serviceAccount: 'b', roles: [{ scope: { account: 'acct01', type: 'storageAccount' }, role: 'Reader' } as never] });
+      declareAzureRequirement(chart, {
+        kind: 'workloadIdentity',
+        identity: 'id-one',
+        namespace: 'n',
+        serviceAccount: 'a',
+        roles: [{ role: 'Reader', scope: { type: 'storageAccount', account: 'acct01' } }],
+      });
+      declareAzureRequirement(chart, {
+        kind: 'workloadIdentity',
+        identity: 'id-one',
+        namespace: 'n',
+        serviceAccount: 'b',
+        roles: [{ scope: { account: 'acct01', type: 'storageAccount' }, role: 'Reader' } as never],
+      });
     });
     expect(ofType(recorded, 'azure-native:authorization:RoleAssignment')).toHaveLength(1);
     expect(ofType(recorded, 'azure-native:managedidentity:FederatedIdentityCredential')).toHaveLength(2);
@@ -63,23 +102,48 @@ describe('StatefulStack planning', () => {
     const recorded = await deploy((app) => {
       const chart = new Chart(app, 'c');
       declareAzureRequirement(chart, { kind: 'storageAccount', account: 'premfiles01', accountKind: 'FileStorage' });
-      declareAzureRequirement(chart, { kind: 'fileShare', account: 'premfiles01', share: 'data', quotaGiB: 100, protocol: 'NFS' });
+      declareAzureRequirement(chart, {
+        kind: 'fileShare',
+        account: 'premfiles01',
+        share: 'data',
+        quotaGiB: 100,
+        protocol: 'NFS',
+      });
     });
-    expect(ofType(recorded, 'azure-native:storage:StorageAccount')[0].inputs).toMatchObject({ kind: 'FileStorage', sku: { name: 'Premium_LRS' }, enableHttpsTrafficOnly: false });
-    expect(ofType(recorded, 'azure-native:storage:FileShare')[0].inputs).toMatchObject({ enabledProtocols: 'NFS', rootSquash: 'RootSquash' });
+    expect(ofType(recorded, 'azure-native:storage:StorageAccount')[0].inputs).toMatchObject({
+      kind: 'FileStorage',
+      sku: { name: 'Premium_LRS' },
+      enableHttpsTrafficOnly: false,
+    });
+    expect(ofType(recorded, 'azure-native:storage:FileShare')[0].inputs).toMatchObject({
+      enabledProtocols: 'NFS',
+      rootSquash: 'RootSquash',
+    });
     await installMocks(LOCATION);
     const app = new App();
     const chart = new Chart(app, 'c');
     declareAzureRequirement(chart, { kind: 'storageAccount', account: 'premv201', sku: 'Premium_LRS' });
     declareAzureRequirement(chart, { kind: 'blobContainer', account: 'premv201', container: 'dumps' });
-    expect(() => new StatefulStack('s', { app, resourceGroupName: 'rg', cluster: CLUSTER })).toThrow(/sku of storage account premv201 "Premium_LRS" is not allowed: a Standard SKU for StorageV2/);
+    expect(() => new StatefulStack('s', { app, resourceGroupName: 'rg', cluster: CLUSTER })).toThrow(
+      /sku of storage account premv201 "Premium_LRS" is not allowed: a Standard SKU for StorageV2/,
+    );
   });
 
   it('orders objects without a namespace after the objects without one that they name', async () => {
     const recorded = await deploy((app) => {
       const chart = new Chart(app, 'plain');
-      new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
-      new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reader' }, spec: { containers: [{ name: 'r', image: 'busybox:1.37', envFrom: [{ configMapRef: { name: 'settings' } }] }] } });
+      new ApiObject(chart, 'cm', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'settings' },
+        data: { a: 'b' },
+      });
+      new ApiObject(chart, 'pod', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'reader' },
+        spec: { containers: [{ name: 'r', image: 'busybox:1.37', envFrom: [{ configMapRef: { name: 'settings' } }] }] },
+      });
     });
     const pod = recorded.find((r) => r.type === 'kubernetes:core/v1:Pod')!;
     const cm = recorded.find((r) => r.type === 'kubernetes:core/v1:ConfigMap')!;
@@ -92,14 +156,25 @@ describe('StatefulStack planning', () => {
     addExamples(app, ['ark-restore'], PROGRAM_SETTINGS);
     let error: unknown;
     try {
-      new StatefulStack('s', { app, resourceGroupName: 'rg/bad', cluster: { ...CLUSTER, oidcIssuerUrl: 'http://issuer' }, servicePrincipalObjectIds: { '00000000-0000-0000-0000-00000000c1d1': 'velero-sp' } });
+      new StatefulStack('s', {
+        app,
+        resourceGroupName: 'rg/bad',
+        cluster: { ...CLUSTER, oidcIssuerUrl: 'http://issuer' },
+        servicePrincipalObjectIds: { '00000000-0000-0000-0000-00000000c1d1': 'velero-sp' },
+      });
     } catch (e) {
       error = e;
     }
-    expect((error as StatefulStackConfigError).problems.map((p) => p.message)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/resourceGroupName "rg\/bad" is not allowed/),
-      expect.stringMatching(/location \(config azure-native:location\) "West Europe" is not allowed: an Azure region name like westeurope/),
-      expect.stringMatching(/object id of service principal 00000000-0000-0000-0000-00000000c1d1 "velero-sp" is not allowed: its Entra ID object id \(a GUID/),
-    ]));
+    expect((error as StatefulStackConfigError).problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/resourceGroupName "rg\/bad" is not allowed/),
+        expect.stringMatching(
+          /location \(config azure-native:location\) "West Europe" is not allowed: an Azure region name like westeurope/,
+        ),
+        expect.stringMatching(
+          /object id of service principal 00000000-0000-0000-0000-00000000c1d1 "velero-sp" is not allowed: its Entra ID object id \(a GUID/,
+        ),
+      ]),
+    );
   });
 });

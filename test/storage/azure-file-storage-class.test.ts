@@ -1,12 +1,25 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AksStatefulValidationError, AzureFileStorageClass, AzureFileStorageClassProps, AzureVolumeClaim, StorageSize,
+  AksStatefulValidationError,
+  AzureFileStorageClass,
+  AzureFileStorageClassProps,
+  AzureVolumeClaim,
+  StorageSize,
 } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
 
 const SMB_DEFAULT_MOUNT_OPTIONS = [
-  'dir_mode=0777', 'file_mode=0777', 'uid=0', 'gid=0', 'mfsymlinks', 'cache=strict', 'actimeo=30', 'nosharesock', 'nobrl', 'nouser_xattr',
+  'dir_mode=0777',
+  'file_mode=0777',
+  'uid=0',
+  'gid=0',
+  'mfsymlinks',
+  'cache=strict',
+  'actimeo=30',
+  'nosharesock',
+  'nobrl',
+  'nouser_xattr',
 ];
 const NFS_DEFAULT_MOUNT_OPTIONS = ['nconnect=4', 'noresvport', 'actimeo=30'];
 
@@ -110,19 +123,38 @@ describe('AzureFileStorageClass', () => {
       tags: 'env=prod,owner=data',
     });
     expect(object.mountOptions).toEqual([
-      'dir_mode=0775', 'file_mode=0664', 'uid=1000', 'gid=2000', 'mfsymlinks', 'cache=strict', 'actimeo=60', 'nosharesock', 'nobrl', 'nouser_xattr',
-      'vers=3.1.1', 'serverino',
+      'dir_mode=0775',
+      'file_mode=0664',
+      'uid=1000',
+      'gid=2000',
+      'mfsymlinks',
+      'cache=strict',
+      'actimeo=60',
+      'nosharesock',
+      'nobrl',
+      'nouser_xattr',
+      'vers=3.1.1',
+      'serverino',
     ]);
     expect(object.allowVolumeExpansion).toBe(false);
     expect(object.volumeBindingMode).toBe('WaitForFirstConsumer');
     expect(object.reclaimPolicy).toBe('Delete');
     expect(cls.name).toBe('shared-files');
-    expect(cls).toMatchObject({ skuName: 'Standard_ZRS', zoneRedundant: true, volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' });
+    expect(cls).toMatchObject({
+      skuName: 'Standard_ZRS',
+      zoneRedundant: true,
+      volumeBindingMode: 'WaitForFirstConsumer',
+      reclaimPolicy: 'Delete',
+    });
   });
 
   it('changes one mount option per SMB setting and keeps the other defaults', () => {
-    expect(synthClass({ smb: { uid: 1000 } }).object.mountOptions).toEqual(SMB_DEFAULT_MOUNT_OPTIONS.map((o) => (o === 'uid=0' ? 'uid=1000' : o)));
-    expect(synthClass({ smb: { gid: 1000 } }).object.mountOptions).toEqual(SMB_DEFAULT_MOUNT_OPTIONS.map((o) => (o === 'gid=0' ? 'gid=1000' : o)));
+    expect(synthClass({ smb: { uid: 1000 } }).object.mountOptions).toEqual(
+      SMB_DEFAULT_MOUNT_OPTIONS.map((o) => (o === 'uid=0' ? 'uid=1000' : o)),
+    );
+    expect(synthClass({ smb: { gid: 1000 } }).object.mountOptions).toEqual(
+      SMB_DEFAULT_MOUNT_OPTIONS.map((o) => (o === 'gid=0' ? 'gid=1000' : o)),
+    );
     expect(synthClass({ smb: { dirMode: '0750' } }).object.mountOptions).toContain('dir_mode=0750');
     expect(synthClass({ smb: { fileMode: '0640' } }).object.mountOptions).toContain('file_mode=0640');
     expect(synthClass({ smb: { actimeo: 0 } }).object.mountOptions).toContain('actimeo=0');
@@ -172,14 +204,23 @@ describe('AzureFileStorageClass', () => {
       expect((error as AksStatefulValidationError).allowed).toMatch(/Premium_LRS or Premium_ZRS/);
     });
 
-    it.each(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_RAGRS', 'Standard_GZRS', 'Standard_RAGZRS'] as const)(
-      'rejects NFS on %s',
-      (sku) => {
-        expect(build({ sku, protocol: 'nfs' })).toThrow(
-          rejected('test/files', 'protocol', '"nfs"', `'smb' with ${sku}: NFS shares need a Premium_LRS or Premium_ZRS account`),
-        );
-      },
-    );
+    it.each([
+      'Standard_LRS',
+      'Standard_ZRS',
+      'Standard_GRS',
+      'Standard_RAGRS',
+      'Standard_GZRS',
+      'Standard_RAGZRS',
+    ] as const)('rejects NFS on %s', (sku) => {
+      expect(build({ sku, protocol: 'nfs' })).toThrow(
+        rejected(
+          'test/files',
+          'protocol',
+          '"nfs"',
+          `'smb' with ${sku}: NFS shares need a Premium_LRS or Premium_ZRS account`,
+        ),
+      );
+    });
 
     it('rejects SMB settings on an NFS class', () => {
       expect(build({ sku: 'Premium_LRS', protocol: 'nfs', smb: { uid: 1000 } })).toThrow(
@@ -197,13 +238,21 @@ describe('AzureFileStorageClass', () => {
     });
 
     it('rejects values outside the unions (from untyped callers)', () => {
-      expect(build({ sku: 'Premium_V2_LRS' as never })).toThrow(rejected('test/files', 'sku', '"Premium_V2_LRS"', 'one of Standard_LRS, Standard_ZRS'));
-      expect(build({ protocol: 'cifs' as never })).toThrow(rejected('test/files', 'protocol', '"cifs"', 'one of smb, nfs'));
-      expect(build({ accessTier: 'Archive' as never })).toThrow(rejected('test/files', 'accessTier', '"Archive"', 'one of TransactionOptimized, Hot, Cool'));
+      expect(build({ sku: 'Premium_V2_LRS' as never })).toThrow(
+        rejected('test/files', 'sku', '"Premium_V2_LRS"', 'one of Standard_LRS, Standard_ZRS'),
+      );
+      expect(build({ protocol: 'cifs' as never })).toThrow(
+        rejected('test/files', 'protocol', '"cifs"', 'one of smb, nfs'),
+      );
+      expect(build({ accessTier: 'Archive' as never })).toThrow(
+        rejected('test/files', 'accessTier', '"Archive"', 'one of TransactionOptimized, Hot, Cool'),
+      );
       expect(build({ volumeBindingMode: 'Later' as never })).toThrow(
         rejected('test/files', 'volumeBindingMode', '"Later"', 'one of WaitForFirstConsumer, Immediate'),
       );
-      expect(build({ reclaimPolicy: 'Recycle' as never })).toThrow(rejected('test/files', 'reclaimPolicy', '"Recycle"', 'one of Retain, Delete'));
+      expect(build({ reclaimPolicy: 'Recycle' as never })).toThrow(
+        rejected('test/files', 'reclaimPolicy', '"Recycle"', 'one of Retain, Delete'),
+      );
     });
 
     it.each([
@@ -213,49 +262,87 @@ describe('AzureFileStorageClass', () => {
       ['fileMode', '07777'],
       ['fileMode', 'rw-r--r--'],
     ] as const)('rejects smb.%s %j (not an octal mode)', (field, mode) => {
-      expect(build({ smb: { [field]: mode } })).toThrow(rejected('test/files', `smb.${field}`, JSON.stringify(mode), "an octal mode like '0755'"));
+      expect(build({ smb: { [field]: mode } })).toThrow(
+        rejected('test/files', `smb.${field}`, JSON.stringify(mode), "an octal mode like '0755'"),
+      );
     });
 
     it('rejects uid, gid and actimeo outside their ranges', () => {
-      expect(build({ smb: { uid: -1 } })).toThrow(rejected('test/files', 'smb.uid', '-1', 'a whole number from 0 to 2147483647'));
-      expect(build({ smb: { gid: 1.5 } })).toThrow(rejected('test/files', 'smb.gid', '1.5', 'a whole number from 0 to 2147483647'));
-      expect(build({ smb: { uid: 2 ** 31 } })).toThrow(rejected('test/files', 'smb.uid', '2147483648', 'a whole number from 0 to 2147483647'));
-      expect(build({ smb: { actimeo: 3601 } })).toThrow(rejected('test/files', 'smb.actimeo', '3601', 'a whole number from 0 to 3600'));
-    });
-
-    it.each(['nconnect = 8', 'ro;reboot', '', 'opt=$(id)', '-o ro'])('rejects the mount option %j, naming its index', (option) => {
-      expect(build({ extraMountOptions: ['ro', option] })).toThrow(
-        rejected('test/files', 'extraMountOptions[1]', JSON.stringify(option), "a mount option like 'nconnect=8' or 'ro'"),
+      expect(build({ smb: { uid: -1 } })).toThrow(
+        rejected('test/files', 'smb.uid', '-1', 'a whole number from 0 to 2147483647'),
+      );
+      expect(build({ smb: { gid: 1.5 } })).toThrow(
+        rejected('test/files', 'smb.gid', '1.5', 'a whole number from 0 to 2147483647'),
+      );
+      expect(build({ smb: { uid: 2 ** 31 } })).toThrow(
+        rejected('test/files', 'smb.uid', '2147483648', 'a whole number from 0 to 2147483647'),
+      );
+      expect(build({ smb: { actimeo: 3601 } })).toThrow(
+        rejected('test/files', 'smb.actimeo', '3601', 'a whole number from 0 to 3600'),
       );
     });
+
+    it.each(['nconnect = 8', 'ro;reboot', '', 'opt=$(id)', '-o ro'])(
+      'rejects the mount option %j, naming its index',
+      (option) => {
+        expect(build({ extraMountOptions: ['ro', option] })).toThrow(
+          rejected(
+            'test/files',
+            'extraMountOptions[1]',
+            JSON.stringify(option),
+            "a mount option like 'nconnect=8' or 'ro'",
+          ),
+        );
+      },
+    );
 
     it.each(['My-Account', 'ab', 'a'.repeat(25), 'team_files'])('rejects the storage account name %j', (account) => {
       expect(build({ storageAccount: account })).toThrow(
-        rejected('test/files', 'storageAccount', JSON.stringify(account), 'a storage account name: 3 to 24 lowercase letters and digits'),
+        rejected(
+          'test/files',
+          'storageAccount',
+          JSON.stringify(account),
+          'a storage account name: 3 to 24 lowercase letters and digits',
+        ),
       );
     });
 
-    it.each(['rg.', 'rg with spaces', 'a'.repeat(91), '', 'rg/files'])('rejects the resource group name %j', (group) => {
-      expect(build({ resourceGroup: group })).toThrow(rejected('test/files', 'resourceGroup', JSON.stringify(group), 'a resource group name'));
-    });
+    it.each(['rg.', 'rg with spaces', 'a'.repeat(91), '', 'rg/files'])(
+      'rejects the resource group name %j',
+      (group) => {
+        expect(build({ resourceGroup: group })).toThrow(
+          rejected('test/files', 'resourceGroup', JSON.stringify(group), 'a resource group name'),
+        );
+      },
+    );
 
     it('rejects tags the driver cannot carry', () => {
-      expect(build({ tags: { 'cost,center': 'x' } })).toThrow(rejected('test/files', 'tags key', '"cost,center"', 'a tag name'));
-      expect(build({ tags: { owner: 'a=b' } })).toThrow(rejected('test/files', 'tags["owner"]', '"a=b"', "a tag value of at most 256 characters without ',' or '='"));
+      expect(build({ tags: { 'cost,center': 'x' } })).toThrow(
+        rejected('test/files', 'tags key', '"cost,center"', 'a tag name'),
+      );
+      expect(build({ tags: { owner: 'a=b' } })).toThrow(
+        rejected('test/files', 'tags["owner"]', '"a=b"', "a tag value of at most 256 characters without ',' or '='"),
+      );
     });
 
     it('rejects a bad class name and bad labels', () => {
-      expect(build({ name: 'Shared_Files' })).toThrow(rejected('test/files', 'name', '"Shared_Files"', 'a DNS-1123 subdomain'));
-      expect(build({ labels: { team: 'data team' } })).toThrow(rejected('test/files', 'labels["team"]', '"data team"', 'a label value'));
-      expect(build({ labels: { 'bad key!': 'x' } })).toThrow(rejected('test/files', 'labels key', '"bad key!"', 'a label key'));
+      expect(build({ name: 'Shared_Files' })).toThrow(
+        rejected('test/files', 'name', '"Shared_Files"', 'a DNS-1123 subdomain'),
+      );
+      expect(build({ labels: { team: 'data team' } })).toThrow(
+        rejected('test/files', 'labels["team"]', '"data team"', 'a label value'),
+      );
+      expect(build({ labels: { 'bad key!': 'x' } })).toThrow(
+        rejected('test/files', 'labels key', '"bad key!"', 'a label key'),
+      );
     });
 
     it.each(['Premium_LRS', 'Premium_ZRS'] as const)('rejects claims under 100Gi on a %s file class', (sku) => {
       const chart = Testing.chart();
       const storageClass = new AzureFileStorageClass(chart, 'premium', { sku, name: 'premium-files' });
-      expect(() => new AzureVolumeClaim(chart, 'claim', { size: '99Gi', storageClass, accessMode: 'ReadWriteMany' })).toThrow(
-        rejected('test/claim', 'size', '"99Gi"', `at least 100Gi with class premium-files (${sku})`),
-      );
+      expect(
+        () => new AzureVolumeClaim(chart, 'claim', { size: '99Gi', storageClass, accessMode: 'ReadWriteMany' }),
+      ).toThrow(rejected('test/claim', 'size', '"99Gi"', `at least 100Gi with class premium-files (${sku})`));
     });
   });
 });

@@ -2,7 +2,12 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
-  AzureDiskStorageClass, AzureFileStorageClass, AzureVolumeClaim, RawBlockClaim, StorageSize, attachRawBlockDevice,
+  AzureDiskStorageClass,
+  AzureFileStorageClass,
+  AzureVolumeClaim,
+  RawBlockClaim,
+  StorageSize,
+  attachRawBlockDevice,
 } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
 
@@ -32,8 +37,12 @@ describe('AzureVolumeClaim', () => {
   it('takes a class by name, a typed size, labels, an access mode and a data source', () => {
     const c = chart();
     new AzureVolumeClaim(c, 'data', {
-      name: 'restored', size: StorageSize.tebibytes(1), storageClass: 'managed-csi-premium', accessMode: 'ReadWriteOncePod',
-      labels: { app: 'db' }, dataSource: { kind: 'VolumeSnapshot', name: 'nightly' },
+      name: 'restored',
+      size: StorageSize.tebibytes(1),
+      storageClass: 'managed-csi-premium',
+      accessMode: 'ReadWriteOncePod',
+      labels: { app: 'db' },
+      dataSource: { kind: 'VolumeSnapshot', name: 'nightly' },
     });
     const [pvc] = synthValid(c);
     expect(pvc.metadata).toMatchObject({ name: 'restored', labels: { app: 'db' } });
@@ -47,37 +56,93 @@ describe('AzureVolumeClaim', () => {
 
   it('mounts into cdk8s-plus pods through toVolume()', () => {
     const c = chart();
-    const claim = new AzureVolumeClaim(c, 'data', { name: 'data', size: '1Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
+    const claim = new AzureVolumeClaim(c, 'data', {
+      name: 'data',
+      size: '1Gi',
+      storageClass: new AzureDiskStorageClass(c, 'disk'),
+    });
     const pod = new kplus.Pod(c, 'pod', { containers: [{ image: 'busybox:1.37', securityContext: { user: 1000 } }] });
     pod.containers[0].mount('/data', claim.toVolume());
     expect(claim.toVolume()).toBe(claim.toVolume());
     const [podObject] = byKind(synthValid(c), 'Pod');
-    expect(podObject.spec.volumes).toEqual([{ name: 'pvc-data', persistentVolumeClaim: { claimName: 'data', readOnly: false } }]);
+    expect(podObject.spec.volumes).toEqual([
+      { name: 'pvc-data', persistentVolumeClaim: { claimName: 'data', readOnly: false } },
+    ]);
     expect(podObject.spec.containers[0].volumeMounts).toEqual([{ mountPath: '/data', name: 'pvc-data' }]);
   });
 
   describe('rejects what the class cannot do', () => {
     const cases: Array<[string, (c: Chart) => void, RegExp]> = [
-      ['a size in decimal units', (c) => new AzureVolumeClaim(c, 'data', { size: '10 GB', storageClass: 'x' }),
-        /^test\/data: size "10 GB" is not allowed: a positive whole number with a binary unit/],
-      ['a size that is not whole GiB', (c) => new AzureVolumeClaim(c, 'data', { size: '1536Mi', storageClass: new AzureDiskStorageClass(c, 'disk') }),
-        /^test\/data: size "1536Mi" is not allowed: a whole number of GiB/],
-      ['ReadWriteMany on an unshared disk', (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', accessMode: 'ReadWriteMany', storageClass: new AzureDiskStorageClass(c, 'disk') }),
-        /^test\/data: accessMode "ReadWriteMany" is not allowed: one of ReadWriteOnce, ReadWriteOncePod with class .*: an Azure Disk attaches to one node at a time/],
-      ['a shared disk mounted as a filesystem', (c) => new AzureVolumeClaim(c, 'data', { size: '256Gi', accessMode: 'ReadWriteMany', storageClass: new AzureDiskStorageClass(c, 'disk', { sku: 'Premium_LRS', maxShares: 2 }) }),
-        /accessMode "ReadWriteMany" is not allowed: ReadWriteOnce for a Filesystem disk: a shared disk mounted as a filesystem on several nodes corrupts it/],
-      ['a raw block Azure Files claim', (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', volumeMode: 'Block', storageClass: new AzureFileStorageClass(c, 'files') }),
-        /volumeMode "Block" is not allowed: 'Filesystem' with class .*: Azure Files shares cannot be raw block devices/],
-      ['a bad access mode', (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', accessMode: 'RWO' as never, storageClass: 'x' }),
-        /accessMode "RWO" is not allowed: one of ReadWriteOnce, ReadWriteOncePod, ReadOnlyMany, ReadWriteMany/],
-      ['a bad volume mode', (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', volumeMode: 'Raw' as never, storageClass: 'x' }),
-        /volumeMode "Raw" is not allowed: one of Filesystem, Block/],
-      ['a bad class name', (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', storageClass: 'Managed CSI' }),
-        /storageClass "Managed CSI" is not allowed: a DNS-1123 subdomain/],
-      ['a bad data source kind', (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', storageClass: 'x', dataSource: { kind: 'Backup' as never, name: 'b' } }),
-        /dataSource.kind "Backup" is not allowed: one of VolumeSnapshot, PersistentVolumeClaim/],
-      ['a bad claim name', (c) => new AzureVolumeClaim(c, 'data', { name: 'Data', size: '1Gi', storageClass: 'x' }),
-        /name "Data" is not allowed: a DNS-1123 subdomain/],
+      [
+        'a size in decimal units',
+        (c) => new AzureVolumeClaim(c, 'data', { size: '10 GB', storageClass: 'x' }),
+        /^test\/data: size "10 GB" is not allowed: a positive whole number with a binary unit/,
+      ],
+      [
+        'a size that is not whole GiB',
+        (c) => new AzureVolumeClaim(c, 'data', { size: '1536Mi', storageClass: new AzureDiskStorageClass(c, 'disk') }),
+        /^test\/data: size "1536Mi" is not allowed: a whole number of GiB/,
+      ],
+      [
+        'ReadWriteMany on an unshared disk',
+        (c) =>
+          new AzureVolumeClaim(c, 'data', {
+            size: '1Gi',
+            accessMode: 'ReadWriteMany',
+            storageClass: new AzureDiskStorageClass(c, 'disk'),
+          }),
+        /^test\/data: accessMode "ReadWriteMany" is not allowed: one of ReadWriteOnce, ReadWriteOncePod with class .*: an Azure Disk attaches to one node at a time/,
+      ],
+      [
+        'a shared disk mounted as a filesystem',
+        (c) =>
+          new AzureVolumeClaim(c, 'data', {
+            size: '256Gi',
+            accessMode: 'ReadWriteMany',
+            storageClass: new AzureDiskStorageClass(c, 'disk', { sku: 'Premium_LRS', maxShares: 2 }),
+          }),
+        /accessMode "ReadWriteMany" is not allowed: ReadWriteOnce for a Filesystem disk: a shared disk mounted as a filesystem on several nodes corrupts it/,
+      ],
+      [
+        'a raw block Azure Files claim',
+        (c) =>
+          new AzureVolumeClaim(c, 'data', {
+            size: '1Gi',
+            volumeMode: 'Block',
+            storageClass: new AzureFileStorageClass(c, 'files'),
+          }),
+        /volumeMode "Block" is not allowed: 'Filesystem' with class .*: Azure Files shares cannot be raw block devices/,
+      ],
+      [
+        'a bad access mode',
+        (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', accessMode: 'RWO' as never, storageClass: 'x' }),
+        /accessMode "RWO" is not allowed: one of ReadWriteOnce, ReadWriteOncePod, ReadOnlyMany, ReadWriteMany/,
+      ],
+      [
+        'a bad volume mode',
+        (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', volumeMode: 'Raw' as never, storageClass: 'x' }),
+        /volumeMode "Raw" is not allowed: one of Filesystem, Block/,
+      ],
+      [
+        'a bad class name',
+        (c) => new AzureVolumeClaim(c, 'data', { size: '1Gi', storageClass: 'Managed CSI' }),
+        /storageClass "Managed CSI" is not allowed: a DNS-1123 subdomain/,
+      ],
+      [
+        'a bad data source kind',
+        (c) =>
+          new AzureVolumeClaim(c, 'data', {
+            size: '1Gi',
+            storageClass: 'x',
+            dataSource: { kind: 'Backup' as never, name: 'b' },
+          }),
+        /dataSource.kind "Backup" is not allowed: one of VolumeSnapshot, PersistentVolumeClaim/,
+      ],
+      [
+        'a bad claim name',
+        (c) => new AzureVolumeClaim(c, 'data', { name: 'Data', size: '1Gi', storageClass: 'x' }),
+        /name "Data" is not allowed: a DNS-1123 subdomain/,
+      ],
     ];
     it.each(cases)('%s', (_, build, message) => {
       expect(() => build(chart())).toThrow(message);
@@ -107,9 +172,17 @@ describe('RawBlockClaim and attachRawBlockDevice', () => {
 
   it('patches the pod template of workloads', () => {
     const c = chart();
-    const claim = new RawBlockClaim(c, 'block', { name: 'raw', size: '8Gi', storageClass: new AzureDiskStorageClass(c, 'disk') });
+    const claim = new RawBlockClaim(c, 'block', {
+      name: 'raw',
+      size: '8Gi',
+      storageClass: new AzureDiskStorageClass(c, 'disk'),
+    });
     // Recreate: a rolling update's extra pod could not attach the disk (the app-wide check refuses it).
-    const deployment = new kplus.Deployment(c, 'app', { replicas: 1, strategy: kplus.DeploymentStrategy.recreate(), containers: [{ image: 'busybox:1.37', securityContext: { user: 1000 } }] });
+    const deployment = new kplus.Deployment(c, 'app', {
+      replicas: 1,
+      strategy: kplus.DeploymentStrategy.recreate(),
+      containers: [{ image: 'busybox:1.37', securityContext: { user: 1000 } }],
+    });
     attachRawBlockDevice(deployment, claim, { devicePath: '/dev/data' });
     const [dep] = byKind(synthValid(c), 'Deployment');
     expect(dep.spec.template.spec.containers[0].volumeDevices).toEqual([{ name: 'pvc-raw', devicePath: '/dev/data' }]);
@@ -122,11 +195,21 @@ describe('RawBlockClaim and attachRawBlockDevice', () => {
     const fs = new AzureVolumeClaim(c, 'fs', { size: '8Gi', storageClass });
     const pod = new kplus.Pod(c, 'pod', { containers: [{ image: 'busybox:1.37' }] });
     const otherPod = new kplus.Pod(c, 'other', { containers: [{ image: 'busybox:1.37' }] });
-    expect(() => attachRawBlockDevice(pod, fs, { devicePath: '/dev/x' })).toThrow(/^test\/pod: claim ".*" is not allowed: a claim with volumeMode 'Block'/);
-    expect(() => attachRawBlockDevice(pod, block, { devicePath: 'dev/x' })).toThrow(/^test\/pod: devicePath "dev\/x" is not allowed: an absolute path/);
-    expect(() => attachRawBlockDevice(pod, block, { devicePath: '/dev/x', container: otherPod.containers[0] })).toThrow(/^test\/pod: container .* is not allowed: a container of test\/pod/);
+    expect(() => attachRawBlockDevice(pod, fs, { devicePath: '/dev/x' })).toThrow(
+      /^test\/pod: claim ".*" is not allowed: a claim with volumeMode 'Block'/,
+    );
+    expect(() => attachRawBlockDevice(pod, block, { devicePath: 'dev/x' })).toThrow(
+      /^test\/pod: devicePath "dev\/x" is not allowed: an absolute path/,
+    );
+    expect(() => attachRawBlockDevice(pod, block, { devicePath: '/dev/x', container: otherPod.containers[0] })).toThrow(
+      /^test\/pod: container .* is not allowed: a container of test\/pod/,
+    );
     attachRawBlockDevice(pod, block, { devicePath: '/dev/x' });
-    expect(() => attachRawBlockDevice(pod, block, { devicePath: '/dev/x' })).toThrow(/devicePath "\/dev\/x" is not allowed: a path not used by another device/);
-    expect(() => new RawBlockClaim(c, 'files-block', { size: '8Gi', storageClass: new AzureFileStorageClass(c, 'files') })).toThrow(/Azure Files shares cannot be raw block devices/);
+    expect(() => attachRawBlockDevice(pod, block, { devicePath: '/dev/x' })).toThrow(
+      /devicePath "\/dev\/x" is not allowed: a path not used by another device/,
+    );
+    expect(
+      () => new RawBlockClaim(c, 'files-block', { size: '8Gi', storageClass: new AzureFileStorageClass(c, 'files') }),
+    ).toThrow(/Azure Files shares cannot be raw block devices/);
   });
 });

@@ -1,8 +1,17 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AzureDiskSnapshotClass, AzureDiskSnapshotClassProps, AzureDiskStorageClass, AzureFileSnapshotClass, AzureFileStorageClass,
-  AzureSnapshotClassProps, AzureVolumeClaim, ClaimFromSnapshot, ClonedClaim, StorageSize, VolumeSnapshot,
+  AzureDiskSnapshotClass,
+  AzureDiskSnapshotClassProps,
+  AzureDiskStorageClass,
+  AzureFileSnapshotClass,
+  AzureFileStorageClass,
+  AzureSnapshotClassProps,
+  AzureVolumeClaim,
+  ClaimFromSnapshot,
+  ClonedClaim,
+  StorageSize,
+  VolumeSnapshot,
 } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
 
@@ -17,7 +26,12 @@ function fixture(app: App = Testing.app(), id = 'test', namespace: string | null
   const diskSnapshots = new AzureDiskSnapshotClass(chart, 'disk-snapshots', { name: 'disk-snapshots' });
   const fileSnapshots = new AzureFileSnapshotClass(chart, 'file-snapshots', { name: 'file-snapshots' });
   const disk = new AzureVolumeClaim(chart, 'data', { name: 'data', size: '64Gi', storageClass: diskClass });
-  const files = new AzureVolumeClaim(chart, 'shared', { name: 'shared', size: '10Gi', storageClass: fileClass, accessMode: 'ReadWriteMany' });
+  const files = new AzureVolumeClaim(chart, 'shared', {
+    name: 'shared',
+    size: '10Gi',
+    storageClass: fileClass,
+    accessMode: 'ReadWriteMany',
+  });
   return { app, chart, diskClass, fileClass, diskSnapshots, fileSnapshots, disk, files };
 }
 
@@ -69,9 +83,16 @@ describe('AzureDiskSnapshotClass', () => {
       tags: { owner: 'platform', env: 'prod' },
     };
     const { cls, object } = synthSnapshotClass((chart) => new AzureDiskSnapshotClass(chart, 'snapshots', props));
-    expect(object.metadata).toEqual({ name: 'azuredisk-full', annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } });
+    expect(object.metadata).toEqual({
+      name: 'azuredisk-full',
+      annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' },
+    });
     expect(object.deletionPolicy).toBe('Delete');
-    expect(object.parameters).toEqual({ incremental: 'false', resourceGroup: 'rg-aks-snapshots', tags: 'owner=platform,env=prod' });
+    expect(object.parameters).toEqual({
+      incremental: 'false',
+      resourceGroup: 'rg-aks-snapshots',
+      tags: 'owner=platform,env=prod',
+    });
     expect(cls.name).toBe('azuredisk-full');
     expect(cls.resourceGroup).toBe('rg-aks-snapshots');
   });
@@ -82,20 +103,29 @@ describe('AzureDiskSnapshotClass', () => {
   });
 
   describe('bad input', () => {
-    const build = (props: AzureDiskSnapshotClassProps) => () => new AzureDiskSnapshotClass(Testing.chart(), 'snapshots', props);
+    const build = (props: AzureDiskSnapshotClassProps) => () =>
+      new AzureDiskSnapshotClass(Testing.chart(), 'snapshots', props);
 
     it('rejects a bad name and deletion policy', () => {
-      expect(build({ name: 'Disk_Snapshots' })).toThrow(rejected('test/snapshots', 'name', '"Disk_Snapshots"', 'a DNS-1123 subdomain'));
-      expect(build({ deletionPolicy: 'Keep' as never })).toThrow(rejected('test/snapshots', 'deletionPolicy', '"Keep"', 'one of Retain, Delete'));
+      expect(build({ name: 'Disk_Snapshots' })).toThrow(
+        rejected('test/snapshots', 'name', '"Disk_Snapshots"', 'a DNS-1123 subdomain'),
+      );
+      expect(build({ deletionPolicy: 'Keep' as never })).toThrow(
+        rejected('test/snapshots', 'deletionPolicy', '"Keep"', 'one of Retain, Delete'),
+      );
     });
 
     it.each(['rg.', 'rg with spaces', 'a'.repeat(91), ''])('rejects the resource group name %j', (group) => {
-      expect(build({ resourceGroup: group })).toThrow(rejected('test/snapshots', 'resourceGroup', JSON.stringify(group), 'a resource group name'));
+      expect(build({ resourceGroup: group })).toThrow(
+        rejected('test/snapshots', 'resourceGroup', JSON.stringify(group), 'a resource group name'),
+      );
     });
 
     it('rejects tags the driver cannot carry', () => {
       expect(build({ tags: { 'a=b': 'x' } })).toThrow(rejected('test/snapshots', 'tags key', '"a=b"', 'a tag name'));
-      expect(build({ tags: { owner: 'x,y' } })).toThrow(rejected('test/snapshots', 'tags["owner"]', '"x,y"', "without ',' or '='"));
+      expect(build({ tags: { owner: 'x,y' } })).toThrow(
+        rejected('test/snapshots', 'tags["owner"]', '"x,y"', "without ',' or '='"),
+      );
     });
   });
 });
@@ -114,17 +144,27 @@ describe('AzureFileSnapshotClass', () => {
   });
 
   it('renders every option', () => {
-    const props: Required<AzureSnapshotClassProps> = { name: 'azurefile-snapshots', deletionPolicy: 'Delete', isDefaultClass: true };
+    const props: Required<AzureSnapshotClassProps> = {
+      name: 'azurefile-snapshots',
+      deletionPolicy: 'Delete',
+      isDefaultClass: true,
+    };
     const { cls, object } = synthSnapshotClass((chart) => new AzureFileSnapshotClass(chart, 'snapshots', props));
-    expect(object.metadata).toEqual({ name: 'azurefile-snapshots', annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } });
+    expect(object.metadata).toEqual({
+      name: 'azurefile-snapshots',
+      annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' },
+    });
     expect(object.deletionPolicy).toBe('Delete');
     expect(cls.name).toBe('azurefile-snapshots');
   });
 
   it('rejects a bad name and deletion policy', () => {
-    const build = (props: AzureSnapshotClassProps) => () => new AzureFileSnapshotClass(Testing.chart(), 'snapshots', props);
+    const build = (props: AzureSnapshotClassProps) => () =>
+      new AzureFileSnapshotClass(Testing.chart(), 'snapshots', props);
     expect(build({ name: 'files.' })).toThrow(rejected('test/snapshots', 'name', '"files."', 'a DNS-1123 subdomain'));
-    expect(build({ deletionPolicy: 'retain' as never })).toThrow(rejected('test/snapshots', 'deletionPolicy', '"retain"', 'one of Retain, Delete'));
+    expect(build({ deletionPolicy: 'retain' as never })).toThrow(
+      rejected('test/snapshots', 'deletionPolicy', '"retain"', 'one of Retain, Delete'),
+    );
   });
 });
 
@@ -145,10 +185,17 @@ describe('VolumeSnapshot', () => {
 
   it('snapshots a file claim with a file snapshot class, under the given name', () => {
     const { chart, files, fileSnapshots } = fixture();
-    const snapshot = new VolumeSnapshot(chart, 'snapshot', { name: 'shared-before-upgrade', claim: files, snapshotClass: fileSnapshots });
+    const snapshot = new VolumeSnapshot(chart, 'snapshot', {
+      name: 'shared-before-upgrade',
+      claim: files,
+      snapshotClass: fileSnapshots,
+    });
     const object = find(synthValid(chart), 'VolumeSnapshot', 'shared-before-upgrade');
     expect(snapshot.name).toBe('shared-before-upgrade');
-    expect(object.spec).toEqual({ volumeSnapshotClassName: 'file-snapshots', source: { persistentVolumeClaimName: 'shared' } });
+    expect(object.spec).toEqual({
+      volumeSnapshotClassName: 'file-snapshots',
+      source: { persistentVolumeClaimName: 'shared' },
+    });
   });
 
   it('uses the default namespace in a chart without one', () => {
@@ -161,19 +208,29 @@ describe('VolumeSnapshot', () => {
   it('takes the name of an existing snapshot class as is (its driver cannot be checked)', () => {
     const { chart, disk } = fixture();
     const snapshot = new VolumeSnapshot(chart, 'snapshot', { claim: disk, snapshotClass: 'csi-azuredisk-vsc' });
-    expect(find(synthValid(chart), 'VolumeSnapshot', snapshot.name).spec.volumeSnapshotClassName).toBe('csi-azuredisk-vsc');
+    expect(find(synthValid(chart), 'VolumeSnapshot', snapshot.name).spec.volumeSnapshotClassName).toBe(
+      'csi-azuredisk-vsc',
+    );
   });
 
   describe('bad input', () => {
     it("rejects a snapshot class whose driver is not the claim's", () => {
       const { chart, disk, files, diskSnapshots, fileSnapshots } = fixture();
       expect(() => new VolumeSnapshot(chart, 'disk-snapshot', { claim: disk, snapshotClass: fileSnapshots })).toThrow(
-        rejected('test/disk-snapshot', 'snapshotClass', '"file-snapshots"',
-          "a snapshot class of driver disk.csi.azure.com (the claim's), not file.csi.azure.com"),
+        rejected(
+          'test/disk-snapshot',
+          'snapshotClass',
+          '"file-snapshots"',
+          "a snapshot class of driver disk.csi.azure.com (the claim's), not file.csi.azure.com",
+        ),
       );
       expect(() => new VolumeSnapshot(chart, 'file-snapshot', { claim: files, snapshotClass: diskSnapshots })).toThrow(
-        rejected('test/file-snapshot', 'snapshotClass', '"disk-snapshots"',
-          "a snapshot class of driver file.csi.azure.com (the claim's), not disk.csi.azure.com"),
+        rejected(
+          'test/file-snapshot',
+          'snapshotClass',
+          '"disk-snapshots"',
+          "a snapshot class of driver file.csi.azure.com (the claim's), not disk.csi.azure.com",
+        ),
       );
     });
 
@@ -182,15 +239,20 @@ describe('VolumeSnapshot', () => {
       const { disk, diskSnapshots } = fixture(app, 'db', 'db');
       const other = new Chart(app, 'backup', { namespace: 'backup' });
       expect(() => new VolumeSnapshot(other, 'snapshot', { claim: disk, snapshotClass: diskSnapshots })).toThrow(
-        rejected('backup/snapshot', 'namespace', '"backup"', `the claim's namespace "db": a snapshot can only be taken of a claim in its own namespace`),
+        rejected(
+          'backup/snapshot',
+          'namespace',
+          '"backup"',
+          `the claim's namespace "db": a snapshot can only be taken of a claim in its own namespace`,
+        ),
       );
     });
 
     it('rejects a bad snapshot name and a bad snapshot class name', () => {
       const { chart, disk } = fixture();
-      expect(() => new VolumeSnapshot(chart, 'a', { name: 'Nightly', claim: disk, snapshotClass: 'disk-snapshots' })).toThrow(
-        rejected('test/a', 'name', '"Nightly"', 'a DNS-1123 subdomain'),
-      );
+      expect(
+        () => new VolumeSnapshot(chart, 'a', { name: 'Nightly', claim: disk, snapshotClass: 'disk-snapshots' }),
+      ).toThrow(rejected('test/a', 'name', '"Nightly"', 'a DNS-1123 subdomain'));
       expect(() => new VolumeSnapshot(chart, 'b', { claim: disk, snapshotClass: 'disk_snapshots' })).toThrow(
         rejected('test/b', 'snapshotClass', '"disk_snapshots"', 'a DNS-1123 subdomain'),
       );
@@ -201,7 +263,11 @@ describe('VolumeSnapshot', () => {
 describe('ClaimFromSnapshot', () => {
   it("restores with the source claim's size, class, access mode and volume mode by default", () => {
     const { chart, disk, diskSnapshots } = fixture();
-    const snapshot = new VolumeSnapshot(chart, 'snapshot', { name: 'data-snapshot', claim: disk, snapshotClass: diskSnapshots });
+    const snapshot = new VolumeSnapshot(chart, 'snapshot', {
+      name: 'data-snapshot',
+      claim: disk,
+      snapshotClass: diskSnapshots,
+    });
     const restored = new ClaimFromSnapshot(chart, 'restored', { snapshot });
     const object = find(synthValid(chart), 'PersistentVolumeClaim', restored.name);
     expect(object.metadata.namespace).toBe('apps');
@@ -218,7 +284,11 @@ describe('ClaimFromSnapshot', () => {
 
   it('restores a raw block claim as a raw block claim', () => {
     const { chart, diskClass, diskSnapshots } = fixture();
-    const device = new AzureVolumeClaim(chart, 'device', { size: '32Gi', storageClass: diskClass, volumeMode: 'Block' });
+    const device = new AzureVolumeClaim(chart, 'device', {
+      size: '32Gi',
+      storageClass: diskClass,
+      volumeMode: 'Block',
+    });
     const snapshot = new VolumeSnapshot(chart, 'snapshot', { claim: device, snapshotClass: diskSnapshots });
     const restored = new ClaimFromSnapshot(chart, 'restored', { snapshot });
     expect(restored.volumeMode).toBe('Block');
@@ -228,8 +298,18 @@ describe('ClaimFromSnapshot', () => {
   it('renders every option: name, a larger size, another class of the same driver, an access mode', () => {
     const { chart, disk, diskSnapshots } = fixture();
     const zrs = new AzureDiskStorageClass(chart, 'zrs', { name: 'premium-zrs', sku: 'Premium_ZRS' });
-    const snapshot = new VolumeSnapshot(chart, 'snapshot', { name: 'data-snapshot', claim: disk, snapshotClass: diskSnapshots });
-    new ClaimFromSnapshot(chart, 'restored', { snapshot, name: 'restored-data', size: '128Gi', storageClass: zrs, accessMode: 'ReadWriteOncePod' });
+    const snapshot = new VolumeSnapshot(chart, 'snapshot', {
+      name: 'data-snapshot',
+      claim: disk,
+      snapshotClass: diskSnapshots,
+    });
+    new ClaimFromSnapshot(chart, 'restored', {
+      snapshot,
+      name: 'restored-data',
+      size: '128Gi',
+      storageClass: zrs,
+      accessMode: 'ReadWriteOncePod',
+    });
     const object = find(synthValid(chart), 'PersistentVolumeClaim', 'restored-data');
     expect(object.spec).toMatchObject({
       storageClassName: 'premium-zrs',
@@ -244,7 +324,11 @@ describe('ClaimFromSnapshot', () => {
     const snapshot = new VolumeSnapshot(chart, 'snapshot', { claim: files, snapshotClass: fileSnapshots });
     const restored = new ClaimFromSnapshot(chart, 'restored', { snapshot, size: StorageSize.gibibytes(10) });
     const object = find(synthValid(chart), 'PersistentVolumeClaim', restored.name);
-    expect(object.spec).toMatchObject({ storageClassName: 'standard-files', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '10Gi' } } });
+    expect(object.spec).toMatchObject({
+      storageClassName: 'standard-files',
+      accessModes: ['ReadWriteMany'],
+      resources: { requests: { storage: '10Gi' } },
+    });
   });
 
   describe('bad input', () => {
@@ -252,11 +336,16 @@ describe('ClaimFromSnapshot', () => {
       const { chart, disk, diskSnapshots } = fixture();
       const snapshot = new VolumeSnapshot(chart, 'snapshot', { claim: disk, snapshotClass: diskSnapshots });
       expect(() => new ClaimFromSnapshot(chart, 'restored', { snapshot, size: '63Gi' })).toThrow(
-        rejected('test/restored', 'size', '"63Gi"', 'at least 64Gi, the size of the snapshot source claim "data": a volume cannot shrink'),
+        rejected(
+          'test/restored',
+          'size',
+          '"63Gi"',
+          'at least 64Gi, the size of the snapshot source claim "data": a volume cannot shrink',
+        ),
       );
-      expect(() => new ClaimFromSnapshot(chart, 'restored-mi', { snapshot, size: StorageSize.mebibytes(65535) })).toThrow(
-        rejected('test/restored-mi', 'size', '"65535Mi"', 'at least 64Gi'),
-      );
+      expect(
+        () => new ClaimFromSnapshot(chart, 'restored-mi', { snapshot, size: StorageSize.mebibytes(65535) }),
+      ).toThrow(rejected('test/restored-mi', 'size', '"65535Mi"', 'at least 64Gi'));
     });
 
     it('rejects "10 GB" and other sizes that are not binary quantities', () => {
@@ -270,14 +359,20 @@ describe('ClaimFromSnapshot', () => {
     it('rejects a class of the other driver', () => {
       const { chart, disk, files, fileClass, diskClass, diskSnapshots, fileSnapshots } = fixture();
       const diskSnapshot = new VolumeSnapshot(chart, 'disk-snapshot', { claim: disk, snapshotClass: diskSnapshots });
-      expect(() => new ClaimFromSnapshot(chart, 'to-files', { snapshot: diskSnapshot, storageClass: fileClass })).toThrow(
-        rejected('test/to-files', 'storageClass', '"standard-files"',
-          'a class of driver disk.csi.azure.com: data cannot move between Azure Disks and Azure Files through a snapshot or clone'),
+      expect(
+        () => new ClaimFromSnapshot(chart, 'to-files', { snapshot: diskSnapshot, storageClass: fileClass }),
+      ).toThrow(
+        rejected(
+          'test/to-files',
+          'storageClass',
+          '"standard-files"',
+          'a class of driver disk.csi.azure.com: data cannot move between Azure Disks and Azure Files through a snapshot or clone',
+        ),
       );
       const fileSnapshot = new VolumeSnapshot(chart, 'file-snapshot', { claim: files, snapshotClass: fileSnapshots });
-      expect(() => new ClaimFromSnapshot(chart, 'to-disk', { snapshot: fileSnapshot, storageClass: diskClass })).toThrow(
-        rejected('test/to-disk', 'storageClass', '"premium-disk"', 'a class of driver file.csi.azure.com'),
-      );
+      expect(
+        () => new ClaimFromSnapshot(chart, 'to-disk', { snapshot: fileSnapshot, storageClass: diskClass }),
+      ).toThrow(rejected('test/to-disk', 'storageClass', '"premium-disk"', 'a class of driver file.csi.azure.com'));
     });
 
     it("still applies the target class's rules (premium shares start at 100Gi)", () => {
@@ -294,7 +389,9 @@ describe('ClaimFromSnapshot', () => {
       const { chart, disk, diskSnapshots } = fixture(app, 'db', 'db');
       const snapshot = new VolumeSnapshot(chart, 'snapshot', { claim: disk, snapshotClass: diskSnapshots });
       const other = new Chart(app, 'restore', { namespace: 'restore' });
-      expect(() => new ClaimFromSnapshot(other, 'restored', { snapshot })).toThrow(/^restore\/restored: snapshot ".*" is not allowed: a snapshot in namespace "restore": a claim can only be restored from a snapshot in its own namespace/);
+      expect(() => new ClaimFromSnapshot(other, 'restored', { snapshot })).toThrow(
+        /^restore\/restored: snapshot ".*" is not allowed: a snapshot in namespace "restore": a claim can only be restored from a snapshot in its own namespace/,
+      );
     });
   });
 });
@@ -318,7 +415,11 @@ describe('ClonedClaim', () => {
 
   it('clones a raw block claim as a raw block claim, and a shared file claim as a shared file claim', () => {
     const { chart, diskClass, files } = fixture();
-    const device = new AzureVolumeClaim(chart, 'device', { size: '32Gi', storageClass: diskClass, volumeMode: 'Block' });
+    const device = new AzureVolumeClaim(chart, 'device', {
+      size: '32Gi',
+      storageClass: diskClass,
+      volumeMode: 'Block',
+    });
     const deviceClone = new ClonedClaim(chart, 'device-clone', { source: device });
     const filesClone = new ClonedClaim(chart, 'files-clone', { source: files });
     const objects = synthValid(chart);
@@ -333,7 +434,13 @@ describe('ClonedClaim', () => {
   it('renders every option: name, a larger size, another class of the same driver, an access mode', () => {
     const { chart, disk } = fixture();
     const zrs = new AzureDiskStorageClass(chart, 'zrs', { name: 'premium-zrs', sku: 'Premium_ZRS' });
-    new ClonedClaim(chart, 'clone', { source: disk, name: 'data-copy', size: '1Ti', storageClass: zrs, accessMode: 'ReadWriteOncePod' });
+    new ClonedClaim(chart, 'clone', {
+      source: disk,
+      name: 'data-copy',
+      size: '1Ti',
+      storageClass: zrs,
+      accessMode: 'ReadWriteOncePod',
+    });
     const object = find(synthValid(chart), 'PersistentVolumeClaim', 'data-copy');
     expect(object.spec).toMatchObject({
       storageClassName: 'premium-zrs',
@@ -347,7 +454,12 @@ describe('ClonedClaim', () => {
     it('rejects a clone smaller than its source', () => {
       const { chart, disk } = fixture();
       expect(() => new ClonedClaim(chart, 'clone', { source: disk, size: '32Gi' })).toThrow(
-        rejected('test/clone', 'size', '"32Gi"', 'at least 64Gi, the size of the source claim "data": a volume cannot shrink'),
+        rejected(
+          'test/clone',
+          'size',
+          '"32Gi"',
+          'at least 64Gi, the size of the source claim "data": a volume cannot shrink',
+        ),
       );
     });
 
@@ -361,8 +473,12 @@ describe('ClonedClaim', () => {
     it('rejects a class of the other driver', () => {
       const { chart, disk, files, diskClass, fileClass } = fixture();
       expect(() => new ClonedClaim(chart, 'disk-to-files', { source: disk, storageClass: fileClass })).toThrow(
-        rejected('test/disk-to-files', 'storageClass', '"standard-files"',
-          'a class of driver disk.csi.azure.com: data cannot move between Azure Disks and Azure Files through a snapshot or clone'),
+        rejected(
+          'test/disk-to-files',
+          'storageClass',
+          '"standard-files"',
+          'a class of driver disk.csi.azure.com: data cannot move between Azure Disks and Azure Files through a snapshot or clone',
+        ),
       );
       expect(() => new ClonedClaim(chart, 'files-to-disk', { source: files, storageClass: diskClass })).toThrow(
         rejected('test/files-to-disk', 'storageClass', '"premium-disk"', 'a class of driver file.csi.azure.com'),
@@ -374,7 +490,12 @@ describe('ClonedClaim', () => {
       const { disk } = fixture(app, 'db', 'db');
       const other = new Chart(app, 'staging', { namespace: 'staging' });
       expect(() => new ClonedClaim(other, 'clone', { source: disk })).toThrow(
-        rejected('staging/clone', 'source', '"data"', `a claim in namespace "staging": a clone must be in its source's namespace`),
+        rejected(
+          'staging/clone',
+          'source',
+          '"data"',
+          `a claim in namespace "staging": a clone must be in its source's namespace`,
+        ),
       );
     });
 

@@ -60,7 +60,16 @@ describe('StaticAzureFileShare', () => {
     expect(pv.spec.storageClassName).toBe('');
     expect(pv.spec.claimRef).toEqual({ namespace: 'apps', name: share.claimName });
     expect(pv.spec.mountOptions).toEqual([
-      'dir_mode=0777', 'file_mode=0777', 'uid=0', 'gid=0', 'mfsymlinks', 'cache=strict', 'actimeo=30', 'nosharesock', 'nobrl', 'nouser_xattr',
+      'dir_mode=0777',
+      'file_mode=0777',
+      'uid=0',
+      'gid=0',
+      'mfsymlinks',
+      'cache=strict',
+      'actimeo=30',
+      'nosharesock',
+      'nobrl',
+      'nouser_xattr',
     ]);
     expect(pv.spec.csi.driver).toBe('file.csi.azure.com');
     expect(pv.spec.csi.volumeHandle).toContain('teamfiles01');
@@ -90,8 +99,13 @@ describe('StaticAzureFileShare', () => {
     expect(listAzureRequirements(app)).toEqual([
       { kind: 'storageAccount', account: 'teamfiles01', key: 'storageAccount:teamfiles01', declaredBy: ['test/share'] },
       {
-        kind: 'fileShare', account: 'teamfiles01', share: 'reports', quotaGiB: 1024, protocol: 'SMB',
-        key: 'fileShare:teamfiles01/reports', declaredBy: ['test/share'],
+        kind: 'fileShare',
+        account: 'teamfiles01',
+        share: 'reports',
+        quotaGiB: 1024,
+        protocol: 'SMB',
+        key: 'fileShare:teamfiles01/reports',
+        declaredBy: ['test/share'],
       },
       {
         kind: 'kubernetesSecret',
@@ -121,7 +135,9 @@ describe('StaticAzureFileShare', () => {
     expect(share.namespace).toBe('default');
     expect(pv.spec.claimRef.namespace).toBe('default');
     expect(pv.spec.csi.nodeStageSecretRef.namespace).toBe('default');
-    expect(listAzureRequirements(app).find((r) => r.kind === 'kubernetesSecret')?.key).toBe('kubernetesSecret:default/azure-storage-teamfiles01');
+    expect(listAzureRequirements(app).find((r) => r.kind === 'kubernetesSecret')?.key).toBe(
+      'kubernetesSecret:default/azure-storage-teamfiles01',
+    );
   });
 
   it('gives two volumes on one share distinct handles, and declares the shared share and Secret once', () => {
@@ -131,7 +147,10 @@ describe('StaticAzureFileShare', () => {
     const b = new StaticAzureFileShare(chart, 'b', SHARE);
     const other = new Chart(app, 'other', { namespace: 'reports' });
     const c = new StaticAzureFileShare(other, 'c', SHARE);
-    const handles = [chart, other].flatMap((ch) => synthValid(ch)).filter((o) => o.kind === 'PersistentVolume').map((pv) => pv.spec.csi.volumeHandle);
+    const handles = [chart, other]
+      .flatMap((ch) => synthValid(ch))
+      .filter((o) => o.kind === 'PersistentVolume')
+      .map((pv) => pv.spec.csi.volumeHandle);
     expect(handles).toHaveLength(3);
     expect(new Set(handles).size).toBe(3);
     expect(new Set([a.volumeName, b.volumeName, c.volumeName]).size).toBe(3);
@@ -168,11 +187,23 @@ describe('StaticAzureFileShare', () => {
     expect(pv.spec.csi.volumeHandle).toContain('monthly-reports');
     expect(pv.spec.csi.nodeStageSecretRef).toEqual({ name: 'files-credentials', namespace: 'apps' });
     expect(pv.spec.mountOptions).toEqual([
-      'dir_mode=0755', 'file_mode=0644', 'uid=1000', 'gid=1000', 'mfsymlinks', 'cache=strict', 'actimeo=10', 'nosharesock', 'nobrl', 'nouser_xattr',
+      'dir_mode=0755',
+      'file_mode=0644',
+      'uid=1000',
+      'gid=1000',
+      'mfsymlinks',
+      'cache=strict',
+      'actimeo=10',
+      'nosharesock',
+      'nobrl',
+      'nouser_xattr',
     ]);
     const requirements = listAzureRequirements(app);
     expect(requirements.find((r) => r.kind === 'fileShare')).toMatchObject({ share: 'monthly-reports', quotaGiB: 250 });
-    expect(requirements.find((r) => r.kind === 'kubernetesSecret')).toMatchObject({ namespace: 'apps', name: 'files-credentials' });
+    expect(requirements.find((r) => r.kind === 'kubernetesSecret')).toMatchObject({
+      namespace: 'apps',
+      name: 'files-credentials',
+    });
   });
 
   // The volume says where the account lives, so the account requirement must say the same; otherwise
@@ -180,7 +211,13 @@ describe('StaticAzureFileShare', () => {
   it('records the resource group on the storage account it requires', () => {
     const { app } = synthShare({ resourceGroup: 'rg-files' });
     expect(listAzureRequirements(app).filter((r) => r.kind === 'storageAccount')).toEqual([
-      { kind: 'storageAccount', account: 'teamfiles01', resourceGroup: 'rg-files', key: 'storageAccount:teamfiles01', declaredBy: ['test/share'] },
+      {
+        kind: 'storageAccount',
+        account: 'teamfiles01',
+        resourceGroup: 'rg-files',
+        key: 'storageAccount:teamfiles01',
+        declaredBy: ['test/share'],
+      },
     ]);
   });
 
@@ -193,48 +230,86 @@ describe('StaticAzureFileShare', () => {
     const rendered = only(synthValid(chart), 'Pod');
     expect(rendered.spec.volumes).toHaveLength(1);
     expect(rendered.spec.volumes[0].persistentVolumeClaim.claimName).toBe(share.claimName);
-    expect(rendered.spec.containers[0].volumeMounts).toEqual([{ name: rendered.spec.volumes[0].name, mountPath: '/reports' }]);
+    expect(rendered.spec.containers[0].volumeMounts).toEqual([
+      { name: rendered.spec.volumes[0].name, mountPath: '/reports' },
+    ]);
   });
 
   describe('bad input', () => {
     it.each(['My-Account', 'ab', 'a'.repeat(25), 'team_files'])('rejects the storage account name %j', (account) => {
       expect(build({ storageAccount: account })).toThrow(
-        rejected('test/share', 'storageAccount', JSON.stringify(account), 'a storage account name: 3 to 24 lowercase letters and digits'),
+        rejected(
+          'test/share',
+          'storageAccount',
+          JSON.stringify(account),
+          'a storage account name: 3 to 24 lowercase letters and digits',
+        ),
       );
     });
 
-    it.each(['Reports', 'ab', 'monthly--reports', '-reports', 'reports-', 'a'.repeat(64), 'monthly_reports'])('rejects the share name %j', (name) => {
-      expect(build({ shareName: name })).toThrow(
-        rejected('test/share', 'shareName', JSON.stringify(name), 'a file share name: 3 to 63 lowercase letters, digits and single hyphens'),
-      );
-    });
+    it.each(['Reports', 'ab', 'monthly--reports', '-reports', 'reports-', 'a'.repeat(64), 'monthly_reports'])(
+      'rejects the share name %j',
+      (name) => {
+        expect(build({ shareName: name })).toThrow(
+          rejected(
+            'test/share',
+            'shareName',
+            JSON.stringify(name),
+            'a file share name: 3 to 63 lowercase letters, digits and single hyphens',
+          ),
+        );
+      },
+    );
 
     it.each(['rg.', 'rg with spaces', 'a'.repeat(91), 'rg/files'])('rejects the resource group name %j', (group) => {
-      expect(build({ resourceGroup: group })).toThrow(rejected('test/share', 'resourceGroup', JSON.stringify(group), 'a resource group name'));
+      expect(build({ resourceGroup: group })).toThrow(
+        rejected('test/share', 'resourceGroup', JSON.stringify(group), 'a resource group name'),
+      );
     });
 
     it.each(['10 GB', '10G', '10GB', '0Gi', '-1Gi', '1.5Gi', ''])('rejects the size %j', (size) => {
-      expect(build({ size })).toThrow(rejected('test/share', 'size', JSON.stringify(size), 'a positive whole number with a binary unit'));
+      expect(build({ size })).toThrow(
+        rejected('test/share', 'size', JSON.stringify(size), 'a positive whole number with a binary unit'),
+      );
     });
 
     it.each(['1536Mi', '512Mi', '1048577Ki'])('rejects %s: share quotas are whole GiB', (size) => {
-      expect(build({ size })).toThrow(rejected('test/share', 'size', JSON.stringify(size), 'a whole number of GiB: share quotas are set in GiB'));
-      expect(build({ size: StorageSize.from(size, 'x', 'size') })).toThrow(rejected('test/share', 'size', JSON.stringify(size), 'a whole number of GiB'));
+      expect(build({ size })).toThrow(
+        rejected('test/share', 'size', JSON.stringify(size), 'a whole number of GiB: share quotas are set in GiB'),
+      );
+      expect(build({ size: StorageSize.from(size, 'x', 'size') })).toThrow(
+        rejected('test/share', 'size', JSON.stringify(size), 'a whole number of GiB'),
+      );
     });
 
     it('rejects a share larger than Azure allows (100 TiB)', () => {
       expect(build({ size: '102400Gi' })).not.toThrow();
-      expect(build({ size: '102401Gi' })).toThrow(rejected('test/share', 'share quota (GiB)', '102401', 'a whole number of GiB from 1 to 102400'));
+      expect(build({ size: '102401Gi' })).toThrow(
+        rejected('test/share', 'share quota (GiB)', '102401', 'a whole number of GiB from 1 to 102400'),
+      );
     });
 
     it('rejects a bad access mode, claim name, Secret name and SMB setting', () => {
       expect(build({ accessMode: 'ReadWriteAll' as never })).toThrow(
-        rejected('test/share', 'accessMode', '"ReadWriteAll"', 'one of ReadWriteOnce, ReadWriteOncePod, ReadOnlyMany, ReadWriteMany'),
+        rejected(
+          'test/share',
+          'accessMode',
+          '"ReadWriteAll"',
+          'one of ReadWriteOnce, ReadWriteOncePod, ReadOnlyMany, ReadWriteMany',
+        ),
       );
-      expect(build({ claimName: 'Reports' })).toThrow(rejected('test/share', 'claimName', '"Reports"', 'a DNS-1123 subdomain'));
-      expect(build({ secretName: 'files_credentials' })).toThrow(rejected('test/share', 'secretName', '"files_credentials"', 'a DNS-1123 subdomain'));
-      expect(build({ smb: { dirMode: '755' } })).toThrow(rejected('test/share', 'smb.dirMode', '"755"', "an octal mode like '0755'"));
-      expect(build({ smb: { gid: -5 } })).toThrow(rejected('test/share', 'smb.gid', '-5', 'a whole number from 0 to 2147483647'));
+      expect(build({ claimName: 'Reports' })).toThrow(
+        rejected('test/share', 'claimName', '"Reports"', 'a DNS-1123 subdomain'),
+      );
+      expect(build({ secretName: 'files_credentials' })).toThrow(
+        rejected('test/share', 'secretName', '"files_credentials"', 'a DNS-1123 subdomain'),
+      );
+      expect(build({ smb: { dirMode: '755' } })).toThrow(
+        rejected('test/share', 'smb.dirMode', '"755"', "an octal mode like '0755'"),
+      );
+      expect(build({ smb: { gid: -5 } })).toThrow(
+        rejected('test/share', 'smb.gid', '-5', 'a whole number from 0 to 2147483647'),
+      );
     });
 
     it('rejects a chart namespace that is not a DNS label', () => {
@@ -248,7 +323,12 @@ describe('StaticAzureFileShare', () => {
       new StaticAzureFileShare(chart, 'a', { ...SHARE, size: '100Gi' });
       new StaticAzureFileShare(chart, 'b', { ...SHARE, size: '200Gi' });
       expect(() => listAzureRequirements(app)).toThrow(
-        rejected('test/b', 'quotaGiB of fileShare:teamfiles01/reports', '200', 'the same value as declared by test/a (100)'),
+        rejected(
+          'test/b',
+          'quotaGiB of fileShare:teamfiles01/reports',
+          '200',
+          'the same value as declared by test/a (100)',
+        ),
       );
     });
   });

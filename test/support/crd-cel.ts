@@ -12,7 +12,9 @@ type Evaluate = (self: unknown) => boolean;
 /** Compiles a rule, or returns undefined when it is outside the subset or a transition rule. */
 export function compileCel(rule: string): Evaluate | undefined {
   if (/\boldSelf\b/.test(rule)) return undefined;
-  const tokens = rule.match(/\s*(has\(self(?:\.[A-Za-z_][A-Za-z0-9_]*)+\)|size\(self\)|&&|\|\||[<>=!]=|[<>!()]|\d+|\S)/g);
+  const tokens = rule.match(
+    /\s*(has\(self(?:\.[A-Za-z_][A-Za-z0-9_]*)+\)|size\(self\)|&&|\|\||[<>=!]=|[<>!()]|\d+|\S)/g,
+  );
   if (!tokens) return undefined;
   const list = tokens.map((t) => t.trim());
   let at = 0;
@@ -74,7 +76,11 @@ export function compileCel(rule: string): Evaluate | undefined {
 function unescapeCel(name: string): string {
   const word = /^__([A-Za-z]+)__$/.exec(name);
   if (word && !['dash', 'dot', 'slash', 'underscores'].includes(word[1]!)) return word[1]!;
-  return name.replace(/__dash__/g, '-').replace(/__dot__/g, '.').replace(/__slash__/g, '/').replace(/__underscores__/g, '__');
+  return name
+    .replace(/__dash__/g, '-')
+    .replace(/__dot__/g, '.')
+    .replace(/__slash__/g, '/')
+    .replace(/__underscores__/g, '__');
 }
 
 function has(self: unknown, keys: readonly string[]): boolean {
@@ -94,12 +100,19 @@ function size(self: unknown): number {
 
 function compare(a: number, op: string, b: number): boolean {
   switch (op) {
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '==': return a === b;
-    case '!=': return a !== b;
-    default: throw new SyntaxError(op);
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    default:
+      throw new SyntaxError(op);
   }
 }

@@ -49,7 +49,9 @@ let index: Map<string, CrdVersion> | undefined;
 function crdIndex(): Map<string, CrdVersion> {
   if (index) return index;
   if (!fs.existsSync(REFERENCE_DIR)) {
-    throw new Error(`validate-manifests: CRD reference folder ${REFERENCE_DIR} is missing (expected shared/ beside the checkout)`);
+    throw new Error(
+      `validate-manifests: CRD reference folder ${REFERENCE_DIR} is missing (expected shared/ beside the checkout)`,
+    );
   }
   index = new Map();
   for (const folder of fs.readdirSync(REFERENCE_DIR, { withFileTypes: true })) {
@@ -145,7 +147,9 @@ export function crdRuleProblems(crd: CrdVersion, object: object): FieldProblem[]
       if (schema.items) value.forEach((element, i) => walk(schema.items!, element, childPath(at, i)));
     } else if (typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
-        const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+        const sub =
+          schema.properties?.[key] ??
+          (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
         if (sub) walk(sub, child, childPath(at, key));
       }
     }

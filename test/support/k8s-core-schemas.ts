@@ -92,7 +92,10 @@ function findModel(apiVersion: string, kind: string): CoreLookup | undefined {
   if (typeof model !== 'function' || model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
   const removedIn = REMOVED_IN[apiVersion];
   if (removedIn || /(alpha|beta)\d+$/.test(apiVersion)) {
-    return { found: false, reason: `${apiVersion} was removed from Kubernetes in ${removedIn ?? 'an earlier release'}` };
+    return {
+      found: false,
+      reason: `${apiVersion} was removed from Kubernetes in ${removedIn ?? 'an earlier release'}`,
+    };
   }
   return { found: true, model, modulePath };
 }
@@ -119,7 +122,8 @@ let objectMeta: ModelClass | undefined;
 export function objectMetaErrors(metadata: unknown): ErrorObject[] {
   // Not an object: the CRD schema's `metadata: {type: object}` already reports it.
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return [];
-  objectMeta ??= (createRequire(path.join(MODELS_DIR, 'package.json'))(OBJECT_META) as { ObjectMeta: ModelClass }).ObjectMeta;
+  objectMeta ??= (createRequire(path.join(MODELS_DIR, 'package.json'))(OBJECT_META) as { ObjectMeta: ModelClass })
+    .ObjectMeta;
   return coreSchemaErrors(objectMeta, metadata).map((e) => ({ ...e, instancePath: `/metadata${e.instancePath}` }));
 }
 
@@ -223,14 +227,21 @@ function rootShape(tp: TypeProgram, name: string): Shape {
   const type = symbol && checker.getTypeOfSymbol(symbol);
   // An unresolved import would come back as `any` and silently accept every field.
   if (!type || type.flags & ts.TypeFlags.Any) {
-    const diagnostics = ts.formatDiagnostics(ts.getPreEmitDiagnostics(tp.program, tp.program.getSourceFile(ROOT_FILE)), host);
+    const diagnostics = ts.formatDiagnostics(
+      ts.getPreEmitDiagnostics(tp.program, tp.program.getSourceFile(ROOT_FILE)),
+      host,
+    );
     throw new Error(`validate-manifests: cannot load the type of ${name} from kubernetes-models:\n${diagnostics}`);
   }
   return shapeOf(checker, type);
 }
 
 const SCALAR_FLAGS =
-  ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.EnumLike;
+  ts.TypeFlags.StringLike |
+  ts.TypeFlags.NumberLike |
+  ts.TypeFlags.BooleanLike |
+  ts.TypeFlags.BigIntLike |
+  ts.TypeFlags.EnumLike;
 
 function shapeOf(checker: ts.TypeChecker, declared: ts.Type): Shape {
   let shape = shapes.get(declared);

@@ -48,12 +48,19 @@ interface Schema {
 
 /** A schema for the object's apiVersion/kind, or the reason there is none. */
 function schemaFor(object: unknown): Schema | { readonly missing: string } | undefined {
-  if (!isRecord(object) || typeof object['apiVersion'] !== 'string' || typeof object['kind'] !== 'string') return undefined;
+  if (!isRecord(object) || typeof object['apiVersion'] !== 'string' || typeof object['kind'] !== 'string')
+    return undefined;
   const { apiVersion, kind } = object as { apiVersion: string; kind: string };
   const core = coreLookup(apiVersion, kind);
   if (core?.found) {
     const { model, modulePath } = core;
-    return { modulePath, shape: () => coreShape(modulePath), errors: (o) => coreSchemaErrors(model, o), rules: () => [], kindProblems: [] };
+    return {
+      modulePath,
+      shape: () => coreShape(modulePath),
+      errors: (o) => coreSchemaErrors(model, o),
+      rules: () => [],
+      kindProblems: [],
+    };
   }
   if (core) return { missing: `no schema for ${apiVersion} ${kind}: ${core.reason}` };
   const crd = crdLookup(apiVersion, kind);
@@ -64,7 +71,9 @@ function schemaFor(object: unknown): Schema | { readonly missing: string } | und
     shape: () => crdShape(crd),
     errors: (o) => [...crdSchemaErrors(crd, o), ...objectMetaErrors(o['metadata'])],
     rules: (o) => crdRuleProblems(crd, o),
-    kindProblems: crd.served ? [] : [`${apiVersion} ${kind} is not served (served: false in CRD ${crd.crdName}, ${crd.file})`],
+    kindProblems: crd.served
+      ? []
+      : [`${apiVersion} ${kind} is not served (served: false in CRD ${crd.crdName}, ${crd.file})`],
   };
 }
 

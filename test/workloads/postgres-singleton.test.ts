@@ -1,8 +1,15 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AksStatefulValidationError, AzureDiskStorageClass, AzureFileStorageClass, PostgresBulkImport, PostgresBulkImportProps,
-  PostgresSingleton, PostgresSingletonProps, StorageSize, listAzureRequirements,
+  AksStatefulValidationError,
+  AzureDiskStorageClass,
+  AzureFileStorageClass,
+  PostgresBulkImport,
+  PostgresBulkImportProps,
+  PostgresSingleton,
+  PostgresSingletonProps,
+  StorageSize,
+  listAzureRequirements,
 } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
 
@@ -45,7 +52,11 @@ describe('PostgresSingleton', () => {
       expect(container.image).toBe('postgres:17');
       expect(container.name).toBe('postgres');
       expect(container.ports).toEqual([{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }]);
-      expect(env).toMatchObject({ POSTGRES_USER: 'app', POSTGRES_DB: 'app', PGDATA: '/var/lib/postgresql/data/pgdata' });
+      expect(env).toMatchObject({
+        POSTGRES_USER: 'app',
+        POSTGRES_DB: 'app',
+        PGDATA: '/var/lib/postgresql/data/pgdata',
+      });
       expect(mounts.data).toEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
       expect(container.args).toBeUndefined();
       expect(sts.spec).toMatchObject({
@@ -60,9 +71,13 @@ describe('PostgresSingleton', () => {
       const secret = `${db.name}-credentials`;
       expect(env.POSTGRES_PASSWORD_FILE).toBe('/run/secrets/postgres/password');
       expect(mounts.password).toEqual({ name: 'password', mountPath: '/run/secrets/postgres', readOnly: true });
-      expect(volumes.password.secret).toMatchObject({ secretName: secret, items: [{ key: 'password', path: 'password' }] });
+      expect(volumes.password.secret).toMatchObject({
+        secretName: secret,
+        items: [{ key: 'password', path: 'password' }],
+      });
       for (const e of container.env) {
-        if (/PASSWORD/.test(e.name)) expect(e, e.name).toEqual({ name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/postgres/password' });
+        if (/PASSWORD/.test(e.name))
+          expect(e, e.name).toEqual({ name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/postgres/password' });
       }
       expect(container.envFrom).toBeUndefined();
       // No Secret object is ever synthesized: the password is generated at deploy time.
@@ -72,11 +87,19 @@ describe('PostgresSingleton', () => {
     it('runs as the postgres user without privileges', () => {
       const { pod, container } = synthDb();
       expect(pod.securityContext).toEqual({
-        runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999, fsGroupChangePolicy: 'OnRootMismatch',
+        runAsUser: 999,
+        runAsGroup: 999,
+        runAsNonRoot: true,
+        fsGroup: 999,
+        fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(container.securityContext).toMatchObject({
-        runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] },
+        runAsUser: 999,
+        runAsGroup: 999,
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
       });
       expect(pod.automountServiceAccountToken).toBe(false);
     });
@@ -88,7 +111,9 @@ describe('PostgresSingleton', () => {
         expect(container[probe], probe).toMatchObject({ exec: { command } });
       }
       // Startup gets long enough for crash recovery before liveness counts.
-      expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(600);
+      expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(
+        600,
+      );
     });
 
     it('mounts a memory-backed /dev/shm with a size limit and gives 120 s to shut down', () => {
@@ -113,15 +138,17 @@ describe('PostgresSingleton', () => {
         volumeBindingMode: 'WaitForFirstConsumer',
       });
       expect(db.storageClass).toBeInstanceOf(AzureDiskStorageClass);
-      expect(sts.spec.volumeClaimTemplates).toEqual([{
-        metadata: { name: 'data', labels: db.selectorLabels },
-        spec: {
-          storageClassName: cls.metadata.name,
-          accessModes: ['ReadWriteOnce'],
-          volumeMode: 'Filesystem',
-          resources: { requests: { storage: '32Gi' } },
+      expect(sts.spec.volumeClaimTemplates).toEqual([
+        {
+          metadata: { name: 'data', labels: db.selectorLabels },
+          spec: {
+            storageClassName: cls.metadata.name,
+            accessModes: ['ReadWriteOnce'],
+            volumeMode: 'Filesystem',
+            resources: { requests: { storage: '32Gi' } },
+          },
         },
-      }]);
+      ]);
     });
 
     it('renders a client Service and a headless Service for the StatefulSet', () => {
@@ -131,13 +158,19 @@ describe('PostgresSingleton', () => {
       const client = services.find((s) => s.metadata.name === 'orders');
       const headless = services.find((s) => s.metadata.name === 'orders-headless');
       expect(client.spec).toEqual({
-        type: 'ClusterIP', selector: db.selectorLabels, ports: [{ name: 'postgres', port: 5432, targetPort: 5432 }],
+        type: 'ClusterIP',
+        selector: db.selectorLabels,
+        ports: [{ name: 'postgres', port: 5432, targetPort: 5432 }],
       });
       expect(headless.spec).toEqual({
-        clusterIP: 'None', selector: db.selectorLabels, ports: [{ name: 'postgres', port: 5432, targetPort: 5432 }],
+        clusterIP: 'None',
+        selector: db.selectorLabels,
+        ports: [{ name: 'postgres', port: 5432, targetPort: 5432 }],
       });
       expect(sts.spec.serviceName).toBe('orders-headless');
-      expect(sts.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'orders' } });
+      expect(sts.spec.selector).toEqual({
+        matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'orders' },
+      });
     });
 
     it('admits only pods with the client label through its NetworkPolicy', () => {
@@ -147,29 +180,39 @@ describe('PostgresSingleton', () => {
       expect(policy.spec).toEqual({
         podSelector: { matchLabels: db.selectorLabels },
         policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{ podSelector: { matchLabels: { 'aks-stateful.io/postgres-client': 'orders' } } }],
-          ports: [{ protocol: 'TCP', port: 5432 }],
-        }],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { 'aks-stateful.io/postgres-client': 'orders' } } }],
+            ports: [{ protocol: 'TCP', port: 5432 }],
+          },
+        ],
       });
     });
 
     it('renders no PodDisruptionBudget, so a drain can move the single replica', () => {
       const { objects } = synthDb();
       expect(ofKind(objects, 'PodDisruptionBudget')).toEqual([]);
-      expect(objects.map((o) => o.kind).sort()).toEqual(['NetworkPolicy', 'Service', 'Service', 'StatefulSet', 'StorageClass']);
+      expect(objects.map((o) => o.kind).sort()).toEqual([
+        'NetworkPolicy',
+        'Service',
+        'Service',
+        'StatefulSet',
+        'StorageClass',
+      ]);
     });
 
     it('declares a generated password Secret as an Azure requirement', () => {
       const { app } = build({ name: 'orders' });
-      expect(listAzureRequirements(app)).toEqual([{
-        kind: 'kubernetesSecret',
-        namespace: 'apps',
-        name: 'orders-credentials',
-        keys: { password: { from: 'generatedPassword', length: 32 } },
-        key: 'kubernetesSecret:apps/orders-credentials',
-        declaredBy: ['test/db'],
-      }]);
+      expect(listAzureRequirements(app)).toEqual([
+        {
+          kind: 'kubernetesSecret',
+          namespace: 'apps',
+          name: 'orders-credentials',
+          keys: { password: { from: 'generatedPassword', length: 32 } },
+          key: 'kubernetesSecret:apps/orders-credentials',
+          declaredBy: ['test/db'],
+        },
+      ]);
     });
 
     it('describes how to connect, without any secret', () => {
@@ -195,13 +238,16 @@ describe('PostgresSingleton', () => {
   });
 
   describe('options', () => {
-    it.each([14, 15, 16, 17] as const)('PostgreSQL %i keeps PGDATA in a subdirectory of the data mount', (majorVersion) => {
-      const { db, container, env, mounts } = synthDb({ majorVersion });
-      expect(container.image).toBe(`postgres:${majorVersion}`);
-      expect(env.PGDATA).toBe('/var/lib/postgresql/data/pgdata');
-      expect(mounts.data.mountPath).toBe('/var/lib/postgresql/data');
-      expect(db.connection.majorVersion).toBe(majorVersion);
-    });
+    it.each([14, 15, 16, 17] as const)(
+      'PostgreSQL %i keeps PGDATA in a subdirectory of the data mount',
+      (majorVersion) => {
+        const { db, container, env, mounts } = synthDb({ majorVersion });
+        expect(container.image).toBe(`postgres:${majorVersion}`);
+        expect(env.PGDATA).toBe('/var/lib/postgresql/data/pgdata');
+        expect(mounts.data.mountPath).toBe('/var/lib/postgresql/data');
+        expect(db.connection.majorVersion).toBe(majorVersion);
+      },
+    );
 
     it('PostgreSQL 18 mounts the disk at /var/lib/postgresql and leaves PGDATA to the image', () => {
       const { db, container, env, mounts } = synthDb({ majorVersion: 18 });
@@ -222,20 +268,34 @@ describe('PostgresSingleton', () => {
     });
 
     it('passes settings as -c key=value arguments', () => {
-      const { container } = synthDb({ settings: { shared_buffers: '256MB', 'auto_explain.log_min_duration': '500ms', log_line_prefix: '%m [%p] ' } });
+      const { container } = synthDb({
+        settings: { shared_buffers: '256MB', 'auto_explain.log_min_duration': '500ms', log_line_prefix: '%m [%p] ' },
+      });
       expect(container.args).toEqual([
-        '-c', 'shared_buffers=256MB', '-c', 'auto_explain.log_min_duration=500ms', '-c', 'log_line_prefix=%m [%p] ',
+        '-c',
+        'shared_buffers=256MB',
+        '-c',
+        'auto_explain.log_min_duration=500ms',
+        '-c',
+        'log_line_prefix=%m [%p] ',
       ]);
     });
 
     it('puts init scripts in a ConfigMap mounted at /docker-entrypoint-initdb.d', () => {
-      const scripts = { '01-schema.sql': 'CREATE TABLE todos (id serial primary key, title text);', '02-seed.sh': 'echo seeded' };
+      const scripts = {
+        '01-schema.sql': 'CREATE TABLE todos (id serial primary key, title text);',
+        '02-seed.sh': 'echo seeded',
+      };
       const { objects, mounts, volumes } = synthDb({ name: 'orders', initScripts: scripts });
       const cm = only(objects, 'ConfigMap');
       expect(cm.metadata.name).toBe('orders-init');
       expect(cm.data).toEqual(scripts);
       expect(volumes['init-scripts']).toEqual({ name: 'init-scripts', configMap: { name: 'orders-init' } });
-      expect(mounts['init-scripts']).toEqual({ name: 'init-scripts', mountPath: '/docker-entrypoint-initdb.d', readOnly: true });
+      expect(mounts['init-scripts']).toEqual({
+        name: 'init-scripts',
+        mountPath: '/docker-entrypoint-initdb.d',
+        readOnly: true,
+      });
     });
 
     it('has no init script volume without scripts', () => {
@@ -252,7 +312,10 @@ describe('PostgresSingleton', () => {
         terminationGracePeriod: Duration.minutes(5),
         storageSize: StorageSize.gibibytes(256),
       });
-      expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+      expect(container.resources).toEqual({
+        requests: { cpu: '500m', memory: '2Gi' },
+        limits: { cpu: '2', memory: '4Gi' },
+      });
       expect(volumes.shm.emptyDir).toEqual({ medium: 'Memory', sizeLimit: '1Gi' });
       expect(pod.terminationGracePeriodSeconds).toBe(300);
       expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('256Gi');
@@ -261,10 +324,18 @@ describe('PostgresSingleton', () => {
     it('takes a storage class construct and creates none of its own', () => {
       const { objects, sts, db } = synthDb((scope) => ({
         storageSize: '100Gi',
-        storageClass: new AzureDiskStorageClass(scope, 'v2', { name: 'pg-v2', sku: 'PremiumV2_LRS', diskIopsReadWrite: 5000, diskMbpsReadWrite: 200 }),
+        storageClass: new AzureDiskStorageClass(scope, 'v2', {
+          name: 'pg-v2',
+          sku: 'PremiumV2_LRS',
+          diskIopsReadWrite: 5000,
+          diskMbpsReadWrite: 200,
+        }),
       }));
       expect(ofKind(objects, 'StorageClass').map((c) => c.metadata.name)).toEqual(['pg-v2']);
-      expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'pg-v2', resources: { requests: { storage: '100Gi' } } });
+      expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({
+        storageClassName: 'pg-v2',
+        resources: { requests: { storage: '100Gi' } },
+      });
       expect(db.storageClass).toMatchObject({ name: 'pg-v2' });
     });
 
@@ -274,16 +345,25 @@ describe('PostgresSingleton', () => {
       expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('premium-retain');
     });
 
-    it.each(['default', 'managed', 'managed-csi', 'managed-premium', 'managed-csi-premium'])("refuses AKS's built-in %s class, which deletes the disk with its claim", (name) => {
-      const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
-      expect(() => new PostgresSingleton(chart, 'db', { storageClass: name }))
-        .toThrow(new RegExp(`^test/db: storageClass "${name}" is not allowed: a class with reclaimPolicy Retain: AKS's built-in ${name} class has Delete`));
-    });
+    it.each(['default', 'managed', 'managed-csi', 'managed-premium', 'managed-csi-premium'])(
+      "refuses AKS's built-in %s class, which deletes the disk with its claim",
+      (name) => {
+        const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
+        expect(() => new PostgresSingleton(chart, 'db', { storageClass: name })).toThrow(
+          new RegExp(
+            `^test/db: storageClass "${name}" is not allowed: a class with reclaimPolicy Retain: AKS's built-in ${name} class has Delete`,
+          ),
+        );
+      },
+    );
 
     it('puts extra labels on its objects and the pod, but not in the selector', () => {
       const { objects, sts, db } = synthDb({ labels: { team: 'orders' }, initScripts: { 'a.sql': 'select 1;' } });
       for (const o of objects.filter((x) => x.kind !== 'StorageClass')) {
-        expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({ team: 'orders', 'app.kubernetes.io/name': 'postgres' });
+        expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({
+          team: 'orders',
+          'app.kubernetes.io/name': 'postgres',
+        });
       }
       expect(sts.spec.template.metadata.labels).toMatchObject({ team: 'orders' });
       expect(sts.spec.selector.matchLabels).toEqual(db.selectorLabels);
@@ -291,7 +371,8 @@ describe('PostgresSingleton', () => {
 
     it('puts extra labels on every object it creates, including the default class and the import', () => {
       const { objects } = synthDb({ labels: { team: 'orders' }, bulkImport: { table: 'todos', csv: 'title\nx\n' } });
-      for (const o of objects) expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({ team: 'orders' });
+      for (const o of objects)
+        expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({ team: 'orders' });
     });
 
     it('declares no Azure requirement when given a password Secret, and uses it', () => {
@@ -305,56 +386,175 @@ describe('PostgresSingleton', () => {
     it('takes database and user names', () => {
       const { env, container, db } = synthDb({ database: 'orders_db', user: 'orders_owner' });
       expect(env).toMatchObject({ POSTGRES_DB: 'orders_db', POSTGRES_USER: 'orders_owner' });
-      expect(container.readinessProbe.exec.command).toEqual(['pg_isready', '--username', 'orders_owner', '--dbname', 'orders_db', '--quiet']);
+      expect(container.readinessProbe.exec.command).toEqual([
+        'pg_isready',
+        '--username',
+        'orders_owner',
+        '--dbname',
+        'orders_db',
+        '--quiet',
+      ]);
       expect(db.connection).toMatchObject({ database: 'orders_db', user: 'orders_owner' });
     });
   });
 
   describe('rejects bad input with the path, field, value and what is allowed', () => {
     const cases: Array<[string, Props, RegExp]> = [
-      ['major 13', { majorVersion: 13 as never }, /^test\/db: majorVersion 13 is not allowed: one of 14, 15, 16, 17, 18/],
-      ['major 19', { majorVersion: 19 as never }, /^test\/db: majorVersion 19 is not allowed: one of 14, 15, 16, 17, 18/],
-      ['an image of another major', { majorVersion: 16, image: 'postgres:17.2' },
-        /^test\/db: image "postgres:17.2" is not allowed: an image tagged with major 16 .*the tag must match majorVersion/],
-      ['an image of another major by default', { image: 'postgres:16' }, /^test\/db: image "postgres:16" is not allowed: an image tagged with major 17/],
-      ['an untagged image', { image: 'postgres' }, /^test\/db: image "postgres" is not allowed: an image tagged with major 17/],
+      [
+        'major 13',
+        { majorVersion: 13 as never },
+        /^test\/db: majorVersion 13 is not allowed: one of 14, 15, 16, 17, 18/,
+      ],
+      [
+        'major 19',
+        { majorVersion: 19 as never },
+        /^test\/db: majorVersion 19 is not allowed: one of 14, 15, 16, 17, 18/,
+      ],
+      [
+        'an image of another major',
+        { majorVersion: 16, image: 'postgres:17.2' },
+        /^test\/db: image "postgres:17.2" is not allowed: an image tagged with major 16 .*the tag must match majorVersion/,
+      ],
+      [
+        'an image of another major by default',
+        { image: 'postgres:16' },
+        /^test\/db: image "postgres:16" is not allowed: an image tagged with major 17/,
+      ],
+      [
+        'an untagged image',
+        { image: 'postgres' },
+        /^test\/db: image "postgres" is not allowed: an image tagged with major 17/,
+      ],
       ['a latest image', { image: 'postgres:latest' }, /^test\/db: image "postgres:latest" is not allowed/],
-      ['a database name with capitals', { database: 'Orders' }, /^test\/db: database "Orders" is not allowed: a lowercase SQL identifier/],
-      ['a database name with a hyphen', { database: 'my-db' }, /^test\/db: database "my-db" is not allowed: a lowercase SQL identifier/],
-      ['a user starting with a digit', { user: '1app' }, /^test\/db: user "1app" is not allowed: a lowercase SQL identifier/],
-      ['a user name with a quote', { user: "app'; drop" }, /^test\/db: user "app'; drop" is not allowed: a lowercase SQL identifier/],
-      ['the superuser', { user: 'postgres' }, /^test\/db: user "postgres" is not allowed: an application user other than the superuser "postgres"/],
-      ['an Azure Files class', (scope) => ({ storageClass: new AzureFileStorageClass(scope, 'files', { name: 'files' }) }),
-        /^test\/db: storageClass "files" is not allowed: an Azure Disk class: PostgreSQL on Azure Files \(SMB or NFS\) loses the fsync, locking and permission semantics/],
-      ['an NFS Azure Files class', (scope) => ({ storageClass: new AzureFileStorageClass(scope, 'nfs', { name: 'nfs', sku: 'Premium_LRS', protocol: 'nfs' }) }),
-        /^test\/db: storageClass "nfs" is not allowed: an Azure Disk class/],
-      ['the built-in azurefile-csi class', { storageClass: 'azurefile-csi' },
-        /^test\/db: storageClass "azurefile-csi" is not allowed: an Azure Disk class: .*\(azurefile-csi is AKS's built-in Azure Files class\)/],
-      ['the built-in azurefile-csi-premium class', { storageClass: 'azurefile-csi-premium' }, /^test\/db: storageClass "azurefile-csi-premium" is not allowed: an Azure Disk class/],
-      ['a disk class that deletes its disks', (scope) => ({ storageClass: new AzureDiskStorageClass(scope, 'del', { name: 'del', reclaimPolicy: 'Delete' }) }),
-        /^test\/db: storageClass "del" is not allowed: a class with reclaimPolicy Retain: with Delete, deleting the claim deletes the database's disk/],
-      ['a grace period under 60 s', { terminationGracePeriod: Duration.seconds(30) },
-        /^test\/db: terminationGracePeriod \(seconds\) 30 is not allowed: a whole number from 60 to 3600/],
-      ['a memory limit under the request', { resources: { memoryRequest: '2Gi', memoryLimit: '1Gi' } },
-        /^test\/db: resources\.memoryLimit "1Gi" is not allowed: at least the memory request \(2Gi\)/],
-      ['a memory limit under the default request', { resources: { memoryLimit: '256Mi' } },
-        /^test\/db: resources\.memoryLimit "256Mi" is not allowed: at least the memory request \(512Mi\)/],
-      ['a decimal memory unit', { resources: { memoryLimit: '1G' } }, /^test\/db: resources\.memoryLimit "1G" is not allowed: a positive whole number with a binary unit/],
-      ['shared memory equal to the memory limit', { sharedMemorySize: '1Gi' },
-        /^test\/db: sharedMemorySize "1Gi" is not allowed: less than the memory limit \(1Gi\): \/dev\/shm is memory the server is charged for/],
-      ['shared memory above the memory limit', { sharedMemorySize: '2Gi', resources: { memoryLimit: '1Gi' } }, /^test\/db: sharedMemorySize "2Gi" is not allowed: less than the memory limit/],
-      ['a CPU request with a unit word', { resources: { cpuRequest: '0.5 cores' } }, /^test\/db: resources\.cpuRequest "0.5 cores" is not allowed: a CPU quantity like "250m" or "2"/],
-      ['a CPU limit in millicores with a decimal', { resources: { cpuLimit: '1.5m' } }, /^test\/db: resources\.cpuLimit "1.5m" is not allowed: a CPU quantity/],
-      ['a settings key with capitals and a space', { settings: { 'Shared Buffers': '1GB' } },
-        /^test\/db: settings key "Shared Buffers" is not allowed: a postgresql.conf parameter name/],
-      ['a multi-line settings value', { settings: { work_mem: '4MB\nfsync=off' } },
-        /^test\/db: settings\["work_mem"\] "4MB\\nfsync=off" is not allowed: a single-line string/],
-      ['an init script that is neither SQL nor shell', { initScripts: { 'schema.txt': 'create table t();' } },
-        /^test\/db: initScripts file name "schema.txt" is not allowed: a file name ending in .sql or .sh/],
-      ['an init script name with a slash', { initScripts: { 'sub/a.sql': 'select 1;' } }, /^test\/db: initScripts file name "sub\/a.sql" is not allowed/],
-      ['a name longer than 40 characters', { name: 'a'.repeat(41) }, /^test\/db: name "a{41}" is not allowed: a DNS-1123 label: .*at most 40 characters/],
-      ['a bad password Secret key', { passwordSecret: { name: 'pg', key: 'pass word' } }, /^test\/db: passwordSecret\.key "pass word" is not allowed: a Secret key/],
-      ['a bad label', { labels: { 'failure-domain.beta.kubernetes.io/zone': 'westeurope-1' } }, /^test\/db: labels "failure-domain.beta.kubernetes.io\/zone" is not allowed: a current key/],
+      [
+        'a database name with capitals',
+        { database: 'Orders' },
+        /^test\/db: database "Orders" is not allowed: a lowercase SQL identifier/,
+      ],
+      [
+        'a database name with a hyphen',
+        { database: 'my-db' },
+        /^test\/db: database "my-db" is not allowed: a lowercase SQL identifier/,
+      ],
+      [
+        'a user starting with a digit',
+        { user: '1app' },
+        /^test\/db: user "1app" is not allowed: a lowercase SQL identifier/,
+      ],
+      [
+        'a user name with a quote',
+        { user: "app'; drop" },
+        /^test\/db: user "app'; drop" is not allowed: a lowercase SQL identifier/,
+      ],
+      [
+        'the superuser',
+        { user: 'postgres' },
+        /^test\/db: user "postgres" is not allowed: an application user other than the superuser "postgres"/,
+      ],
+      [
+        'an Azure Files class',
+        (scope) => ({ storageClass: new AzureFileStorageClass(scope, 'files', { name: 'files' }) }),
+        /^test\/db: storageClass "files" is not allowed: an Azure Disk class: PostgreSQL on Azure Files \(SMB or NFS\) loses the fsync, locking and permission semantics/,
+      ],
+      [
+        'an NFS Azure Files class',
+        (scope) => ({
+          storageClass: new AzureFileStorageClass(scope, 'nfs', { name: 'nfs', sku: 'Premium_LRS', protocol: 'nfs' }),
+        }),
+        /^test\/db: storageClass "nfs" is not allowed: an Azure Disk class/,
+      ],
+      [
+        'the built-in azurefile-csi class',
+        { storageClass: 'azurefile-csi' },
+        /^test\/db: storageClass "azurefile-csi" is not allowed: an Azure Disk class: .*\(azurefile-csi is AKS's built-in Azure Files class\)/,
+      ],
+      [
+        'the built-in azurefile-csi-premium class',
+        { storageClass: 'azurefile-csi-premium' },
+        /^test\/db: storageClass "azurefile-csi-premium" is not allowed: an Azure Disk class/,
+      ],
+      [
+        'a disk class that deletes its disks',
+        (scope) => ({
+          storageClass: new AzureDiskStorageClass(scope, 'del', { name: 'del', reclaimPolicy: 'Delete' }),
+        }),
+        /^test\/db: storageClass "del" is not allowed: a class with reclaimPolicy Retain: with Delete, deleting the claim deletes the database's disk/,
+      ],
+      [
+        'a grace period under 60 s',
+        { terminationGracePeriod: Duration.seconds(30) },
+        /^test\/db: terminationGracePeriod \(seconds\) 30 is not allowed: a whole number from 60 to 3600/,
+      ],
+      [
+        'a memory limit under the request',
+        { resources: { memoryRequest: '2Gi', memoryLimit: '1Gi' } },
+        /^test\/db: resources\.memoryLimit "1Gi" is not allowed: at least the memory request \(2Gi\)/,
+      ],
+      [
+        'a memory limit under the default request',
+        { resources: { memoryLimit: '256Mi' } },
+        /^test\/db: resources\.memoryLimit "256Mi" is not allowed: at least the memory request \(512Mi\)/,
+      ],
+      [
+        'a decimal memory unit',
+        { resources: { memoryLimit: '1G' } },
+        /^test\/db: resources\.memoryLimit "1G" is not allowed: a positive whole number with a binary unit/,
+      ],
+      [
+        'shared memory equal to the memory limit',
+        { sharedMemorySize: '1Gi' },
+        /^test\/db: sharedMemorySize "1Gi" is not allowed: less than the memory limit \(1Gi\): \/dev\/shm is memory the server is charged for/,
+      ],
+      [
+        'shared memory above the memory limit',
+        { sharedMemorySize: '2Gi', resources: { memoryLimit: '1Gi' } },
+        /^test\/db: sharedMemorySize "2Gi" is not allowed: less than the memory limit/,
+      ],
+      [
+        'a CPU request with a unit word',
+        { resources: { cpuRequest: '0.5 cores' } },
+        /^test\/db: resources\.cpuRequest "0.5 cores" is not allowed: a CPU quantity like "250m" or "2"/,
+      ],
+      [
+        'a CPU limit in millicores with a decimal',
+        { resources: { cpuLimit: '1.5m' } },
+        /^test\/db: resources\.cpuLimit "1.5m" is not allowed: a CPU quantity/,
+      ],
+      [
+        'a settings key with capitals and a space',
+        { settings: { 'Shared Buffers': '1GB' } },
+        /^test\/db: settings key "Shared Buffers" is not allowed: a postgresql.conf parameter name/,
+      ],
+      [
+        'a multi-line settings value',
+        { settings: { work_mem: '4MB\nfsync=off' } },
+        /^test\/db: settings\["work_mem"\] "4MB\\nfsync=off" is not allowed: a single-line string/,
+      ],
+      [
+        'an init script that is neither SQL nor shell',
+        { initScripts: { 'schema.txt': 'create table t();' } },
+        /^test\/db: initScripts file name "schema.txt" is not allowed: a file name ending in .sql or .sh/,
+      ],
+      [
+        'an init script name with a slash',
+        { initScripts: { 'sub/a.sql': 'select 1;' } },
+        /^test\/db: initScripts file name "sub\/a.sql" is not allowed/,
+      ],
+      [
+        'a name longer than 40 characters',
+        { name: 'a'.repeat(41) },
+        /^test\/db: name "a{41}" is not allowed: a DNS-1123 label: .*at most 40 characters/,
+      ],
+      [
+        'a bad password Secret key',
+        { passwordSecret: { name: 'pg', key: 'pass word' } },
+        /^test\/db: passwordSecret\.key "pass word" is not allowed: a Secret key/,
+      ],
+      [
+        'a bad label',
+        { labels: { 'failure-domain.beta.kubernetes.io/zone': 'westeurope-1' } },
+        /^test\/db: labels "failure-domain.beta.kubernetes.io\/zone" is not allowed: a current key/,
+      ],
     ];
     it.each(cases)('%s', (_, props, message) => {
       let error: unknown;
@@ -371,7 +571,9 @@ describe('PostgresSingleton', () => {
       ['10 GB', /a positive whole number with a binary unit/],
       ['1536Mi', /a whole number of GiB/],
     ])('a storage size of %s', (storageSize, allowed) => {
-      expect(() => build({ storageSize })).toThrow(new RegExp(`^test/db: \\S+ "${storageSize}" is not allowed: ${allowed.source}`));
+      expect(() => build({ storageSize })).toThrow(
+        new RegExp(`^test/db: \\S+ "${storageSize}" is not allowed: ${allowed.source}`),
+      );
     });
 
     it('names the storageSize prop when the size is bad', () => {
@@ -379,7 +581,9 @@ describe('PostgresSingleton', () => {
     });
 
     it('rejects a CPU limit below the CPU request', () => {
-      expect(() => build({ resources: { cpuRequest: '2', cpuLimit: '500m' } })).toThrow(/^test\/db: resources\.cpuLimit "500m" is not allowed/);
+      expect(() => build({ resources: { cpuRequest: '2', cpuLimit: '500m' } })).toThrow(
+        /^test\/db: resources\.cpuLimit "500m" is not allowed/,
+      );
     });
   });
 });
@@ -394,7 +598,10 @@ describe('PostgresBulkImport', () => {
   }
 
   it('loads a CSV through the bulkImport prop with a Job the NetworkPolicy admits', () => {
-    const { objects, db } = synthDb({ name: 'todo', bulkImport: { table: 'public.todos', csv: CSV, columns: ['title', 'done'] } });
+    const { objects, db } = synthDb({
+      name: 'todo',
+      bulkImport: { table: 'public.todos', csv: CSV, columns: ['title', 'done'] },
+    });
     const data = ofKind(objects, 'ConfigMap');
     expect(data).toHaveLength(1);
     expect(data[0].data).toEqual({ 'data.csv': CSV });
@@ -414,7 +621,10 @@ describe('PostgresBulkImport', () => {
       { name: 'PGDATABASE', value: 'app' },
       { name: 'PGUSER', value: 'app' },
       { name: 'IMPORT_TABLE', value: '"public"."todos"' },
-      { name: 'COPY_COMMAND', value: String.raw`\copy "public"."todos"("title", "done") FROM pstdin WITH (FORMAT csv, HEADER true)` },
+      {
+        name: 'COPY_COMMAND',
+        value: String.raw`\copy "public"."todos"("title", "done") FROM pstdin WITH (FORMAT csv, HEADER true)`,
+      },
       { name: 'IMPORT_FILE', value: '/import/data.csv' },
       { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'todo-credentials', key: 'password' } } },
     ]);
@@ -422,14 +632,25 @@ describe('PostgresBulkImport', () => {
     // The \copy command reaches psql through the environment, never through shell quoting.
     expect(script).toContain('exec psql --no-psqlrc -v ON_ERROR_STOP=1 --command "$COPY_COMMAND" < "$IMPORT_FILE"');
     // A second run (a retry, or the Job applied again after its TTL) loads nothing into a table that has rows.
-    expect(script).toMatch(/SELECT EXISTS \(SELECT 1 FROM \$IMPORT_TABLE\)[\s\S]*nothing imported"; exit 0; fi\nexec psql/);
+    expect(script).toMatch(
+      /SELECT EXISTS \(SELECT 1 FROM \$IMPORT_TABLE\)[\s\S]*nothing imported"; exit 0; fi\nexec psql/,
+    );
   });
 
   it('works standalone against a database, with all columns and no header', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'test', { namespace: 'apps' });
-    const pg = new PostgresSingleton(chart, 'db', { name: 'todo', majorVersion: 16, passwordSecret: { name: 'todo-pw', key: 'secret' } });
-    const imp = new PostgresBulkImport(chart, 'import', { database: pg, table: 'todos', csv: 'x,true\n', header: false });
+    const pg = new PostgresSingleton(chart, 'db', {
+      name: 'todo',
+      majorVersion: 16,
+      passwordSecret: { name: 'todo-pw', key: 'secret' },
+    });
+    const imp = new PostgresBulkImport(chart, 'import', {
+      database: pg,
+      table: 'todos',
+      csv: 'x,true\n',
+      header: false,
+    });
     const objects = synthValid(chart);
     const { job, container, script } = jobParts(objects);
     expect(job.metadata.name).toBe(imp.job.name);
@@ -437,7 +658,9 @@ describe('PostgresBulkImport', () => {
     expect(container.image).toBe('postgres:16');
     const password = container.env.find((e: any) => e.name === 'PGPASSWORD');
     expect(password).toEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'todo-pw', key: 'secret' } } });
-    expect(container.env.find((e: any) => e.name === 'COPY_COMMAND').value).toBe(String.raw`\copy "todos" FROM pstdin WITH (FORMAT csv, HEADER false)`);
+    expect(container.env.find((e: any) => e.name === 'COPY_COMMAND').value).toBe(
+      String.raw`\copy "todos" FROM pstdin WITH (FORMAT csv, HEADER false)`,
+    );
     expect(script).toContain('--command "$COPY_COMMAND"');
     expect(only(objects, 'ConfigMap').data).toEqual({ 'data.csv': 'x,true\n' });
   });
@@ -455,19 +678,49 @@ describe('PostgresBulkImport', () => {
     }
 
     it.each([
-      ['a table name with capitals', { table: 'Todos', csv: CSV }, /^test\/import: table "Todos" is not allowed: a lowercase table name, optionally schema-qualified/],
-      ['a three-part table name', { table: 'db.public.todos', csv: CSV }, /^test\/import: table "db.public.todos" is not allowed: a lowercase table name/],
-      ['an injected table name', { table: "todos FROM '/etc/passwd'; --", csv: CSV }, /^test\/import: table "todos FROM '\/etc\/passwd'; --" is not allowed/],
-      ['a bad column', { table: 'todos', csv: CSV, columns: ['title', 'Done'] }, /^test\/import: columns\[1\] "Done" is not allowed: a lowercase column name/],
-      ['an empty column list', { table: 'todos', csv: CSV, columns: [] }, /^test\/import: columns \[\] is not allowed: at least one column, or unset for all/],
-      ['an empty CSV', { table: 'todos', csv: '' }, /^test\/import: csv "0 bytes" is not allowed: between 1 byte and 921600 bytes \(ConfigMaps hold at most 1 MiB\)/],
-      ['a CSV over 900 KiB', { table: 'todos', csv: 'x'.repeat(900 * 1024 + 1) }, /^test\/import: csv "921601 bytes" is not allowed: between 1 byte and 921600 bytes/],
+      [
+        'a table name with capitals',
+        { table: 'Todos', csv: CSV },
+        /^test\/import: table "Todos" is not allowed: a lowercase table name, optionally schema-qualified/,
+      ],
+      [
+        'a three-part table name',
+        { table: 'db.public.todos', csv: CSV },
+        /^test\/import: table "db.public.todos" is not allowed: a lowercase table name/,
+      ],
+      [
+        'an injected table name',
+        { table: "todos FROM '/etc/passwd'; --", csv: CSV },
+        /^test\/import: table "todos FROM '\/etc\/passwd'; --" is not allowed/,
+      ],
+      [
+        'a bad column',
+        { table: 'todos', csv: CSV, columns: ['title', 'Done'] },
+        /^test\/import: columns\[1\] "Done" is not allowed: a lowercase column name/,
+      ],
+      [
+        'an empty column list',
+        { table: 'todos', csv: CSV, columns: [] },
+        /^test\/import: columns \[\] is not allowed: at least one column, or unset for all/,
+      ],
+      [
+        'an empty CSV',
+        { table: 'todos', csv: '' },
+        /^test\/import: csv "0 bytes" is not allowed: between 1 byte and 921600 bytes \(ConfigMaps hold at most 1 MiB\)/,
+      ],
+      [
+        'a CSV over 900 KiB',
+        { table: 'todos', csv: 'x'.repeat(900 * 1024 + 1) },
+        /^test\/import: csv "921601 bytes" is not allowed: between 1 byte and 921600 bytes/,
+      ],
     ] as Array<[string, Omit<PostgresBulkImportProps, 'database'>, RegExp]>)('%s', (_, props, message) => {
       expect(() => standalone(props)).toThrow(message);
     });
 
     it('names the bulkImport construct when the prop is bad', () => {
-      expect(() => build({ bulkImport: { table: 'todos', csv: '' } })).toThrow(/^test\/db\/BulkImport: csv "0 bytes" is not allowed/);
+      expect(() => build({ bulkImport: { table: 'todos', csv: '' } })).toThrow(
+        /^test\/db\/BulkImport: csv "0 bytes" is not allowed/,
+      );
     });
 
     it('does not let a reserved word through unquoted', () => {
@@ -478,11 +731,14 @@ describe('PostgresBulkImport', () => {
         expect((e as Error).message).toMatch(/^test\/import: columns\[0\] "order" is not allowed/);
         return;
       }
-      const env = (imp.job.toJson() as any).spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+      const env = (imp.job.toJson() as any).spec.template.spec.containers[0].env as Array<{
+        name: string;
+        value?: string;
+      }>;
       expect(env.find((e) => e.name === 'COPY_COMMAND')?.value).toMatch(/^\\copy "todos"\("order", "user"\) FROM/);
     });
 
-    it('runs in the database\'s namespace, or refuses another one', () => {
+    it("runs in the database's namespace, or refuses another one", () => {
       const app = Testing.app();
       const dbChart = new Chart(app, 'test', { namespace: 'apps' });
       const pg = new PostgresSingleton(dbChart, 'db', { name: 'todo' });
@@ -502,13 +758,17 @@ describe('PostgresBulkImport', () => {
 describe('PostgresSingleton image variants', () => {
   it('refuses Alpine images, whose postgres user is not uid 999', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
-    expect(() => new PostgresSingleton(chart, 'db', { image: 'postgres:17-alpine' }))
-      .toThrow(/^test\/db: image "postgres:17-alpine" is not allowed: a Debian-based postgres image .* the Alpine images run as uid 70/);
+    expect(() => new PostgresSingleton(chart, 'db', { image: 'postgres:17-alpine' })).toThrow(
+      /^test\/db: image "postgres:17-alpine" is not allowed: a Debian-based postgres image .* the Alpine images run as uid 70/,
+    );
   });
 
   it('passes the server image to the import Job, so a private registry serves both', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
-    new PostgresSingleton(chart, 'db', { image: 'registry.example.com/postgres:17.6-bookworm', bulkImport: { table: 'todos', csv: 'a\n1\n' } });
+    new PostgresSingleton(chart, 'db', {
+      image: 'registry.example.com/postgres:17.6-bookworm',
+      bulkImport: { table: 'todos', csv: 'a\n1\n' },
+    });
     const job = synthValid(chart).find((o) => o.kind === 'Job');
     expect(job.spec.template.spec.containers[0].image).toBe('registry.example.com/postgres:17.6-bookworm');
   });

@@ -23,11 +23,17 @@ let azurite: Azurite;
 let sourceCounts: Record<string, number>;
 
 /** Runs a pod, cleans up its folders, and fails the test with the pod's log when `expectSuccess` is not met. */
-async function runAndCheck(podSpec: any, expectSuccess: boolean, options: Partial<Parameters<typeof runPod>[2]> = {}): Promise<PodRun> {
+async function runAndCheck(
+  podSpec: any,
+  expectSuccess: boolean,
+  options: Partial<Parameters<typeof runPod>[2]> = {},
+): Promise<PodRun> {
   const pod = await runPod(podSpec, tools, { secrets: secrets(), ...options });
   cleanUp(pod);
   if (pod.succeeded !== expectSuccess) {
-    throw new Error(`pod ${expectSuccess ? 'failed' : 'succeeded unexpectedly'}:\n${pod.log}\n--- server log\n${cluster.log().slice(-3000)}`);
+    throw new Error(
+      `pod ${expectSuccess ? 'failed' : 'succeeded unexpectedly'}:\n${pod.log}\n--- server log\n${cluster.log().slice(-3000)}`,
+    );
   }
   return pod;
 }
@@ -51,7 +57,10 @@ afterAll(async () => {
 describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against real PostgreSQL and Azurite', () => {
   it('backs up: dumps, verifies and uploads one block blob with checksum, size, versions and source as metadata', async () => {
     const pod = await runAndCheck(backupPod(tools, cluster, azurite), true);
-    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['dump', 0], ['upload', 0]]);
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([
+      ['dump', 0],
+      ['upload', 0],
+    ]);
     expect(pod.runs[0].output).toMatch(/\[dump\] dump verified: \d+ bytes, \d+ entries, sha256 [0-9a-f]{64}/);
 
     const blobs = await azurite.list(CONTAINER);
@@ -76,22 +85,29 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('restores the latest dump into a new database with the same row counts as the source', async () => {
-    const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_restored' } }), true);
+    const pod = await runAndCheck(
+      restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_restored' } }),
+      true,
+    );
     expect(pod.runs.map((r) => r.name)).toEqual(['fetch', 'restore']);
     expect(pod.runs[1].output).toMatch(/verified postgres\/shop\/\d{8}T\d{6}Z\.dump: \d+ bytes, sha256/);
     expect(await cluster.rowCounts('shop_restored')).toEqual(sourceCounts);
     expect(sourceCounts).toEqual({ 'public.customers': 1000, 'public.orders': 20_001 });
     // The view and the sequence came back too.
-    expect(await cluster.sql('shop_restored', 'SELECT count(*) FROM big_orders')).toBe(await cluster.sql('shop', 'SELECT count(*) FROM big_orders'));
-    expect(await cluster.sql('shop_restored', "SELECT last_value FROM orders_id_seq")).toBe('20001');
+    expect(await cluster.sql('shop_restored', 'SELECT count(*) FROM big_orders')).toBe(
+      await cluster.sql('shop', 'SELECT count(*) FROM big_orders'),
+    );
+    expect(await cluster.sql('shop_restored', 'SELECT last_value FROM orders_id_seq')).toBe('20001');
     expect(await cluster.sql('shop_restored', "SELECT count(*) FROM orders WHERE note = 'COMMIT;'")).toBe('1');
     // The large object, restored inside the one transaction.
-    expect(await cluster.sql('shop_restored', 'SELECT convert_from(lo_get(oid), \'UTF8\') FROM pg_largeobject_metadata')).toBe('a large object');
+    expect(
+      await cluster.sql('shop_restored', "SELECT convert_from(lo_get(oid), 'UTF8') FROM pg_largeobject_metadata"),
+    ).toBe('a large object');
   }, 120_000);
 
   it('restores a named dump into the database itself (clean), undoing later changes, in one transaction', async () => {
     const [dump] = await azurite.list(CONTAINER, PREFIX);
-    await cluster.sql('shop', 'DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = \'changed\'');
+    await cluster.sql('shop', "DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = 'changed'");
     expect((await cluster.rowCounts('shop'))['public.orders']).toBe(10_001);
 
     await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'clean' }, dump: dump.name }), true);
@@ -110,14 +126,21 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
         // as the dump container names the blob, long before the upload can start.
         const nameFile = path.join(volumes.scratch, 'blob-name');
         planting = (async () => {
-          while (!fs.existsSync(nameFile) || !fs.readFileSync(nameFile, 'utf8').endsWith('\n')) await new Promise((r) => setTimeout(r, 5));
+          while (!fs.existsSync(nameFile) || !fs.readFileSync(nameFile, 'utf8').endsWith('\n'))
+            await new Promise((r) => setTimeout(r, 5));
           planted = fs.readFileSync(nameFile, 'utf8').trim();
-          await azurite.container(CONTAINER).getBlockBlobClient(planted).upload('not a dump', 10, { metadata: { owner: 'someone-else' } });
+          await azurite
+            .container(CONTAINER)
+            .getBlockBlobClient(planted)
+            .upload('not a dump', 10, { metadata: { owner: 'someone-else' } });
         })();
       },
     });
     await planting;
-    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['dump', 0], ['upload', 1]]);
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([
+      ['dump', 0],
+      ['upload', 1],
+    ]);
     expect(pod.runs[1].output).toMatch(/BlobAlreadyExists|already exists/);
     expect((await azurite.download(CONTAINER, planted)).toString()).toBe('not a dump');
     expect(await azurite.list(CONTAINER, PREFIX)).toHaveLength(before.length + 1);
@@ -125,14 +148,23 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('drills: restores the latest dump into a throwaway server in the pod and runs the verification query', async () => {
-    const pod = await runAndCheck(drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) = 20001 FROM orders' }), true);
-    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 0], ['drill', 0]]);
+    const pod = await runAndCheck(
+      drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) = 20001 FROM orders' }),
+      true,
+    );
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([
+      ['fetch', 0],
+      ['drill', 0],
+    ]);
     expect(pod.runs[1].output).toMatch(/restored 2 tables; running the verification query/);
     expect(pod.runs[1].output).toMatch(/drill passed/);
   }, 120_000);
 
   it('fails the drill when the verification query is not true', async () => {
-    const pod = await runAndCheck(drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) > 20001 FROM orders' }), false);
+    const pod = await runAndCheck(
+      drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) > 20001 FROM orders' }),
+      false,
+    );
     expect(pod.runs[1].output).toMatch(/the verification query returned 'f' instead of true/);
   }, 120_000);
 
@@ -146,7 +178,9 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     try {
       const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'clean' } }), false);
       const output = restore.runs.find((r) => r.name === 'restore')!.output;
-      expect(output).toMatch(/checksum mismatch for postgres\/shop\/\d{8}T\d{6}Z\.dump: sha256 [0-9a-f]{64}, recorded at backup time f{64}/);
+      expect(output).toMatch(
+        /checksum mismatch for postgres\/shop\/\d{8}T\d{6}Z\.dump: sha256 [0-9a-f]{64}, recorded at backup time f{64}/,
+      );
       expect(output).toMatch(/the restore did not commit: shop is unchanged/);
       expect(output).not.toMatch(/committing/);
       expect(restore.runs.find((r) => r.name === 'fetch')!.code).toBe(0);
@@ -157,7 +191,9 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
       expect(await cluster.sql('shop', 'SELECT count(*) FROM pg_largeobject_metadata')).toBe('1');
 
       const drill = await runAndCheck(drillPod(tools, cluster, azurite), false);
-      expect(drill.runs.find((r) => r.name === 'drill')!.output).toMatch(/checksum mismatch[\s\S]*cannot be restored: the drill failed/);
+      expect(drill.runs.find((r) => r.name === 'drill')!.output).toMatch(
+        /checksum mismatch[\s\S]*cannot be restored: the drill failed/,
+      );
     } finally {
       await blob.setMetadata(dump.metadata);
       await cluster.sql('shop', "UPDATE customers SET name = 'customer 1' WHERE id = 1");
@@ -171,7 +207,10 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;
     await azurite.container(CONTAINER).getBlockBlobClient(dump.name).uploadData(bytes, { metadata: dump.metadata });
 
-    const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_corrupt' } }), false);
+    const restore = await runAndCheck(
+      restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_corrupt' } }),
+      false,
+    );
     const output = restore.runs.find((r) => r.name === 'restore')!.output;
     expect(restore.runs.find((r) => r.name === 'restore')!.code).toBe(1);
     // pg_restore notices the damaged compressed data before the checksum can; either way nothing commits.
@@ -184,14 +223,25 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   it('commits nothing from a stream cut short, even when the download claims success', async () => {
     // An az that passes on only the first 64 KiB of the blob and exits 0.
     const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-short-az-'));
-    fs.writeFileSync(path.join(fake, 'az'), `#!/bin/bash
+    fs.writeFileSync(
+      path.join(fake, 'az'),
+      `#!/bin/bash
 if [[ "$1 $2 $3" == "storage blob download" ]]; then "${tools.az}" "$@" | head --bytes=65536; exit 0; fi
 exec "${tools.az}" "$@"
-`, { mode: 0o755 });
+`,
+      { mode: 0o755 },
+    );
     fs.chmodSync(fake, 0o755);
     try {
-      const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_short' } }), false, { pathPrefix: fake });
-      expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 0], ['restore', 1]]);
+      const pod = await runAndCheck(
+        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_short' } }),
+        false,
+        { pathPrefix: fake },
+      );
+      expect(pod.runs.map((r) => [r.name, r.code])).toEqual([
+        ['fetch', 0],
+        ['restore', 1],
+      ]);
       expect(pod.runs[1].output).toMatch(/the restore did not commit: nothing was restored/);
       expect(await cluster.databaseExists('shop_short')).toBe(false);
     } finally {
@@ -201,10 +251,16 @@ exec "${tools.az}" "$@"
 
   it('stops the download promptly when the restore container fails before reading', async () => {
     const started = Date.now();
-    const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_denied' } }), false,
-      { secrets: secrets('wrong-password') });
+    const pod = await runAndCheck(
+      restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_denied' } }),
+      false,
+      { secrets: secrets('wrong-password') },
+    );
     // psql's own exit status (2: no connection) ends the restore container.
-    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 1], ['restore', 2]]);
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([
+      ['fetch', 1],
+      ['restore', 2],
+    ]);
     expect(pod.runs[1].output).toMatch(/password authentication failed/);
     expect(pod.runs[0].output).toMatch(/the restore container stopped before/);
     expect(Date.now() - started).toBeLessThan(60_000);
@@ -214,27 +270,38 @@ exec "${tools.az}" "$@"
   it('on the Job deadline (TERM), stops mid-restore, rolls back and drops the database it created', async () => {
     // A pg_restore that announces itself and then takes long enough to be stopped.
     const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-slow-restore-'));
-    fs.writeFileSync(path.join(fake, 'pg_restore'), `#!/bin/bash
+    fs.writeFileSync(
+      path.join(fake, 'pg_restore'),
+      `#!/bin/bash
 if [[ " $* " == *" --file=- "* ]]; then : > "$SCRATCH_DIR/pg_restore-started"; sleep 60; fi
 exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
-`, { mode: 0o755 });
+`,
+      { mode: 0o755 },
+    );
     fs.chmodSync(fake, 0o755);
     let scratch = '';
     let stopping: Promise<void> | undefined;
     const started = Date.now();
     try {
-      const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_term' } }), false, {
-        pathPrefix: fake,
-        beforeStart: (_container, volumes) => { scratch = volumes.scratch; },
-        onStart: (container, pid) => {
-          if (container !== 'restore') return;
-          stopping = (async () => {
-            while (!fs.existsSync(path.join(scratch, 'pg_restore-started'))) await new Promise((r) => setTimeout(r, 20));
-            expect(await cluster.databaseExists('shop_term')).toBe(true);
-            process.kill(pid, 'SIGTERM');
-          })();
+      const pod = await runAndCheck(
+        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_term' } }),
+        false,
+        {
+          pathPrefix: fake,
+          beforeStart: (_container, volumes) => {
+            scratch = volumes.scratch;
+          },
+          onStart: (container, pid) => {
+            if (container !== 'restore') return;
+            stopping = (async () => {
+              while (!fs.existsSync(path.join(scratch, 'pg_restore-started')))
+                await new Promise((r) => setTimeout(r, 20));
+              expect(await cluster.databaseExists('shop_term')).toBe(true);
+              process.kill(pid, 'SIGTERM');
+            })();
+          },
         },
-      });
+      );
       await stopping;
       const restore = pod.runs.find((r) => r.name === 'restore')!;
       expect(restore.code).toBe(143);
@@ -250,8 +317,14 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
 
   it('refuses a blob without a recorded checksum', async () => {
     await azurite.container(CONTAINER).getBlockBlobClient(`${PREFIX}99991231T235959Z.dump`).upload('PGDMP', 5);
-    const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_unverified' } }), false);
-    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([['fetch', 1], ['restore', 1]]);
+    const pod = await runAndCheck(
+      restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_unverified' } }),
+      false,
+    );
+    expect(pod.runs.map((r) => [r.name, r.code])).toEqual([
+      ['fetch', 1],
+      ['restore', 1],
+    ]);
     expect(pod.runs[0].output).toMatch(/records no sha256: it was not written by BackupCronJob/);
     expect(pod.runs[1].output).toMatch(/the fetch container failed \(see its log\): nothing was restored/);
     expect(await cluster.databaseExists('shop_unverified')).toBe(false);

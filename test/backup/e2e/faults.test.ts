@@ -25,9 +25,17 @@ async function runFailing(podSpec: any, options: Partial<Parameters<typeof runPo
   const pod = await runPod(podSpec, tools, { secrets: secrets(), ...options });
   cleanUp(pod);
   if (pod.succeeded) throw new Error(`the pod succeeded although it should have failed:\n${pod.log}`);
-  expect(pod.runs.map((r) => [r.name, r.code === 0]), pod.log).toEqual([['dump', false], ['upload', false]]);
+  expect(
+    pod.runs.map((r) => [r.name, r.code === 0]),
+    pod.log,
+  ).toEqual([
+    ['dump', false],
+    ['upload', false],
+  ]);
   expect(pod.runs[1].output, pod.log).toMatch(/\[upload\] storage reachable; waiting for the verified dump/);
-  expect(pod.runs[1].output, pod.log).toMatch(/\[upload\] FAILED: the dump step failed \(see its log\): nothing was uploaded/);
+  expect(pod.runs[1].output, pod.log).toMatch(
+    /\[upload\] FAILED: the dump step failed \(see its log\): nothing was uploaded/,
+  );
   expect(pod.runs[1].output, pod.log).not.toMatch(/\[upload\] uploading/);
   return pod;
 }
@@ -58,7 +66,11 @@ describe('backup faults: the Job fails and no blob appears', () => {
 
   it('database unreachable', async () => {
     const closed = await freePort();
-    const pod = await runFailing(backupPod(tools, cluster, azurite, { database: connection(cluster, { port: closed, majorVersion: tools.postgresMajor as 15 }) }));
+    const pod = await runFailing(
+      backupPod(tools, cluster, azurite, {
+        database: connection(cluster, { port: closed, majorVersion: tools.postgresMajor as 15 }),
+      }),
+    );
     expect(pod.runs[0].output).toMatch(/Connection refused/);
   }, 60_000);
 
@@ -66,27 +78,39 @@ describe('backup faults: the Job fails and no blob appears', () => {
     let killed: { pid: number; bytes: number } | undefined;
     let poller: NodeJS.Timeout | undefined;
     let podVolumes: Record<string, string> = {};
-    const pod = await runFailing(backupPod(tools, cluster, azurite, { database: connection(cluster, { database: 'big', majorVersion: tools.postgresMajor as 15 }) }), {
-      onStart: (container, pid) => {
-        if (container !== 'dump') return;
-        const partial = () => Object.values(podVolumes).map((dir) => path.join(dir, 'backup.partial')).find((f) => fs.existsSync(f));
-        poller = setInterval(() => {
-          const file = partial();
-          const bytes = file ? fs.statSync(file).size : 0;
-          const dump = descendants(pid).find((p) => p.command === 'pg_dump');
-          // Kill once pg_dump has written table data, well before it is done.
-          if (dump && bytes > 4 * 1024 * 1024) {
-            process.kill(dump.pid, 'SIGKILL');
-            killed = { pid: dump.pid, bytes };
-            clearInterval(poller);
-          }
-        }, 10);
+    const pod = await runFailing(
+      backupPod(tools, cluster, azurite, {
+        database: connection(cluster, { database: 'big', majorVersion: tools.postgresMajor as 15 }),
+      }),
+      {
+        onStart: (container, pid) => {
+          if (container !== 'dump') return;
+          const partial = () =>
+            Object.values(podVolumes)
+              .map((dir) => path.join(dir, 'backup.partial'))
+              .find((f) => fs.existsSync(f));
+          poller = setInterval(() => {
+            const file = partial();
+            const bytes = file ? fs.statSync(file).size : 0;
+            const dump = descendants(pid).find((p) => p.command === 'pg_dump');
+            // Kill once pg_dump has written table data, well before it is done.
+            if (dump && bytes > 4 * 1024 * 1024) {
+              process.kill(dump.pid, 'SIGKILL');
+              killed = { pid: dump.pid, bytes };
+              clearInterval(poller);
+            }
+          }, 10);
+        },
+        beforeStart: (_container, volumes) => {
+          podVolumes = volumes;
+        },
       },
-      beforeStart: (_container, volumes) => { podVolumes = volumes; },
-    });
+    );
     clearInterval(poller);
     expect(killed, 'pg_dump was killed while writing').toBeDefined();
-    expect(pod.runs[0].output).toMatch(/FAILED: pg_dump exited with status 137, tee \(writing the archive\) with 0: the dump is incomplete/);
+    expect(pod.runs[0].output).toMatch(
+      /FAILED: pg_dump exited with status 137, tee \(writing the archive\) with 0: the dump is incomplete/,
+    );
   }, 120_000);
 
   it('a pg_dump that exits 0 but writes a truncated archive is caught by the full read-back (pg_restore --list alone passes it)', async () => {
@@ -94,19 +118,25 @@ describe('backup faults: the Job fails and no blob appears', () => {
     // archive without reporting it (a lying pipe or volume).
     const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-lying-pg-dump-'));
     fs.chmodSync(shim, 0o755);
-    fs.writeFileSync(path.join(shim, 'pg_dump'), [
-      '#!/bin/bash',
-      'whole=$(mktemp)',
-      `"${tools.postgresBin}/pg_dump" "$@" --file="$whole" || exit`,
-      'head --bytes=$(( $(stat -c %s "$whole") / 2 )) "$whole"',
-      'rm -f "$whole"',
-      'exit 0',
-    ].join('\n'), { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(shim, 'pg_dump'),
+      [
+        '#!/bin/bash',
+        'whole=$(mktemp)',
+        `"${tools.postgresBin}/pg_dump" "$@" --file="$whole" || exit`,
+        'head --bytes=$(( $(stat -c %s "$whole") / 2 )) "$whole"',
+        'rm -f "$whole"',
+        'exit 0',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
     try {
       const pod = await runFailing(backupPod(tools, cluster, azurite), { pathPrefix: shim });
       expect(pod.runs[0].output).toMatch(/\[dump\] verifying the archive/);
       expect(pod.runs[0].output).toMatch(/pg_restore: error: could not read from input file: end of file/);
-      expect(pod.runs[0].output).toMatch(/FAILED: the archive cannot be read back in full \(pg_restore failed above\): it is truncated or damaged/);
+      expect(pod.runs[0].output).toMatch(
+        /FAILED: the archive cannot be read back in full \(pg_restore failed above\): it is truncated or damaged/,
+      );
     } finally {
       fs.rmSync(shim, { recursive: true, force: true });
     }
@@ -117,14 +147,20 @@ describe('backup faults: the Job fails and no blob appears', () => {
     // stores only its first 4 KiB without reporting it (a lying volume).
     const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-lying-tee-'));
     fs.chmodSync(shim, 0o755);
-    fs.writeFileSync(path.join(shim, 'tee'), [
-      '#!/bin/bash',
-      '/usr/bin/tee --output-error=warn-nopipe "$@" | { head --bytes=4096; cat > /dev/null; }',
-      'exit 0',
-    ].join('\n'), { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(shim, 'tee'),
+      [
+        '#!/bin/bash',
+        '/usr/bin/tee --output-error=warn-nopipe "$@" | { head --bytes=4096; cat > /dev/null; }',
+        'exit 0',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
     try {
       const pod = await runFailing(backupPod(tools, cluster, azurite), { pathPrefix: shim });
-      expect(pod.runs[0].output).toMatch(/FAILED: the stored archive has 4096 bytes, pg_dump wrote \d+: the scratch volume lost data/);
+      expect(pod.runs[0].output).toMatch(
+        /FAILED: the stored archive has 4096 bytes, pg_dump wrote \d+: the scratch volume lost data/,
+      );
     } finally {
       fs.rmSync(shim, { recursive: true, force: true });
     }
@@ -132,7 +168,9 @@ describe('backup faults: the Job fails and no blob appears', () => {
 
   it('disk quota exceeded: the scratch volume is smaller than the dump', async () => {
     const big = connection(cluster, { database: 'big', majorVersion: tools.postgresMajor as 15 });
-    const pod = await runFailing(backupPod(tools, cluster, azurite, { database: big, scratchSize: '8Mi' }), { enforceSizeLimits: true });
+    const pod = await runFailing(backupPod(tools, cluster, azurite, { database: big, scratchSize: '8Mi' }), {
+      enforceSizeLimits: true,
+    });
     expect(pod.runs[0].output).toMatch(/No space left on device/);
   }, 60_000);
 });

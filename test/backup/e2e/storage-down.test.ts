@@ -45,7 +45,13 @@ describe('backup faults: storage', () => {
     });
     cleanUp(pod);
     expect(pod.succeeded, pod.log).toBe(false);
-    expect(pod.runs.map((r) => [r.name, r.code]), pod.log).toEqual([['dump', 0], ['upload', 1]]);
+    expect(
+      pod.runs.map((r) => [r.name, r.code]),
+      pod.log,
+    ).toEqual([
+      ['dump', 0],
+      ['upload', 1],
+    ]);
     expect(pod.runs[1].output).toMatch(/Connection refused/);
 
     azurite = await Azurite.start(tools, { port: azurite.port, location });

@@ -6,7 +6,8 @@ import { DEFAULT_EXAMPLE_SETTINGS, ExampleSettings } from '../../../examples/set
 export const PROGRAM_CONFIG: Record<string, string> = {
   'azure-native:location': 'westeurope',
   'aks-stateful:resourceGroupName': 'rg-aks-demo',
-  'aks-stateful:kubeconfig': 'apiVersion: v1\nkind: Config\nusers: [{ name: demo, user: { token: mock-kubeconfig-token-5ecret } }]\n',
+  'aks-stateful:kubeconfig':
+    'apiVersion: v1\nkind: Config\nusers: [{ name: demo, user: { token: mock-kubeconfig-token-5ecret } }]\n',
   'aks-stateful:oidcIssuerUrl': 'https://westeurope.oic.prod-aks.azure.com/tenant/issuer/',
   'aks-stateful:nodeResourceGroup': 'MC_rg-aks-demo_aks-demo_westeurope',
   'aks-stateful:exampleStorageAccount': 'demoexamples42',

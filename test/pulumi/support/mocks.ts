@@ -53,33 +53,51 @@ function outputsOf(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
  * Installs Pulumi mocks that record every registration (with the options the mocks themselves
  * never see) and answer only the invokes the layer is meant to make; any other invoke throws.
  */
-export async function installMocks(config: Record<string, string> = {}, secretKeys: string[] = []): Promise<RecordedResource[]> {
+export async function installMocks(
+  config: Record<string, string> = {},
+  secretKeys: string[] = [],
+): Promise<RecordedResource[]> {
   const recorded: RecordedResource[] = [];
   pulumi.runtime.setAllConfig(config, secretKeys);
-  await pulumi.runtime.setMocks({
-    newResource: (args) => {
-      const state = outputsOf(args);
-      // Azure resource ids are ARM paths; role assignment scopes are built from them.
-      return { id: typeof state.id === 'string' ? state.id : `${args.name}-id`, state };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const state = outputsOf(args);
+        // Azure resource ids are ARM paths; role assignment scopes are built from them.
+        return { id: typeof state.id === 'string' ? state.id : `${args.name}-id`, state };
+      },
+      call: (args) => {
+        switch (args.token) {
+          case 'azure-native:authorization:getClientConfig':
+            return {
+              subscriptionId: MOCK_SUBSCRIPTION,
+              tenantId: MOCK_TENANT,
+              clientId: 'deployer',
+              objectId: 'deployer-object',
+            };
+          case 'azure-native:storage:listStorageAccountKeys':
+            return {
+              keys: [
+                { keyName: 'key1', permissions: 'FULL', value: SECRET_MARKERS.accountKey(args.inputs.accountName) },
+              ],
+            };
+          default:
+            throw new Error(`unexpected invoke ${args.token}`);
+        }
+      },
     },
-    call: (args) => {
-      switch (args.token) {
-        case 'azure-native:authorization:getClientConfig':
-          return { subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT, clientId: 'deployer', objectId: 'deployer-object' };
-        case 'azure-native:storage:listStorageAccountKeys':
-          return { keys: [{ keyName: 'key1', permissions: 'FULL', value: SECRET_MARKERS.accountKey(args.inputs.accountName) }] };
-        default:
-          throw new Error(`unexpected invoke ${args.token}`);
-      }
-    },
-  }, 'project', 'stack', false);
+    'project',
+    'stack',
+    false,
+  );
   const monitor: any = pulumi.runtime.getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: any) => {
     const type = req.getType();
     const name = req.getName();
     recorded.push({
-      type, name,
+      type,
+      name,
       urn: monitor.newUrn(req.getParent(), type, name),
       parent: req.getParent(),
       provider: req.getProvider(),
@@ -112,7 +130,13 @@ export function ofType(recorded: readonly RecordedResource[], type: string): Rec
 /** The one resource of `type` whose name ends with `suffix`; fails when there is none or several. */
 export function one(recorded: readonly RecordedResource[], type: string, suffix: string): RecordedResource {
   const found = recorded.filter((r) => r.type === type && r.name.endsWith(suffix));
-  if (found.length !== 1) throw new Error(`${found.length} resources of type ${type} named *${suffix}: ${recorded.filter((r) => r.type === type).map((r) => r.name).join(', ')}`);
+  if (found.length !== 1)
+    throw new Error(
+      `${found.length} resources of type ${type} named *${suffix}: ${recorded
+        .filter((r) => r.type === type)
+        .map((r) => r.name)
+        .join(', ')}`,
+    );
   return found[0];
 }
 
@@ -120,13 +144,18 @@ const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 
 /** Whether a deserialized input value is a Pulumi secret. */
 export function isSecret(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<string, unknown>)[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270'
+  );
 }
 
 /** A deserialized input with secrets unwrapped, for reading values in assertions. */
 export function unwrap(value: any): any {
   if (isSecret(value)) return unwrap(value.value);
   if (Array.isArray(value)) return value.map(unwrap);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v)]));
   return value;
 }

@@ -18,7 +18,11 @@ let cluster: PostgresCluster;
 
 /** A database reached at the local server, as a PostgresSingleton would expose it. */
 class LocalDatabase extends Construct implements IPostgresDatabase {
-  constructor(scope: Construct, id: string, public readonly connection: PostgresConnection) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly connection: PostgresConnection,
+  ) {
     super(scope, id);
   }
 }
@@ -26,8 +30,14 @@ class LocalDatabase extends Construct implements IPostgresDatabase {
 function importPod(table: string, csv: string, columns?: string[]) {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'todo' });
   const database = new LocalDatabase(chart, 'db', {
-    host: cluster.host, port: cluster.port, database: 'todo', user: 'todo', passwordSecret: { name: 'todo-db', key: 'password' },
-    namespace: 'todo', majorVersion: tools.postgresMajor, clientLabel: { key: 'aks-stateful.io/postgres-client', value: 'todo' },
+    host: cluster.host,
+    port: cluster.port,
+    database: 'todo',
+    user: 'todo',
+    passwordSecret: { name: 'todo-db', key: 'password' },
+    namespace: 'todo',
+    majorVersion: tools.postgresMajor,
+    clientLabel: { key: 'aks-stateful.io/postgres-client', value: 'todo' },
   });
   const imp = new PostgresBulkImport(chart, 'import', { database, table, csv, columns });
   const objects = synthValid(chart);
@@ -46,9 +56,12 @@ beforeAll(async () => {
   cluster = await PostgresCluster.start(tools);
   await cluster.sql('postgres', `CREATE ROLE todo LOGIN PASSWORD '${PASSWORD}'`);
   await cluster.sql('postgres', 'CREATE DATABASE todo OWNER todo');
-  await cluster.sql('todo', `SET ROLE todo;
+  await cluster.sql(
+    'todo',
+    `SET ROLE todo;
     CREATE TABLE todos (id serial PRIMARY KEY, title text NOT NULL, done boolean NOT NULL DEFAULT false);
-    CREATE TABLE "order" (id serial PRIMARY KEY, "user" text, "order" int)`);
+    CREATE TABLE "order" (id serial PRIMARY KEY, "user" text, "order" int)`,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -70,7 +83,9 @@ describe('PostgresBulkImport, run from its manifest against a real PostgreSQL', 
   it('quotes reserved words used as table and column names', async () => {
     const run = await runImport('order', 'user,order\nalice,1\nbob,2\n', ['user', 'order']);
     expect(run.succeeded, run.log).toBe(true);
-    expect(await cluster.sql('todo', 'SELECT string_agg("user", \',\' ORDER BY "order") FROM "order"')).toBe('alice,bob');
+    expect(await cluster.sql('todo', 'SELECT string_agg("user", \',\' ORDER BY "order") FROM "order"')).toBe(
+      'alice,bob',
+    );
   });
 
   it('fails the Job, loading nothing, when a row does not fit the table', async () => {

@@ -6,7 +6,8 @@ import { E2eTools } from './tools';
 
 /** Azurite's built-in development account (public, documented; not a secret). */
 export const DEV_ACCOUNT = 'devstoreaccount1';
-export const DEV_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const DEV_ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** A blob as the tests see it. */
 export interface StoredBlob {
@@ -21,10 +22,23 @@ export class Azurite {
    * that a stopped emulator can be started again with its blobs.
    */
   public static async start(tools: E2eTools, options: { port?: number; location?: string } = {}): Promise<Azurite> {
-    const port = options.port ?? await freePort();
+    const port = options.port ?? (await freePort());
     const storage = options.location ? ['--location', options.location] : ['--inMemoryPersistence'];
-    const child = spawn(process.execPath, [tools.azuriteBlob, '--blobHost', '127.0.0.1', '--blobPort', String(port),
-      '--skipApiVersionCheck', '--disableTelemetry', '--silent', ...storage], { stdio: 'ignore', detached: true });
+    const child = spawn(
+      process.execPath,
+      [
+        tools.azuriteBlob,
+        '--blobHost',
+        '127.0.0.1',
+        '--blobPort',
+        String(port),
+        '--skipApiVersionCheck',
+        '--disableTelemetry',
+        '--silent',
+        ...storage,
+      ],
+      { stdio: 'ignore', detached: true },
+    );
     await waitForPort(port, 30_000);
     return new Azurite(child, port);
   }
@@ -33,7 +47,10 @@ export class Azurite {
   public readonly endpoint: string;
   public readonly service: BlobServiceClient;
 
-  private constructor(private readonly child: ChildProcess, public readonly port: number) {
+  private constructor(
+    private readonly child: ChildProcess,
+    public readonly port: number,
+  ) {
     this.endpoint = `http://127.0.0.1:${port}/${DEV_ACCOUNT}`;
     this.service = new BlobServiceClient(this.endpoint, new StorageSharedKeyCredential(DEV_ACCOUNT, DEV_ACCOUNT_KEY));
   }
@@ -46,7 +63,11 @@ export class Azurite {
   public async list(container: string, prefix = ''): Promise<StoredBlob[]> {
     const blobs: StoredBlob[] = [];
     for await (const blob of this.container(container).listBlobsFlat({ prefix, includeMetadata: true })) {
-      blobs.push({ name: blob.name, size: blob.properties.contentLength ?? -1, metadata: { ...(blob.metadata ?? {}) } });
+      blobs.push({
+        name: blob.name,
+        size: blob.properties.contentLength ?? -1,
+        metadata: { ...(blob.metadata ?? {}) },
+      });
     }
     return blobs.sort((a, b) => a.name.localeCompare(b.name));
   }

@@ -4,8 +4,14 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import {
-  BackupCronJob, BackupCronJobProps, BackupStorage, PostgresConnection, PostgresRestoreDrill, PostgresRestoreDrillOptions,
-  PostgresRestoreJob, PostgresRestoreJobOptions,
+  BackupCronJob,
+  BackupCronJobProps,
+  BackupStorage,
+  PostgresConnection,
+  PostgresRestoreDrill,
+  PostgresRestoreDrillOptions,
+  PostgresRestoreJob,
+  PostgresRestoreJobOptions,
 } from '../../../../lib';
 import { synthValid } from '../../../support/validate-manifests';
 import { Azurite, DEV_ACCOUNT, DEV_ACCOUNT_KEY } from './azurite';
@@ -27,11 +33,16 @@ export function secrets(password = APP_PASSWORD): Record<string, string> {
 
 /** Creates the application role and a database with related tables, a view, a sequence, an index and a large object. */
 export async function seedShop(cluster: PostgresCluster, database = 'shop', orders = 20_000): Promise<void> {
-  await cluster.sql('postgres', `DO $$ BEGIN
+  await cluster.sql(
+    'postgres',
+    `DO $$ BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') THEN CREATE ROLE app LOGIN CREATEDB PASSWORD '${APP_PASSWORD}'; END IF;
-    END $$`);
+    END $$`,
+  );
   await cluster.sql('postgres', `CREATE DATABASE ${database} OWNER app`);
-  await cluster.sql(database, `SET ROLE app;
+  await cluster.sql(
+    database,
+    `SET ROLE app;
     CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE);
     CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), total numeric(10,2), placed_at timestamptz DEFAULT now(), note text);
     CREATE INDEX orders_customer ON orders (customer_id);
@@ -41,14 +52,21 @@ export async function seedShop(cluster: PostgresCluster, database = 'shop', orde
     -- A row that reads like the end of a transaction, and a large object: pg_restore's SQL wraps
     -- large objects in their own BEGIN/COMMIT unless it writes one transaction.
     INSERT INTO orders (customer_id, total, note) VALUES (1, 0.01, 'COMMIT;');
-    SELECT lo_from_bytea(0, convert_to('a large object', 'UTF8'));`);
+    SELECT lo_from_bytea(0, convert_to('a large object', 'UTF8'));`,
+  );
 }
 
 /** The source database as a plain connection (what a non-PostgresSingleton server offers). */
 export function connection(cluster: PostgresCluster, overrides: Partial<PostgresConnection> = {}): PostgresConnection {
   return {
-    host: cluster.host, port: cluster.port, database: 'shop', user: 'app', passwordSecret: PASSWORD_SECRET,
-    namespace: NAMESPACE, majorVersion: 15, ...overrides,
+    host: cluster.host,
+    port: cluster.port,
+    database: 'shop',
+    user: 'app',
+    passwordSecret: PASSWORD_SECRET,
+    namespace: NAMESPACE,
+    majorVersion: 15,
+    ...overrides,
   };
 }
 
@@ -73,29 +91,53 @@ function chart(): Chart {
 }
 
 /** The backup pod, from a synthesized BackupCronJob. */
-export function backupPod(tools: E2eTools, cluster: PostgresCluster, azurite: Azurite, props: Partial<BackupCronJobProps> = {}): any {
+export function backupPod(
+  tools: E2eTools,
+  cluster: PostgresCluster,
+  azurite: Azurite,
+  props: Partial<BackupCronJobProps> = {},
+): any {
   const c = chart();
   new BackupCronJob(c, 'backup', {
-    database: connection(cluster, { majorVersion: tools.postgresMajor as 15 }), storage: storage(azurite), azureCliImage: azureCliImage(tools), ...props,
+    database: connection(cluster, { majorVersion: tools.postgresMajor as 15 }),
+    storage: storage(azurite),
+    azureCliImage: azureCliImage(tools),
+    ...props,
   });
   return podSpecOf(c, 'CronJob');
 }
 
 /** The restore pod, from a synthesized PostgresRestoreJob. */
-export function restorePod(tools: E2eTools, cluster: PostgresCluster, azurite: Azurite, options: PostgresRestoreJobOptions): any {
+export function restorePod(
+  tools: E2eTools,
+  cluster: PostgresCluster,
+  azurite: Azurite,
+  options: PostgresRestoreJobOptions,
+): any {
   const c = chart();
   new PostgresRestoreJob(c, 'restore', {
-    sourceDatabase: 'shop', azureCliImage: azureCliImage(tools), ...options,
-    database: options.database ?? connection(cluster, { majorVersion: tools.postgresMajor as 15 }), storage: storage(azurite),
+    sourceDatabase: 'shop',
+    azureCliImage: azureCliImage(tools),
+    ...options,
+    database: options.database ?? connection(cluster, { majorVersion: tools.postgresMajor as 15 }),
+    storage: storage(azurite),
   });
   return podSpecOf(c, 'Job');
 }
 
 /** The drill pod, from a synthesized PostgresRestoreDrill. */
-export function drillPod(tools: E2eTools, cluster: PostgresCluster, azurite: Azurite, options: PostgresRestoreDrillOptions = {}): any {
+export function drillPod(
+  tools: E2eTools,
+  cluster: PostgresCluster,
+  azurite: Azurite,
+  options: PostgresRestoreDrillOptions = {},
+): any {
   const c = chart();
   new PostgresRestoreDrill(c, 'drill', {
-    database: connection(cluster, { majorVersion: tools.postgresMajor as 15 }), storage: storage(azurite), azureCliImage: azureCliImage(tools), ...options,
+    database: connection(cluster, { majorVersion: tools.postgresMajor as 15 }),
+    storage: storage(azurite),
+    azureCliImage: azureCliImage(tools),
+    ...options,
   });
   return podSpecOf(c, 'CronJob');
 }

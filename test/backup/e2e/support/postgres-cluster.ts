@@ -12,15 +12,39 @@ export class PostgresCluster {
     for (let attempt = 1; ; attempt++) {
       const dir = ownedTempDir('aks-stateful-pg-', tools.uid, tools.gid);
       const cluster = new PostgresCluster(tools, dir, await freePort());
-      await cluster.as('initdb', ['--pgdata', cluster.dataDir, '--username', 'postgres', '--auth-local', 'trust',
-        '--auth-host', 'scram-sha-256', '--encoding', 'UTF8', '--locale', 'C', '--no-sync']);
+      await cluster.as('initdb', [
+        '--pgdata',
+        cluster.dataDir,
+        '--username',
+        'postgres',
+        '--auth-local',
+        'trust',
+        '--auth-host',
+        'scram-sha-256',
+        '--encoding',
+        'UTF8',
+        '--locale',
+        'C',
+        '--no-sync',
+      ]);
       try {
-        await cluster.as('pg_ctl', ['--pgdata', cluster.dataDir, '--log', path.join(dir, 'server.log'), '--wait', '--options',
-          `-p ${cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off`, 'start']);
+        await cluster.as('pg_ctl', [
+          '--pgdata',
+          cluster.dataDir,
+          '--log',
+          path.join(dir, 'server.log'),
+          '--wait',
+          '--options',
+          `-p ${cluster.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off`,
+          'start',
+        ]);
         return cluster;
       } catch (error) {
-        const log = fs.existsSync(path.join(dir, 'server.log')) ? fs.readFileSync(path.join(dir, 'server.log'), 'utf8') : '';
-        if (attempt >= 3) throw new Error(`PostgreSQL did not start after ${attempt} attempts: ${(error as Error).message}\n${log}`);
+        const log = fs.existsSync(path.join(dir, 'server.log'))
+          ? fs.readFileSync(path.join(dir, 'server.log'), 'utf8')
+          : '';
+        if (attempt >= 3)
+          throw new Error(`PostgreSQL did not start after ${attempt} attempts: ${(error as Error).message}\n${log}`);
       }
     }
   }
@@ -28,28 +52,61 @@ export class PostgresCluster {
   public readonly host = '127.0.0.1';
   public readonly dataDir: string;
 
-  private constructor(private readonly tools: E2eTools, public readonly dir: string, public readonly port: number) {
+  private constructor(
+    private readonly tools: E2eTools,
+    public readonly dir: string,
+    public readonly port: number,
+  ) {
     this.dataDir = path.join(dir, 'data');
   }
 
   /** Runs a server program as the cluster's OS user. */
   private as(program: string, args: string[]): Promise<string> {
-    return runOk(path.join(this.tools.postgresBin, program), args, { uid: this.tools.uid, gid: this.tools.gid, cwd: this.dir, timeoutMs: 120_000 });
+    return runOk(path.join(this.tools.postgresBin, program), args, {
+      uid: this.tools.uid,
+      gid: this.tools.gid,
+      cwd: this.dir,
+      timeoutMs: 120_000,
+    });
   }
 
   /** Runs SQL as the superuser (over the socket) and returns the unaligned, tuples-only output. */
   public async sql(database: string, sql: string): Promise<string> {
-    const out = await runOk(path.join(this.tools.postgresBin, 'psql'), [
-      '--no-psqlrc', '--no-align', '--tuples-only', '--quiet', '--set', 'ON_ERROR_STOP=1',
-      '--host', this.dir, '--port', String(this.port), '--username', 'postgres', '--dbname', database, '--command', sql,
-    ], { timeoutMs: 300_000 });
+    const out = await runOk(
+      path.join(this.tools.postgresBin, 'psql'),
+      [
+        '--no-psqlrc',
+        '--no-align',
+        '--tuples-only',
+        '--quiet',
+        '--set',
+        'ON_ERROR_STOP=1',
+        '--host',
+        this.dir,
+        '--port',
+        String(this.port),
+        '--username',
+        'postgres',
+        '--dbname',
+        database,
+        '--command',
+        sql,
+      ],
+      { timeoutMs: 300_000 },
+    );
     return out.trim();
   }
 
   /** Row counts of every user table, by qualified name (exact `count(*)`). */
   public async rowCounts(database: string): Promise<Record<string, number>> {
-    const tables = (await this.sql(database, "SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1"))
-      .split('\n').filter(Boolean);
+    const tables = (
+      await this.sql(
+        database,
+        "SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+      )
+    )
+      .split('\n')
+      .filter(Boolean);
     const counts: Record<string, number> = {};
     for (const table of tables) counts[table] = Number(await this.sql(database, `SELECT count(*) FROM ${table}`));
     return counts;
@@ -61,14 +118,23 @@ export class PostgresCluster {
 
   /** The server's log, for failure messages. */
   public log(): string {
-    return fs.existsSync(path.join(this.dir, 'server.log')) ? fs.readFileSync(path.join(this.dir, 'server.log'), 'utf8') : '';
+    return fs.existsSync(path.join(this.dir, 'server.log'))
+      ? fs.readFileSync(path.join(this.dir, 'server.log'), 'utf8')
+      : '';
   }
 
   /** Stops the server at once and deletes its files. */
   public async stop(): Promise<void> {
-    await run(path.join(this.tools.postgresBin, 'pg_ctl'), ['--pgdata', this.dataDir, '--mode', 'immediate', '--wait', 'stop'], {
-      uid: this.tools.uid, gid: this.tools.gid, cwd: this.dir, timeoutMs: 60_000,
-    });
+    await run(
+      path.join(this.tools.postgresBin, 'pg_ctl'),
+      ['--pgdata', this.dataDir, '--mode', 'immediate', '--wait', 'stop'],
+      {
+        uid: this.tools.uid,
+        gid: this.tools.gid,
+        cwd: this.dir,
+        timeoutMs: 60_000,
+      },
+    );
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -23,8 +23,12 @@ export function run(program: string, args: string[], options: RunOptions = {}): 
     const child = spawn(program, args, { ...spawnOptions, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     child.on('spawn', () => onSpawn?.(child.pid!));
     let output = '';
-    child.stdout!.on('data', (chunk) => { output += chunk; });
-    child.stderr!.on('data', (chunk) => { output += chunk; });
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr!.on('data', (chunk) => {
+      output += chunk;
+    });
     const timer = timeoutMs ? setTimeout(() => killGroup(child.pid!), timeoutMs) : undefined;
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -43,7 +47,8 @@ export function run(program: string, args: string[], options: RunOptions = {}): 
 /** Runs a program and throws with its output unless it exits 0; returns stdout and stderr. */
 export async function runOk(program: string, args: string[], options: RunOptions = {}): Promise<string> {
   const result = await run(program, args, options);
-  if (result.code !== 0) throw new Error(`${program} ${args.join(' ')} exited ${result.code ?? result.signal}:\n${result.output}`);
+  if (result.code !== 0)
+    throw new Error(`${program} ${args.join(' ')} exited ${result.code ?? result.signal}:\n${result.output}`);
   return result.output;
 }
 
@@ -101,7 +106,10 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;

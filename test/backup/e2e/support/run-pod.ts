@@ -58,7 +58,9 @@ function imageEnvironment(image: string, tools: E2eTools): Record<string, string
   const postgres = /^(?:.*\/)?postgres:(\d+)/.exec(image);
   if (postgres) {
     if (Number(postgres[1]) !== tools.postgresMajor) {
-      throw new Error(`the manifest runs ${image}, but this machine has PostgreSQL ${tools.postgresMajor}: build the construct with majorVersion ${tools.postgresMajor}`);
+      throw new Error(
+        `the manifest runs ${image}, but this machine has PostgreSQL ${tools.postgresMajor}: build the construct with majorVersion ${tools.postgresMajor}`,
+      );
     }
     // As in the official image: the major's bin directory on PATH, and PGDATA set (scripts must not rely on it).
     return { PATH: `${tools.postgresBin}:${system}`, PGDATA: '/var/lib/postgresql/data' };
@@ -67,14 +69,20 @@ function imageEnvironment(image: string, tools: E2eTools): Record<string, string
     const tag = image.slice('mcr.microsoft.com/azure-cli:'.length);
     if (tag !== tools.azVersion) {
       // The scripts prime az's command index for the tag's version: a different local az would ignore it.
-      throw new Error(`the manifest runs ${image}, but this machine has az ${tools.azVersion}: build the construct with azureCliImage mcr.microsoft.com/azure-cli:${tools.azVersion}`);
+      throw new Error(
+        `the manifest runs ${image}, but this machine has az ${tools.azVersion}: build the construct with azureCliImage mcr.microsoft.com/azure-cli:${tools.azVersion}`,
+      );
     }
     return { PATH: `${path.dirname(tools.az)}:${system}` };
   }
   throw new Error(`no local stand-in for the image ${image}`);
 }
 
-function resolveEnv(container: any, secrets: Record<string, string>, mounts: Array<[string, string]>): Record<string, string> {
+function resolveEnv(
+  container: any,
+  secrets: Record<string, string>,
+  mounts: Array<[string, string]>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const variable of container.env ?? []) {
     if (variable.value !== undefined) {
@@ -83,10 +91,13 @@ function resolveEnv(container: any, secrets: Record<string, string>, mounts: Arr
       const { name, key } = variable.valueFrom.secretKeyRef;
       const value = secrets[`${name}/${key}`];
       // The kubelet would not start a container whose Secret is missing (CreateContainerConfigError).
-      if (value === undefined) throw new Error(`container ${container.name} needs Secret ${name} key ${key}, which the test did not supply`);
+      if (value === undefined)
+        throw new Error(`container ${container.name} needs Secret ${name} key ${key}, which the test did not supply`);
       env[variable.name] = value;
     } else {
-      throw new Error(`container ${container.name}: env ${variable.name} has a source the harness does not support: ${JSON.stringify(variable.valueFrom)}`);
+      throw new Error(
+        `container ${container.name}: env ${variable.name} has a source the harness does not support: ${JSON.stringify(variable.valueFrom)}`,
+      );
     }
   }
   return env;
@@ -107,17 +118,32 @@ function sizeLimitBytes(quantity: string): number {
   return Number(match[1]) * 1024 ** (['Ki', 'Mi', 'Gi', 'Ti'].indexOf(match[2]) + 1);
 }
 
-function runContainer(container: any, env: Record<string, string>, tools: E2eTools, options: RunPodOptions): Promise<ContainerRun> {
+function runContainer(
+  container: any,
+  env: Record<string, string>,
+  tools: E2eTools,
+  options: RunPodOptions,
+): Promise<ContainerRun> {
   const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])];
-  if (argv.length === 0) throw new Error(`container ${container.name} has no command: the harness cannot run the image's entrypoint`);
+  if (argv.length === 0)
+    throw new Error(`container ${container.name} has no command: the harness cannot run the image's entrypoint`);
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn(argv[0], argv.slice(1), {
-      env, uid: tools.uid, gid: tools.gid, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      env,
+      uid: tools.uid,
+      gid: tools.gid,
+      cwd: '/',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let output = '';
-    child.stdout.on('data', (chunk) => { output += chunk; });
-    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
     const timer = setTimeout(() => {
       output += `\n[harness] ${container.name} exceeded ${options.timeoutMs ?? 120_000} ms: killed\n`;
       killGroup(child.pid!);
@@ -134,7 +160,11 @@ function runContainer(container: any, env: Record<string, string>, tools: E2eToo
       clearTimeout(timer);
       killGroup(child.pid!);
       resolve({
-        name: container.name, code: exited?.code ?? code, signal: exited?.signal ?? signal, output, durationMs: (exited?.at ?? Date.now()) - started,
+        name: container.name,
+        code: exited?.code ?? code,
+        signal: exited?.signal ?? signal,
+        output,
+        durationMs: (exited?.at ?? Date.now()) - started,
       });
     });
   });
@@ -142,26 +172,43 @@ function runContainer(container: any, env: Record<string, string>, tools: E2eToo
 
 /** Runs the pod; see the file comment. Its temp folders stay until {@link cleanUp}. */
 export async function runPod(podSpec: any, tools: E2eTools, options: RunPodOptions): Promise<PodRun> {
-  if (podSpec.restartPolicy !== 'Never') throw new Error(`restartPolicy ${podSpec.restartPolicy}: the harness runs Job pods with restartPolicy Never only`);
+  if (podSpec.restartPolicy !== 'Never')
+    throw new Error(`restartPolicy ${podSpec.restartPolicy}: the harness runs Job pods with restartPolicy Never only`);
   const volumes: Record<string, string> = {};
   const mounted: string[] = [];
   for (const volume of podSpec.volumes ?? []) {
     if (volume.configMap) {
       // The kubelet projects each key as a file; the test supplies the ConfigMap's data.
       const data = options.configMaps?.[volume.configMap.name];
-      if (!data) throw new Error(`volume ${volume.name}: ConfigMap ${volume.configMap.name} was not supplied by the test`);
+      if (!data)
+        throw new Error(`volume ${volume.name}: ConfigMap ${volume.configMap.name} was not supplied by the test`);
       const dir = ownedTempDir(`aks-stateful-${volume.name}-`, tools.uid, tools.gid);
-      for (const [key, content] of Object.entries(data)) fs.writeFileSync(path.join(dir, key), content, { mode: 0o644 });
+      for (const [key, content] of Object.entries(data))
+        fs.writeFileSync(path.join(dir, key), content, { mode: 0o644 });
       volumes[volume.name] = dir;
       continue;
     }
-    if (!volume.emptyDir) throw new Error(`volume ${volume.name}: only emptyDir and configMap volumes are supported by the harness`);
+    if (!volume.emptyDir)
+      throw new Error(`volume ${volume.name}: only emptyDir and configMap volumes are supported by the harness`);
     const dir = ownedTempDir(`aks-stateful-${volume.name}-`, tools.uid, tools.gid);
     if (options.enforceSizeLimits && volume.emptyDir.sizeLimit) {
       try {
-        execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeLimitBytes(volume.emptyDir.sizeLimit)},uid=${tools.uid},gid=${tools.gid},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
+        execFileSync(
+          'mount',
+          [
+            '-t',
+            'tmpfs',
+            '-o',
+            `size=${sizeLimitBytes(volume.emptyDir.sizeLimit)},uid=${tools.uid},gid=${tools.gid},mode=0700`,
+            'tmpfs',
+            dir,
+          ],
+          { stdio: 'pipe' },
+        );
       } catch (error) {
-        throw new Error(`enforcing the emptyDir sizeLimit mounts a tmpfs of that size, which needs root (CAP_SYS_ADMIN); run the tests as root as CI does: ${(error as Error).message}`);
+        throw new Error(
+          `enforcing the emptyDir sizeLimit mounts a tmpfs of that size, which needs root (CAP_SYS_ADMIN); run the tests as root as CI does: ${(error as Error).message}`,
+        );
       }
       mounted.push(dir);
     }
@@ -175,8 +222,12 @@ export async function runPod(podSpec: any, tools: E2eTools, options: RunPodOptio
     const text = [...(container.command ?? []), ...(container.args ?? [])].join('\n');
     for (const [mountPath] of mounts) {
       // Scripts must find their folders through the environment, or the mapping would be a lie.
-      if (new RegExp(`(^|[\\s"'=:])${mountPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(/|\\s|"|'|$)`, 'm').test(text)) {
-        throw new Error(`container ${container.name} names its mount path ${mountPath} in its command; use the environment`);
+      if (
+        new RegExp(`(^|[\\s"'=:])${mountPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(/|\\s|"|'|$)`, 'm').test(text)
+      ) {
+        throw new Error(
+          `container ${container.name} names its mount path ${mountPath} in its command; use the environment`,
+        );
       }
     }
     const env = { ...imageEnvironment(container.image, tools), ...resolveEnv(container, options.secrets, mounts) };
@@ -198,7 +249,12 @@ export async function runPod(podSpec: any, tools: E2eTools, options: RunPodOptio
   }
 
   function finish(succeeded: boolean): PodRun {
-    return { succeeded, runs, volumes, log: runs.map((r) => `--- ${r.name} (exit ${r.code ?? r.signal})\n${r.output}`).join('\n') };
+    return {
+      succeeded,
+      runs,
+      volumes,
+      log: runs.map((r) => `--- ${r.name} (exit ${r.code ?? r.signal})\n${r.output}`).join('\n'),
+    };
   }
 }
 

@@ -42,7 +42,10 @@ function which(program: string): string | undefined {
 }
 
 function osUser(name: string): { uid: number; gid: number } | undefined {
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
   if (!line) return undefined;
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -55,7 +58,11 @@ export function requireE2eTools(): E2eTools {
   if (cached) return cached;
   const missing: string[] = [];
   const majors = fs.existsSync('/usr/lib/postgresql')
-    ? fs.readdirSync('/usr/lib/postgresql').filter((d) => /^\d+$/.test(d) && fs.existsSync(`/usr/lib/postgresql/${d}/bin/initdb`)).map(Number).sort((a, b) => b - a)
+    ? fs
+        .readdirSync('/usr/lib/postgresql')
+        .filter((d) => /^\d+$/.test(d) && fs.existsSync(`/usr/lib/postgresql/${d}/bin/initdb`))
+        .map(Number)
+        .sort((a, b) => b - a)
     : [];
   const postgresMajor = majors[0] ?? 0;
   const postgresBin = `/usr/lib/postgresql/${postgresMajor}/bin`;
@@ -63,7 +70,8 @@ export function requireE2eTools(): E2eTools {
     missing.push('the PostgreSQL server (no /usr/lib/postgresql/<major>/bin/initdb): Debian package postgresql');
   } else {
     for (const program of ['initdb', 'pg_ctl', 'postgres', 'pg_dump', 'pg_restore', 'psql', 'createdb', 'dropdb']) {
-      if (!fs.existsSync(path.join(postgresBin, program))) missing.push(`${postgresBin}/${program}: Debian packages postgresql and postgresql-client`);
+      if (!fs.existsSync(path.join(postgresBin, program)))
+        missing.push(`${postgresBin}/${program}: Debian packages postgresql and postgresql-client`);
     }
   }
   const az = which('az');
@@ -80,19 +88,29 @@ export function requireE2eTools(): E2eTools {
   let runner = { userName: os.userInfo().username, uid: os.userInfo().uid, gid: os.userInfo().gid };
   if (runner.uid === 0) {
     const postgres = osUser('postgres');
-    if (!postgres) missing.push('an OS user "postgres" to run the server and the containers as (tests run as root): Debian package postgresql creates it');
+    if (!postgres)
+      missing.push(
+        'an OS user "postgres" to run the server and the containers as (tests run as root): Debian package postgresql creates it',
+      );
     else runner = { userName: 'postgres', ...postgres };
   }
   if (missing.length > 0) {
-    throw new Error(`The backup end-to-end tests need real PostgreSQL, Azure CLI and Azurite; missing:\n  - ${missing.join('\n  - ')}\nTo fix: ${INSTALL}.`);
+    throw new Error(
+      `The backup end-to-end tests need real PostgreSQL, Azure CLI and Azurite; missing:\n  - ${missing.join('\n  - ')}\nTo fix: ${INSTALL}.`,
+    );
   }
   let azVersion: string;
   try {
-    azVersion = execFileSync(az!, ['version', '--query', '"azure-cli"', '--output', 'tsv'], { stdio: 'pipe', timeout: 60_000, encoding: 'utf8' }).trim();
+    azVersion = execFileSync(az!, ['version', '--query', '"azure-cli"', '--output', 'tsv'], {
+      stdio: 'pipe',
+      timeout: 60_000,
+      encoding: 'utf8',
+    }).trim();
   } catch (error) {
     throw new Error(`az is installed at ${az} but does not run (${(error as Error).message}). To fix: ${INSTALL}.`);
   }
-  if (!/^\d+\.\d+\.\d+$/.test(azVersion)) throw new Error(`az at ${az} reports the version "${azVersion}", not one like 2.45.0`);
+  if (!/^\d+\.\d+\.\d+$/.test(azVersion))
+    throw new Error(`az at ${az} reports the version "${azVersion}", not one like 2.45.0`);
   cached = { postgresMajor, postgresBin, az: az!, azVersion, azuriteBlob, ...runner };
   return cached;
 }
