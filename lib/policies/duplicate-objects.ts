@@ -55,6 +55,8 @@ export function duplicateObjects(manifests: readonly Manifest[]): AksStatefulVal
   const seen = new Map<string, string[]>();
   const identityOf = new Map<string, string>();
   for (const { path, json, cluster } of manifests) {
+    // Objects named by the server (`generateName`) never collide.
+    if (typeof json.metadata?.name !== 'string') continue;
     const kind = `${apiGroupOf(json.apiVersion)}/${json.kind}`;
     const namespace = clusterScoped.has(kind) ? '' : (json.metadata?.namespace ?? 'default');
     const identity = `${cluster}/${kind}/${namespace}/${json.metadata?.name}`;

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -53,6 +53,13 @@ describe('policy: two objects with one identity', () => {
     cm('explicit', 'default');
     cm('elsewhere', 'other');
     cm('other-group', undefined, 'example.com/v1');
+    // Named by the server: cdk8s would name them, so the name is patched away.
+    for (const id of ['job-a', 'job-b'])
+      new ApiObject(c, id, {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { generateName: 'migrate-' },
+      }).addJsonPatch(JsonPatch.remove('/metadata/name'));
     expect(problemsOf(c)).toEqual([
       ['team/explicit', 'metadata.name', 'settings', expect.stringContaining('team/implicit')],
     ]);
