@@ -30,6 +30,9 @@ export function appCheckProblems(root: IConstruct): AksStatefulValidationError[]
 /**
  * Turns on the app-wide checks for the app that `scope` belongs to (once per app): they run when
  * the app or a chart is synthesized, once per synthesis, and fail it with every problem at once.
+ * Called by every construct of the library, by `markForFsBackup`/`excludeFromFsBackup` and by
+ * `declareAzureRequirement`; an app of plain cdk8s objects only is checked after
+ * `enableStatefulPolicies(app)`.
  *
  * The failure is thrown, not returned: cdk8s turns returned validation messages into a plain
  * `Error` whose lines start with the validating construct's path (`[]` for the app), so the checks
