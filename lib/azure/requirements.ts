@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
-import { invalid, pathOf } from '../core/errors';
+import { AksStatefulValidationErrors } from '../core/aggregate-error';
+import { requestAppChecks } from '../core/app-checks';
+import { AksStatefulValidationError, invalid, pathOf } from '../core/errors';
 import { checkBlobContainerName, checkFileShareName, checkResourceGroupName, checkStorageAccountName } from './names';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { isGuid } from '../core/values';
@@ -24,10 +26,13 @@ export const AZURE_REQUIREMENT_METADATA = 'aks-stateful/azure-requirement';
 
 /**
  * Declares that `scope` needs `requirement` in Azure. Names are validated here, so a bad account
- * or container name fails at construction with the declaring construct's path.
+ * or container name fails at construction with the declaring construct's path; a declaration that
+ * contradicts another (one share, two quotas) fails the app's synthesis, naming both declarers.
  */
 export function declareAzureRequirement(scope: IConstruct, requirement: AzureRequirement): void {
   checkRequirement(scope, requirement);
+  // Contradicting declarations fail at synth, not only when the requirements are listed.
+  requestAppChecks(scope);
   scope.node.addMetadata(AZURE_REQUIREMENT_METADATA, requirement);
 }
 
@@ -216,11 +221,29 @@ function impliedAccounts(req: AzureRequirement): string[] {
  * deploys), one entry per distinct resource, in a stable
  * order (storage accounts, containers, shares, identities, secrets). Declarations of the same
  * resource are merged; contradictory ones (one share with two quotas, one Secret key filled from
- * two places) are an error naming both constructs.
+ * two places) are an error naming both constructs: an {@link AksStatefulValidationError}, or
+ * {@link AksStatefulValidationErrors} listing every contradiction when there are several. The
+ * app-wide checks report the same contradictions when the app is synthesized.
  */
 export function listAzureRequirements(root: IConstruct | readonly IConstruct[]): ListedAzureRequirement[] {
+  const { requirements, conflicts } = mergeAzureRequirements(root);
+  if (conflicts.length === 1) throw conflicts[0];
+  if (conflicts.length > 1) throw new AksStatefulValidationErrors(conflicts, 'in the Azure requirements');
+  return requirements;
+}
+
+/** Every contradiction between Azure requirements declared under `root`, each naming both declarers. */
+export function azureRequirementConflicts(root: IConstruct | readonly IConstruct[]): AksStatefulValidationError[] {
+  return mergeAzureRequirements(root).conflicts;
+}
+
+function mergeAzureRequirements(root: IConstruct | readonly IConstruct[]): {
+  requirements: ListedAzureRequirement[];
+  conflicts: AksStatefulValidationError[];
+} {
   // Linear in the declarations: declarers in a Set, rules and roles merged into maps as they come.
   const merged = new Map<string, Entry>();
+  const conflicts: AksStatefulValidationError[] = [];
   const add = (req: AzureRequirement, by: string, implied: Implied = 'declared') => {
     const key = requirementKey(req);
     const existing = merged.get(key);
@@ -228,7 +251,7 @@ export function listAzureRequirements(root: IConstruct | readonly IConstruct[]):
       merged.set(key, newEntry(req, by, implied));
       return;
     }
-    mergeInto(key, existing, req, by);
+    mergeInto(key, existing, req, by, conflicts);
     vote(existing, req, implied);
     existing.by.add(by);
   };
@@ -255,9 +278,10 @@ export function listAzureRequirements(root: IConstruct | readonly IConstruct[]):
     'servicePrincipalRoles',
     'kubernetesSecret',
   ];
-  return [...merged.entries()]
+  const requirements = [...merged.entries()]
     .map(([key, entry]) => ({ ...finished(entry), key, declaredBy: [...entry.by].sort() }) as ListedAzureRequirement)
     .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.key.localeCompare(b.key));
+  return { requirements, conflicts };
 }
 
 /** One requirement being merged: its declarers, and the lists that grow with every declaration. */
@@ -326,8 +350,16 @@ function finishedLists(entry: Entry, req: AzureRequirement): AzureRequirement {
   return req;
 }
 
-function conflict(key: string, field: string, a: unknown, b: unknown, byA: ReadonlySet<string>, byB: string): never {
-  invalid(
+/** The contradiction between an earlier declaration (`a`, by `byA`) and a later one (`b`, by `byB`). */
+function conflict(
+  key: string,
+  field: string,
+  a: unknown,
+  b: unknown,
+  byA: ReadonlySet<string>,
+  byB: string,
+): AksStatefulValidationError {
+  return new AksStatefulValidationError(
     byB,
     `${field} of ${key}`,
     b,
@@ -335,14 +367,21 @@ function conflict(key: string, field: string, a: unknown, b: unknown, byA: Reado
   );
 }
 
-function mergeInto(key: string, entry: Entry, b: AzureRequirement, byB: string): void {
+function mergeInto(
+  key: string,
+  entry: Entry,
+  b: AzureRequirement,
+  byB: string,
+  conflicts: AksStatefulValidationError[],
+): void {
   const a = entry.req;
+  const report = (error: AksStatefulValidationError) => conflicts.push(error);
   const byA = entry.by;
   if (a.kind === 'storageAccount' && b.kind === 'storageAccount') {
     // An account implied by a container carries no settings; an explicit declaration wins.
     for (const field of ['sku', 'accountKind', 'resourceGroup'] as const) {
       if (a[field] !== undefined && b[field] !== undefined && a[field] !== b[field])
-        conflict(key, field, a[field], b[field], byA, byB);
+        report(conflict(key, field, a[field], b[field], byA, byB));
     }
     if (b.sku !== undefined || b.accountKind !== undefined || b.resourceGroup !== undefined)
       entry.req = { ...a, ...stripUndefined(b), ...stripUndefined(a) };
@@ -350,18 +389,22 @@ function mergeInto(key: string, entry: Entry, b: AzureRequirement, byB: string):
     for (const rule of b.lifecycleRules ?? []) {
       const seen = entry.rules.get(rule.prefix);
       if (seen && seen.deleteAfterDays !== rule.deleteAfterDays) {
-        conflict(key, `retention of prefix "${rule.prefix}"`, seen.deleteAfterDays, rule.deleteAfterDays, byA, byB);
+        report(
+          conflict(key, `retention of prefix "${rule.prefix}"`, seen.deleteAfterDays, rule.deleteAfterDays, byA, byB),
+        );
+        continue;
       }
       entry.rules.set(rule.prefix, rule);
     }
   } else if (a.kind === 'fileShare' && b.kind === 'fileShare') {
-    if (a.quotaGiB !== b.quotaGiB) conflict(key, 'quotaGiB', a.quotaGiB, b.quotaGiB, byA, byB);
-    if ((a.protocol ?? 'SMB') !== (b.protocol ?? 'SMB')) conflict(key, 'protocol', a.protocol, b.protocol, byA, byB);
+    if (a.quotaGiB !== b.quotaGiB) report(conflict(key, 'quotaGiB', a.quotaGiB, b.quotaGiB, byA, byB));
+    if ((a.protocol ?? 'SMB') !== (b.protocol ?? 'SMB'))
+      report(conflict(key, 'protocol', a.protocol, b.protocol, byA, byB));
   } else if (a.kind === 'kubernetesSecret' && b.kind === 'kubernetesSecret') {
     for (const [name, source] of Object.entries(b.keys)) {
       const other = a.keys[name];
       if (other && JSON.stringify(other) !== JSON.stringify(source))
-        conflict(key, `key "${name}"`, other, source, byA, byB);
+        report(conflict(key, `key "${name}"`, other, source, byA, byB));
     }
     if (Object.keys(b.keys).some((name) => !(name in a.keys))) entry.req = { ...a, keys: { ...a.keys, ...b.keys } };
   } else if (
@@ -369,7 +412,7 @@ function mergeInto(key: string, entry: Entry, b: AzureRequirement, byB: string):
     (a.kind === 'servicePrincipalRoles' && b.kind === 'servicePrincipalRoles')
   ) {
     if (a.kind === 'workloadIdentity' && b.kind === 'workloadIdentity' && a.identity !== b.identity)
-      conflict(key, 'identity', a.identity, b.identity, byA, byB);
+      report(conflict(key, 'identity', a.identity, b.identity, byA, byB));
     for (const role of b.roles) entry.roles.set(roleKey(role), role);
   }
 }

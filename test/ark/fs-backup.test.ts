@@ -2,7 +2,14 @@ import { ApiObject, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubeCronJob, KubeStatefulSet } from 'cdk8s-plus-27/lib/imports/k8s';
 import { describe, expect, it } from 'vitest';
-import { excludeFromFsBackup, markForFsBackup } from '../../lib';
+import { Construct } from 'constructs';
+import {
+  AzureDiskStorageClass,
+  PostgresSingleton,
+  ZonalStatefulSet,
+  excludeFromFsBackup,
+  markForFsBackup,
+} from '../../lib';
 import { synthValid } from '../support/validate-manifests';
 import { rejected } from './fixtures';
 
@@ -123,6 +130,66 @@ describe('markForFsBackup / excludeFromFsBackup', () => {
     const config = new ApiObject(Testing.chart(), 'cm', { apiVersion: 'v1', kind: 'ConfigMap' });
     expect(() => markForFsBackup(config, ['data'])).toThrow(
       rejected('test/cm', 'workload', '"ConfigMap"', 'a pod-bearing kind'),
+    );
+  });
+
+  it("accepts the library's own ZonalStatefulSet and PostgresSingleton (their StatefulSet's pod template)", () => {
+    const chart = Testing.chart();
+    const cache = new ZonalStatefulSet(chart, 'cache', {
+      name: 'cache',
+      zones: ['westeurope-1'],
+      podSecurity: { runAsUser: 999, runAsGroup: 999, fsGroup: 999 },
+      containers: [{ name: 'cache', image: 'valkey/valkey:8.1', portNumber: 6379 }],
+      volumeClaimTemplates: [
+        { name: 'data', size: '4Gi', mountPath: '/data', storageClass: new AzureDiskStorageClass(chart, 'disks') },
+      ],
+    });
+    const db = new PostgresSingleton(chart, 'db', { name: 'db' });
+    markForFsBackup(cache, ['data']);
+    excludeFromFsBackup(db, ['tmp']);
+    const sets = synthValid(chart).filter((o) => o.kind === 'StatefulSet');
+    expect(sets.find((o) => o.metadata.name === 'cache').spec.template.metadata.annotations).toEqual({
+      'backup.velero.io/backup-volumes': 'data',
+    });
+    expect(sets.find((o) => o.metadata.name === 'db').spec.template.metadata.annotations).toEqual({
+      'backup.velero.io/backup-volumes-excludes': 'tmp',
+    });
+    expect(() => markForFsBackup(db, ['nope'])).toThrow(
+      rejected('test/db', 'volumes', '"nope"', 'a volume of the pod'),
+    );
+  });
+
+  it('accepts a pod of another cdk8s-plus copy or major, read by its shape rather than its class', () => {
+    // What cdk8s-plus-28's Pod looks like to this copy: same members, a different class.
+    class ForeignPod extends Construct {
+      public readonly volumes = [{ name: 'data' }];
+      public readonly containers = [{ mounts: [{ volume: { name: 'logs' } }] }];
+      public readonly initContainers = [];
+      public readonly annotations: Record<string, string> = {};
+      public readonly podMetadata = {
+        toJson: () => ({ annotations: { ...this.annotations } }),
+        addAnnotation: (key: string, value: string) => {
+          this.annotations[key] = value;
+        },
+      };
+    }
+    const pod = new ForeignPod(Testing.chart(), 'foreign');
+    expect(pod).not.toBeInstanceOf(kplus.AbstractPod);
+    markForFsBackup(pod, ['data', 'logs']);
+    expect(pod.annotations).toEqual({ 'backup.velero.io/backup-volumes': 'data,logs' });
+    expect(() => markForFsBackup(pod, ['cache'])).toThrow(
+      rejected('test/foreign', 'volumes', '"cache"', 'a volume of the pod (data, logs)'),
+    );
+  });
+
+  it('names the path of a construct without one pod template, and says what it got when it is not a construct', () => {
+    const chart = Testing.chart();
+    const empty = new Construct(chart, 'empty');
+    expect(() => markForFsBackup(empty, ['data'])).toThrow(
+      rejected('test/empty', 'workload', '"a construct without a pod template"', 'a pod, a workload, or a construct'),
+    );
+    expect(() => markForFsBackup({} as never, ['data'])).toThrow(
+      rejected('markForFsBackup', 'workload', '"object"', 'a construct: a cdk8s-plus Pod or workload'),
     );
   });
 });
