@@ -82,7 +82,9 @@ export function planManifests(app: App, charts: readonly Chart[], problems: Prob
 
 function planWithinSynthesis(app: App, charts: readonly Chart[], problems: Problems): PlannedObject[] {
   // Validations, dependency resolution and the app-wide policies run here, as in `cdk8s synth`.
-  problems.catch(() => app.synthYaml());
+  // An app that fails them has no objects to plan: its problems are recorded, and planning
+  // further would only run (and fail) the same validations again per chart.
+  if (problems.catch(() => app.synthYaml()) === undefined) return [];
   const entries: { manifest: Record<string, any>; chart: Chart; apiObject?: ApiObject }[] = [];
   for (const chart of charts) {
     const byKey = new Map<string, ApiObject>();

@@ -1,19 +1,14 @@
+import { AksStatefulValidationErrors } from '../core/aggregate-error';
 import { AksStatefulValidationError } from '../core/errors';
 
 /**
  * Every problem a StatefulStack finds in its app and its configuration, thrown at once before
  * anything is registered, so one `pulumi preview` shows the whole list.
  */
-export class StatefulStackConfigError extends Error {
-  /** Each problem: path (the stack, or the construct that declared the requirement), field, value, what is allowed. */
-  public readonly problems: readonly AksStatefulValidationError[];
-
+export class StatefulStackConfigError extends AksStatefulValidationErrors {
   constructor(problems: readonly AksStatefulValidationError[]) {
-    super(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} before anything was deployed:\n${problems.map((p) => `- ${p.message}`).join('\n')}`,
-    );
+    super(problems, 'before anything was deployed');
     this.name = 'StatefulStackConfigError';
-    this.problems = problems;
   }
 }
 
@@ -23,7 +18,13 @@ export class Problems {
 
   /** Records a problem at `path` (see {@link AksStatefulValidationError}). */
   public add(path: string, field: string, value: unknown, allowed: string): void {
-    this.list.push(new AksStatefulValidationError(path, field, value, allowed));
+    this.record(new AksStatefulValidationError(path, field, value, allowed));
+  }
+
+  // The app's checks and the stack's own planning may find one mistake twice (a requirement
+  // conflict fails synthesis and the requirement listing): it is listed once.
+  private record(problem: AksStatefulValidationError): void {
+    if (!this.list.some((known) => known.message === problem.message)) this.list.push(problem);
   }
 
   /** Runs `check`; an {@link AksStatefulValidationError} it throws is recorded, anything else rethrown. */
@@ -31,8 +32,13 @@ export class Problems {
     try {
       return check();
     } catch (error) {
+      // An aggregate (several requirement conflicts, the app's checks) is unpacked: one list, each once.
+      if (error instanceof AksStatefulValidationErrors) {
+        for (const problem of error.problems) this.record(problem);
+        return undefined;
+      }
       if (error instanceof AksStatefulValidationError) {
-        this.list.push(error);
+        this.record(error);
         return undefined;
       }
       throw error;

@@ -98,6 +98,37 @@ describe('StatefulStack planning', () => {
     expect(ofType(recorded, 'azure-native:managedidentity:FederatedIdentityCredential')).toHaveLength(2);
   });
 
+  it('lists each contradicting requirement once among the problems, with the other configuration mistakes', async () => {
+    await installMocks(LOCATION);
+    const app = new App();
+    const a = new Chart(app, 'a');
+    const b = new Chart(app, 'b');
+    for (const [chart, quotaGiB, deleteAfterDays] of [
+      [a, 100, 7],
+      [b, 200, 30],
+    ] as const) {
+      declareAzureRequirement(chart, { kind: 'fileShare', account: 'shared01', share: 'data', quotaGiB });
+      declareAzureRequirement(chart, {
+        kind: 'blobContainer',
+        account: 'shared01',
+        container: 'dumps',
+        lifecycleRules: [{ prefix: 'db/', deleteAfterDays }],
+      });
+    }
+    let thrown: unknown;
+    try {
+      new StatefulStack('s', { app, resourceGroupName: 'rg with spaces', cluster: CLUSTER });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StatefulStackConfigError);
+    const messages = (thrown as StatefulStackConfigError).problems.map((p) => p.message);
+    expect(messages.filter((m) => /quota/i.test(m) && m.includes('a') && m.includes('b'))).toHaveLength(1);
+    expect(messages.filter((m) => /retention/i.test(m))).toHaveLength(1);
+    expect(messages.some((m) => /resourceGroupName/.test(m))).toBe(true);
+    expect(messages.every((m) => !m.includes('problems'))).toBe(true);
+  });
+
   it('defaults premium kinds to a premium SKU and refuses blobs or shares on a premium StorageV2 account', async () => {
     const recorded = await deploy((app) => {
       const chart = new Chart(app, 'c');
