@@ -48,7 +48,11 @@ const IMPORT_DIR = '/import';
  * the Job applied again after its TTL removed it) never duplicates rows.
  */
 export class PostgresBulkImport extends Construct {
+  /** The Job: the construct's main object (the same object as {@link job}). */
+  public readonly apiObject: KubeJob;
+  /** The Job (also {@link apiObject}). */
   public readonly job: KubeJob;
+  /** The ConfigMap holding the CSV. */
   public readonly configMap: KubeConfigMap;
 
   constructor(scope: Construct, id: string, props: PostgresBulkImportProps) {
@@ -137,5 +141,6 @@ export class PostgresBulkImport extends Construct {
         },
       },
     });
+    this.apiObject = this.job;
   }
 }

@@ -115,6 +115,9 @@ describe('one name for the main object', () => {
     expect(db.apiObject).toBe(db.statefulSet);
     expect(db.apiObject.kind).toBe('StatefulSet');
     expect(zonal().set.apiObject.kind).toBe('StatefulSet');
+    const { db: withImport } = pg({ bulkImport: { table: 'todos', csv: 'a\n1\n' } });
+    expect(withImport.bulkImport?.apiObject).toBe(withImport.bulkImport?.job);
+    expect(withImport.bulkImport?.apiObject.kind).toBe('Job');
   });
 });
 
