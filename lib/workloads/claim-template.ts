@@ -4,15 +4,19 @@ import { StorageClassRef, VolumeAccessMode, storageClassName } from '../storage/
 import { checkClaimAgainstClass } from '../storage/claim-rules';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkAbsolutePath, checkOneOf } from '../core/values';
 
-/** One disk (or share) per replica: a StatefulSet volume claim template and where it is mounted. */
+/**
+ * One disk (or share) per replica: a StatefulSet volume claim template and where it is mounted.
+ * Kubernetes never lets an existing StatefulSet's templates change: name, size, class and access
+ * mode are immutable once deployed (grow a disk by resizing each claim instead).
+ */
 export interface VolumeClaimTemplate {
   /** Template and volume name; the claims are `<name>-<statefulset>-<ordinal>`. */
   readonly name: string;
-  /** Size of each replica's volume, e.g. `'10Gi'`; a whole number of GiB. */
-  readonly size: StorageSize | string;
+  /** Size of each replica's volume, e.g. `'10Gi'`, `StorageSize.gibibytes(10)` or cdk8s `Size.gibibytes(10)`; a whole number of GiB. */
+  readonly size: SizeInput;
   /** Storage class construct (its zones and binding mode are checked) or the name of an existing class. */
   readonly storageClass: StorageClassRef;
   /** Where every container mounts it. */

@@ -1,10 +1,13 @@
-import { KubeConfigMap, KubeJob, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap, KubeJob } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkLabels } from '../core/names';
+import { StorageSize } from '../core/storage-size';
 import { IPostgresDatabase } from '../postgres/connection';
-import { POSTGRES_UID } from './postgres-container';
+import { jobPodSpec, renderJobResources, scriptContainer } from '../postgres/job-pod';
+import { clientLabels, postgresEnv, resolvePostgres } from '../postgres/source';
+import { checkAnnotations } from './object-metadata';
 
 /** What {@link PostgresBulkImport} loads. */
 export interface PostgresBulkImportOptions {
@@ -26,6 +29,8 @@ export interface PostgresBulkImportProps extends PostgresBulkImportOptions {
   readonly image?: string;
   /** Extra labels on the ConfigMap, the Job and its pod. @default none */
   readonly labels?: Record<string, string>;
+  /** Annotations on the ConfigMap and the Job. @default none */
+  readonly annotations?: Record<string, string>;
 }
 
 /** A SQL identifier, double-quoted so that reserved words ("order", "user") are names too. */
@@ -35,6 +40,7 @@ function quoteIdentifier(name: string): string {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const MAX_CSV_BYTES = 900 * 1024;
+const IMPORT_DIR = '/import';
 
 /**
  * A Job that waits for the server, then loads a CSV into a table with psql `\copy` (the tutorial's
@@ -42,7 +48,11 @@ const MAX_CSV_BYTES = 900 * 1024;
  * the Job applied again after its TTL removed it) never duplicates rows.
  */
 export class PostgresBulkImport extends Construct {
+  /** The Job: the construct's main object (the same object as {@link job}). */
+  public readonly apiObject: KubeJob;
+  /** The Job (also {@link apiObject}). */
   public readonly job: KubeJob;
+  /** The ConfigMap holding the CSV. */
   public readonly configMap: KubeConfigMap;
 
   constructor(scope: Construct, id: string, props: PostgresBulkImportProps) {
@@ -65,12 +75,13 @@ export class PostgresBulkImport extends Construct {
         `between 1 byte and ${MAX_CSV_BYTES} bytes (ConfigMaps hold at most 1 MiB); load larger files from a volume`,
       );
 
-    const c = props.database.connection;
+    const c = resolvePostgres(this, 'database', props.database);
     const labels = checkLabels(this, 'labels', props.labels);
     // A Secret reference and the server's NetworkPolicy only work from the database's own namespace.
     const objectMetadata = metadata({
       namespace: c.namespace,
       labels: Object.keys(labels).length > 0 ? labels : undefined,
+      annotations: checkAnnotations(this, 'annotations', props.annotations),
     });
     this.configMap = new KubeConfigMap(this, 'Data', { metadata: objectMetadata, data: { 'data.csv': props.csv } });
     const table = parts.map(quoteIdentifier).join('.');
@@ -87,7 +98,34 @@ export class PostgresBulkImport extends Construct {
       'if [[ $loaded == t ]]; then echo "$IMPORT_TABLE already has rows: nothing imported"; exit 0; fi',
       'exec psql --no-psqlrc -v ON_ERROR_STOP=1 --command "$COPY_COMMAND" < "$IMPORT_FILE"',
     ].join('\n');
-    const podLabels = { ...labels, ...(c.clientLabel ? { [c.clientLabel.key]: c.clientLabel.value } : {}) };
+    // The same client pod as the backup and restore jobs: uid 999, read-only root, password from its Secret.
+    const container = scriptContainer({
+      name: 'import',
+      image: props.image ?? `postgres:${c.majorVersion}`,
+      script,
+      env: [
+        ...postgresEnv(c, 'aks-stateful-bulk-import'),
+        { name: 'IMPORT_TABLE', value: table },
+        { name: 'COPY_COMMAND', value: copy },
+        { name: 'IMPORT_FILE', value: `${IMPORT_DIR}/data.csv` },
+      ],
+      resources: renderJobResources(this, 'resources', undefined, {
+        cpuRequest: '50m',
+        memoryRequest: '64Mi',
+        memoryLimit: '256Mi',
+      }),
+    });
+    // psql writes nothing but its history (off with --no-psqlrc), so the scratch volume stays small.
+    const pod = jobPodSpec({
+      containers: [
+        {
+          ...container,
+          volumeMounts: [...(container.volumeMounts ?? []), { name: 'data', mountPath: IMPORT_DIR, readOnly: true }],
+        },
+      ],
+      scratch: StorageSize.mebibytes(16),
+    });
+    const podLabels = { ...labels, ...clientLabels(c) };
     this.job = new KubeJob(this, 'Job', {
       metadata: objectMetadata,
       spec: {
@@ -97,48 +135,12 @@ export class PostgresBulkImport extends Construct {
         template: {
           metadata: Object.keys(podLabels).length > 0 ? { labels: podLabels } : undefined,
           spec: {
-            restartPolicy: 'Never',
-            automountServiceAccountToken: false,
-            securityContext: {
-              runAsUser: POSTGRES_UID,
-              runAsGroup: POSTGRES_UID,
-              runAsNonRoot: true,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            containers: [
-              {
-                name: 'import',
-                image: props.image ?? `postgres:${c.majorVersion}`,
-                command: ['bash', '-c', script],
-                env: [
-                  { name: 'PGHOST', value: c.host },
-                  { name: 'PGPORT', value: String(c.port) },
-                  { name: 'PGDATABASE', value: c.database },
-                  { name: 'PGUSER', value: c.user },
-                  { name: 'IMPORT_TABLE', value: table },
-                  { name: 'COPY_COMMAND', value: copy },
-                  { name: 'IMPORT_FILE', value: '/import/data.csv' },
-                  {
-                    name: 'PGPASSWORD',
-                    valueFrom: { secretKeyRef: { name: c.passwordSecret.name, key: c.passwordSecret.key } },
-                  },
-                ],
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-                resources: {
-                  requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('64Mi') },
-                  limits: { memory: Quantity.fromString('256Mi') },
-                },
-                volumeMounts: [{ name: 'data', mountPath: '/import', readOnly: true }],
-              },
-            ],
-            volumes: [{ name: 'data', configMap: { name: this.configMap.name } }],
+            ...pod,
+            volumes: [...(pod.volumes ?? []), { name: 'data', configMap: { name: this.configMap.name } }],
           },
         },
       },
     });
+    this.apiObject = this.job;
   }
 }

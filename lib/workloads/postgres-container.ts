@@ -1,4 +1,4 @@
-import { Container, Probe, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Container, EnvVar, Probe, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { PostgresMajorVersion } from '../postgres/connection';
 
 /** uid and gid of the `postgres` user in the official images (Debian variants). */
@@ -29,6 +29,8 @@ export interface PostgresContainerSpec {
   readonly user: string;
   readonly passwordKey: string;
   readonly settings: Record<string, string>;
+  /** Extra variables, after the construct's own. */
+  readonly env?: EnvVar[];
   readonly resources: ResourceRequirements;
   readonly hasInitScripts: boolean;
 }
@@ -57,6 +59,7 @@ export function postgresContainer(spec: PostgresContainerSpec): Container {
       { name: 'POSTGRES_DB', value: spec.database },
       { name: 'POSTGRES_PASSWORD_FILE', value: `${PASSWORD_MOUNT_DIR}/${spec.passwordKey}` },
       ...(layout.pgdata ? [{ name: 'PGDATA', value: layout.pgdata }] : []),
+      ...(spec.env ?? []),
     ],
     resources: spec.resources,
     securityContext: {

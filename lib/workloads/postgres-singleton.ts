@@ -1,23 +1,28 @@
-import { Chart, Duration, Names } from 'cdk8s';
+import { Chart, Duration, Lazy } from 'cdk8s';
 import {
+  Container,
+  EnvVar,
   IntOrString,
   KubeConfigMap,
   KubeNetworkPolicy,
   KubeService,
   KubeStatefulSet,
   Quantity,
+  StatefulSetSpec,
+  Volume,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { declareAzureRequirement } from '../azure/requirements';
 import { metadata } from '../core/metadata';
 import { AzureDiskStorageClass } from '../storage/azure-disk-storage-class';
 import { StorageClassRef } from '../storage/azure-storage-class';
+import { checkClaimAgainstClass } from '../storage/claim-rules';
 import { checkNotDeprecated } from '../core/deprecated-keys';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkInteger } from '../core/values';
-import { renderClaimTemplate, resolveClaimTemplates } from './claim-template';
+import { ResolvedClaimTemplate, renderClaimTemplate } from './claim-template';
 import { PostgresBulkImport, PostgresBulkImportOptions } from './postgres-bulk-import';
 import {
   IPostgresDatabase,
@@ -29,6 +34,11 @@ import {
 import { POSTGRES_UID, dataLayout, postgresContainer, renderResources } from './postgres-container';
 import { checkDatabaseStorage } from './postgres-storage-rules';
 import { requestAppChecks } from '../core/app-checks';
+import { checkAnnotations } from './object-metadata';
+import { checkExtraEnv } from './extra-env';
+import { generatedName } from './object-names';
+import { PodSchedulingProps, ResolvedPodScheduling, resolvePodScheduling } from './pod-scheduling';
+import { PostgresServerSettings, resolvePostgresSettings } from './postgres-settings';
 
 /** CPU and memory of the server. */
 export interface PostgresResources {
@@ -36,15 +46,19 @@ export interface PostgresResources {
   readonly cpuRequest?: string;
   /** CPU limit; none by default, since throttling a database hurts more than it protects. @default none */
   readonly cpuLimit?: string;
-  /** Memory request. @default '512Mi' */
-  readonly memoryRequest?: StorageSize | string;
-  /** Memory limit (includes /dev/shm). @default '1Gi' */
-  readonly memoryLimit?: StorageSize | string;
+  /** Memory request (text, a `StorageSize` or a cdk8s `Size`). @default '512Mi' */
+  readonly memoryRequest?: SizeInput;
+  /** Memory limit (includes /dev/shm; text, a `StorageSize` or a cdk8s `Size`). @default '1Gi' */
+  readonly memoryLimit?: SizeInput;
 }
 
 /** Props of {@link PostgresSingleton}. */
-export interface PostgresSingletonProps {
-  /** Base name of the StatefulSet, Services and NetworkPolicy; at most 40 characters. @default a name generated from the construct path */
+export interface PostgresSingletonProps extends PodSchedulingProps {
+  /**
+   * Base name of the StatefulSet, Services and NetworkPolicy; at most 40 characters. Immutable once
+   * deployed: it names the data claim (`data-<name>-0`), so a new name starts an empty database.
+   * @default a name generated from the construct path (without hash when the chart disables hashes)
+   */
   readonly name?: string;
   /** PostgreSQL major version of the official `postgres` image (14–18). @default 17 */
   readonly majorVersion?: PostgresMajorVersion;
@@ -61,22 +75,34 @@ export interface PostgresSingletonProps {
    * @default a generated password Secret
    */
   readonly passwordSecret?: SecretKeyRef;
-  /** Size of the data disk; a whole number of GiB. @default '32Gi' */
-  readonly storageSize?: StorageSize | string;
+  /** Size of the data disk; a whole number of GiB (text, a `StorageSize` or a cdk8s `Size`). @default '32Gi' */
+  readonly storageSize?: SizeInput;
   /**
    * Storage class of the data disk: an Azure Disk class (Azure Files is refused: SMB gives
-   * PostgreSQL neither the locking nor the fsync semantics it relies on).
-   * @default a new Premium_LRS AzureDiskStorageClass (WaitForFirstConsumer, Retain)
+   * PostgreSQL neither the locking nor the fsync semantics it relies on). The class name is part of
+   * the StatefulSet's claim template, which Kubernetes never lets change on an existing StatefulSet.
+   * @default a new Premium_LRS AzureDiskStorageClass (WaitForFirstConsumer, Retain) named
+   * `<namespace>-<name>-data`, so that renaming or moving the chart keeps the name
    */
   readonly storageClass?: StorageClassRef;
   /** Server resources. @default see {@link PostgresResources} */
   readonly resources?: PostgresResources;
   /** Size of the shared-memory mount (/dev/shm, parallel queries); counts against the memory limit. @default '256Mi' */
-  readonly sharedMemorySize?: StorageSize | string;
+  readonly sharedMemorySize?: SizeInput;
   /** Time the server gets to shut down cleanly (at least 60 s). @default Duration.seconds(120) */
   readonly terminationGracePeriod?: Duration;
-  /** Extra `postgresql.conf` settings, passed as `-c key=value`. @default none */
-  readonly settings?: Record<string, string>;
+  /**
+   * Server parameters, each checked, passed as `-c name=value` (see {@link PostgresServerSettings}).
+   * Parameters the construct owns (`data_directory`, `listen_addresses`, `port`, `hba_file`, ...)
+   * are refused. @default none (PostgreSQL's defaults)
+   */
+  readonly settings?: PostgresServerSettings;
+  /**
+   * Further `postgresql.conf` parameters by name (e.g. `'auto_explain.log_min_duration': '500ms'`),
+   * passed as `-c name=value`; only the name and that the value is one line are checked, so
+   * PostgreSQL itself rejects a bad value when it starts. @default none
+   */
+  readonly extraSettings?: Record<string, string>;
   /**
    * SQL (`.sql`) or shell (`.sh`) scripts by file name, run in name order on the first
    * start only, when the data directory is empty; later changes never run. @default none
@@ -84,17 +110,58 @@ export interface PostgresSingletonProps {
   readonly initScripts?: Record<string, string>;
   /** Loads a CSV into a table once, with psql `\copy`, from a Job. @default none */
   readonly bulkImport?: PostgresBulkImportOptions;
-  /** Extra labels on every object and the pod. @default none */
+  /** Extra labels on every object, the pod and the claim. @default none */
   readonly labels?: Record<string, string>;
+  /** Annotations on every object the construct renders (not the pod: a change would restart the server). @default none */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Extra environment variables of the server container; the ones the construct sets
+   * (`POSTGRES_USER`, `POSTGRES_DB`, `POSTGRES_PASSWORD*`, `PGDATA`) are refused. @default none
+   */
+  readonly env?: Record<string, string>;
+  /**
+   * Containers running beside the server (an exporter, a log shipper), rendered as given; they may
+   * mount the pod's volumes (`data`, `run`, `tmp`, ...) and the ones in `volumes`. @default none
+   */
+  readonly sidecars?: Container[];
+  /** Extra pod volumes for the sidecars. @default none */
+  readonly volumes?: Volume[];
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const SETTING_KEY = /^[a-z_][a-z0-9_.]*$/;
 const CPU = /^([1-9]\d*m|\d+(\.\d+)?)$/;
+const PORT = 5432;
+const OWN_VOLUMES = ['data', 'password', 'shm', 'run', 'tmp', 'init-scripts'];
+const OWNED_ENV: Record<string, string> = {
+  POSTGRES_USER: 'set user',
+  POSTGRES_DB: 'set database',
+  POSTGRES_PASSWORD: 'set passwordSecret (the password never goes into the manifest)',
+  POSTGRES_PASSWORD_FILE: 'set passwordSecret',
+  PGDATA: 'the construct keeps the data directory on its disk',
+};
 
 /** A CPU quantity ("250m", "1.5") in millicores. */
 function millicores(cpu: string): number {
   return cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
+}
+
+/** Everything the pod spec is rendered from, resolved once in the constructor. */
+interface ResolvedServer {
+  readonly database: string;
+  readonly user: string;
+  readonly passwordSecret: SecretKeyRef;
+  readonly claimTemplate: ResolvedClaimTemplate;
+  readonly settings: Record<string, string>;
+  readonly resources: { cpuRequest: string; cpuLimit?: string; memoryRequest: StorageSize; memoryLimit: StorageSize };
+  readonly sharedMemory: StorageSize;
+  readonly graceSeconds: number;
+  readonly podLabels: Record<string, string>;
+  readonly scheduling: ResolvedPodScheduling;
+  readonly env: EnvVar[];
+  readonly sidecars: Container[];
+  readonly volumes: Volume[];
+  readonly initConfigMap?: KubeConfigMap;
+  readonly headlessServiceName: string;
 }
 
 /**
@@ -115,16 +182,20 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
   public readonly selectorLabels: Readonly<Record<string, string>>;
   /** The data disk's storage class. */
   public readonly storageClass: StorageClassRef;
+  /** The StatefulSet: the construct's main object (the same object as {@link statefulSet}). */
+  public readonly apiObject: KubeStatefulSet;
+  /** The StatefulSet (also {@link apiObject}). */
   public readonly statefulSet: KubeStatefulSet;
   /** The Service clients connect to. */
   public readonly service: KubeService;
   public readonly networkPolicy: KubeNetworkPolicy;
   public readonly bulkImport?: PostgresBulkImport;
+  private readonly server: ResolvedServer;
 
   constructor(scope: Construct, id: string, props: PostgresSingletonProps = {}) {
     super(scope, id);
     requestAppChecks(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 40 }), 40);
+    this.name = checkDnsLabel(this, 'name', props.name ?? generatedName(this, 40), 40);
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
     this.majorVersion = checkInteger(this, 'majorVersion', props.majorVersion ?? 17, 0) as PostgresMajorVersion;
     if (!SUPPORTED_POSTGRES_MAJORS.includes(this.majorVersion)) {
@@ -135,40 +206,9 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         `one of ${SUPPORTED_POSTGRES_MAJORS.join(', ')} (the majors with official images this library supports)`,
       );
     }
-    this.image = props.image ?? `postgres:${this.majorVersion}`;
-    if (/alpine/.test(this.image)) {
-      invalid(
-        this,
-        'image',
-        this.image,
-        `a Debian-based postgres image (e.g. "postgres:${this.majorVersion}"): the Alpine images run as uid 70, not the 999 this construct's security context and volume ownership use`,
-      );
-    }
-    const tag = /:(\d+)(?:[.-][\w.-]*)?$/.exec(this.image.split('@')[0]);
-    if (!tag || Number(tag[1]) !== this.majorVersion) {
-      invalid(
-        this,
-        'image',
-        this.image,
-        `an image tagged with major ${this.majorVersion} (e.g. "postgres:${this.majorVersion}" or "postgres:${this.majorVersion}.6-bookworm"): the tag must match majorVersion, which backups rely on`,
-      );
-    }
-    const database = props.database ?? 'app';
-    const user = props.user ?? 'app';
-    if (!IDENTIFIER.test(database))
-      invalid(
-        this,
-        'database',
-        database,
-        'a lowercase SQL identifier: letters, digits and _, at most 63, not starting with a digit',
-      );
-    if (!IDENTIFIER.test(user))
-      invalid(
-        this,
-        'user',
-        user,
-        'a lowercase SQL identifier: letters, digits and _, at most 63, not starting with a digit',
-      );
+    this.image = this.checkImage(props.image ?? `postgres:${this.majorVersion}`);
+    const database = this.checkIdentifier('database', props.database ?? 'app');
+    const user = this.checkIdentifier('user', props.user ?? 'app');
     if (user === 'postgres') invalid(this, 'user', user, 'an application user other than the superuser "postgres"');
 
     const passwordSecret = props.passwordSecret ?? { name: `${this.name}-credentials`, key: 'password' };
@@ -186,32 +226,40 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
 
     const extraLabels = checkLabels(this, 'labels', props.labels);
     checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
-    const storageSize = StorageSize.from(props.storageSize ?? '32Gi', this, 'storageSize');
-    if (!storageSize.isWholeGibibytes())
-      invalid(this, 'storageSize', storageSize.toString(), 'a whole number of GiB: Azure provisions disks in GiB');
+    const annotations = checkAnnotations(this, 'annotations', props.annotations);
     this.storageClass =
       props.storageClass ??
       new AzureDiskStorageClass(this, 'StorageClass', {
+        // Named from the singleton, not the chart path: the claim template keeps this name forever.
+        name: `${this.namespace}-${this.name}-data`,
         sku: 'Premium_LRS',
         labels: Object.keys(extraLabels).length > 0 ? extraLabels : undefined,
       });
     checkDatabaseStorage(this, 'storageClass', this.storageClass);
-    const [template] = resolveClaimTemplates(this, [
-      {
-        name: 'data',
-        size: storageSize,
-        storageClass: this.storageClass,
-        mountPath: dataLayout(this.majorVersion).mountPath,
-      },
-    ]);
+    const claimTemplate = this.resolveDataClaim(props.storageSize);
 
-    const settings = { ...(props.settings ?? {}) };
-    for (const [key, value] of Object.entries(settings)) {
-      if (!SETTING_KEY.test(key))
-        invalid(this, 'settings key', key, 'a postgresql.conf parameter name (lowercase letters, digits, _ and .)');
-      if (typeof value !== 'string' || /[\n\r\0]/.test(value))
-        invalid(this, `settings["${key}"]`, value, 'a single-line string');
+    const memoryLimit = StorageSize.from(props.resources?.memoryLimit ?? '1Gi', this, 'resources.memoryLimit');
+    const memoryRequest = StorageSize.from(props.resources?.memoryRequest ?? '512Mi', this, 'resources.memoryRequest');
+    const sharedMemory = StorageSize.from(props.sharedMemorySize ?? '256Mi', this, 'sharedMemorySize');
+    if (memoryLimit.isSmallerThan(memoryRequest))
+      invalid(this, 'resources.memoryLimit', memoryLimit.toString(), `at least the memory request (${memoryRequest})`);
+    if (!sharedMemory.isSmallerThan(memoryLimit))
+      invalid(
+        this,
+        'sharedMemorySize',
+        sharedMemory.toString(),
+        `less than the memory limit (${memoryLimit}): /dev/shm is memory the server is charged for`,
+      );
+    const cpuRequest = props.resources?.cpuRequest ?? '250m';
+    if (typeof cpuRequest !== 'string' || !CPU.test(cpuRequest))
+      invalid(this, 'resources.cpuRequest', cpuRequest, 'a CPU quantity like "250m" or "2"');
+    const cpuLimit = props.resources?.cpuLimit;
+    if (cpuLimit !== undefined && (typeof cpuLimit !== 'string' || !CPU.test(cpuLimit)))
+      invalid(this, 'resources.cpuLimit', cpuLimit, 'a CPU quantity like "500m" or "2"');
+    if (cpuLimit !== undefined && millicores(cpuLimit) < millicores(cpuRequest)) {
+      invalid(this, 'resources.cpuLimit', cpuLimit, `at least the CPU request (${cpuRequest})`);
     }
+    const settings = resolvePostgresSettings(this, props.settings, props.extraSettings, memoryLimit);
     const initScripts = props.initScripts ?? {};
     for (const file of Object.keys(initScripts)) {
       if (!/^[\w.-]+\.(sql|sh)$/.test(file))
@@ -222,34 +270,17 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
           'a file name ending in .sql or .sh (scripts travel as text in a ConfigMap)',
         );
     }
-
-    const memoryLimit = StorageSize.from(props.resources?.memoryLimit ?? '1Gi', this, 'resources.memoryLimit');
-    const memoryRequest = StorageSize.from(props.resources?.memoryRequest ?? '512Mi', this, 'resources.memoryRequest');
-    const shm = StorageSize.from(props.sharedMemorySize ?? '256Mi', this, 'sharedMemorySize');
-    if (memoryLimit.isSmallerThan(memoryRequest))
-      invalid(this, 'resources.memoryLimit', memoryLimit.toString(), `at least the memory request (${memoryRequest})`);
-    if (!shm.isSmallerThan(memoryLimit))
-      invalid(
-        this,
-        'sharedMemorySize',
-        shm.toString(),
-        `less than the memory limit (${memoryLimit}): /dev/shm is memory the server is charged for`,
-      );
-    const cpuRequest = props.resources?.cpuRequest ?? '250m';
-    if (!CPU.test(cpuRequest)) invalid(this, 'resources.cpuRequest', cpuRequest, 'a CPU quantity like "250m" or "2"');
-    const cpuLimit = props.resources?.cpuLimit;
-    if (cpuLimit !== undefined && !CPU.test(cpuLimit))
-      invalid(this, 'resources.cpuLimit', cpuLimit, 'a CPU quantity like "500m" or "2"');
-    if (cpuLimit !== undefined && millicores(cpuLimit) < millicores(cpuRequest)) {
-      invalid(this, 'resources.cpuLimit', cpuLimit, `at least the CPU request (${cpuRequest})`);
-    }
-    const grace = checkInteger(
+    const graceSeconds = checkInteger(
       this,
       'terminationGracePeriod (seconds)',
       (props.terminationGracePeriod ?? Duration.seconds(120)).toSeconds(),
       60,
       3600,
     );
+    const scheduling = resolvePodScheduling(this, props, { 'kubernetes.io/os': 'linux' });
+    const env = checkExtraEnv(this, 'env', props.env, OWNED_ENV);
+    const volumes = this.checkVolumes(props.volumes);
+    const sidecars = this.checkSidecars(props.sidecars, volumes);
 
     this.selectorLabels = { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': this.name };
     const labels = {
@@ -258,104 +289,65 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       'app.kubernetes.io/managed-by': 'aks-stateful',
       'aks-stateful.io/database': 'postgres',
     };
+    const objectMetadata = (name: string) => metadata({ name, labels, annotations });
     this.clientLabel = { key: 'aks-stateful.io/postgres-client', value: this.name };
 
-    let initConfigMap: KubeConfigMap | undefined;
-    if (Object.keys(initScripts).length > 0) {
-      initConfigMap = new KubeConfigMap(this, 'InitScripts', {
-        metadata: { name: `${this.name}-init`, labels },
-        data: { ...initScripts },
-      });
-    }
-
+    const initConfigMap =
+      Object.keys(initScripts).length > 0
+        ? new KubeConfigMap(this, 'InitScripts', {
+            metadata: objectMetadata(`${this.name}-init`),
+            data: { ...initScripts },
+          })
+        : undefined;
     const headless = new KubeService(this, 'Headless', {
-      metadata: { name: `${this.name}-headless`, labels },
+      metadata: objectMetadata(`${this.name}-headless`),
       spec: {
         clusterIp: 'None',
         selector: { ...this.selectorLabels },
-        ports: [{ name: 'postgres', port: 5432, targetPort: IntOrString.fromNumber(5432) }],
+        ports: [{ name: 'postgres', port: PORT, targetPort: IntOrString.fromNumber(PORT) }],
       },
     });
     this.service = new KubeService(this, 'Service', {
-      metadata: { name: this.name, labels },
+      metadata: objectMetadata(this.name),
       spec: {
         type: 'ClusterIP',
         selector: { ...this.selectorLabels },
-        ports: [{ name: 'postgres', port: 5432, targetPort: IntOrString.fromNumber(5432) }],
+        ports: [{ name: 'postgres', port: PORT, targetPort: IntOrString.fromNumber(PORT) }],
       },
     });
 
+    this.server = {
+      database,
+      user,
+      passwordSecret,
+      claimTemplate,
+      settings,
+      resources: { cpuRequest, cpuLimit, memoryRequest, memoryLimit },
+      sharedMemory,
+      graceSeconds,
+      podLabels: labels,
+      scheduling,
+      env,
+      sidecars,
+      volumes,
+      initConfigMap,
+      headlessServiceName: headless.name,
+    };
     this.statefulSet = new KubeStatefulSet(this, 'Resource', {
-      metadata: metadata({ name: this.name, labels }),
-      spec: {
-        replicas: 1,
-        serviceName: headless.name,
-        podManagementPolicy: 'OrderedReady',
-        updateStrategy: { type: 'RollingUpdate' },
-        // The disk outlives the StatefulSet: deleting the workload must never delete the data.
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        selector: { matchLabels: { ...this.selectorLabels } },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            terminationGracePeriodSeconds: grace,
-            securityContext: {
-              runAsUser: POSTGRES_UID,
-              runAsGroup: POSTGRES_UID,
-              runAsNonRoot: true,
-              fsGroup: POSTGRES_UID,
-              fsGroupChangePolicy: 'OnRootMismatch',
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [
-              postgresContainer({
-                image: this.image,
-                major: this.majorVersion,
-                database,
-                user,
-                passwordKey: passwordSecret.key,
-                settings,
-                resources: renderResources({
-                  cpuRequest,
-                  cpuLimit,
-                  memoryRequest: memoryRequest.toString(),
-                  memoryLimit: memoryLimit.toString(),
-                }),
-                hasInitScripts: initConfigMap !== undefined,
-              }),
-            ],
-            volumes: [
-              {
-                name: 'password',
-                secret: {
-                  secretName: passwordSecret.name,
-                  defaultMode: 0o440,
-                  items: [{ key: passwordSecret.key, path: passwordSecret.key }],
-                },
-              },
-              { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: Quantity.fromString(shm.toString()) } },
-              { name: 'run', emptyDir: { sizeLimit: Quantity.fromString('16Mi') } },
-              { name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString('1Gi') } },
-              ...(initConfigMap ? [{ name: 'init-scripts', configMap: { name: initConfigMap.name } }] : []),
-            ],
-          },
-        },
-        volumeClaimTemplates: [renderClaimTemplate(template, { ...this.selectorLabels })],
-      },
+      metadata: objectMetadata(this.name),
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
+    this.apiObject = this.statefulSet;
 
     this.networkPolicy = new KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels },
+      metadata: objectMetadata(this.name),
       spec: {
         podSelector: { matchLabels: { ...this.selectorLabels } },
         policyTypes: ['Ingress'],
         ingress: [
           {
             from: [{ podSelector: { matchLabels: { [this.clientLabel.key]: this.clientLabel.value } } }],
-            ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(5432) }],
+            ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(PORT) }],
           },
         ],
       },
@@ -363,7 +355,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
 
     this.connection = {
       host: `${this.service.name}.${this.namespace}.svc.cluster.local`,
-      port: 5432,
+      port: PORT,
       database,
       user,
       passwordSecret,
@@ -376,8 +368,175 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         database: this,
         image: this.image,
         labels: extraLabels,
+        annotations: props.annotations,
         ...props.bulkImport,
       });
     }
+  }
+
+  private checkImage(image: string): string {
+    if (typeof image !== 'string' || /alpine/.test(image)) {
+      invalid(
+        this,
+        'image',
+        image,
+        `a Debian-based postgres image (e.g. "postgres:${this.majorVersion}"): the Alpine images run as uid 70, not the 999 this construct's security context and volume ownership use`,
+      );
+    }
+    const tag = /:(\d+)(?:[.-][\w.-]*)?$/.exec(image.split('@')[0]);
+    if (!tag || Number(tag[1]) !== this.majorVersion) {
+      invalid(
+        this,
+        'image',
+        image,
+        `an image tagged with major ${this.majorVersion} (e.g. "postgres:${this.majorVersion}" or "postgres:${this.majorVersion}.6-bookworm"): the tag must match majorVersion, which backups rely on`,
+      );
+    }
+    return image;
+  }
+
+  private checkIdentifier(field: string, value: string): string {
+    if (typeof value !== 'string' || !IDENTIFIER.test(value))
+      invalid(
+        this,
+        field,
+        value,
+        'a lowercase SQL identifier: letters, digits and _, at most 63, not starting with a digit',
+      );
+    return value;
+  }
+
+  /** The data disk's claim template; every rule names `storageSize` or `storageClass`, the props the user wrote. */
+  private resolveDataClaim(size: SizeInput | undefined): ResolvedClaimTemplate {
+    const storageSize = StorageSize.from(size ?? '32Gi', this, 'storageSize');
+    if (!storageSize.isWholeGibibytes())
+      invalid(this, 'storageSize', storageSize.toString(), 'a whole number of GiB: Azure provisions disks in GiB');
+    const cls = this.storageClass;
+    if (typeof cls !== 'string' && cls.minimumClaimSize && storageSize.isSmallerThan(cls.minimumClaimSize))
+      invalid(
+        this,
+        'storageSize',
+        storageSize.toString(),
+        `at least ${cls.minimumClaimSize} with class ${cls.name} (${cls.skuName})`,
+      );
+    const template: ResolvedClaimTemplate = {
+      name: 'data',
+      size: storageSize,
+      storageClass: cls,
+      mountPath: dataLayout(this.majorVersion).mountPath,
+      accessMode: 'ReadWriteOnce',
+    };
+    // What is left to check (the class name, its access modes) is named after `storageClass`.
+    checkClaimAgainstClass(this, cls, { ...template, volumeMode: 'Filesystem' });
+    return template;
+  }
+
+  private checkVolumes(volumes: Volume[] | undefined): Volume[] {
+    if (volumes === undefined) return [];
+    if (!Array.isArray(volumes)) invalid(this, 'volumes', volumes, 'a list of pod volumes');
+    const names = new Set<string>();
+    volumes.forEach((v, i) => {
+      const name = checkDnsLabel(this, `volumes[${i}].name`, v?.name);
+      if (OWN_VOLUMES.includes(name) || names.has(name))
+        invalid(
+          this,
+          `volumes[${i}].name`,
+          name,
+          `a name not used by another volume (the construct uses ${OWN_VOLUMES.join(', ')})`,
+        );
+      names.add(name);
+    });
+    return [...volumes];
+  }
+
+  private checkSidecars(sidecars: Container[] | undefined, volumes: Volume[]): Container[] {
+    if (sidecars === undefined) return [];
+    if (!Array.isArray(sidecars)) invalid(this, 'sidecars', sidecars, 'a list of containers');
+    const names = new Set(['postgres']);
+    const mountable = [...OWN_VOLUMES, ...volumes.map((v) => v.name)];
+    sidecars.forEach((c, i) => {
+      const name = checkDnsLabel(this, `sidecars[${i}].name`, c?.name);
+      if (names.has(name))
+        invalid(this, `sidecars[${i}].name`, name, 'a name not used by another container (the server is "postgres")');
+      names.add(name);
+      if (typeof c.image !== 'string' || c.image.length === 0)
+        invalid(this, `sidecars[${i}].image`, c.image, 'an image reference');
+      (c.volumeMounts ?? []).forEach((m, j) => {
+        if (!mountable.includes(m.name))
+          invalid(
+            this,
+            `sidecars[${i}].volumeMounts[${j}].name`,
+            m.name,
+            `one of the pod's volumes: ${mountable.join(', ')}`,
+          );
+      });
+    });
+    return [...sidecars];
+  }
+
+  private renderSpec(): StatefulSetSpec {
+    const s = this.server;
+    const container = postgresContainer({
+      image: this.image,
+      major: this.majorVersion,
+      database: s.database,
+      user: s.user,
+      passwordKey: s.passwordSecret.key,
+      settings: s.settings,
+      env: s.env,
+      resources: renderResources({
+        cpuRequest: s.resources.cpuRequest,
+        cpuLimit: s.resources.cpuLimit,
+        memoryRequest: s.resources.memoryRequest.toString(),
+        memoryLimit: s.resources.memoryLimit.toString(),
+      }),
+      hasInitScripts: s.initConfigMap !== undefined,
+    });
+    return {
+      replicas: 1,
+      serviceName: s.headlessServiceName,
+      podManagementPolicy: 'OrderedReady',
+      updateStrategy: { type: 'RollingUpdate' },
+      // The disk outlives the StatefulSet: deleting the workload must never delete the data.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      selector: { matchLabels: { ...this.selectorLabels } },
+      template: {
+        metadata: { labels: s.podLabels },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds: s.graceSeconds,
+          securityContext: {
+            runAsUser: POSTGRES_UID,
+            runAsGroup: POSTGRES_UID,
+            runAsNonRoot: true,
+            fsGroup: POSTGRES_UID,
+            fsGroupChangePolicy: 'OnRootMismatch',
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          nodeSelector: s.scheduling.nodeSelector,
+          tolerations: s.scheduling.tolerations,
+          affinity: s.scheduling.affinity,
+          priorityClassName: s.scheduling.priorityClassName,
+          containers: [container, ...s.sidecars],
+          volumes: [
+            {
+              name: 'password',
+              secret: {
+                secretName: s.passwordSecret.name,
+                defaultMode: 0o440,
+                items: [{ key: s.passwordSecret.key, path: s.passwordSecret.key }],
+              },
+            },
+            { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: s.sharedMemory.toQuantity() } },
+            { name: 'run', emptyDir: { sizeLimit: Quantity.fromString('16Mi') } },
+            { name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString('1Gi') } },
+            ...(s.initConfigMap ? [{ name: 'init-scripts', configMap: { name: s.initConfigMap.name } }] : []),
+            ...s.volumes,
+          ],
+        },
+      },
+      volumeClaimTemplates: [renderClaimTemplate(s.claimTemplate, { ...this.selectorLabels })],
+    };
   }
 }

@@ -6,6 +6,7 @@ import {
   KubeService,
   KubeStatefulSet,
   PodSecurityContext,
+  EnvVar,
   Volume,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
@@ -22,7 +23,10 @@ import {
   resolveClaimTemplates,
 } from './claim-template';
 import { requestAppChecks } from '../core/app-checks';
-import { HostSpreading, checkStorageFollowsZones, zoneAffinity, zoneSpread } from './zone-placement';
+import { HostSpreading, ZONE_LABEL, checkStorageFollowsZones, zoneAffinity, zoneSpread } from './zone-placement';
+import { checkExtraEnv } from './extra-env';
+import { checkAnnotations } from './object-metadata';
+import { PodSchedulingProps, ResolvedPodScheduling, mergeAffinity, resolvePodScheduling } from './pod-scheduling';
 
 /** What happens to replicas' claims when the StatefulSet is deleted or scaled down. */
 export interface ClaimRetention {
@@ -56,10 +60,15 @@ export interface StatefulPodSecurity {
 }
 
 /** Props of {@link ZonalStatefulSet}. */
-export interface ZonalStatefulSetProps {
-  /** StatefulSet and headless Service name; at most 52 characters (pod names add an ordinal). @default a name generated from the construct path */
+export interface ZonalStatefulSetProps extends PodSchedulingProps {
+  /**
+   * Name of the StatefulSet, its headless Service and its PodDisruptionBudget; at most 52
+   * characters (pod names add an ordinal). Immutable once deployed: it names every replica's claims
+   * (`<template>-<name>-<ordinal>`), so a new name starts with empty disks.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
-  /** Containers, cdk8s-plus style. */
+  /** Containers, cdk8s-plus style; more than one runs sidecars beside the main (first) container. */
   readonly containers: kplus.ContainerProps[];
   /** Init containers, run in order before the containers. @default none */
   readonly initContainers?: kplus.ContainerProps[];
@@ -84,6 +93,10 @@ export interface ZonalStatefulSetProps {
   readonly serviceAccount?: kplus.IServiceAccount;
   /** Extra labels on every object and pod. @default none */
   readonly labels?: Record<string, string>;
+  /** Annotations on the StatefulSet, its Service and its PodDisruptionBudget (not the pods: a change would restart them). @default none */
+  readonly annotations?: Record<string, string>;
+  /** Environment variables of every container and init container, after each container's own. @default none */
+  readonly env?: Record<string, string>;
   /** Publish DNS records of pods before they are ready, so peers can find each other while forming a cluster. @default false */
   readonly publishNotReadyAddresses?: boolean;
   /** Whether replicas may share a node: `required` never, `preferred` only when the scheduler must. @default 'required' */
@@ -117,8 +130,11 @@ export class ZonalStatefulSet extends Construct {
   public readonly containers: kplus.Container[];
   public readonly initContainers: kplus.Container[];
   public readonly claimTemplates: readonly ResolvedClaimTemplate[];
+  /** The StatefulSet: the construct's main object. */
   public readonly apiObject: KubeStatefulSet;
+  /** The headless Service, named like the set. */
   public readonly service: KubeService;
+  /** The PodDisruptionBudget, named like the set. */
   public readonly disruptionBudget: KubePodDisruptionBudget;
   // Settled in the constructor, rendered lazily so containers can still be changed before synth.
   private readonly specInputs: {
@@ -131,6 +147,8 @@ export class ZonalStatefulSet extends Construct {
     preStopCommand?: string[];
     serviceAccount?: kplus.IServiceAccount;
     podSecurity: StatefulPodSecurity;
+    scheduling: ResolvedPodScheduling;
+    env: EnvVar[];
   };
 
   constructor(scope: Construct, id: string, props: ZonalStatefulSetProps) {
@@ -184,12 +202,26 @@ export class ZonalStatefulSet extends Construct {
     };
     const extraLabels = checkLabels(this, 'labels', props.labels);
     checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
+    const annotations = checkAnnotations(this, 'annotations', props.annotations);
+    const scheduling = resolvePodScheduling(this, props, {}, { [ZONE_LABEL]: 'the zones prop places the replicas' });
+    const env = checkExtraEnv(this, 'env', props.env);
+    for (const container of [...this.initContainers, ...this.containers]) {
+      const clash = env.find((e) => container.env.variables[e.name] !== undefined);
+      if (clash)
+        invalid(
+          this,
+          `env[${JSON.stringify(clash.name)}]`,
+          clash.value,
+          `unset: container ${container.name} sets it itself`,
+        );
+    }
 
     this.apiObject = new KubeStatefulSet(this, 'Resource', {
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, MAX_NAME),
+        annotations,
       }),
-      spec: Lazy.any({ produce: () => this.renderSpec() }) as never,
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.name = this.apiObject.name;
     if (this.name.length > MAX_NAME)
@@ -216,19 +248,22 @@ export class ZonalStatefulSet extends Construct {
       preStopCommand: props.preStopCommand,
       serviceAccount: props.serviceAccount,
       podSecurity: props.podSecurity ?? {},
+      scheduling,
+      env,
     };
 
     this.service = new KubeService(this, 'Service', {
-      metadata: { name: this.serviceName, labels: podLabels },
+      metadata: metadata({ name: this.serviceName, labels: podLabels, annotations }),
       spec: {
         clusterIp: 'None',
         selector: { ...this.selectorLabels },
         publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
-        ports: Lazy.any({ produce: () => this.servicePorts() }) as never,
+        ports: Lazy.any({ produce: () => this.servicePorts() }),
       },
     });
     this.disruptionBudget = new KubePodDisruptionBudget(this, 'Budget', {
-      metadata: { labels: podLabels },
+      // Named after the set, so that `kubectl get pdb` shows which set it protects.
+      metadata: metadata({ name: this.name, labels: podLabels, annotations }),
       spec: { selector: { matchLabels: { ...this.selectorLabels } }, ...this.budget(props.disruptionBudget) },
     });
   }
@@ -280,8 +315,10 @@ export class ZonalStatefulSet extends Construct {
       isMain && this.specInputs.preStopCommand
         ? { preStop: { exec: { command: [...this.specInputs.preStopCommand] } } }
         : {};
+    const env = [...(kube.env ?? []), ...this.specInputs.env];
     return {
       ...kube,
+      env: env.length > 0 ? env : undefined,
       volumeMounts:
         [...(kube.volumeMounts ?? []), ...mounts].length > 0 ? [...(kube.volumeMounts ?? []), ...mounts] : undefined,
       lifecycle:
@@ -322,7 +359,13 @@ export class ZonalStatefulSet extends Construct {
           automountServiceAccountToken: s.serviceAccount !== undefined,
           terminationGracePeriodSeconds: s.grace,
           securityContext: podSecurityContext,
-          affinity: zoneAffinity(this.zones, this.selectorLabels, s.hostSpreading),
+          nodeSelector: Object.keys(s.scheduling.nodeSelector).length > 0 ? s.scheduling.nodeSelector : undefined,
+          tolerations: s.scheduling.tolerations,
+          priorityClassName: s.scheduling.priorityClassName,
+          affinity: mergeAffinity(
+            zoneAffinity(this.zones, this.selectorLabels, s.hostSpreading),
+            s.scheduling.affinity,
+          ),
           topologySpreadConstraints: zoneSpread(this.selectorLabels),
           initContainers:
             this.initContainers.length > 0 ? this.initContainers.map((c) => this.renderContainer(c, false)) : undefined,

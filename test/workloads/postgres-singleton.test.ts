@@ -269,7 +269,8 @@ describe('PostgresSingleton', () => {
 
     it('passes settings as -c key=value arguments', () => {
       const { container } = synthDb({
-        settings: { shared_buffers: '256MB', 'auto_explain.log_min_duration': '500ms', log_line_prefix: '%m [%p] ' },
+        settings: { shared_buffers: '256MB' },
+        extraSettings: { 'auto_explain.log_min_duration': '500ms', log_line_prefix: '%m [%p] ' },
       });
       expect(container.args).toEqual([
         '-c',
@@ -522,13 +523,18 @@ describe('PostgresSingleton', () => {
       ],
       [
         'a settings key with capitals and a space',
-        { settings: { 'Shared Buffers': '1GB' } },
-        /^test\/db: settings key "Shared Buffers" is not allowed: a postgresql.conf parameter name/,
+        { extraSettings: { 'Shared Buffers': '1GB' } },
+        /^test\/db: extraSettings key "Shared Buffers" is not allowed: a postgresql.conf parameter name/,
       ],
       [
-        'a multi-line settings value',
+        'a multi-line extra setting',
+        { extraSettings: { log_line_prefix: '%m\nfsync=off' } },
+        /^test\/db: extraSettings\["log_line_prefix"\] "%m\\nfsync=off" is not allowed: a non-empty single-line string/,
+      ],
+      [
+        'a work_mem that smuggles a second setting',
         { settings: { work_mem: '4MB\nfsync=off' } },
-        /^test\/db: settings\["work_mem"\] "4MB\\nfsync=off" is not allowed: a single-line string/,
+        /^test\/db: settings\.work_mem "4MB\\nfsync=off" is not allowed: a whole number with a unit kB, MB, GB or TB/,
       ],
       [
         'an init script that is neither SQL nor shell',
@@ -572,7 +578,7 @@ describe('PostgresSingleton', () => {
       ['1536Mi', /a whole number of GiB/],
     ])('a storage size of %s', (storageSize, allowed) => {
       expect(() => build({ storageSize })).toThrow(
-        new RegExp(`^test/db: \\S+ "${storageSize}" is not allowed: ${allowed.source}`),
+        new RegExp(`^test/db: storageSize "${storageSize}" is not allowed: ${allowed.source}`),
       );
     });
 
@@ -594,7 +600,12 @@ describe('PostgresBulkImport', () => {
   function jobParts(objects: any[]) {
     const job = only(objects, 'Job');
     const pod = job.spec.template.spec;
-    return { job, pod, container: pod.containers[0], script: pod.containers[0].command.join(' ') };
+    return {
+      job,
+      pod,
+      container: pod.containers[0],
+      script: [...pod.containers[0].command, ...pod.containers[0].args].join(' '),
+    };
   }
 
   it('loads a CSV through the bulkImport prop with a Job the NetworkPolicy admits', () => {
@@ -612,21 +623,33 @@ describe('PostgresBulkImport', () => {
     expect(job.spec.template.metadata.labels).toEqual({ 'aks-stateful.io/postgres-client': 'todo' });
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.volumes).toEqual([{ name: 'data', configMap: { name: data[0].metadata.name } }]);
-    expect(container.volumeMounts).toEqual([{ name: 'data', mountPath: '/import', readOnly: true }]);
+    // The client pod the backup and restore jobs use (lib/postgres/job-pod), plus the CSV.
+    expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, runAsNonRoot: true });
+    expect(container.securityContext).toEqual({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod.volumes).toContainEqual({ name: 'data', configMap: { name: data[0].metadata.name } });
+    expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/import', readOnly: true });
     expect(container.image).toBe('postgres:17');
     expect(container.env).toEqual([
+      { name: 'SCRATCH_DIR', value: '/scratch' },
+      { name: 'HOME', value: '/tmp' },
       { name: 'PGHOST', value: 'todo.apps.svc.cluster.local' },
       { name: 'PGPORT', value: '5432' },
       { name: 'PGDATABASE', value: 'app' },
       { name: 'PGUSER', value: 'app' },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'todo-credentials', key: 'password' } } },
+      { name: 'PGCONNECT_TIMEOUT', value: '30' },
+      { name: 'PGAPPNAME', value: 'aks-stateful-bulk-import' },
       { name: 'IMPORT_TABLE', value: '"public"."todos"' },
       {
         name: 'COPY_COMMAND',
         value: String.raw`\copy "public"."todos"("title", "done") FROM pstdin WITH (FORMAT csv, HEADER true)`,
       },
       { name: 'IMPORT_FILE', value: '/import/data.csv' },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'todo-credentials', key: 'password' } } },
     ]);
     expect(script).toContain('set -euo pipefail');
     // The \copy command reaches psql through the environment, never through shell quoting.
