@@ -45,19 +45,61 @@ describe('the npm package', () => {
       expect(typeof layer[name], name).toBe('function');
     }
     const pulumiPackages = ['@pulumi/pulumi', '@pulumi/azure-native', '@pulumi/kubernetes', '@pulumi/random'];
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...pulumiPackages].sort());
     for (const name of pulumiPackages) {
       expect(pkg.peerDependenciesMeta[name], name).toEqual({ optional: true });
       expect(pkg.devDependencies[name], name).toBeDefined();
-      expect(pkg.dependencies[name], name).toBeUndefined();
+      expect(pkg.dependencies?.[name], name).toBeUndefined();
     }
     // 3.249 and newer need Node 22.
     expect(pkg.devDependencies['@pulumi/pulumi']).toBe('3.248.0');
   });
 
-  it('publishes only the compiled library', () => {
-    expect(pkg.files).toEqual(['build/lib/**']);
+  it('takes cdk8s, cdk8s-plus-27 and constructs from the consumer (peers; pinned for its own tests)', () => {
+    // Two copies of cdk8s or constructs break instanceof checks and the types a consumer passes in.
+    expect(pkg.dependencies ?? {}).toEqual({});
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    for (const [name, major] of [
+      ['cdk8s', '2'],
+      ['cdk8s-plus-27', '2'],
+      ['constructs', '10'],
+    ]) {
+      expect(pkg.peerDependencies[name], name).toMatch(new RegExp(`^\\^${major}\\.`));
+      expect(pkg.peerDependenciesMeta[name], name).toBeUndefined();
+      expect(pkg.devDependencies[name], name).toBeDefined();
+      // README states the supported major next to the name.
+      expect(readme, name).toContain(`\`${name}\` ${major}`);
+    }
+  });
+
+  it('publishes the compiled library and the docs README links to, without source maps to unshipped sources', () => {
+    expect(pkg.files).toEqual(['build/lib/**', 'docs/**']);
     expect(pkg.main).toBe('build/lib/index.js');
+    const build = JSON.parse(
+      fs.readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, ''),
+    );
+    expect(build.compilerOptions.sourceMap).toBe(false);
+    expect(build.compilerOptions.declarationMap ?? false).toBe(false);
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    for (const [, target] of readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)) {
+      if (/^https?:/.test(target)) continue;
+      // A relative link must lead to a file the package ships.
+      expect(target, target).toMatch(/^docs\//);
+      expect(fs.existsSync(path.join(root, target)), target).toBe(true);
+    }
+  });
+
+  it('is licensed as it says, with a LICENSE file, and says what it is about', () => {
+    expect(pkg.license).toBe('Apache-2.0');
+    const license = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8');
+    expect(license).toContain('Apache License');
+    expect(license).toContain('Version 2.0, January 2004');
+    expect(pkg.keywords).toEqual(expect.arrayContaining(['cdk8s', 'aks', 'azure', 'kubernetes']));
+  });
+
+  it('runs no end-to-end test in test:unit, and installs what they need before npm test', () => {
+    expect(pkg.scripts['test:unit']).toBe("vitest run --exclude 'test/**/e2e/**'");
+    expect(pkg.scripts.pretest).toBe('bash scripts/install-system-deps.sh');
+    expect(pkg.scripts.prepack).toBe('npm run build');
   });
 
   it('pins the majors that work on Node 20', () => {

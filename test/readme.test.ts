@@ -5,23 +5,13 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { assertValidManifests } from './support/validate-manifests';
+import { readmeSnippets } from './consumer/readme-snippets';
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'test', '.readme-snippets');
 
-/** README's TypeScript blocks, verbatim: each must be a complete program a reader can paste. */
-export function readmeSnippets(): Array<{ name: string; code: string; pulumi: boolean }> {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match, i) => ({
-    name: `snippet-${i}`,
-    code: match[1],
-    // A Pulumi program runs only under the Pulumi engine: it is type-checked, not run.
-    pulumi: /from '@pulumi\//.test(match[1]),
-  }));
-}
-
 describe('README', () => {
-  const all = readmeSnippets();
+  const all = readmeSnippets(root);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   for (const s of all) fs.writeFileSync(path.join(outDir, `${s.name}.ts`), s.code);
