@@ -1,3 +1,5 @@
+import ts from 'typescript';
+import * as publicApi from '../lib';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -96,6 +98,21 @@ describe('the npm package', () => {
     expect(pkg.keywords).toEqual(expect.arrayContaining(['cdk8s', 'aks', 'azure', 'kubernetes']));
   });
 
+  it("runs in CI exactly README's two set-up commands", () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const setUp = readme.slice(readme.indexOf('## Set up')).match(/```sh\n([\s\S]*?)```/)![1];
+    const commands = (text: string) =>
+      text
+        .split('\n')
+        .map((line) => line.replace(/#.*$/, '').trim())
+        .filter(Boolean);
+    const ci = commands(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8')).filter(
+      (line) => !line.startsWith('set ') && !line.startsWith('cd '),
+    );
+    expect(commands(setUp)).toEqual(['npm ci && npm run synth', 'npm test']);
+    expect(ci).toEqual(commands(setUp));
+  });
+
   it('runs no end-to-end test in test:unit, and installs what they need before npm test', () => {
     expect(pkg.scripts['test:unit']).toBe("vitest run --exclude 'test/**/e2e/**'");
     expect(pkg.scripts.pretest).toBe('bash scripts/install-system-deps.sh');
@@ -109,4 +126,109 @@ describe('the npm package', () => {
     expect(deps.typescript).toMatch(/^~?6\./);
     expect(deps['cdk8s-plus-27']).toMatch(/2\.9/);
   });
+});
+
+/** Each top-level declaration of the library's emitted .d.ts files, by source file and name. */
+function publicDeclarations(): { exports: Map<string, string>; declarationText: (name: string) => string } {
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    skipLibCheck: true,
+    declaration: true,
+    emitDeclarationOnly: true,
+    types: ['node'],
+  };
+  const program = ts.createProgram([path.join(root, 'lib', 'index.ts')], options);
+  const dts = new Map<string, ts.SourceFile>();
+  program.emit(undefined, (file, text) => {
+    const source = path.resolve(file).replace(/\.d\.ts$/, '.ts');
+    dts.set(source, ts.createSourceFile(file, text, ts.ScriptTarget.ES2022));
+  });
+  const checker = program.getTypeChecker();
+  const index = program.getSourceFile(path.join(root, 'lib', 'index.ts'))!;
+  const exports = new Map<string, string>();
+  for (const symbol of checker.getExportsOfModule(checker.getSymbolAtLocation(index)!)) {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    const declaration = target.declarations![0];
+    exports.set(symbol.name, `${path.resolve(declaration.getSourceFile().fileName)}#${target.name}`);
+  }
+  const declarationText = (name: string): string => {
+    const [file, declared] = exports.get(name)!.split('#');
+    const source = dts.get(file);
+    if (!source) return '';
+    return source.statements
+      .filter((s) => {
+        const named = s as ts.Statement & { name?: ts.Identifier };
+        if (named.name?.text === declared) return true;
+        return (
+          ts.isVariableStatement(s) &&
+          s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === declared)
+        );
+      })
+      .map((s) => s.getText(source))
+      .join('\n');
+  };
+  return { exports, declarationText };
+}
+
+describe('the public API', () => {
+  const documentation = [
+    fs.readFileSync(path.join(root, 'README.md'), 'utf8'),
+    ...fs.readdirSync(path.join(root, 'docs')).map((f) => fs.readFileSync(path.join(root, 'docs', f), 'utf8')),
+  ].join('\n');
+  const documented = (name: string) => new RegExp(`\\b${name}\\b`).test(documentation);
+
+  it('is exported by name from every entry point (no export *)', () => {
+    for (const file of ['lib/index.ts', 'lib/ark/index.ts', 'lib/backup/index.ts', 'lib/pulumi/index.ts']) {
+      expect(fs.readFileSync(path.join(root, file), 'utf8'), file).not.toMatch(/export \*/);
+    }
+  });
+
+  it('keeps the helpers the constructs share internal', () => {
+    const lib: Record<string, unknown> = { ...publicApi };
+    for (const helper of [
+      'invalid',
+      'pathOf',
+      'formatValue',
+      'resolveClaimTemplates',
+      'renderClaimTemplate',
+      'requirementKey',
+      'providedConfigKey',
+      'declareAzureRequirement',
+      'zoneAffinity',
+      'zoneSpread',
+      'storageClassName',
+      'smbMountOptions',
+    ]) {
+      expect(lib[helper], helper).toBeUndefined();
+    }
+  });
+
+  it('exports at run time only what README.md or docs/ names', () => {
+    const lib: Record<string, unknown> = { ...publicApi };
+    const undocumented = Object.keys(lib).filter((name) => !documented(name));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('exports only types that a documented export names in its declaration (or the docs name)', () => {
+    const { exports, declarationText } = publicDeclarations();
+    const reached = new Set([...exports.keys()].filter(documented));
+    const queue = [...reached];
+    while (queue.length > 0) {
+      const text = declarationText(queue.pop()!);
+      for (const name of exports.keys()) {
+        if (!reached.has(name) && new RegExp(`\\b${name}\\b`).test(text)) {
+          reached.add(name);
+          queue.push(name);
+        }
+      }
+    }
+    // An alias (VeleroInstallationProps for ArkInstallationProps) is public with the name it stands for.
+    const declaredName = (name: string) => exports.get(name)!.split('#')[1];
+    const unreached = [...exports.keys()].filter((name) => !reached.has(name) && !reached.has(declaredName(name)));
+    expect(unreached).toEqual([]);
+    expect([...exports.keys()].filter((name) => name.startsWith('Resolved'))).toEqual([]);
+  }, 120_000);
 });
