@@ -1,35 +1,149 @@
-// Public API of aks-stateful: re-exports only.
-export * from './core/errors';
-export * from './core/storage-size';
-export * from './azure/requirement-types';
+// Public API of aks-stateful, by name: what README.md and docs/ describe. Helpers the constructs
+// share (error formatting, requirement keys, claim-template resolution, zone placement, the
+// constants the app-wide checks use) stay internal so that they can change without a major release;
+// test/package.test.ts fails when a name appears here that the documentation does not mention.
+
+// Errors and sizes
+export { AksStatefulValidationError } from './core/errors';
+export { StorageSize } from './core/storage-size';
+
+// Azure requirements: what must exist in Azure for the synthesized manifests
+export { listAzureRequirements } from './azure/requirements';
+export { formatAzureRequirements } from './azure/requirements-report';
+export type {
+  AzureRequirement,
+  ListedAzureRequirement,
+  StorageAccountRequirement,
+  StorageAccountSku,
+  BlobContainerRequirement,
+  BlobLifecycleRule,
+  FileShareRequirement,
+  KubernetesSecretRequirement,
+  SecretValuePart,
+  SecretValueSource,
+  WorkloadIdentityRequirement,
+  ServicePrincipalRolesRequirement,
+  RoleAssignment,
+} from './azure/requirement-types';
+
+// Storage: classes, claims, snapshots, raw block devices, static shares
+export type {
+  IAzureStorageClass,
+  StorageClassRef,
+  AzureCsiDriver,
+  VolumeAccessMode,
+  VolumeBindingMode,
+  VolumeReclaimPolicy,
+} from './storage/azure-storage-class';
+export type { AzureDiskSku, AzureDiskCachingMode } from './storage/azure-disk-skus';
+export { AzureDiskStorageClass } from './storage/azure-disk-storage-class';
+export type {
+  AzureDiskStorageClassProps,
+  AzureDiskFsType,
+  AzureDiskNetworkAccessPolicy,
+} from './storage/azure-disk-storage-class';
+export { AzureFileStorageClass } from './storage/azure-file-storage-class';
+export type {
+  AzureFileStorageClassProps,
+  AzureFileSku,
+  AzureFileProtocol,
+  SmbMountSettings,
+} from './storage/azure-file-storage-class';
+export { AzureDiskSnapshotClass, AzureFileSnapshotClass } from './storage/snapshot-classes';
+export type {
+  IVolumeSnapshotClass,
+  AzureSnapshotClassProps,
+  AzureDiskSnapshotClassProps,
+  SnapshotDeletionPolicy,
+} from './storage/snapshot-classes';
+export { AzureVolumeClaim } from './storage/azure-volume-claim';
+export type { AzureVolumeClaimProps, ClaimDataSource, VolumeMode } from './storage/azure-volume-claim';
+export { VolumeSnapshot } from './storage/volume-snapshot';
+export type { VolumeSnapshotProps } from './storage/volume-snapshot';
+export { ClaimFromSnapshot, ClonedClaim } from './storage/derived-claims';
+export type { ClaimFromSnapshotProps, ClonedClaimProps } from './storage/derived-claims';
+export { RawBlockClaim, attachRawBlockDevice } from './storage/raw-block';
+export type { RawBlockClaimProps, RawBlockDeviceOptions } from './storage/raw-block';
+export { StaticAzureFileShare } from './storage/static-azure-file-share';
+export type { StaticAzureFileShareProps } from './storage/static-azure-file-share';
+
+// PostgreSQL connections and workloads
+export type { IPostgresDatabase, PostgresConnection, PostgresMajorVersion, SecretKeyRef } from './postgres/connection';
+export type { VolumeClaimTemplate } from './workloads/claim-template';
+export type { HostSpreading } from './workloads/zone-placement';
+export { ZonalStatefulSet } from './workloads/zonal-stateful-set';
+export type {
+  ZonalStatefulSetProps,
+  ClaimRetention,
+  DisruptionBudget,
+  StatefulPodSecurity,
+} from './workloads/zonal-stateful-set';
+export { PostgresSingleton } from './workloads/postgres-singleton';
+export type { PostgresSingletonProps, PostgresResources } from './workloads/postgres-singleton';
+export { PostgresBulkImport } from './workloads/postgres-bulk-import';
+export type { PostgresBulkImportProps, PostgresBulkImportOptions } from './workloads/postgres-bulk-import';
+
+// PostgreSQL backups, restores and restore drills
+export { BackupCronJob, PostgresRestoreJob, PostgresRestoreDrill, AZURE_CLI_IMAGE } from './backup';
+export type {
+  BackupCronJobProps,
+  BackupResources,
+  PostgresRestoreJobProps,
+  PostgresRestoreJobOptions,
+  RestoreMode,
+  RestoreResources,
+  PostgresRestoreDrillProps,
+  PostgresRestoreDrillOptions,
+  DrillResources,
+  BackupStorage,
+  BlobAuth,
+  AccountKeyAuth,
+  WorkloadIdentityAuth,
+  JobContainerResources,
+  PostgresDatabaseRef,
+} from './backup';
+
+// Velero (Heptio Ark's successor)
 export {
-  declareAzureRequirement,
-  listAzureRequirements,
-  requirementKey,
-  providedConfigKey,
-  AZURE_REQUIREMENT_METADATA,
-  CLIENT_ID_SET_AT_DEPLOY,
-} from './azure/requirements';
-export { formatAzureRequirements, describeRequirement } from './azure/requirements-report';
-export * from './storage/azure-storage-class';
-export * from './storage/azure-disk-skus';
-export * from './storage/azure-disk-storage-class';
-export * from './storage/azure-file-storage-class';
-export * from './storage/snapshot-classes';
-export * from './storage/azure-volume-claim';
-export * from './storage/volume-snapshot';
-export * from './storage/derived-claims';
-export * from './storage/raw-block';
-export * from './storage/static-azure-file-share';
-export { checkCronSchedule, checkTimeZone } from './core/cron';
-export * from './postgres/connection';
-export * from './backup';
-export * from './ark';
-export * from './workloads/claim-template';
-export * from './workloads/zone-placement';
-export * from './workloads/zonal-stateful-set';
-export * from './workloads/postgres-singleton';
-export * from './workloads/postgres-bulk-import';
-export { AKS_BUILT_IN_FILE_CLASSES, AKS_BUILT_IN_DELETING_DISK_CLASSES } from './workloads/postgres-storage-rules';
-export { statefulPolicyProblems, enableStatefulPolicies } from './policies/stateful-policies';
-export { DEPRECATED_KEYS } from './core/deprecated-keys';
+  ArkInstallation,
+  VeleroInstallation,
+  ArkSchedule,
+  VeleroSchedule,
+  ArkBackupStorageLocation,
+  VELERO_RELEASES,
+  markForFsBackup,
+  excludeFromFsBackup,
+  ARK_TO_VELERO,
+  migrateArkManifest,
+  migrateArkObjects,
+} from './ark';
+export type {
+  // Reached through ArkInstallation's properties; built by the installation, not by hand.
+  ArkVolumeSnapshotLocation,
+  VeleroCrdJob,
+  ArkInstallationProps,
+  VeleroInstallationProps,
+  ArkImageRepositories,
+  ArkAzureAuth,
+  ArkServicePrincipalAuth,
+  ArkStorageAccountKeyAuth,
+  ArkWorkloadIdentityAuth,
+  AzureCloudName,
+  ArkBackupStorageOptions,
+  ArkBackupStorageLocationProps,
+  ArkVolumeSnapshotOptions,
+  ArkVolumeSnapshotLocationProps,
+  ArkScheduleOptions,
+  ArkScheduleProps,
+  VeleroScheduleProps,
+  ArkNodeAgentOptions,
+  ArkResources,
+  VeleroRelease,
+  FsBackupTarget,
+  ArkRename,
+  ArkMigrationChange,
+  ArkMigrationResult,
+} from './ark';
+
+// App-wide checks
+export { statefulPolicyProblems } from './policies/stateful-policies';

@@ -1,4 +1,4 @@
-// ArkInstallation (Velero, the successor of Heptio Ark) constructs: re-exports only.
+// ArkInstallation (Velero, the successor of Heptio Ark): the public names, re-exported by lib/index.ts.
 export { ArkInstallation, ArkInstallation as VeleroInstallation } from './installation';
 export type {
   ArkInstallationProps,
@@ -11,7 +11,6 @@ export type {
   ArkStorageAccountKeyAuth,
   ArkWorkloadIdentityAuth,
   AzureCloudName,
-  ResolvedArkAuth,
 } from './auth';
 export { ArkBackupStorageLocation } from './backup-storage-location';
 export type { ArkBackupStorageOptions, ArkBackupStorageLocationProps } from './backup-storage-location';
@@ -22,10 +21,8 @@ export type { ArkScheduleOptions, ArkScheduleProps, ArkScheduleProps as VeleroSc
 export type { ArkNodeAgentOptions } from './node-agent';
 export type { ArkResources } from './resources';
 export { VeleroCrdJob } from './crd-job';
-export { VELERO_RELEASES, DEFAULT_VELERO_VERSION, KUBECTL_IMAGE_TAG } from './versions';
+export { VELERO_RELEASES, DEFAULT_VELERO_VERSION } from './versions';
 export type { VeleroRelease } from './versions';
-export { AZURE_BSL_CONFIG_KEYS, AZURE_VSL_CONFIG_KEYS } from './plugin-config';
-export { NEEDS_VELERO_CRDS_LABEL } from './labels';
 export { markForFsBackup, excludeFromFsBackup, FS_BACKUP_ANNOTATION, FS_BACKUP_EXCLUDES_ANNOTATION } from './fs-backup';
 export type { FsBackupTarget } from './fs-backup';
 export { ARK_TO_VELERO, migrateArkManifest, migrateArkObjects } from './migration';

@@ -1,4 +1,4 @@
-// PostgreSQL backup and restore constructs: re-exports only.
+// PostgreSQL backup and restore constructs: the public names, re-exported by lib/index.ts.
 export { BackupCronJob } from './backup-cron-job';
 export type { BackupCronJobProps, BackupResources } from './backup-cron-job';
 export { PostgresRestoreJob } from './postgres-restore-job';
@@ -10,13 +10,7 @@ export type {
 } from './postgres-restore-job';
 export { PostgresRestoreDrill, DEFAULT_DRILL_QUERY } from './postgres-restore-drill';
 export type { PostgresRestoreDrillProps, PostgresRestoreDrillOptions, DrillResources } from './postgres-restore-drill';
-export type {
-  BackupStorage,
-  BlobAuth,
-  AccountKeyAuth,
-  WorkloadIdentityAuth,
-  ResolvedBackupStorage,
-} from '../azure/blob-storage';
+export type { BackupStorage, BlobAuth, AccountKeyAuth, WorkloadIdentityAuth } from '../azure/blob-storage';
 export { AZURE_CLI_IMAGE } from '../postgres/job-pod';
 export type { JobContainerResources } from '../postgres/job-pod';
 export type { PostgresDatabaseRef } from '../postgres/source';

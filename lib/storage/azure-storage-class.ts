@@ -29,13 +29,15 @@ export interface IAzureStorageClass extends IConstruct {
   /** What happens to the Azure resource when the claim goes. */
   readonly reclaimPolicy: VolumeReclaimPolicy;
   /** Zones the class may provision in (allowedTopologies); undefined means any zone. */
-  readonly allowedZones?: readonly string[];
+  // `| undefined`: classes store "no restriction" as an explicit undefined, which consumers
+  // compiling with exactOptionalPropertyTypes must be able to assign to this interface.
+  readonly allowedZones?: readonly string[] | undefined;
   /** True for ZRS SKUs: a volume is usable from every zone of the region. */
   readonly zoneRedundant: boolean;
   /** True for zonal Azure Disks: a disk lives in exactly one zone and pods must follow it. */
   readonly zonal: boolean;
   /** Smallest claim the class can satisfy, when it has one (premium file shares: 100Gi). */
-  readonly minimumClaimSize?: StorageSize;
+  readonly minimumClaimSize?: StorageSize | undefined;
   /** Access modes the class's volumes support. */
   readonly supportedAccessModes: readonly VolumeAccessMode[];
   /** True when claims may use `volumeMode: Block`. */

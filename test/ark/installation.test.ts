@@ -1,12 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import {
-  ArkInstallation,
-  ArkInstallationProps,
-  CLIENT_ID_SET_AT_DEPLOY,
-  VeleroInstallation,
-  listAzureRequirements,
-} from '../../lib';
+import { ArkInstallation, ArkInstallationProps, VeleroInstallation, listAzureRequirements } from '../../lib';
+import { CLIENT_ID_SET_AT_DEPLOY } from '../../lib/azure/requirements';
 import { synthValid } from '../support/validate-manifests';
 import {
   ACCOUNT_KEY,

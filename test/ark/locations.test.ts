@@ -1,14 +1,13 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  AZURE_BSL_CONFIG_KEYS,
-  AZURE_VSL_CONFIG_KEYS,
   ArkBackupStorageLocation,
   ArkBackupStorageOptions,
   ArkInstallation,
   ArkVolumeSnapshotOptions,
   listAzureRequirements,
 } from '../../lib';
+import { AZURE_BSL_CONFIG_KEYS, AZURE_VSL_CONFIG_KEYS } from '../../lib/ark/plugin-config';
 import { synthValid } from '../support/validate-manifests';
 import { ACCOUNT_KEY, BASE, NODE_RG, SERVICE_PRINCIPAL, STORAGE, install, rejected, synthInstall } from './fixtures';
 

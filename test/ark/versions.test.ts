@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VELERO_VERSION, VELERO_RELEASES } from '../../lib';
+import { VELERO_RELEASES } from '../../lib';
+import { DEFAULT_VELERO_VERSION } from '../../lib/ark/versions';
 import { REFERENCE_DIR } from '../support/crd-schemas';
 import { install, synthInstall } from './fixtures';
 

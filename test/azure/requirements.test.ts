@@ -1,7 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { declareAzureRequirement, formatAzureRequirements, listAzureRequirements, providedConfigKey } from '../../lib';
+import { formatAzureRequirements, listAzureRequirements } from '../../lib';
+import { declareAzureRequirement, providedConfigKey } from '../../lib/azure/requirements';
 
 function tree() {
   const app = Testing.app();

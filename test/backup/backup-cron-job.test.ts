@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   AZURE_CLI_IMAGE,
   BackupCronJob,
-  CLIENT_ID_SET_AT_DEPLOY,
   BackupCronJobProps,
   PostgresSingleton,
   StorageSize,
   listAzureRequirements,
 } from '../../lib';
+import { CLIENT_ID_SET_AT_DEPLOY } from '../../lib/azure/requirements';
 import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/postgres/scripts';
 import {
   CLIENT_ID,

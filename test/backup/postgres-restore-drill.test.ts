@@ -2,13 +2,13 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
   AZURE_CLI_IMAGE,
-  DEFAULT_DRILL_QUERY,
   PostgresRestoreDrill,
-  formatValue,
   PostgresRestoreDrillProps,
   StorageSize,
   listAzureRequirements,
 } from '../../lib';
+import { formatValue } from '../../lib/core/errors';
+import { DEFAULT_DRILL_QUERY } from '../../lib/backup/postgres-restore-drill';
 import { DRILL_SCRIPT, FETCH_SCRIPT } from '../../lib/postgres/scripts';
 import {
   CLIENT_ID,

@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { describe, expect, it, vi } from 'vitest';
-import { ArkInstallation, declareAzureRequirement } from '../../lib';
+import { ArkInstallation } from '../../lib';
+import { declareAzureRequirement } from '../../lib/azure/requirements';
 import { StatefulStack, StatefulStackArgs, StatefulStackConfigError } from '../../lib/pulumi';
 import { addExamples } from '../../examples';
 import { PROGRAM_CONFIG, PROGRAM_SECRET_KEYS, PROGRAM_SETTINGS } from './support/example-config';

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { declareAzureRequirement } from '../../lib';
+import { declareAzureRequirement } from '../../lib/azure/requirements';
 import { StatefulStack, StatefulStackConfigError } from '../../lib/pulumi';
 import { credentialName } from '../../lib/pulumi/workload-identity';
 import { addExamples } from '../../examples';
