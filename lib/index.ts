@@ -5,6 +5,7 @@
 
 // Errors and sizes
 export { AksStatefulValidationError } from './core/errors';
+export { AksStatefulValidationErrors } from './core/aggregate-error';
 export { StorageSize } from './core/storage-size';
 
 // Azure requirements: what must exist in Azure for the synthesized manifests
@@ -80,6 +81,8 @@ export type {
 } from './workloads/zonal-stateful-set';
 export { PostgresSingleton } from './workloads/postgres-singleton';
 export type { PostgresSingletonProps, PostgresResources } from './workloads/postgres-singleton';
+export type { PostgresServerSettings, PostgresMemory, PostgresTime } from './workloads/postgres-settings';
+export type { PodSchedulingProps } from './workloads/pod-scheduling';
 export { PostgresBulkImport } from './workloads/postgres-bulk-import';
 export type { PostgresBulkImportProps, PostgresBulkImportOptions } from './workloads/postgres-bulk-import';
 
@@ -146,4 +149,5 @@ export type {
 } from './ark';
 
 // App-wide checks
-export { statefulPolicyProblems } from './policies/stateful-policies';
+export { statefulPolicyProblems, enableStatefulPolicies } from './policies/stateful-policies';
+export { setTargetCluster } from './policies/target-cluster';

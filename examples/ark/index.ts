@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { ArkPrimaryClusterChart } from './primary-cluster';
 import { ArkRestoreClusterChart } from './restore-cluster';
 import { ExampleSettings } from '../settings';
-import { setTargetCluster } from '../../lib/policies/target-cluster';
+import { setTargetCluster } from '../../lib';
 
 // ArkInstallation renders its own Namespace first, so no withNamespace here.
 

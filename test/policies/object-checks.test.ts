@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import {
   AzureDiskStorageClass,
   PostgresSingleton,
-  declareAzureRequirement,
   enableStatefulPolicies,
+  setTargetCluster,
   statefulPolicyProblems,
 } from '../../lib';
-import { setTargetCluster } from '../../lib/policies/target-cluster';
+import { declareAzureRequirement } from '../../lib/azure/requirements';
 
 const problemsOf = (c: Construct) =>
   statefulPolicyProblems(c).map((p) => [p.constructPath, p.field, p.value, p.allowed]);
