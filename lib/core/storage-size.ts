@@ -1,3 +1,4 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { invalid } from './errors';
@@ -6,6 +7,19 @@ const UNITS = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 
 type Unit = keyof typeof UNITS;
 const SIZE_TEXT = /^([1-9][0-9]*)(Ki|Mi|Gi|Ti|Pi)$/;
 const ALLOWED = 'a positive whole number with a binary unit, like "512Mi", "10Gi" or "1Ti" (Ki, Mi, Gi, Ti, Pi)';
+
+/** The forms a size prop takes: a {@link StorageSize}, a cdk8s `Size`, or text like "10Gi". */
+export type SizeInput = StorageSize | Size | string;
+
+/** A cdk8s Size from another copy of cdk8s (instanceof fails across copies). */
+function isSizeLike(value: unknown): value is Size {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Size).toKibibytes === 'function' &&
+    typeof (value as Size).toGibibytes === 'function'
+  );
+}
 
 /**
  * A storage size in bytes, always positive and whole. Accepts only binary units because Azure
@@ -42,13 +56,32 @@ export class StorageSize {
     return new StorageSize(bytes);
   }
 
-  /** Accepts a size or its text form in props, so that a bad string names the construct that got it. */
-  public static from(value: StorageSize | string, scope: IConstruct | string, field: string): StorageSize {
+  /**
+   * Accepts a size in any of the forms props take — a `StorageSize`, a cdk8s `Size` (also from
+   * another copy of cdk8s, recognised by its conversion methods) or text like "10Gi" — so that a bad
+   * value names the construct and the prop that got it. A `Size` is converted exactly, to bytes.
+   */
+  public static from(value: SizeInput, scope: IConstruct | string, field: string): StorageSize {
     if (value instanceof StorageSize) return value;
-    if (value && typeof value === 'object' && typeof (value as StorageSize).toBytes === 'function') {
-      return new StorageSize((value as StorageSize).toBytes());
+    if (value && typeof value === 'object' && typeof (value as unknown as StorageSize).toBytes === 'function') {
+      return new StorageSize((value as unknown as StorageSize).toBytes());
+    }
+    if (value instanceof Size || isSizeLike(value)) return StorageSize.fromCdk8sSize(value, scope, field);
+    if (value !== null && typeof value === 'object') {
+      invalid(scope, field, value, `${ALLOWED}, a StorageSize or a cdk8s Size such as Size.gibibytes(10)`);
     }
     return StorageSize.parse(value as string, scope, field);
+  }
+
+  private static fromCdk8sSize(size: Size, scope: IConstruct | string, field: string): StorageSize {
+    // Kibibytes are the smallest unit a Size has; without rounding they convert every Size exactly.
+    const kibibytes = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+    const bytes = kibibytes * 1024;
+    const text = `${kibibytes}Ki`;
+    if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes % 1024 !== 0) {
+      invalid(scope, field, text, 'a positive whole number of KiB (a Size of whole kibibytes or more), at most 8Pi');
+    }
+    return new StorageSize(bytes);
   }
 
   private static ofUnit(n: number, unit: Unit): StorageSize {
