@@ -25,7 +25,7 @@ import {
   WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION,
 } from './labels';
 import { ArkNodeAgentOptions, renderNodeAgent } from './node-agent';
-import { ArkResources, renderResources } from './resources';
+import { ArkResources, renderArkResources } from './resources';
 import { ArkSchedule, ArkScheduleOptions } from './schedule';
 import { renderServerDeployment } from './server';
 import { DEFAULT_IMAGE_REPOSITORIES, KUBECTL_IMAGE_TAG, checkImageRepository, resolveVeleroRelease } from './versions';
@@ -242,9 +242,8 @@ export class ArkInstallation extends Construct implements IArkInstallation {
       crdJobName: this.crdInstaller.jobName,
       workloadIdentity: this.auth.mode === 'workloadIdentity',
       defaultVolumesToFsBackup: props.defaultVolumesToFsBackup ?? false,
-      resources: renderResources(this, 'resources', props.resources, SERVER_RESOURCES, {
-        size: '512Mi',
-        reason: 'the Azure plugin is OOM-killed below that',
+      resources: renderArkResources(this, 'resources', props.resources, SERVER_RESOURCES, {
+        minMemoryLimit: { size: '512Mi', reason: 'the Azure plugin is OOM-killed below that' },
       }),
     });
     // Ordered after the CRD job in the file; at runtime the server's init container waits for it.
@@ -262,7 +261,7 @@ export class ArkInstallation extends Construct implements IArkInstallation {
         credentialsSecretName: this.credentialsSecretName,
         workloadIdentity: this.auth.mode === 'workloadIdentity',
         privileged: nodeAgent.privileged ?? false,
-        resources: renderResources(this, 'nodeAgentResources', props.nodeAgentResources, {}),
+        resources: renderArkResources(this, 'nodeAgentResources', props.nodeAgentResources, {}),
       });
       this.nodeAgent.addDependency(this.serviceAccount, this.clusterRoleBinding, this.crdJob);
     }
