@@ -6,6 +6,7 @@ import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkResourceGroupName, renderAzureTags } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
+import { isGuid } from '../core/values';
 import { checkGoDuration } from './go-duration';
 import { IArkInstallation } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
@@ -51,8 +52,6 @@ const PROP_FOR_KEY: Readonly<Record<string, string>> = {
   tags: 'tags',
   apiTimeout: 'apiTimeout',
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A Velero `VolumeSnapshotLocation` for Azure managed disks (provider `azure`): incremental by
@@ -100,7 +99,7 @@ export class ArkVolumeSnapshotLocation extends Construct {
 
     const built: Record<string, string> = { resourceGroup: this.resourceGroup };
     if (props.subscriptionId !== undefined) {
-      if (typeof props.subscriptionId !== 'string' || !UUID.test(props.subscriptionId)) {
+      if (!isGuid(props.subscriptionId)) {
         invalid(
           this,
           'subscriptionId',

@@ -14,6 +14,7 @@ import {
   storageAccess,
   storageEnv,
   storagePodLabels,
+  databaseDumpPrefix,
 } from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE,
@@ -138,7 +139,7 @@ export class BackupCronJob extends Construct {
     const c = this.connection;
     this.namespace = c.namespace;
     this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 52 }), 52);
-    this.dumpPrefix = `${this.storage.prefix}/${c.database}/`;
+    this.dumpPrefix = databaseDumpPrefix(this.storage, c.database);
 
     const { schedule, timeZone } = checkSchedule(this, props.schedule ?? '30 2 * * *', props.timeZone ?? 'Etc/UTC');
     this.retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? 30, 1, 36500);
@@ -178,10 +179,7 @@ export class BackupCronJob extends Construct {
       name: 'dump',
       image: this.postgresImage,
       script: DUMP_SCRIPT,
-      env: [
-        ...postgresEnv(c, 'aks-stateful-backup'),
-        { name: 'BLOB_DIR', value: `${this.storage.prefix}/${c.database}` },
-      ],
+      env: [...postgresEnv(c, 'aks-stateful-backup'), { name: 'BLOB_DIR', value: this.dumpPrefix.slice(0, -1) }],
       resources: renderJobResources(this, 'resources.dump', props.resources?.dump, {
         cpuRequest: '250m',
         memoryRequest: '256Mi',

@@ -11,6 +11,7 @@ import {
   resolveBackupStorage,
   storageAccess,
   storagePodLabels,
+  databaseDumpPrefix,
 } from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE,
@@ -120,7 +121,7 @@ export class PostgresRestoreDrill extends Construct {
     this.storage = resolveBackupStorage(this, 'storage', props.storage);
     this.namespace = c.namespace;
     this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 52 }), 52);
-    this.dumpPrefix = `${this.storage.prefix}/${c.database}/`;
+    this.dumpPrefix = databaseDumpPrefix(this.storage, c.database);
     const { schedule, timeZone } = checkSchedule(this, props.schedule ?? '0 5 * * 0', props.timeZone ?? 'Etc/UTC');
     this.verificationQuery = props.verificationQuery ?? DEFAULT_DRILL_QUERY;
     if (

@@ -13,6 +13,7 @@ import {
   resolveBackupStorage,
   storageAccess,
   storagePodLabels,
+  databaseDumpPrefix,
 } from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE,
@@ -150,7 +151,7 @@ export class PostgresRestoreJob extends Construct {
     this.namespace = c.namespace;
     this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 63 }), 63);
     const source = checkDatabaseName(this, 'sourceDatabase', props.sourceDatabase ?? c.database);
-    this.dumpPrefix = `${this.storage.prefix}/${source}/`;
+    this.dumpPrefix = databaseDumpPrefix(this.storage, source);
     const dump = props.dump === undefined ? undefined : checkDumpName(this, props.dump, this.dumpPrefix);
 
     if (!props.mode || typeof props.mode !== 'object')

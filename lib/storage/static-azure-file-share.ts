@@ -10,6 +10,7 @@ import { checkFileShareName, checkResourceGroupName, checkStorageAccountName } f
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { StorageSize } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
+import { STORAGE_ACCOUNT_SECRET_KEYS } from '../core/well-known';
 import { SmbMountSettings, smbMountOptions } from './azure-file-storage-class';
 import { VolumeAccessMode } from './azure-storage-class';
 import { makeClusterScoped } from '../core/cluster-scoped';
@@ -134,8 +135,8 @@ export class StaticAzureFileShare extends Construct {
       namespace: this.namespace,
       name: this.secretName,
       keys: {
-        azurestorageaccountname: { from: 'storageAccountName', account },
-        azurestorageaccountkey: { from: 'storageAccountKey', account },
+        [STORAGE_ACCOUNT_SECRET_KEYS.accountName]: { from: 'storageAccountName', account },
+        [STORAGE_ACCOUNT_SECRET_KEYS.accountKey]: { from: 'storageAccountKey', account },
       },
     });
   }

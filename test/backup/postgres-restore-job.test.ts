@@ -73,7 +73,7 @@ describe('PostgresRestoreJob', () => {
     expect(envOf(fetch)).toMatchObject({
       AZURE_STORAGE_ACCOUNT: 'backups01',
       BLOB_CONTAINER: 'pg-dumps',
-      AUTH_MODE: 'accountKey',
+      AUTH_MODE: 'storageAccountKey',
       DUMP_PREFIX: 'postgres/orders/',
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
       AZURE_CONFIG_DIR: '/tmp',
