@@ -26,7 +26,7 @@ import {
 } from './labels';
 import { ArkNodeAgentOptions, renderNodeAgent } from './node-agent';
 import { ArkResources, renderArkResources } from './resources';
-import { ArkSchedule, ArkScheduleOptions } from './schedule';
+import { ArkSchedule, ArkScheduleOptions, defaultScheduleName } from './schedule';
 import { renderServerDeployment } from './server';
 import { DEFAULT_IMAGE_REPOSITORIES, KUBECTL_IMAGE_TAG, checkImageRepository, resolveVeleroRelease } from './versions';
 import { ArkVolumeSnapshotLocation, ArkVolumeSnapshotOptions } from './volume-snapshot-location';
@@ -331,9 +331,14 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     return this.customResourcesScope === this ? id : `${this.node.id}-${id}`;
   }
 
-  /** Adds a Velero Schedule to this installation. */
+  /** Adds a Velero Schedule to this installation, named `id` unless `options.name` is given. */
   public addSchedule(id: string, options: ArkScheduleOptions): ArkSchedule {
-    return new ArkSchedule(this.customResourcesScope, this.customResourceId(id), { ...options, installation: this });
+    const name = options.name ?? defaultScheduleName(this, `addSchedule id`, id);
+    return new ArkSchedule(this.customResourcesScope, this.customResourceId(id), {
+      ...options,
+      name,
+      installation: this,
+    });
   }
 
   /** Adds another BackupStorageLocation (not the default unless `default: true`). */

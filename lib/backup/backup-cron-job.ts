@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput } from '../core/storage-size';
 import { checkInteger } from '../core/values';
 import { PostgresConnection } from '../postgres/connection';
 import {
@@ -72,7 +72,7 @@ export interface BackupCronJobProps {
   /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE (`mcr.microsoft.com/azure-cli:2.77.0`) */
   readonly azureCliImage?: string;
   /** Size limit of the emptyDir that holds the dump (also the pod's ephemeral-storage request). @default '20Gi' */
-  readonly scratchSize?: StorageSize | string;
+  readonly scratchSize?: SizeInput;
   /** Time after which a running backup is killed and counted as failed. @default Duration.hours(3) */
   readonly activeDeadline?: Duration;
   /** Retries of a failed backup; each retry is a new dump with its own name. @default 1 */

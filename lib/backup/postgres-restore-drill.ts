@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput } from '../core/storage-size';
 import {
   BackupStorage,
   ResolvedBackupStorage,
@@ -62,7 +62,7 @@ export interface PostgresRestoreDrillOptions {
   /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
   /** Size limit of the emptyDir holding the throwaway server's data directory (the dump itself is streamed, not stored). @default '50Gi' */
-  readonly scratchSize?: StorageSize | string;
+  readonly scratchSize?: SizeInput;
   /** Time after which a running drill is killed and counted as failed. @default Duration.hours(6) */
   readonly activeDeadline?: Duration;
   /** Retries of a failed drill. @default 0 */

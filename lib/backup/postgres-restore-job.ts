@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
 import { PostgresConnection } from '../postgres/connection';
 import {
@@ -84,7 +84,7 @@ export interface PostgresRestoreJobOptions {
    * the pipes and a few small status files.
    * @default '64Mi'
    */
-  readonly scratchSize?: StorageSize | string;
+  readonly scratchSize?: SizeInput;
   /** Time after which a running restore is killed. @default Duration.hours(6) */
   readonly activeDeadline?: Duration;
   /** Retries of a failed restore. @default 0 (a failed restore wants a person to look first) */

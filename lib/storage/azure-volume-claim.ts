@@ -4,7 +4,7 @@ import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
 import { metadata } from '../core/metadata';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkLabels } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
 import { StorageClassRef, VolumeAccessMode, storageClassName } from './azure-storage-class';
 import { checkClaimAgainstClass } from './claim-rules';
@@ -25,8 +25,8 @@ export interface ClaimDataSource {
 export interface AzureVolumeClaimProps {
   /** Claim name. @default a name generated from the construct path */
   readonly name?: string;
-  /** Requested size, e.g. `StorageSize.gibibytes(10)` or `'10Gi'`; a whole number of GiB. */
-  readonly size: StorageSize | string;
+  /** Requested size, e.g. `StorageSize.gibibytes(10)`, cdk8s `Size.gibibytes(10)` or `'10Gi'`; a whole number of GiB. */
+  readonly size: SizeInput;
   /** Storage class construct (its rules are checked) or the name of an existing class. */
   readonly storageClass: StorageClassRef;
   /** Access mode. @default 'ReadWriteOnce' */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput, StorageSize } from '../core/storage-size';
 import { StorageClassRef, VolumeAccessMode } from './azure-storage-class';
 import { AzureVolumeClaim } from './azure-volume-claim';
 import { VolumeSnapshot } from './volume-snapshot';
@@ -15,7 +15,7 @@ interface DerivedClaimProps {
   /** Claim name. @default a name generated from the construct path */
   readonly name?: string;
   /** Size; never smaller than the source. @default the source claim's size */
-  readonly size?: StorageSize | string;
+  readonly size?: SizeInput;
   /** Storage class; it must use the source's driver. @default the source claim's class */
   readonly storageClass?: StorageClassRef;
   /** Access mode. @default the source claim's */

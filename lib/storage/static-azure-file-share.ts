@@ -8,7 +8,7 @@ import { declareAzureRequirement } from '../azure/requirements';
 import { invalid } from '../core/errors';
 import { checkFileShareName, checkResourceGroupName, checkStorageAccountName } from '../azure/names';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
 import { STORAGE_ACCOUNT_SECRET_KEYS } from '../core/well-known';
 import { SmbMountSettings, smbMountOptions } from './azure-file-storage-class';
@@ -22,7 +22,7 @@ export interface StaticAzureFileShareProps {
   /** The share's name. */
   readonly shareName: string;
   /** Share quota and volume capacity, a whole number of GiB. */
-  readonly size: StorageSize | string;
+  readonly size: SizeInput;
   /** Resource group of the storage account. @default the cluster's node resource group */
   readonly resourceGroup?: string;
   /** Claim name. @default a name generated from the construct path */

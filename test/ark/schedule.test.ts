@@ -192,3 +192,39 @@ describe('ArkSchedule', () => {
     );
   });
 });
+
+describe('ArkSchedule names that stay stable', () => {
+  function scheduleNames(chartId: string): string[] {
+    const app = Testing.app();
+    const chart = new Chart(app, chartId);
+    const resources = new Chart(app, `${chartId}-resources`);
+    const { installation } = install({ customResourcesScope: resources }, chart);
+    installation.addSchedule('payments-daily', { schedule: '0 2 * * *' });
+    return resources.toJson().flatMap((o: any) => (o.kind === 'Schedule' ? [o.metadata.name] : []));
+  }
+
+  it('names a schedule without a name after the id given to addSchedule, whatever the charts are called', () => {
+    expect(scheduleNames('velero')).toEqual(['payments-daily']);
+    expect(scheduleNames('renamed')).toEqual(['payments-daily']);
+  });
+
+  it('names a directly constructed schedule after its construct id', () => {
+    const { chart, installation } = install();
+    const schedule = new ArkSchedule(chart, 'nightly', { schedule: '@daily', installation });
+    expect(schedule.name).toBe('nightly');
+  });
+
+  it('refuses an id that cannot be the default name, naming the id', () => {
+    const { installation } = install();
+    expect(() => installation.addSchedule('Payments_Daily', { schedule: '@daily' })).toThrow(
+      rejected(
+        'test/velero',
+        'addSchedule id',
+        '"Payments_Daily"',
+        'since it names the Schedule by default; or give a name',
+      ),
+    );
+    expect(() => installation.addSchedule('x'.repeat(49), { schedule: '@daily' })).toThrow(/at most 48 characters/);
+    expect(installation.addSchedule('Upper', { schedule: '@daily', name: 'upper' }).name).toBe('upper');
+  });
+});
