@@ -26,7 +26,7 @@ export interface ArkBackupStorageOptions {
   readonly subscriptionId?: string;
   /** Prefix inside the container, e.g. the cluster name, so several clusters can share a container. @default none */
   readonly prefix?: string;
-  /** Name of the BackupStorageLocation. @default 'default' for the installation's own location, else a generated name */
+  /** Name of the BackupStorageLocation; immutable once deployed, since every backup records it. @default 'default' for the installation's own location, else a generated name */
   readonly name?: string;
   /** Marks the location as Velero's default for backups without `storageLocation`. @default true for the installation's own location, else false */
   readonly default?: boolean;

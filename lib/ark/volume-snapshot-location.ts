@@ -28,7 +28,7 @@ export interface ArkVolumeSnapshotOptions {
   readonly tags?: Record<string, string>;
   /** How long an Azure API call may take (`config.apiTimeout`), a Go duration. @default the plugin's 2m0s */
   readonly apiTimeout?: string;
-  /** Name of the VolumeSnapshotLocation; a restore cluster must use the primary's name. @default 'default' */
+  /** Name of the VolumeSnapshotLocation; immutable once deployed (backups record it), and a restore cluster must use the primary's name. @default 'default' */
   readonly name?: string;
   /**
    * Role granted on the node and snapshot resource groups: 'Contributor' or the name of a custom

@@ -21,7 +21,12 @@ export const AZURE_DISK_ZONE_TOPOLOGY_KEY = 'topology.disk.csi.azure.com/zone';
 
 /** Props of {@link AzureDiskStorageClass}. */
 export interface AzureDiskStorageClassProps {
-  /** StorageClass name. @default a name generated from the construct path */
+  /**
+   * StorageClass name. Immutable once deployed: claims refer to it by name and a StatefulSet's
+   * `volumeClaimTemplates[].storageClassName` cannot change, so renaming means a new class. Set it
+   * explicitly for classes that outlive a refactoring; the generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
   /** Managed disk SKU. @default 'StandardSSD_LRS' */
   readonly sku?: AzureDiskSku;

@@ -51,7 +51,12 @@ export interface SmbMountSettings {
 
 /** Props of {@link AzureFileStorageClass}. */
 export interface AzureFileStorageClassProps {
-  /** StorageClass name. @default a name generated from the construct path */
+  /**
+   * StorageClass name. Immutable once deployed: claims refer to it by name and a StatefulSet's
+   * `volumeClaimTemplates[].storageClassName` cannot change, so renaming means a new class. Set it
+   * explicitly for classes that outlive a refactoring; the generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
   /** Storage account SKU of the shares. @default 'Standard_LRS' */
   readonly sku?: AzureFileSku;

@@ -23,7 +23,11 @@ export interface ClaimDataSource {
 
 /** Props of {@link AzureVolumeClaim}. */
 export interface AzureVolumeClaimProps {
-  /** Claim name. @default a name generated from the construct path */
+  /**
+   * Claim name. Immutable once deployed: a renamed claim is a new, empty volume (the old one is
+   * released), and pods mount claims by name. The generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
   /** Requested size, e.g. `StorageSize.gibibytes(10)`, cdk8s `Size.gibibytes(10)` or `'10Gi'`; a whole number of GiB. */
   readonly size: SizeInput;

@@ -12,7 +12,11 @@ function childPath(scope: Construct, id: string): string {
 
 /** Options shared by claims made from existing data. */
 interface DerivedClaimProps {
-  /** Claim name. @default a name generated from the construct path */
+  /**
+   * Claim name. Immutable once deployed: a renamed claim is a new, empty volume (the old one is
+   * released), and pods mount claims by name. The generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
   /** Size; never smaller than the source. @default the source claim's size */
   readonly size?: SizeInput;

@@ -18,7 +18,7 @@ export interface IVolumeSnapshotClass extends IConstruct {
 
 /** Props shared by the Azure snapshot classes. */
 export interface AzureSnapshotClassProps {
-  /** VolumeSnapshotClass name. @default a name generated from the construct path */
+  /** VolumeSnapshotClass name; immutable once snapshots refer to it. @default a name generated from the construct path */
   readonly name?: string;
   /** Keep the Azure snapshot when its VolumeSnapshot object is deleted. @default 'Retain' */
   readonly deletionPolicy?: SnapshotDeletionPolicy;

@@ -25,7 +25,11 @@ export interface StaticAzureFileShareProps {
   readonly size: SizeInput;
   /** Resource group of the storage account. @default the cluster's node resource group */
   readonly resourceGroup?: string;
-  /** Claim name. @default a name generated from the construct path */
+  /**
+   * Claim name. Immutable once deployed: the PersistentVolume is bound to this claim by name
+   * (`claimRef`), and pods mount it by name. The generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly claimName?: string;
   /**
    * Name of the Secret with keys `azurestorageaccountname` and `azurestorageaccountkey`, in the
