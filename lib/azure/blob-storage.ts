@@ -294,6 +294,7 @@ function storageServiceAccount(
     readonly name: string;
     readonly namespace: string;
     readonly labels: Record<string, string>;
+    readonly annotations?: Record<string, string>;
   },
 ): KubeServiceAccount | undefined {
   if (storage.auth.mode !== 'workloadIdentity') return undefined;
@@ -303,6 +304,7 @@ function storageServiceAccount(
       namespace: options.namespace,
       labels: options.labels,
       annotations: {
+        ...options.annotations,
         'azure.workload.identity/client-id': storage.auth.clientId,
         ...(storage.auth.tenantId ? { 'azure.workload.identity/tenant-id': storage.auth.tenantId } : {}),
       },
@@ -323,6 +325,8 @@ export function storageAccess(
     readonly name: string;
     readonly namespace: string;
     readonly labels: Record<string, string>;
+    /** Extra annotations on the service account (the workload identity's own win). */
+    readonly annotations?: Record<string, string>;
     readonly access: BlobAccess;
     readonly retention?: { readonly prefix: string; readonly deleteAfterDays: number };
   },

@@ -1,7 +1,7 @@
 import { Duration, Names } from 'cdk8s';
 import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { SizeInput } from '../core/storage-size';
@@ -44,7 +44,7 @@ export interface BackupResources {
 }
 
 /** Props of {@link BackupCronJob}. */
-export interface BackupCronJobProps {
+export interface BackupCronJobProps extends MetadataProps {
   /**
    * The database to back up: a `PostgresSingleton` (or any `IPostgresDatabase`), or the
    * connection of any PostgreSQL server. The CronJob runs in its namespace, where the password Secret is.
@@ -125,6 +125,8 @@ export class BackupCronJob extends Construct {
   public readonly retentionDays: number;
   /** The CronJob. */
   public readonly cronJob: KubeCronJob;
+  /** The construct's main object, as on every construct of the library (same as {@link cronJob}). */
+  public readonly apiObject: KubeCronJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
   private readonly database: PostgresDatabaseRef;
@@ -166,11 +168,14 @@ export class BackupCronJob extends Construct {
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(3), backoffLimit: 1 });
     const cronLimits = cronJobLimits(this, props);
 
-    const labels = jobLabels('postgres-backup', 'backup', this.name);
+    const extra = resolveMetadataProps(this, props);
+    // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
+    const labels = { ...extra.labels, ...jobLabels('postgres-backup', 'backup', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
       name: this.name,
       namespace: this.namespace,
       labels,
+      annotations: extra.annotations,
       access: 'write',
       retention: { prefix: this.dumpPrefix, deleteAfterDays: this.retentionDays },
     });
@@ -203,8 +208,13 @@ export class BackupCronJob extends Construct {
       azureCli: true,
     });
 
-    this.cronJob = new KubeCronJob(this, 'Resource', {
-      metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
+    this.apiObject = this.cronJob = new KubeCronJob(this, 'Resource', {
+      metadata: metadata({
+        name: this.name,
+        namespace: this.namespace,
+        labels,
+        annotations: nonEmpty(extra.annotations),
+      }),
       spec: {
         schedule,
         timeZone,

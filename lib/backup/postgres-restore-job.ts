@@ -1,7 +1,7 @@
 import { Duration, Names } from 'cdk8s';
 import { EnvVar, KubeJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { SizeInput } from '../core/storage-size';
@@ -50,7 +50,7 @@ export interface RestoreResources {
 }
 
 /** Props of {@link PostgresRestoreJob} other than the database and the storage. */
-export interface PostgresRestoreJobOptions {
+export interface PostgresRestoreJobOptions extends MetadataProps {
   /** Where the restore goes. */
   readonly mode: RestoreMode;
   /**
@@ -140,6 +140,8 @@ export class PostgresRestoreJob extends Construct {
   public readonly targetDatabase: string;
   /** The Job. */
   public readonly job: KubeJob;
+  /** The construct's main object, as on every construct of the library (same as {@link job}). */
+  public readonly apiObject: KubeJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
 
@@ -185,11 +187,14 @@ export class PostgresRestoreJob extends Construct {
     const scratch = scratchSize(this, props.scratchSize, '64Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
-    const labels = jobLabels('postgres-restore', 'restore', this.name);
+    const extra = resolveMetadataProps(this, props);
+    // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
+    const labels = { ...extra.labels, ...jobLabels('postgres-restore', 'restore', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
       name: this.name,
       namespace: this.namespace,
       labels,
+      annotations: extra.annotations,
       access: 'read',
     });
 
@@ -219,8 +224,13 @@ export class PostgresRestoreJob extends Construct {
       }),
     });
 
-    this.job = new KubeJob(this, 'Resource', {
-      metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
+    this.apiObject = this.job = new KubeJob(this, 'Resource', {
+      metadata: metadata({
+        name: this.name,
+        namespace: this.namespace,
+        labels,
+        annotations: nonEmpty(extra.annotations),
+      }),
       spec: {
         suspend: props.suspend ?? true,
         ...limits,

@@ -294,6 +294,8 @@ describe('BackupCronJob', () => {
       failedJobsHistoryLimit: 5,
       suspend: true,
       name: 'orders-backup',
+      labels: { team: 'orders', 'app.kubernetes.io/name': 'mine' },
+      annotations: { 'example.com/owner': 'orders' },
       resources: {
         dump: { cpuRequest: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
         upload: { cpuRequest: '200m', memoryRequest: '384Mi', memoryLimit: StorageSize.mebibytes(768) },
@@ -301,6 +303,11 @@ describe('BackupCronJob', () => {
     };
     const { app, backup, cronJob, pod, dump, upload } = synthBackup(props);
     expect(cronJob.metadata.name).toBe('orders-backup');
+    expect(backup.apiObject).toBe(backup.cronJob);
+    expect(cronJob.metadata.labels).toMatchObject({ team: 'orders', 'app.kubernetes.io/name': 'postgres-backup' });
+    expect(cronJob.metadata.annotations).toEqual({ 'example.com/owner': 'orders' });
+    expect(cronJob.spec.jobTemplate.spec.template.metadata.labels.team).toBe('orders');
+    expect(cronJob.spec.jobTemplate.spec.template.metadata.annotations).toBeUndefined();
     expect(cronJob.spec).toMatchObject({
       schedule: '15 1 * * 1-5',
       timeZone: 'Europe/Amsterdam',
