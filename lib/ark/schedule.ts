@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { checkCronSchedule, checkTimeZone } from '../core/cron';
@@ -52,8 +52,11 @@ export interface ArkScheduleOptions {
    * `backup.velero.io/backup-volumes-excludes`. Needs the node agent. @default false: only volumes marked with {@link markForFsBackup}
    */
   readonly defaultVolumesToFsBackup?: boolean;
-  /** How long backups are kept, a Go duration ("720h" = 30 days; there is no "d" unit). @default '720h' */
-  readonly ttl?: string;
+  /**
+   * How long backups are kept: a cdk8s `Duration` (`Duration.days(30)`, rendered "720h") or a Go
+   * duration ("720h" = 30 days; there is no "d" unit). @default Duration.days(30), rendered '720h'
+   */
+  readonly ttl?: Duration | string;
   /** Location the backups go to; must be writable. @default the installation's default location */
   readonly storageLocation?: ArkBackupStorageLocation;
   /** Create the schedule paused. @default false */

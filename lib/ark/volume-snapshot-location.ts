@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { declareVeleroRoles } from './role-requirements';
 import { RoleAssignment } from '../azure/requirement-types';
@@ -26,8 +26,8 @@ export interface ArkVolumeSnapshotOptions {
   readonly incremental?: boolean;
   /** Azure tags on every snapshot (`config.tags`). @default none */
   readonly tags?: Record<string, string>;
-  /** How long an Azure API call may take (`config.apiTimeout`), a Go duration. @default the plugin's 2m0s */
-  readonly apiTimeout?: string;
+  /** How long an Azure API call may take (`config.apiTimeout`): a cdk8s `Duration` or a Go duration ("5m"). @default the plugin's 2m0s */
+  readonly apiTimeout?: Duration | string;
   /** Name of the VolumeSnapshotLocation; immutable once deployed (backups record it), and a restore cluster must use the primary's name. @default 'default' */
   readonly name?: string;
   /**

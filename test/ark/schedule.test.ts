@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ArkSchedule, ArkScheduleOptions, ArkScheduleProps, VeleroSchedule } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
@@ -117,6 +117,12 @@ describe('ArkSchedule', () => {
       rejected('test/velero/s', 'timeZone', '"CET+1"', 'an IANA time zone name'),
     ],
     ['a ttl in days', { ttl: '30d' }, rejected('test/velero/s', 'ttl', '"30d"', 'there is no "d": 30 days is "720h"')],
+    ['a ttl as a number', { ttl: 720 as never }, rejected('test/velero/s', 'ttl', '720', 'a cdk8s Duration or')],
+    [
+      'a ttl Duration of a fraction of a second',
+      { ttl: Duration.millis(1500) },
+      rejected('test/velero/s', 'ttl (seconds)', '1.5', 'a positive whole number of seconds'),
+    ],
     [
       'disk snapshots without a snapshot location',
       { snapshotVolumes: true },
@@ -190,6 +196,16 @@ describe('ArkSchedule', () => {
         'a location of test/velero: test/velero/BackupStorageLocation, test/velero/old',
       ),
     );
+  });
+});
+
+describe('ArkSchedule durations', () => {
+  it('takes the ttl as a cdk8s Duration, rendered as the Go duration Velero reads', () => {
+    const ttlOf = (ttl: Duration) =>
+      synthInstall({}, (i) => i.addSchedule('nightly', { schedule: '@daily', ttl })).one('Schedule').spec.template.ttl;
+    expect(ttlOf(Duration.days(30))).toBe('720h');
+    expect(ttlOf(Duration.minutes(90))).toBe('1h30m');
+    expect(ttlOf(Duration.seconds(45))).toBe('45s');
   });
 });
 
