@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { SecretValuePart, SecretValueSource } from '../azure/requirement-types';
 import { invalid } from '../core/errors';
 import { checkResourceGroupName } from '../azure/names';
-import { checkOneOf } from '../core/values';
+import { checkOneOf, isGuid } from '../core/values';
 
 /** Azure clouds the plugin knows (`AZURE_CLOUD_NAME` in the credentials file). */
 export type AzureCloudName = 'AzurePublicCloud' | 'AzureUSGovernmentCloud' | 'AzureChinaCloud';
@@ -122,12 +122,10 @@ export interface ResolvedArkAuth {
   readonly identityName?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
 function checkUuid(scope: IConstruct, field: string, value: string, what: string): string {
-  if (typeof value !== 'string' || !UUID.test(value))
-    invalid(scope, field, value, `${what}: a GUID like 00000000-0000-0000-0000-000000000000`);
+  if (!isGuid(value)) invalid(scope, field, value, `${what}: a GUID like 00000000-0000-0000-0000-000000000000`);
   return value;
 }
 

@@ -7,7 +7,8 @@ import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkBlobContainerName, checkResourceGroupName, checkStorageAccountName } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
-import { checkInteger, checkOneOf } from '../core/values';
+import { checkInteger, checkOneOf, isGuid } from '../core/values';
+import { checkBlobPrefix } from '../azure/blob-storage';
 import { BLOB_ENDPOINT_SUFFIX } from './auth';
 import { IArkBackupStorageLocation, IArkInstallation, joinInstallation } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
@@ -25,7 +26,7 @@ export interface ArkBackupStorageOptions {
   readonly subscriptionId?: string;
   /** Prefix inside the container, e.g. the cluster name, so several clusters can share a container. @default none */
   readonly prefix?: string;
-  /** Name of the BackupStorageLocation. @default 'default' for the installation's own location, else a generated name */
+  /** Name of the BackupStorageLocation; immutable once deployed, since every backup records it. @default 'default' for the installation's own location, else a generated name */
   readonly name?: string;
   /** Marks the location as Velero's default for backups without `storageLocation`. @default true for the installation's own location, else false */
   readonly default?: boolean;
@@ -67,8 +68,6 @@ const PROP_FOR_KEY: Readonly<Record<string, string>> = {
   storageAccountURI: 'storageAccountUri',
   blockSizeInBytes: 'blockSizeInBytes',
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A Velero `BackupStorageLocation` on Azure Blob Storage (provider `azure`), with its Azure
@@ -116,20 +115,7 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
         `false with ${auth.mode === 'storageAccountKey' ? 'a storage account key' : 'a service principal without useAAD (it lists the account keys)'}: a key can always write; use auth useAAD or workload identity for a read-only location`,
       );
     }
-    if (props.prefix !== undefined) {
-      const ok =
-        typeof props.prefix === 'string' &&
-        props.prefix.length <= 512 &&
-        /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(props.prefix);
-      if (!ok)
-        invalid(
-          this,
-          'prefix',
-          props.prefix,
-          "a blob prefix like 'aks-prod' or 'clusters/prod': letters, digits, '.', '_', '-' and single '/' between parts, no leading or trailing '/'",
-        );
-      this.prefix = props.prefix;
-    }
+    if (props.prefix !== undefined) this.prefix = checkBlobPrefix(this, 'prefix', props.prefix);
     const subscriptionId =
       props.subscriptionId === undefined ? undefined : this.checkUuid('subscriptionId', props.subscriptionId);
 
@@ -215,7 +201,7 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
   }
 
   private checkUuid(field: string, value: string): string {
-    if (typeof value !== 'string' || !UUID.test(value))
+    if (!isGuid(value))
       invalid(this, field, value, 'a subscription id: a GUID like 00000000-0000-0000-0000-000000000000');
     return value;
   }

@@ -25,8 +25,8 @@ import {
   WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION,
 } from './labels';
 import { ArkNodeAgentOptions, renderNodeAgent } from './node-agent';
-import { ArkResources, renderResources } from './resources';
-import { ArkSchedule, ArkScheduleOptions } from './schedule';
+import { ArkResources, renderArkResources } from './resources';
+import { ArkSchedule, ArkScheduleOptions, defaultScheduleName } from './schedule';
 import { renderServerDeployment } from './server';
 import { DEFAULT_IMAGE_REPOSITORIES, KUBECTL_IMAGE_TAG, checkImageRepository, resolveVeleroRelease } from './versions';
 import { ArkVolumeSnapshotLocation, ArkVolumeSnapshotOptions } from './volume-snapshot-location';
@@ -242,9 +242,8 @@ export class ArkInstallation extends Construct implements IArkInstallation {
       crdJobName: this.crdInstaller.jobName,
       workloadIdentity: this.auth.mode === 'workloadIdentity',
       defaultVolumesToFsBackup: props.defaultVolumesToFsBackup ?? false,
-      resources: renderResources(this, 'resources', props.resources, SERVER_RESOURCES, {
-        size: '512Mi',
-        reason: 'the Azure plugin is OOM-killed below that',
+      resources: renderArkResources(this, 'resources', props.resources, SERVER_RESOURCES, {
+        minMemoryLimit: { size: '512Mi', reason: 'the Azure plugin is OOM-killed below that' },
       }),
     });
     // Ordered after the CRD job in the file; at runtime the server's init container waits for it.
@@ -262,7 +261,7 @@ export class ArkInstallation extends Construct implements IArkInstallation {
         credentialsSecretName: this.credentialsSecretName,
         workloadIdentity: this.auth.mode === 'workloadIdentity',
         privileged: nodeAgent.privileged ?? false,
-        resources: renderResources(this, 'nodeAgentResources', props.nodeAgentResources, {}),
+        resources: renderArkResources(this, 'nodeAgentResources', props.nodeAgentResources, {}),
       });
       this.nodeAgent.addDependency(this.serviceAccount, this.clusterRoleBinding, this.crdJob);
     }
@@ -332,9 +331,14 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     return this.customResourcesScope === this ? id : `${this.node.id}-${id}`;
   }
 
-  /** Adds a Velero Schedule to this installation. */
+  /** Adds a Velero Schedule to this installation, named `id` unless `options.name` is given. */
   public addSchedule(id: string, options: ArkScheduleOptions): ArkSchedule {
-    return new ArkSchedule(this.customResourcesScope, this.customResourceId(id), { ...options, installation: this });
+    const name = options.name ?? defaultScheduleName(this, `addSchedule id`, id);
+    return new ArkSchedule(this.customResourcesScope, this.customResourceId(id), {
+      ...options,
+      name,
+      installation: this,
+    });
   }
 
   /** Adds another BackupStorageLocation (not the default unless `default: true`). */

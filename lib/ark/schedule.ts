@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { checkCronSchedule, checkTimeZone } from '../core/cron';
@@ -9,13 +9,35 @@ import { checkGoDuration } from './go-duration';
 import { IArkInstallation, locationsOf } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 
+/**
+ * The Schedule's name: the given one, or else the id (short and stable, unlike a name generated
+ * from the construct path, which a chart rename would change along with every backup's name).
+ * `idField` names where the user wrote the id, for the error.
+ */
+export function defaultScheduleName(scope: Construct, idField: string, id: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]{0,46}[a-z0-9])?$/.test(id)) {
+    invalid(
+      scope,
+      idField,
+      id,
+      "a DNS label of at most 48 characters (lowercase letters, digits and '-'), since it names the Schedule by default; or give a name",
+    );
+  }
+  return id;
+}
+
 /** What a schedule backs up and how; everything but the installation. */
 export interface ArkScheduleOptions {
   /** Five-field cron expression or macro, e.g. "0 2 * * *" or "@daily". */
   readonly schedule: string;
   /** IANA time zone the cron expression is read in (rendered as `CRON_TZ=<zone>`). @default UTC, the server's clock */
   readonly timeZone?: string;
-  /** Name of the Schedule; backups are named `<name>-<yyyyMMddHHmmss>`. @default a name generated from the construct path */
+  /**
+   * Name of the Schedule, a DNS label of at most 48 characters; backups are named
+   * `<name>-<yyyyMMddHHmmss>`, so restores, `velero backup get` and monitoring refer to it.
+   * Immutable once deployed: renaming creates a new Schedule and a new series of backups.
+   * @default the id given to `addSchedule` (or the construct id), unchanged by chart or construct renames
+   */
   readonly name?: string;
   /** Namespaces to back up (`template.includedNamespaces`). @default every namespace */
   readonly includedNamespaces?: string[];
@@ -30,8 +52,11 @@ export interface ArkScheduleOptions {
    * `backup.velero.io/backup-volumes-excludes`. Needs the node agent. @default false: only volumes marked with {@link markForFsBackup}
    */
   readonly defaultVolumesToFsBackup?: boolean;
-  /** How long backups are kept, a Go duration ("720h" = 30 days; there is no "d" unit). @default '720h' */
-  readonly ttl?: string;
+  /**
+   * How long backups are kept: a cdk8s `Duration` (`Duration.days(30)`, rendered "720h") or a Go
+   * duration ("720h" = 30 days; there is no "d" unit). @default Duration.days(30), rendered '720h'
+   */
+  readonly ttl?: Duration | string;
   /** Location the backups go to; must be writable. @default the installation's default location */
   readonly storageLocation?: ArkBackupStorageLocation;
   /** Create the schedule paused. @default false */
@@ -139,7 +164,8 @@ export class ArkSchedule extends Construct {
       apiVersion: 'velero.io/v1',
       kind: 'Schedule',
       metadata: metadata({
-        name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, 48),
+        name:
+          props.name === undefined ? defaultScheduleName(this, 'id', id) : checkDnsLabel(this, 'name', props.name, 48),
         namespace: installation.namespace,
         labels: { ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
       }),

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { declareVeleroRoles } from './role-requirements';
 import { RoleAssignment } from '../azure/requirement-types';
@@ -6,6 +6,7 @@ import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkResourceGroupName, renderAzureTags } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
+import { isGuid } from '../core/values';
 import { checkGoDuration } from './go-duration';
 import { IArkInstallation } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
@@ -25,9 +26,9 @@ export interface ArkVolumeSnapshotOptions {
   readonly incremental?: boolean;
   /** Azure tags on every snapshot (`config.tags`). @default none */
   readonly tags?: Record<string, string>;
-  /** How long an Azure API call may take (`config.apiTimeout`), a Go duration. @default the plugin's 2m0s */
-  readonly apiTimeout?: string;
-  /** Name of the VolumeSnapshotLocation; a restore cluster must use the primary's name. @default 'default' */
+  /** How long an Azure API call may take (`config.apiTimeout`): a cdk8s `Duration` or a Go duration ("5m"). @default the plugin's 2m0s */
+  readonly apiTimeout?: Duration | string;
+  /** Name of the VolumeSnapshotLocation; immutable once deployed (backups record it), and a restore cluster must use the primary's name. @default 'default' */
   readonly name?: string;
   /**
    * Role granted on the node and snapshot resource groups: 'Contributor' or the name of a custom
@@ -51,8 +52,6 @@ const PROP_FOR_KEY: Readonly<Record<string, string>> = {
   tags: 'tags',
   apiTimeout: 'apiTimeout',
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A Velero `VolumeSnapshotLocation` for Azure managed disks (provider `azure`): incremental by
@@ -100,7 +99,7 @@ export class ArkVolumeSnapshotLocation extends Construct {
 
     const built: Record<string, string> = { resourceGroup: this.resourceGroup };
     if (props.subscriptionId !== undefined) {
-      if (typeof props.subscriptionId !== 'string' || !UUID.test(props.subscriptionId)) {
+      if (!isGuid(props.subscriptionId)) {
         invalid(
           this,
           'subscriptionId',

@@ -5,17 +5,21 @@ import { metadata } from '../core/metadata';
 import { checkBlobContainerName, checkStorageAccountName } from './names';
 import { invalid } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
-import { checkOneOf } from '../core/values';
+import { checkOneOf, isGuid } from '../core/values';
+import { STORAGE_ACCOUNT_SECRET_KEYS } from '../core/well-known';
 
 /** Keys of the account-key Secret; the same ones `StaticAzureFileShare` uses, so one Secret serves both. */
-export const ACCOUNT_NAME_KEY = 'azurestorageaccountname';
+export const ACCOUNT_NAME_KEY = STORAGE_ACCOUNT_SECRET_KEYS.accountName;
 /** Key of the storage account key inside the account-key Secret. */
-export const ACCOUNT_KEY_KEY = 'azurestorageaccountkey';
+export const ACCOUNT_KEY_KEY = STORAGE_ACCOUNT_SECRET_KEYS.accountKey;
 
-/** Authenticate with the storage account key, kept in a Kubernetes Secret that the deploy step fills. */
+/**
+ * Authenticate with the storage account key, kept in a Kubernetes Secret that the deploy step fills.
+ * The mode is spelled as Velero's (`ArkAzureAuth`), one name for one concept across the library.
+ */
 export interface AccountKeyAuth {
   /** Discriminator. */
-  readonly mode: 'accountKey';
+  readonly mode: 'storageAccountKey';
   /**
    * Secret with the key under `azurestorageaccountkey` (and the account name under
    * `azurestorageaccountname`), in the database's namespace. It is declared as an Azure
@@ -72,7 +76,7 @@ export interface BackupStorage {
    * @default `https://<storageAccount>.blob.core.windows.net` (chosen by az)
    */
   readonly blobEndpoint?: string;
-  /** How the jobs authenticate. @default { mode: 'accountKey' } */
+  /** How the jobs authenticate. @default { mode: 'storageAccountKey' } */
   readonly auth?: BlobAuth;
 }
 
@@ -88,7 +92,7 @@ export interface ResolvedBackupStorage {
   readonly blobEndpoint?: string;
   /** Auth mode with its defaults filled in. */
   readonly auth:
-    | { readonly mode: 'accountKey'; readonly secretName: string }
+    | { readonly mode: 'storageAccountKey'; readonly secretName: string }
     | {
         readonly mode: 'workloadIdentity';
         readonly clientId: string;
@@ -98,23 +102,27 @@ export interface ResolvedBackupStorage {
 }
 
 const PREFIX_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const IDENTITY_NAME = /^[a-zA-Z0-9][-\w]{2,127}$/;
 const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[a-z0-9-]+(\.[a-z0-9-]+)*\.svc(\.cluster\.local)?)$/;
 
-/** Checks a blob name prefix: '/'-separated segments of letters, digits, '.', '_' and '-'. */
+/**
+ * The one blob-prefix rule (backup dumps and Velero's `objectStorage.prefix`): '/'-separated
+ * segments of letters, digits, '.', '_' and '-', none starting with '.' (no '.', '..' or hidden
+ * segments), no leading, trailing or double '/', at most 512 characters so that the names under it
+ * stay well inside Azure's 1024-character blob names.
+ */
 export function checkBlobPrefix(scope: IConstruct | string, field: string, prefix: string): string {
   const segments = typeof prefix === 'string' ? prefix.split('/') : [];
   const ok =
     segments.length > 0 &&
-    prefix.length <= 200 &&
+    prefix.length <= 512 &&
     segments.every((s) => PREFIX_SEGMENT.test(s) && s !== '.' && s !== '..');
   if (!ok) {
     invalid(
       scope,
       field,
       prefix,
-      "a blob name prefix of '/'-separated segments of letters, digits, '.', '_' and '-' (no leading, trailing or double '/'), at most 200 characters",
+      "a blob name prefix of '/'-separated segments of letters, digits, '.', '_' and '-' none starting with '.', no leading, trailing or double '/', at most 512 characters",
     );
   }
   return prefix;
@@ -156,17 +164,17 @@ export function resolveBackupStorage(scope: IConstruct, field: string, storage: 
     storage.blobEndpoint === undefined
       ? undefined
       : checkBlobEndpoint(scope, `${field}.blobEndpoint`, storage.blobEndpoint);
-  const auth = storage.auth ?? { mode: 'accountKey' };
-  checkOneOf(scope, `${field}.auth.mode`, auth.mode, ['accountKey', 'workloadIdentity']);
-  if (auth.mode === 'accountKey') {
+  const auth = storage.auth ?? { mode: 'storageAccountKey' };
+  checkOneOf(scope, `${field}.auth.mode`, auth.mode, ['storageAccountKey', 'workloadIdentity']);
+  if (auth.mode === 'storageAccountKey') {
     const secretName = checkDnsSubdomain(
       scope,
       `${field}.auth.secretName`,
       auth.secretName ?? `azure-storage-${storageAccount}`,
     );
-    return { storageAccount, container, prefix, blobEndpoint, auth: { mode: 'accountKey', secretName } };
+    return { storageAccount, container, prefix, blobEndpoint, auth: { mode: 'storageAccountKey', secretName } };
   }
-  if (auth.clientId !== undefined && (typeof auth.clientId !== 'string' || !GUID.test(auth.clientId))) {
+  if (auth.clientId !== undefined && !isGuid(auth.clientId)) {
     invalid(
       scope,
       `${field}.auth.clientId`,
@@ -174,7 +182,7 @@ export function resolveBackupStorage(scope: IConstruct, field: string, storage: 
       'the client id (a GUID) of the user-assigned managed identity',
     );
   }
-  if (auth.tenantId !== undefined && (typeof auth.tenantId !== 'string' || !GUID.test(auth.tenantId))) {
+  if (auth.tenantId !== undefined && !isGuid(auth.tenantId)) {
     invalid(scope, `${field}.auth.tenantId`, auth.tenantId, 'a tenant id (a GUID)');
   }
   const identityName = auth.identityName ?? `${storageAccount}-postgres-backup`;
@@ -198,6 +206,14 @@ export function resolveBackupStorage(scope: IConstruct, field: string, storage: 
       ...(auth.tenantId ? { tenantId: auth.tenantId } : {}),
     },
   };
+}
+
+/**
+ * The one blob layout of database dumps: `<prefix>/<database>/`, ending in '/'. Backups write
+ * under it (and its retention rule applies to it); restores and drills search it.
+ */
+export function databaseDumpPrefix(storage: ResolvedBackupStorage, database: string): string {
+  return `${storage.prefix}/${database}/`;
 }
 
 /** What a job does with the container: backups write, restores and drills only read. */
@@ -226,7 +242,7 @@ function declareStorageRequirements(
     container,
     ...(options.retention ? { lifecycleRules: [options.retention] } : {}),
   });
-  if (storage.auth.mode === 'accountKey') {
+  if (storage.auth.mode === 'storageAccountKey') {
     declareAzureRequirement(scope, {
       kind: 'kubernetesSecret',
       namespace: options.namespace,
@@ -254,7 +270,7 @@ export function storageEnv(storage: ResolvedBackupStorage): EnvVar[] {
     { name: 'BLOB_CONTAINER', value: storage.container },
     { name: 'AUTH_MODE', value: storage.auth.mode },
     ...(storage.blobEndpoint ? [{ name: 'BLOB_ENDPOINT', value: storage.blobEndpoint }] : []),
-    ...(storage.auth.mode === 'accountKey'
+    ...(storage.auth.mode === 'storageAccountKey'
       ? [
           {
             name: 'AZURE_STORAGE_KEY',
@@ -278,6 +294,7 @@ function storageServiceAccount(
     readonly name: string;
     readonly namespace: string;
     readonly labels: Record<string, string>;
+    readonly annotations?: Record<string, string>;
   },
 ): KubeServiceAccount | undefined {
   if (storage.auth.mode !== 'workloadIdentity') return undefined;
@@ -287,6 +304,7 @@ function storageServiceAccount(
       namespace: options.namespace,
       labels: options.labels,
       annotations: {
+        ...options.annotations,
         'azure.workload.identity/client-id': storage.auth.clientId,
         ...(storage.auth.tenantId ? { 'azure.workload.identity/tenant-id': storage.auth.tenantId } : {}),
       },
@@ -307,6 +325,8 @@ export function storageAccess(
     readonly name: string;
     readonly namespace: string;
     readonly labels: Record<string, string>;
+    /** Extra annotations on the service account (the workload identity's own win). */
+    readonly annotations?: Record<string, string>;
     readonly access: BlobAccess;
     readonly retention?: { readonly prefix: string; readonly deleteAfterDays: number };
   },

@@ -1,10 +1,10 @@
 import { Duration, Names } from 'cdk8s';
 import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput } from '../core/storage-size';
 import { checkInteger } from '../core/values';
 import { PostgresConnection } from '../postgres/connection';
 import {
@@ -14,6 +14,7 @@ import {
   storageAccess,
   storageEnv,
   storagePodLabels,
+  databaseDumpPrefix,
 } from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE,
@@ -43,7 +44,7 @@ export interface BackupResources {
 }
 
 /** Props of {@link BackupCronJob}. */
-export interface BackupCronJobProps {
+export interface BackupCronJobProps extends MetadataProps {
   /**
    * The database to back up: a `PostgresSingleton` (or any `IPostgresDatabase`), or the
    * connection of any PostgreSQL server. The CronJob runs in its namespace, where the password Secret is.
@@ -71,7 +72,7 @@ export interface BackupCronJobProps {
   /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE (`mcr.microsoft.com/azure-cli:2.77.0`) */
   readonly azureCliImage?: string;
   /** Size limit of the emptyDir that holds the dump (also the pod's ephemeral-storage request). @default '20Gi' */
-  readonly scratchSize?: StorageSize | string;
+  readonly scratchSize?: SizeInput;
   /** Time after which a running backup is killed and counted as failed. @default Duration.hours(3) */
   readonly activeDeadline?: Duration;
   /** Retries of a failed backup; each retry is a new dump with its own name. @default 1 */
@@ -124,6 +125,8 @@ export class BackupCronJob extends Construct {
   public readonly retentionDays: number;
   /** The CronJob. */
   public readonly cronJob: KubeCronJob;
+  /** The construct's main object, as on every construct of the library (same as {@link cronJob}). */
+  public readonly apiObject: KubeCronJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
   private readonly database: PostgresDatabaseRef;
@@ -138,7 +141,7 @@ export class BackupCronJob extends Construct {
     const c = this.connection;
     this.namespace = c.namespace;
     this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 52 }), 52);
-    this.dumpPrefix = `${this.storage.prefix}/${c.database}/`;
+    this.dumpPrefix = databaseDumpPrefix(this.storage, c.database);
 
     const { schedule, timeZone } = checkSchedule(this, props.schedule ?? '30 2 * * *', props.timeZone ?? 'Etc/UTC');
     this.retentionDays = checkInteger(this, 'retentionDays', props.retentionDays ?? 30, 1, 36500);
@@ -165,11 +168,14 @@ export class BackupCronJob extends Construct {
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(3), backoffLimit: 1 });
     const cronLimits = cronJobLimits(this, props);
 
-    const labels = jobLabels('postgres-backup', 'backup', this.name);
+    const extra = resolveMetadataProps(this, props);
+    // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
+    const labels = { ...extra.labels, ...jobLabels('postgres-backup', 'backup', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
       name: this.name,
       namespace: this.namespace,
       labels,
+      annotations: extra.annotations,
       access: 'write',
       retention: { prefix: this.dumpPrefix, deleteAfterDays: this.retentionDays },
     });
@@ -178,10 +184,7 @@ export class BackupCronJob extends Construct {
       name: 'dump',
       image: this.postgresImage,
       script: DUMP_SCRIPT,
-      env: [
-        ...postgresEnv(c, 'aks-stateful-backup'),
-        { name: 'BLOB_DIR', value: `${this.storage.prefix}/${c.database}` },
-      ],
+      env: [...postgresEnv(c, 'aks-stateful-backup'), { name: 'BLOB_DIR', value: this.dumpPrefix.slice(0, -1) }],
       resources: renderJobResources(this, 'resources.dump', props.resources?.dump, {
         cpuRequest: '250m',
         memoryRequest: '256Mi',
@@ -205,8 +208,13 @@ export class BackupCronJob extends Construct {
       azureCli: true,
     });
 
-    this.cronJob = new KubeCronJob(this, 'Resource', {
-      metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
+    this.apiObject = this.cronJob = new KubeCronJob(this, 'Resource', {
+      metadata: metadata({
+        name: this.name,
+        namespace: this.namespace,
+        labels,
+        annotations: nonEmpty(extra.annotations),
+      }),
       spec: {
         schedule,
         timeZone,

@@ -1,16 +1,17 @@
 import { Duration, Names } from 'cdk8s';
 import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput } from '../core/storage-size';
 import {
   BackupStorage,
   ResolvedBackupStorage,
   resolveBackupStorage,
   storageAccess,
   storagePodLabels,
+  databaseDumpPrefix,
 } from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE,
@@ -43,7 +44,7 @@ export interface DrillResources {
 }
 
 /** Props of {@link PostgresRestoreDrill} other than the database and the storage. */
-export interface PostgresRestoreDrillOptions {
+export interface PostgresRestoreDrillOptions extends MetadataProps {
   /** Cron schedule. @default '0 5 * * 0' (Sundays 05:00) */
   readonly schedule?: string;
   /** IANA time zone of the schedule. @default 'Etc/UTC' */
@@ -61,7 +62,7 @@ export interface PostgresRestoreDrillOptions {
   /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
   /** Size limit of the emptyDir holding the throwaway server's data directory (the dump itself is streamed, not stored). @default '50Gi' */
-  readonly scratchSize?: StorageSize | string;
+  readonly scratchSize?: SizeInput;
   /** Time after which a running drill is killed and counted as failed. @default Duration.hours(6) */
   readonly activeDeadline?: Duration;
   /** Retries of a failed drill. @default 0 */
@@ -111,6 +112,8 @@ export class PostgresRestoreDrill extends Construct {
   public readonly verificationQuery: string;
   /** The CronJob. */
   public readonly cronJob: KubeCronJob;
+  /** The construct's main object, as on every construct of the library (same as {@link cronJob}). */
+  public readonly apiObject: KubeCronJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
 
@@ -120,7 +123,7 @@ export class PostgresRestoreDrill extends Construct {
     this.storage = resolveBackupStorage(this, 'storage', props.storage);
     this.namespace = c.namespace;
     this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 52 }), 52);
-    this.dumpPrefix = `${this.storage.prefix}/${c.database}/`;
+    this.dumpPrefix = databaseDumpPrefix(this.storage, c.database);
     const { schedule, timeZone } = checkSchedule(this, props.schedule ?? '0 5 * * 0', props.timeZone ?? 'Etc/UTC');
     this.verificationQuery = props.verificationQuery ?? DEFAULT_DRILL_QUERY;
     if (
@@ -149,11 +152,14 @@ export class PostgresRestoreDrill extends Construct {
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
     const cronLimits = cronJobLimits(this, props);
 
-    const labels = jobLabels('postgres-restore-drill', 'restore-drill', this.name);
+    const extra = resolveMetadataProps(this, props);
+    // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
+    const labels = { ...extra.labels, ...jobLabels('postgres-restore-drill', 'restore-drill', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
       name: this.name,
       namespace: this.namespace,
       labels,
+      annotations: extra.annotations,
       access: 'read',
     });
 
@@ -181,8 +187,13 @@ export class PostgresRestoreDrill extends Construct {
       }),
     });
 
-    this.cronJob = new KubeCronJob(this, 'Resource', {
-      metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
+    this.apiObject = this.cronJob = new KubeCronJob(this, 'Resource', {
+      metadata: metadata({
+        name: this.name,
+        namespace: this.namespace,
+        labels,
+        annotations: nonEmpty(extra.annotations),
+      }),
       spec: {
         schedule,
         timeZone,

@@ -1,10 +1,10 @@
 import { Duration, Names } from 'cdk8s';
 import { EnvVar, KubeJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
 import { PostgresConnection } from '../postgres/connection';
 import {
@@ -13,6 +13,7 @@ import {
   resolveBackupStorage,
   storageAccess,
   storagePodLabels,
+  databaseDumpPrefix,
 } from '../azure/blob-storage';
 import {
   AZURE_CLI_IMAGE,
@@ -49,7 +50,7 @@ export interface RestoreResources {
 }
 
 /** Props of {@link PostgresRestoreJob} other than the database and the storage. */
-export interface PostgresRestoreJobOptions {
+export interface PostgresRestoreJobOptions extends MetadataProps {
   /** Where the restore goes. */
   readonly mode: RestoreMode;
   /**
@@ -83,7 +84,7 @@ export interface PostgresRestoreJobOptions {
    * the pipes and a few small status files.
    * @default '64Mi'
    */
-  readonly scratchSize?: StorageSize | string;
+  readonly scratchSize?: SizeInput;
   /** Time after which a running restore is killed. @default Duration.hours(6) */
   readonly activeDeadline?: Duration;
   /** Retries of a failed restore. @default 0 (a failed restore wants a person to look first) */
@@ -139,6 +140,8 @@ export class PostgresRestoreJob extends Construct {
   public readonly targetDatabase: string;
   /** The Job. */
   public readonly job: KubeJob;
+  /** The construct's main object, as on every construct of the library (same as {@link job}). */
+  public readonly apiObject: KubeJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
 
@@ -150,7 +153,7 @@ export class PostgresRestoreJob extends Construct {
     this.namespace = c.namespace;
     this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 63 }), 63);
     const source = checkDatabaseName(this, 'sourceDatabase', props.sourceDatabase ?? c.database);
-    this.dumpPrefix = `${this.storage.prefix}/${source}/`;
+    this.dumpPrefix = databaseDumpPrefix(this.storage, source);
     const dump = props.dump === undefined ? undefined : checkDumpName(this, props.dump, this.dumpPrefix);
 
     if (!props.mode || typeof props.mode !== 'object')
@@ -184,11 +187,14 @@ export class PostgresRestoreJob extends Construct {
     const scratch = scratchSize(this, props.scratchSize, '64Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
-    const labels = jobLabels('postgres-restore', 'restore', this.name);
+    const extra = resolveMetadataProps(this, props);
+    // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
+    const labels = { ...extra.labels, ...jobLabels('postgres-restore', 'restore', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
       name: this.name,
       namespace: this.namespace,
       labels,
+      annotations: extra.annotations,
       access: 'read',
     });
 
@@ -218,8 +224,13 @@ export class PostgresRestoreJob extends Construct {
       }),
     });
 
-    this.job = new KubeJob(this, 'Resource', {
-      metadata: metadata({ name: this.name, namespace: this.namespace, labels }),
+    this.apiObject = this.job = new KubeJob(this, 'Resource', {
+      metadata: metadata({
+        name: this.name,
+        namespace: this.namespace,
+        labels,
+        annotations: nonEmpty(extra.annotations),
+      }),
       spec: {
         suspend: props.suspend ?? true,
         ...limits,

@@ -2,31 +2,28 @@ import { Duration } from 'cdk8s';
 import { Container, EnvVar, PodSpec, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
-import { StorageSize } from '../core/storage-size';
+import { durationSeconds } from '../core/duration';
+import { ContainerResources, renderResources, resolveResources } from '../core/resources';
+import { SizeInput, StorageSize } from '../core/storage-size';
+import { POSTGRES_UID } from '../core/well-known';
 import { checkInteger } from '../core/values';
 
 /** The Azure CLI image the upload and download steps run: Azure Linux based, pinned by tag. */
 export const AZURE_CLI_IMAGE = 'mcr.microsoft.com/azure-cli:2.77.0';
 
-/** uid/gid of `postgres` in the official Debian-based images; the az steps run as it too. */
-export const JOB_UID = 999;
+/** uid/gid the jobs run as: `postgres` in the official Debian-based images; the az steps run as it too. */
+export const JOB_UID = POSTGRES_UID;
 
 /** Where the scratch emptyDir (the dump) is mounted in every container. */
 export const SCRATCH_DIR = '/scratch';
 /** Where the small writable emptyDir for HOME and the az configuration is mounted. */
 export const TMP_DIR = '/tmp';
 
-/** CPU and memory of one job container. */
-export interface JobContainerResources {
-  /** CPU request; no CPU limit is set, since throttling only makes the job slower. @default per container, see the construct's `resources` prop */
-  readonly cpuRequest?: string;
-  /** Memory request. @default per container, see the construct's `resources` prop */
-  readonly memoryRequest?: StorageSize | string;
-  /** Memory limit (at least 128Mi). @default per container, see the construct's `resources` prop */
-  readonly memoryLimit?: StorageSize | string;
-}
-
-const CPU = /^([1-9]\d*m|\d+(\.\d+)?)$/;
+/**
+ * CPU and memory of one job container: the library's one resources model. No CPU limit is set by
+ * default, since throttling only makes the job slower.
+ */
+export type JobContainerResources = ContainerResources;
 
 /** Renders a container's resources, with the scratch volume's size as its ephemeral-storage request. */
 export function renderJobResources(
@@ -40,23 +37,15 @@ export function renderJobResources(
     readonly scratch?: StorageSize;
   },
 ): ResourceRequirements {
-  const cpu = given?.cpuRequest ?? defaults.cpuRequest;
-  if (typeof cpu !== 'string' || !CPU.test(cpu))
-    invalid(scope, `${field}.cpuRequest`, cpu, 'a CPU quantity like "250m" or "1"');
-  const request = StorageSize.from(given?.memoryRequest ?? defaults.memoryRequest, scope, `${field}.memoryRequest`);
-  const limit = StorageSize.from(given?.memoryLimit ?? defaults.memoryLimit, scope, `${field}.memoryLimit`);
-  if (limit.isSmallerThan(request))
-    invalid(scope, `${field}.memoryLimit`, limit.toString(), `at least the memory request (${request})`);
-  if (limit.isSmallerThan(StorageSize.mebibytes(128)))
-    invalid(scope, `${field}.memoryLimit`, limit.toString(), 'at least 128Mi (az and the PostgreSQL tools need it)');
-  return {
-    requests: {
-      cpu: Quantity.fromString(cpu),
-      memory: request.toQuantity(),
-      ...(defaults.scratch ? { 'ephemeral-storage': defaults.scratch.toQuantity() } : {}),
-    },
-    limits: { memory: limit.toQuantity() },
-  };
+  const { scratch, ...base } = defaults;
+  const resolved = resolveResources(
+    scope,
+    field,
+    given,
+    { ...base, ...(scratch ? { ephemeralStorageRequest: scratch } : {}) },
+    { minMemoryLimit: { size: '128Mi', reason: 'az and the PostgreSQL tools need it' } },
+  );
+  return renderResources(resolved);
 }
 
 const IMAGE = /^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(@sha256:[0-9a-f]{64})?$/;
@@ -105,23 +94,6 @@ export function checkPostgresImage(
   if (major < minimumMajor)
     invalid(scope, field, image, `a postgres image of major ${minimumMajor} or newer: ${reason}`);
   return major;
-}
-
-/** A Duration as whole seconds within [min, max]. */
-export function durationSeconds(
-  scope: IConstruct,
-  field: string,
-  value: Duration | undefined,
-  fallback: Duration,
-  min: number,
-  max: number,
-): number {
-  // toSeconds() throws its own error for fractions; milliseconds let the message name the prop.
-  const seconds = (value ?? fallback).toMilliseconds() / 1000;
-  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
-    invalid(scope, `${field} (seconds)`, seconds, `a whole number of seconds from ${min} to ${max}`);
-  }
-  return seconds;
 }
 
 /** Checks a count (backoff limit, history limit). */
@@ -212,7 +184,7 @@ export function jobPodSpec(spec: {
 }
 
 /** Checks the scratch volume size (at least 1Mi; at most 16Ti). */
-export function scratchSize(scope: IConstruct, value: StorageSize | string | undefined, fallback: string): StorageSize {
+export function scratchSize(scope: IConstruct, value: SizeInput | undefined, fallback: string): StorageSize {
   const size = StorageSize.from(value ?? fallback, scope, 'scratchSize');
   if (size.isSmallerThan(StorageSize.mebibytes(1)) || StorageSize.tebibytes(16).isSmallerThan(size)) {
     invalid(scope, 'scratchSize', size.toString(), 'a size from 1Mi to 16Ti: it must hold the whole dump');

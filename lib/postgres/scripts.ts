@@ -182,7 +182,7 @@ storage_login() {
   storage=(--account-name "$AZURE_STORAGE_ACCOUNT")
   if [[ -n "\${BLOB_ENDPOINT:-}" ]]; then storage+=(--blob-endpoint "$BLOB_ENDPOINT"); fi
   case "$AUTH_MODE" in
-    accountKey)
+    storageAccountKey)
       [[ -n "\${AZURE_STORAGE_KEY-}" ]] || fail "AZURE_STORAGE_KEY is empty: check the storage account key Secret"
       storage+=(--auth-mode key)
       ;;
@@ -193,7 +193,7 @@ storage_login() {
         --federated-token "$(< "$AZURE_FEDERATED_TOKEN_FILE")" --allow-no-subscriptions --only-show-errors --output none
       storage+=(--auth-mode login)
       ;;
-    *) fail "unknown AUTH_MODE '$AUTH_MODE' (accountKey or workloadIdentity)" ;;
+    *) fail "unknown AUTH_MODE '$AUTH_MODE' (storageAccountKey or workloadIdentity)" ;;
   esac
 }
 `;

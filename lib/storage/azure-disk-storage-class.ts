@@ -1,10 +1,10 @@
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
 import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
 import { invalid } from '../core/errors';
 import { checkArmResourceId, checkResourceGroupName, checkZones, renderAzureTags } from '../azure/names';
-import { checkDnsSubdomain, checkLabels } from '../core/names';
+import { checkDnsSubdomain } from '../core/names';
 import { checkInteger, checkOneOf } from '../core/values';
 import { AZURE_DISK_SKUS, AZURE_DISK_SKU_NAMES, AzureDiskCachingMode, AzureDiskSku } from './azure-disk-skus';
 import { IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy } from './azure-storage-class';
@@ -20,8 +20,13 @@ export type AzureDiskNetworkAccessPolicy = 'AllowAll' | 'DenyAll' | 'AllowPrivat
 export const AZURE_DISK_ZONE_TOPOLOGY_KEY = 'topology.disk.csi.azure.com/zone';
 
 /** Props of {@link AzureDiskStorageClass}. */
-export interface AzureDiskStorageClassProps {
-  /** StorageClass name. @default a name generated from the construct path */
+export interface AzureDiskStorageClassProps extends MetadataProps {
+  /**
+   * StorageClass name. Immutable once deployed: claims refer to it by name and a StatefulSet's
+   * `volumeClaimTemplates[].storageClassName` cannot change, so renaming means a new class. Set it
+   * explicitly for classes that outlive a refactoring; the generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
   /** Managed disk SKU. @default 'StandardSSD_LRS' */
   readonly sku?: AzureDiskSku;
@@ -68,8 +73,6 @@ export interface AzureDiskStorageClassProps {
    * the worst outcome, so Delete must be asked for. @default 'Retain'
    */
   readonly reclaimPolicy?: VolumeReclaimPolicy;
-  /** Extra labels on the StorageClass object. @default none */
-  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -193,11 +196,15 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
     if (props.resourceGroup !== undefined)
       parameters.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
 
-    const annotations = props.isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : undefined;
+    const extra = resolveMetadataProps(this, props);
+    const annotations = nonEmpty({
+      ...extra.annotations,
+      ...(props.isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}),
+    });
     this.apiObject = new KubeStorageClass(this, 'Resource', {
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),
-        labels: props.labels ? checkLabels(this, 'labels', props.labels) : undefined,
+        labels: nonEmpty(extra.labels),
         annotations,
       }),
       provisioner: this.driver,

@@ -1,10 +1,10 @@
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
 import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
 import { invalid } from '../core/errors';
 import { checkResourceGroupName, checkStorageAccountName, renderAzureTags } from '../azure/names';
-import { checkDnsSubdomain, checkLabels } from '../core/names';
+import { checkDnsSubdomain } from '../core/names';
 import { StorageSize } from '../core/storage-size';
 import { checkInteger, checkOneOf } from '../core/values';
 import { IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy } from './azure-storage-class';
@@ -50,8 +50,13 @@ export interface SmbMountSettings {
 }
 
 /** Props of {@link AzureFileStorageClass}. */
-export interface AzureFileStorageClassProps {
-  /** StorageClass name. @default a name generated from the construct path */
+export interface AzureFileStorageClassProps extends MetadataProps {
+  /**
+   * StorageClass name. Immutable once deployed: claims refer to it by name and a StatefulSet's
+   * `volumeClaimTemplates[].storageClassName` cannot change, so renaming means a new class. Set it
+   * explicitly for classes that outlive a refactoring; the generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
   /** Storage account SKU of the shares. @default 'Standard_LRS' */
   readonly sku?: AzureFileSku;
@@ -79,8 +84,6 @@ export interface AzureFileStorageClassProps {
   readonly reclaimPolicy?: VolumeReclaimPolicy;
   /** Marks the class as the cluster's default. @default false */
   readonly isDefaultClass?: boolean;
-  /** Extra labels on the StorageClass object. @default none */
-  readonly labels?: Record<string, string>;
 }
 
 /** Smallest premium file share Azure provisions. */
@@ -187,11 +190,15 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
     if (props.privateEndpoint) parameters.networkEndpointType = 'privateEndpoint';
     if (props.tags && Object.keys(props.tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', props.tags);
 
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new KubeStorageClass(this, 'Resource', {
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),
-        labels: props.labels ? checkLabels(this, 'labels', props.labels) : undefined,
-        annotations: props.isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : undefined,
+        labels: nonEmpty(extra.labels),
+        annotations: nonEmpty({
+          ...extra.annotations,
+          ...(props.isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}),
+        }),
       }),
       provisioner: this.driver,
       parameters,

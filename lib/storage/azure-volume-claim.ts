@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkLabels } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { checkDnsSubdomain } from '../core/names';
+import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
 import { StorageClassRef, VolumeAccessMode, storageClassName } from './azure-storage-class';
 import { checkClaimAgainstClass } from './claim-rules';
@@ -22,11 +22,15 @@ export interface ClaimDataSource {
 }
 
 /** Props of {@link AzureVolumeClaim}. */
-export interface AzureVolumeClaimProps {
-  /** Claim name. @default a name generated from the construct path */
+export interface AzureVolumeClaimProps extends MetadataProps {
+  /**
+   * Claim name. Immutable once deployed: a renamed claim is a new, empty volume (the old one is
+   * released), and pods mount claims by name. The generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
-  /** Requested size, e.g. `StorageSize.gibibytes(10)` or `'10Gi'`; a whole number of GiB. */
-  readonly size: StorageSize | string;
+  /** Requested size, e.g. `StorageSize.gibibytes(10)`, cdk8s `Size.gibibytes(10)` or `'10Gi'`; a whole number of GiB. */
+  readonly size: SizeInput;
   /** Storage class construct (its rules are checked) or the name of an existing class. */
   readonly storageClass: StorageClassRef;
   /** Access mode. @default 'ReadWriteOnce' */
@@ -35,8 +39,6 @@ export interface AzureVolumeClaimProps {
   readonly volumeMode?: VolumeMode;
   /** Initial content from a snapshot or another claim. @default an empty volume */
   readonly dataSource?: ClaimDataSource;
-  /** Extra labels on the claim. @default none */
-  readonly labels?: Record<string, string>;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface AzureVolumeClaimProps {
  * access modes (no ReadWriteMany on an unshared disk), raw block (disks only), whole GiB sizes,
  * and the class's minimum size (premium file shares start at 100Gi).
  */
-export class AzureVolumeClaim extends Construct {
+export class AzureVolumeClaim extends Construct implements kplus.IStorage {
   /** The claim's name. */
   public readonly name: string;
   /** The claim's namespace (its chart's, or `default`). */
@@ -76,10 +78,12 @@ export class AzureVolumeClaim extends Construct {
       checkOneOf(this, 'dataSource.kind', props.dataSource.kind, ['VolumeSnapshot', 'PersistentVolumeClaim']);
       checkDnsSubdomain(this, 'dataSource.name', props.dataSource.name);
     }
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new KubePersistentVolumeClaim(this, 'Resource', {
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),
-        labels: props.labels ? checkLabels(this, 'labels', props.labels) : undefined,
+        labels: nonEmpty(extra.labels),
+        annotations: nonEmpty(extra.annotations),
       }),
       spec: {
         storageClassName: storageClassName(this.storageClass),
@@ -95,6 +99,14 @@ export class AzureVolumeClaim extends Construct {
     });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace ?? Chart.of(this).namespace ?? 'default';
+  }
+
+  /**
+   * The claim as cdk8s-plus storage, so that `container.mount(path, claim)` works (cdk8s-plus's
+   * `IStorage`). The same volume as {@link toVolume}.
+   */
+  public asVolume(): kplus.Volume {
+    return this.toVolume();
   }
 
   /** A cdk8s-plus volume for this claim, to mount into pods and workloads (one per claim). */

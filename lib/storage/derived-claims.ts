@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput, StorageSize } from '../core/storage-size';
+import { MetadataProps } from '../core/metadata';
 import { StorageClassRef, VolumeAccessMode } from './azure-storage-class';
 import { AzureVolumeClaim } from './azure-volume-claim';
 import { VolumeSnapshot } from './volume-snapshot';
@@ -11,11 +12,15 @@ function childPath(scope: Construct, id: string): string {
 }
 
 /** Options shared by claims made from existing data. */
-interface DerivedClaimProps {
-  /** Claim name. @default a name generated from the construct path */
+interface DerivedClaimProps extends MetadataProps {
+  /**
+   * Claim name. Immutable once deployed: a renamed claim is a new, empty volume (the old one is
+   * released), and pods mount claims by name. The generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly name?: string;
   /** Size; never smaller than the source. @default the source claim's size */
-  readonly size?: StorageSize | string;
+  readonly size?: SizeInput;
   /** Storage class; it must use the source's driver. @default the source claim's class */
   readonly storageClass?: StorageClassRef;
   /** Access mode. @default the source claim's */
@@ -67,6 +72,8 @@ export class ClaimFromSnapshot extends AzureVolumeClaim {
     const size = checkSource(childPath(scope, id), source, props, 'snapshot source claim');
     super(scope, id, {
       name: props.name,
+      labels: props.labels,
+      annotations: props.annotations,
       size: size ?? source.size,
       storageClass: props.storageClass ?? source.storageClass,
       accessMode: props.accessMode ?? source.accessMode,
@@ -96,6 +103,8 @@ export class ClonedClaim extends AzureVolumeClaim {
     const size = checkSource(childPath(scope, id), props.source, props, 'source claim');
     super(scope, id, {
       name: props.name,
+      labels: props.labels,
+      annotations: props.annotations,
       size: size ?? props.source.size,
       storageClass: props.storageClass ?? props.source.storageClass,
       accessMode: props.accessMode ?? props.source.accessMode,

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct, IConstruct } from 'constructs';
 import { checkResourceGroupName, renderAzureTags } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
@@ -17,8 +17,8 @@ export interface IVolumeSnapshotClass extends IConstruct {
 }
 
 /** Props shared by the Azure snapshot classes. */
-export interface AzureSnapshotClassProps {
-  /** VolumeSnapshotClass name. @default a name generated from the construct path */
+export interface AzureSnapshotClassProps extends MetadataProps {
+  /** VolumeSnapshotClass name; immutable once snapshots refer to it. @default a name generated from the construct path */
   readonly name?: string;
   /** Keep the Azure snapshot when its VolumeSnapshot object is deleted. @default 'Retain' */
   readonly deletionPolicy?: SnapshotDeletionPolicy;
@@ -32,13 +32,18 @@ function renderSnapshotClass(
   props: AzureSnapshotClassProps,
   parameters?: Record<string, string>,
 ): ApiObject {
+  const extra = resolveMetadataProps(scope, props);
   return makeClusterScoped(
     new ApiObject(scope, 'Resource', {
       apiVersion: 'snapshot.storage.k8s.io/v1',
       kind: 'VolumeSnapshotClass',
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(scope, 'name', props.name),
-        annotations: props.isDefaultClass ? { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } : undefined,
+        labels: nonEmpty(extra.labels),
+        annotations: nonEmpty({
+          ...extra.annotations,
+          ...(props.isDefaultClass ? { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } : {}),
+        }),
       }),
       driver,
       deletionPolicy: checkOneOf(scope, 'deletionPolicy', props.deletionPolicy ?? 'Retain', ['Retain', 'Delete']),

@@ -1,30 +1,35 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolume, KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
 import { declareAzureRequirement } from '../azure/requirements';
 import { invalid } from '../core/errors';
 import { checkFileShareName, checkResourceGroupName, checkStorageAccountName } from '../azure/names';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
-import { StorageSize } from '../core/storage-size';
+import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
+import { STORAGE_ACCOUNT_SECRET_KEYS } from '../core/well-known';
 import { SmbMountSettings, smbMountOptions } from './azure-file-storage-class';
 import { VolumeAccessMode } from './azure-storage-class';
 import { makeClusterScoped } from '../core/cluster-scoped';
 
 /** Props of {@link StaticAzureFileShare}. */
-export interface StaticAzureFileShareProps {
+export interface StaticAzureFileShareProps extends MetadataProps {
   /** Storage account that holds (or will hold) the share. */
   readonly storageAccount: string;
   /** The share's name. */
   readonly shareName: string;
   /** Share quota and volume capacity, a whole number of GiB. */
-  readonly size: StorageSize | string;
+  readonly size: SizeInput;
   /** Resource group of the storage account. @default the cluster's node resource group */
   readonly resourceGroup?: string;
-  /** Claim name. @default a name generated from the construct path */
+  /**
+   * Claim name. Immutable once deployed: the PersistentVolume is bound to this claim by name
+   * (`claimRef`), and pods mount it by name. The generated one changes with the construct path.
+   * @default a name generated from the construct path
+   */
   readonly claimName?: string;
   /**
    * Name of the Secret with keys `azurestorageaccountname` and `azurestorageaccountkey`, in the
@@ -46,7 +51,7 @@ export interface StaticAzureFileShareProps {
  * PersistentVolume: Retain, a unique volume handle, node-stage credentials from a Secret, and a
  * claim bound to exactly this volume (`volumeName`, empty storage class, `claimRef`).
  */
-export class StaticAzureFileShare extends Construct {
+export class StaticAzureFileShare extends Construct implements kplus.IStorage {
   /** The claim workloads mount. */
   public readonly claimName: string;
   public readonly namespace: string;
@@ -57,6 +62,8 @@ export class StaticAzureFileShare extends Construct {
   public readonly size: StorageSize;
   public readonly persistentVolume: KubePersistentVolume;
   public readonly claim: KubePersistentVolumeClaim;
+  /** The construct's main object, the claim pods mount (the project's name for it; same as {@link claim}). */
+  public readonly apiObject: KubePersistentVolumeClaim;
   private volume?: kplus.Volume;
 
   constructor(scope: Construct, id: string, props: StaticAzureFileShareProps) {
@@ -78,9 +85,12 @@ export class StaticAzureFileShare extends Construct {
     this.secretName = checkDnsSubdomain(this, 'secretName', props.secretName ?? `azure-storage-${account}`);
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
 
+    const extra = resolveMetadataProps(this, props);
     this.claim = new KubePersistentVolumeClaim(this, 'Claim', {
       metadata: metadata({
         name: props.claimName === undefined ? undefined : checkDnsSubdomain(this, 'claimName', props.claimName),
+        labels: nonEmpty(extra.labels),
+        annotations: nonEmpty(extra.annotations),
       }),
       spec: {
         // An empty class stops the default class from provisioning a new share for this claim.
@@ -89,9 +99,11 @@ export class StaticAzureFileShare extends Construct {
         resources: { requests: { storage: this.size.toQuantity() } },
       },
     });
+    this.apiObject = this.claim;
     this.claimName = this.claim.name;
     this.persistentVolume = makeClusterScoped(
       new KubePersistentVolume(this, 'Volume', {
+        metadata: metadata({ labels: nonEmpty(extra.labels), annotations: nonEmpty(extra.annotations) }),
         spec: {
           capacity: { storage: this.size.toQuantity() },
           accessModes: [accessMode],
@@ -134,10 +146,15 @@ export class StaticAzureFileShare extends Construct {
       namespace: this.namespace,
       name: this.secretName,
       keys: {
-        azurestorageaccountname: { from: 'storageAccountName', account },
-        azurestorageaccountkey: { from: 'storageAccountKey', account },
+        [STORAGE_ACCOUNT_SECRET_KEYS.accountName]: { from: 'storageAccountName', account },
+        [STORAGE_ACCOUNT_SECRET_KEYS.accountKey]: { from: 'storageAccountKey', account },
       },
     });
+  }
+
+  /** The claim as cdk8s-plus storage, so that `container.mount(path, share)` works; same as {@link toVolume}. */
+  public asVolume(): kplus.Volume {
+    return this.toVolume();
   }
 
   /** A cdk8s-plus volume for the claim, to mount into pods and workloads. */

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
@@ -7,7 +7,7 @@ import { AzureVolumeClaim } from './azure-volume-claim';
 import { IVolumeSnapshotClass } from './snapshot-classes';
 
 /** Props of {@link VolumeSnapshot}. */
-export interface VolumeSnapshotProps {
+export interface VolumeSnapshotProps extends MetadataProps {
   /** VolumeSnapshot name. @default a name generated from the construct path */
   readonly name?: string;
   /** The claim to snapshot; it must be in the same namespace. */
@@ -41,10 +41,15 @@ export class VolumeSnapshot extends Construct {
       );
     }
     if (typeof snapshotClass === 'string') checkDnsSubdomain(this, 'snapshotClass', snapshotClass);
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'snapshot.storage.k8s.io/v1',
       kind: 'VolumeSnapshot',
-      metadata: metadata({ name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name) }),
+      metadata: metadata({
+        name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),
+        labels: nonEmpty(extra.labels),
+        annotations: nonEmpty(extra.annotations),
+      }),
       spec: {
         volumeSnapshotClassName: typeof snapshotClass === 'string' ? snapshotClass : snapshotClass.name,
         source: { persistentVolumeClaimName: props.claim.name },

@@ -1,8 +1,9 @@
 import { Container, EnvVar, Probe, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { PostgresMajorVersion } from '../postgres/connection';
 
-/** uid and gid of the `postgres` user in the official images (Debian variants). */
-export const POSTGRES_UID = 999;
+import { POSTGRES_UID } from '../core/well-known';
+
+export { POSTGRES_UID };
 
 /** Where the password Secret is mounted; the image reads it through POSTGRES_PASSWORD_FILE. */
 export const PASSWORD_MOUNT_DIR = '/run/secrets/postgres';

@@ -689,17 +689,32 @@ describe('ArkInstallation bad input', () => {
     [
       'CPU text',
       { resources: { cpuLimit: '1 core' } },
-      rejected('test/velero', 'resources.cpuLimit', '"1 core"', 'a CPU quantity like "500m"'),
+      rejected(
+        'test/velero',
+        'resources.cpuLimit',
+        '"1 core"',
+        'a CPU quantity in cores or whole millicores, like "500m"',
+      ),
     ],
     [
       'memory request above limit',
       { resources: { memoryRequest: '1Gi' } },
-      rejected('test/velero', 'resources.memoryRequest', '"1Gi"', 'at most the memory limit 512Mi'),
+      rejected('test/velero', 'resources.memoryRequest', '"1Gi"', 'at most the memory limit (512Mi)'),
     ],
     [
       'CPU request above limit',
       { resources: { cpuRequest: '2' } },
-      rejected('test/velero', 'resources.cpuRequest', '"2"', 'at most the CPU limit 1000m'),
+      rejected('test/velero', 'resources.cpuRequest', '"2"', 'at most the CPU limit (1000m)'),
+    ],
+    [
+      'CPU limit below the default request: the limit the user wrote is named',
+      { resources: { cpuLimit: '100m' } },
+      rejected('test/velero', 'resources.cpuLimit', '"100m"', 'at least the CPU request (500m)'),
+    ],
+    [
+      'CPU limit of zero',
+      { resources: { cpuRequest: '0', cpuLimit: '0' } },
+      rejected('test/velero', 'resources.cpuLimit', '"0"', 'a CPU quantity'),
     ],
     [
       'fs backup without node agent',

@@ -130,12 +130,17 @@ describe('BackupStorageLocation', () => {
     [
       'prefix with a leading slash',
       { prefix: '/prod' },
-      rejected('test/velero/BackupStorageLocation', 'prefix', '"/prod"', "no leading or trailing '/'"),
+      rejected('test/velero/BackupStorageLocation', 'prefix', '"/prod"', "no leading, trailing or double '/'"),
     ],
     [
       'prefix with a double slash',
       { prefix: 'a//b' },
-      rejected('test/velero/BackupStorageLocation', 'prefix', '"a//b"', "single '/' between parts"),
+      rejected('test/velero/BackupStorageLocation', 'prefix', '"a//b"', "no leading, trailing or double '/'"),
+    ],
+    [
+      'prefix with a hidden segment (the same rule as backup dumps)',
+      { prefix: 'clusters/.prod' },
+      rejected('test/velero/BackupStorageLocation', 'prefix', '"clusters/.prod"', "none starting with '.'"),
     ],
     [
       'subscription',

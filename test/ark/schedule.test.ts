@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ArkSchedule, ArkScheduleOptions, ArkScheduleProps, VeleroSchedule } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
@@ -117,6 +117,12 @@ describe('ArkSchedule', () => {
       rejected('test/velero/s', 'timeZone', '"CET+1"', 'an IANA time zone name'),
     ],
     ['a ttl in days', { ttl: '30d' }, rejected('test/velero/s', 'ttl', '"30d"', 'there is no "d": 30 days is "720h"')],
+    ['a ttl as a number', { ttl: 720 as never }, rejected('test/velero/s', 'ttl', '720', 'a cdk8s Duration or')],
+    [
+      'a ttl Duration of a fraction of a second',
+      { ttl: Duration.millis(1500) },
+      rejected('test/velero/s', 'ttl (seconds)', '1.5', 'a positive whole number of seconds'),
+    ],
     [
       'disk snapshots without a snapshot location',
       { snapshotVolumes: true },
@@ -190,5 +196,51 @@ describe('ArkSchedule', () => {
         'a location of test/velero: test/velero/BackupStorageLocation, test/velero/old',
       ),
     );
+  });
+});
+
+describe('ArkSchedule durations', () => {
+  it('takes the ttl as a cdk8s Duration, rendered as the Go duration Velero reads', () => {
+    const ttlOf = (ttl: Duration) =>
+      synthInstall({}, (i) => i.addSchedule('nightly', { schedule: '@daily', ttl })).one('Schedule').spec.template.ttl;
+    expect(ttlOf(Duration.days(30))).toBe('720h');
+    expect(ttlOf(Duration.minutes(90))).toBe('1h30m');
+    expect(ttlOf(Duration.seconds(45))).toBe('45s');
+  });
+});
+
+describe('ArkSchedule names that stay stable', () => {
+  function scheduleNames(chartId: string): string[] {
+    const app = Testing.app();
+    const chart = new Chart(app, chartId);
+    const resources = new Chart(app, `${chartId}-resources`);
+    const { installation } = install({ customResourcesScope: resources }, chart);
+    installation.addSchedule('payments-daily', { schedule: '0 2 * * *' });
+    return resources.toJson().flatMap((o: any) => (o.kind === 'Schedule' ? [o.metadata.name] : []));
+  }
+
+  it('names a schedule without a name after the id given to addSchedule, whatever the charts are called', () => {
+    expect(scheduleNames('velero')).toEqual(['payments-daily']);
+    expect(scheduleNames('renamed')).toEqual(['payments-daily']);
+  });
+
+  it('names a directly constructed schedule after its construct id', () => {
+    const { chart, installation } = install();
+    const schedule = new ArkSchedule(chart, 'nightly', { schedule: '@daily', installation });
+    expect(schedule.name).toBe('nightly');
+  });
+
+  it('refuses an id that cannot be the default name, naming the id', () => {
+    const { installation } = install();
+    expect(() => installation.addSchedule('Payments_Daily', { schedule: '@daily' })).toThrow(
+      rejected(
+        'test/velero',
+        'addSchedule id',
+        '"Payments_Daily"',
+        'since it names the Schedule by default; or give a name',
+      ),
+    );
+    expect(() => installation.addSchedule('x'.repeat(49), { schedule: '@daily' })).toThrow(/at most 48 characters/);
+    expect(installation.addSchedule('Upper', { schedule: '@daily', name: 'upper' }).name).toBe('upper');
   });
 });

@@ -137,7 +137,7 @@ describe('BackupCronJob', () => {
       AZURE_CLI_VERSION: AZURE_CLI_IMAGE.split(':')[1],
       AZURE_STORAGE_ACCOUNT: 'backups01',
       BLOB_CONTAINER: 'pg-dumps',
-      AUTH_MODE: 'accountKey',
+      AUTH_MODE: 'storageAccountKey',
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
       // It waits for the dump's "ready" marker at most as long as the Job may run.
       DUMP_WAIT_SECONDS: String(3 * 3600),
@@ -278,7 +278,7 @@ describe('BackupCronJob', () => {
         container: 'pg-dumps',
         prefix: 'team-a/nightly',
         blobEndpoint: 'https://backups01.blob.core.usgovcloudapi.net',
-        auth: { mode: 'accountKey', secretName: 'dump-storage' },
+        auth: { mode: 'storageAccountKey', secretName: 'dump-storage' },
       },
       schedule: '15 1 * * 1-5',
       timeZone: 'Europe/Amsterdam',
@@ -294,6 +294,8 @@ describe('BackupCronJob', () => {
       failedJobsHistoryLimit: 5,
       suspend: true,
       name: 'orders-backup',
+      labels: { team: 'orders', 'app.kubernetes.io/name': 'mine' },
+      annotations: { 'example.com/owner': 'orders' },
       resources: {
         dump: { cpuRequest: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
         upload: { cpuRequest: '200m', memoryRequest: '384Mi', memoryLimit: StorageSize.mebibytes(768) },
@@ -301,6 +303,11 @@ describe('BackupCronJob', () => {
     };
     const { app, backup, cronJob, pod, dump, upload } = synthBackup(props);
     expect(cronJob.metadata.name).toBe('orders-backup');
+    expect(backup.apiObject).toBe(backup.cronJob);
+    expect(cronJob.metadata.labels).toMatchObject({ team: 'orders', 'app.kubernetes.io/name': 'postgres-backup' });
+    expect(cronJob.metadata.annotations).toEqual({ 'example.com/owner': 'orders' });
+    expect(cronJob.spec.jobTemplate.spec.template.metadata.labels.team).toBe('orders');
+    expect(cronJob.spec.jobTemplate.spec.template.metadata.annotations).toBeUndefined();
     expect(cronJob.spec).toMatchObject({
       schedule: '15 1 * * 1-5',
       timeZone: 'Europe/Amsterdam',
@@ -526,9 +533,9 @@ describe('BackupCronJob', () => {
         );
       }
       expect(storage({ auth: { mode: 'sas' } })).toThrow(
-        rejected('test/backup', 'storage.auth.mode', '"sas"', 'one of accountKey, workloadIdentity'),
+        rejected('test/backup', 'storage.auth.mode', '"sas"', 'one of storageAccountKey, workloadIdentity'),
       );
-      expect(storage({ auth: { mode: 'accountKey', secretName: 'Dump_Key' } })).toThrow(
+      expect(storage({ auth: { mode: 'storageAccountKey', secretName: 'Dump_Key' } })).toThrow(
         rejected('test/backup', 'storage.auth.secretName', '"Dump_Key"', 'a DNS-1123 subdomain'),
       );
       expect(storage({ auth: { mode: 'workloadIdentity', clientId: 'backup-identity' } })).toThrow(

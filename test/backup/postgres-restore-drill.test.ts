@@ -131,10 +131,20 @@ describe('PostgresRestoreDrill', () => {
         fetch: { memoryLimit: '1Gi' },
         drill: { cpuRequest: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' },
       },
+      labels: { team: 'orders', 'app.kubernetes.io/name': 'mine' },
+      annotations: { 'example.com/owner': 'orders' },
     };
     const { drill, cronJob, pod, fetch, drillContainer } = synthDrill(props);
     expect(drill.verificationQuery).toBe('SELECT count(*) > 1000 FROM orders');
     expect(cronJob.metadata.name).toBe('orders-drill');
+    expect(drill.apiObject).toBe(drill.cronJob);
+    expect(cronJob.metadata.labels).toMatchObject({
+      team: 'orders',
+      'app.kubernetes.io/name': 'postgres-restore-drill',
+    });
+    expect(cronJob.metadata.annotations).toEqual({ 'example.com/owner': 'orders' });
+    expect(cronJob.spec.jobTemplate.spec.template.metadata.labels.team).toBe('orders');
+    expect(cronJob.spec.jobTemplate.spec.template.metadata.annotations).toBeUndefined();
     expect(cronJob.spec).toMatchObject({
       schedule: '0 6 1 * *',
       timeZone: 'America/New_York',

@@ -73,7 +73,7 @@ describe('PostgresRestoreJob', () => {
     expect(envOf(fetch)).toMatchObject({
       AZURE_STORAGE_ACCOUNT: 'backups01',
       BLOB_CONTAINER: 'pg-dumps',
-      AUTH_MODE: 'accountKey',
+      AUTH_MODE: 'storageAccountKey',
       DUMP_PREFIX: 'postgres/orders/',
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
       AZURE_CONFIG_DIR: '/tmp',
@@ -207,9 +207,15 @@ describe('PostgresRestoreJob', () => {
         fetch: { cpuRequest: '200m' },
         restore: { cpuRequest: '2', memoryRequest: '1Gi', memoryLimit: '2Gi' },
       },
+      labels: { team: 'orders', 'app.kubernetes.io/name': 'mine' },
+      annotations: { 'example.com/owner': 'orders' },
     };
     const { job, pod, fetch, restoreContainer } = synthRestore(props);
     expect(job.metadata.name).toBe('orders-restore');
+    expect(job.metadata.labels).toMatchObject({ team: 'orders', 'app.kubernetes.io/name': 'postgres-restore' });
+    expect(job.metadata.annotations).toEqual({ 'example.com/owner': 'orders' });
+    expect(job.spec.template.metadata.labels.team).toBe('orders');
+    expect(job.spec.template.metadata.annotations).toBeUndefined();
     expect(job.spec).toMatchObject({
       suspend: false,
       backoffLimit: 2,

@@ -44,3 +44,32 @@ describe('StorageSize', () => {
     expect(() => StorageSize.from('2 GiB', 'chart/data', 'size')).toThrow(/^chart\/data: size "2 GiB" is not allowed/);
   });
 });
+
+describe('StorageSize.from', () => {
+  it('converts a cdk8s Size exactly', async () => {
+    const { Size } = await import('cdk8s');
+    expect(StorageSize.from(Size.gibibytes(10), 'app/x', 'size').toString()).toBe('10Gi');
+    expect(StorageSize.from(Size.mebibytes(1536), 'app/x', 'size').toBytes()).toBe(1536 * 1024 ** 2);
+    expect(StorageSize.from(Size.tebibytes(1), 'app/x', 'size').toString()).toBe('1Ti');
+  });
+
+  it('converts a Size from another copy of cdk8s by its shape', () => {
+    const foreign = { toKibibytes: () => 2048, toGibibytes: () => 0 };
+    expect(StorageSize.from(foreign as never, 'app/x', 'size').toString()).toBe('2Mi');
+  });
+
+  it('rejects a zero or fractional-KiB Size with the validation error, not a JSON dump', async () => {
+    const { Size } = await import('cdk8s');
+    expect(() => StorageSize.from(Size.gibibytes(0), 'app/x', 'size')).toThrow(
+      /^app\/x: size "0Ki" is not allowed: a positive whole number of KiB/,
+    );
+    expect(() => StorageSize.from(Size.kibibytes(1.5), 'app/x', 'size')).toThrow(/size "1.5Ki" is not allowed/);
+  });
+
+  it('rejects other objects and numbers naming the field', () => {
+    expect(() => StorageSize.from({ gigabytes: 10 } as never, 'app/x', 'size')).toThrow(
+      /^app\/x: size \{"gigabytes":10\} is not allowed: .*a cdk8s Size such as Size.gibibytes\(10\)/,
+    );
+    expect(() => StorageSize.from(10 as never, 'app/x', 'size')).toThrow(/^app\/x: size 10 is not allowed/);
+  });
+});

@@ -65,12 +65,13 @@ describe('AzureDiskStorageClass', () => {
       volumeBindingMode: 'Immediate',
       reclaimPolicy: 'Delete',
       labels: { team: 'data' },
+      annotations: { 'example.com/owner': 'data' },
     };
     const { object } = synthClass(all);
     expect(object.metadata).toEqual({
       name: 'fast',
       labels: { team: 'data' },
-      annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+      annotations: { 'example.com/owner': 'data', 'storageclass.kubernetes.io/is-default-class': 'true' },
     });
     expect(object.parameters).toEqual({
       skuName: 'PremiumV2_LRS',

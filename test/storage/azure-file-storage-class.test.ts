@@ -106,12 +106,13 @@ describe('AzureFileStorageClass', () => {
       reclaimPolicy: 'Delete',
       isDefaultClass: true,
       labels: { team: 'data' },
+      annotations: { 'example.com/owner': 'data' },
     };
     const { cls, object } = synthClass(props);
     expect(object.metadata).toEqual({
       name: 'shared-files',
       labels: { team: 'data' },
-      annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+      annotations: { 'example.com/owner': 'data', 'storageclass.kubernetes.io/is-default-class': 'true' },
     });
     expect(object.parameters).toEqual({
       skuName: 'Standard_ZRS',

@@ -1,10 +1,12 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
   AzureDiskStorageClass,
   AzureFileStorageClass,
   AzureVolumeClaim,
+  ClonedClaim,
+  StaticAzureFileShare,
   RawBlockClaim,
   StorageSize,
   attachRawBlockDevice,
@@ -69,6 +71,63 @@ describe('AzureVolumeClaim', () => {
       { name: 'pvc-data', persistentVolumeClaim: { claimName: 'data', readOnly: false } },
     ]);
     expect(podObject.spec.containers[0].volumeMounts).toEqual([{ mountPath: '/data', name: 'pvc-data' }]);
+  });
+
+  it('is cdk8s-plus storage: a Deployment mounts claims, a static share and a restored claim with container.mount', () => {
+    const c = chart();
+    const disk = new AzureDiskStorageClass(c, 'disk');
+    const data = new AzureVolumeClaim(c, 'data', { name: 'data', size: Size.gibibytes(10), storageClass: disk });
+    const restored = new ClonedClaim(c, 'copy', { name: 'copy', source: data });
+    const share = new StaticAzureFileShare(c, 'share', {
+      storageAccount: 'teamfiles01',
+      shareName: 'reports',
+      size: Size.gibibytes(100),
+      claimName: 'reports',
+    });
+    const deployment = new kplus.Deployment(c, 'web', {
+      replicas: 1,
+      strategy: kplus.DeploymentStrategy.recreate(),
+      containers: [{ image: 'nginx:1.27', securityContext: { user: 1000 } }],
+    });
+    const container = deployment.containers[0];
+    container.mount('/data', data);
+    container.mount('/copy', restored);
+    container.mount('/reports', share, { readOnly: true });
+    const objects = synthValid(c);
+    const [dep] = byKind(objects, 'Deployment');
+    expect(dep.spec.template.spec.volumes).toEqual([
+      { name: 'pvc-data', persistentVolumeClaim: { claimName: 'data', readOnly: false } },
+      { name: 'pvc-copy', persistentVolumeClaim: { claimName: 'copy', readOnly: false } },
+      { name: 'pvc-reports', persistentVolumeClaim: { claimName: 'reports', readOnly: false } },
+    ]);
+    expect(dep.spec.template.spec.containers[0].volumeMounts).toEqual([
+      { mountPath: '/data', name: 'pvc-data' },
+      { mountPath: '/copy', name: 'pvc-copy' },
+      { mountPath: '/reports', name: 'pvc-reports', readOnly: true },
+    ]);
+    const pvc = byKind(objects, 'PersistentVolumeClaim').find((o) => o.metadata.name === 'data');
+    expect(pvc.spec.resources.requests.storage).toBe('10Gi');
+  });
+
+  it('puts labels and annotations on the claim', () => {
+    const c = chart();
+    new AzureVolumeClaim(c, 'data', {
+      size: '1Gi',
+      storageClass: 'managed-csi',
+      labels: { tier: 'db' },
+      annotations: { 'example.com/owner': 'team-a' },
+    });
+    const [pvc] = synthValid(c);
+    expect(pvc.metadata.labels).toEqual({ tier: 'db' });
+    expect(pvc.metadata.annotations).toEqual({ 'example.com/owner': 'team-a' });
+    expect(
+      () =>
+        new AzureVolumeClaim(chart(), 'data', {
+          size: '1Gi',
+          storageClass: 'managed-csi',
+          annotations: { 'bad key!': 'x' },
+        }),
+    ).toThrow(/^test\/data: annotations key "bad key!" is not allowed/);
   });
 
   describe('rejects what the class cannot do', () => {

@@ -76,6 +76,8 @@ describe('AzureDiskSnapshotClass', () => {
   it('renders every option', () => {
     const props: Required<AzureDiskSnapshotClassProps> = {
       name: 'azuredisk-full',
+      labels: { team: 'platform' },
+      annotations: { 'example.com/owner': 'platform' },
       deletionPolicy: 'Delete',
       isDefaultClass: true,
       incremental: false,
@@ -85,7 +87,8 @@ describe('AzureDiskSnapshotClass', () => {
     const { cls, object } = synthSnapshotClass((chart) => new AzureDiskSnapshotClass(chart, 'snapshots', props));
     expect(object.metadata).toEqual({
       name: 'azuredisk-full',
-      annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' },
+      labels: { team: 'platform' },
+      annotations: { 'example.com/owner': 'platform', 'snapshot.storage.kubernetes.io/is-default-class': 'true' },
     });
     expect(object.deletionPolicy).toBe('Delete');
     expect(object.parameters).toEqual({
@@ -146,13 +149,16 @@ describe('AzureFileSnapshotClass', () => {
   it('renders every option', () => {
     const props: Required<AzureSnapshotClassProps> = {
       name: 'azurefile-snapshots',
+      labels: { team: 'platform' },
+      annotations: { 'example.com/owner': 'platform' },
       deletionPolicy: 'Delete',
       isDefaultClass: true,
     };
     const { cls, object } = synthSnapshotClass((chart) => new AzureFileSnapshotClass(chart, 'snapshots', props));
     expect(object.metadata).toEqual({
       name: 'azurefile-snapshots',
-      annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' },
+      labels: { team: 'platform' },
+      annotations: { 'example.com/owner': 'platform', 'snapshot.storage.kubernetes.io/is-default-class': 'true' },
     });
     expect(object.deletionPolicy).toBe('Delete');
     expect(cls.name).toBe('azurefile-snapshots');

@@ -173,9 +173,16 @@ describe('StaticAzureFileShare', () => {
       accessMode: 'ReadOnlyMany',
       readOnly: true,
       smb: { uid: 1000, gid: 1000, dirMode: '0755', fileMode: '0644', actimeo: 10 },
+      labels: { team: 'reports' },
+      annotations: { 'example.com/owner': 'finance' },
     };
     const { app, share, pv, pvc } = synthShare(props);
     expect(share.claimName).toBe('reports');
+    expect(share.apiObject).toBe(share.claim);
+    for (const object of [pv, pvc]) {
+      expect(object.metadata.labels).toEqual({ team: 'reports' });
+      expect(object.metadata.annotations).toEqual({ 'example.com/owner': 'finance' });
+    }
     expect(pvc.metadata.name).toBe('reports');
     expect(pvc.spec.accessModes).toEqual(['ReadOnlyMany']);
     expect(pvc.spec.resources.requests.storage).toBe('250Gi');
