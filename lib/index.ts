@@ -7,6 +7,8 @@
 export { AksStatefulValidationError } from './core/errors';
 export { AksStatefulValidationErrors } from './core/aggregate-error';
 export { StorageSize } from './core/storage-size';
+export type { SizeInput } from './core/storage-size';
+export type { ContainerResources } from './core/resources';
 
 // Azure requirements: what must exist in Azure for the synthesized manifests
 export { listAzureRequirements } from './azure/requirements';

@@ -25,6 +25,15 @@ export function checkClaimAgainstClass(
     checkDnsSubdomain(scope, `${prefix}storageClass`, ref);
     return;
   }
+  // JavaScript callers and config files can leave it out or pass something else entirely.
+  if (ref === null || typeof ref !== 'object' || !Array.isArray(ref.supportedAccessModes)) {
+    invalid(
+      scope,
+      `${prefix}storageClass`,
+      ref,
+      'a storage class: a class name or a construct such as AzureDiskStorageClass or AzureFileStorageClass',
+    );
+  }
   if (!ref.supportedAccessModes.includes(claim.accessMode)) {
     const why =
       ref.driver === 'disk.csi.azure.com'

@@ -18,6 +18,7 @@ import { AzureDiskStorageClass } from '../storage/azure-disk-storage-class';
 import { StorageClassRef } from '../storage/azure-storage-class';
 import { checkClaimAgainstClass } from '../storage/claim-rules';
 import { checkNotDeprecated } from '../core/deprecated-keys';
+import { cpuMillicores } from '../core/cpu-quantity';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/names';
 import { SizeInput, StorageSize } from '../core/storage-size';
@@ -129,7 +130,6 @@ export interface PostgresSingletonProps extends PodSchedulingProps {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const CPU = /^([1-9]\d*m|\d+(\.\d+)?)$/;
 const PORT = 5432;
 const OWN_VOLUMES = ['data', 'password', 'shm', 'run', 'tmp', 'init-scripts'];
 const OWNED_ENV: Record<string, string> = {
@@ -139,11 +139,6 @@ const OWNED_ENV: Record<string, string> = {
   POSTGRES_PASSWORD_FILE: 'set passwordSecret',
   PGDATA: 'the construct keeps the data directory on its disk',
 };
-
-/** A CPU quantity ("250m", "1.5") in millicores. */
-function millicores(cpu: string): number {
-  return cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
-}
 
 /** Everything the pod spec is rendered from, resolved once in the constructor. */
 interface ResolvedServer {
@@ -251,12 +246,9 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         `less than the memory limit (${memoryLimit}): /dev/shm is memory the server is charged for`,
       );
     const cpuRequest = props.resources?.cpuRequest ?? '250m';
-    if (typeof cpuRequest !== 'string' || !CPU.test(cpuRequest))
-      invalid(this, 'resources.cpuRequest', cpuRequest, 'a CPU quantity like "250m" or "2"');
+    const requestMillicores = cpuMillicores(this, 'resources.cpuRequest', cpuRequest, 'request');
     const cpuLimit = props.resources?.cpuLimit;
-    if (cpuLimit !== undefined && (typeof cpuLimit !== 'string' || !CPU.test(cpuLimit)))
-      invalid(this, 'resources.cpuLimit', cpuLimit, 'a CPU quantity like "500m" or "2"');
-    if (cpuLimit !== undefined && millicores(cpuLimit) < millicores(cpuRequest)) {
+    if (cpuLimit !== undefined && cpuMillicores(this, 'resources.cpuLimit', cpuLimit, 'limit') < requestMillicores) {
       invalid(this, 'resources.cpuLimit', cpuLimit, `at least the CPU request (${cpuRequest})`);
     }
     const settings = resolvePostgresSettings(this, props.settings, props.extraSettings, memoryLimit);

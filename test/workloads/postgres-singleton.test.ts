@@ -514,7 +514,7 @@ describe('PostgresSingleton', () => {
       [
         'a CPU request with a unit word',
         { resources: { cpuRequest: '0.5 cores' } },
-        /^test\/db: resources\.cpuRequest "0.5 cores" is not allowed: a CPU quantity like "250m" or "2"/,
+        /^test\/db: resources\.cpuRequest "0.5 cores" is not allowed: a CPU quantity in cores or whole millicores/,
       ],
       [
         'a CPU limit in millicores with a decimal',

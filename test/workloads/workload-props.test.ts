@@ -366,3 +366,17 @@ describe('labels and annotations', () => {
     );
   });
 });
+
+describe('claim templates from JavaScript', () => {
+  it('a claim template without a storage class is a validation error naming it', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
+    expect(
+      () =>
+        new ZonalStatefulSet(chart, 'kv', {
+          zones: ZONES,
+          containers: [{ name: 'kv', image: 'registry.example/kv:1.0' }],
+          volumeClaimTemplates: [{ name: 'data', mountPath: '/data', size: '10Gi' } as never],
+        }),
+    ).toThrow(/^test\/kv: volumeClaimTemplates\[0\]\.storageClass \(unset\) is not allowed: a storage class/);
+  });
+});
