@@ -7,6 +7,7 @@ import {
   ArkStorageAccountKeyAuth,
   ArkWorkloadIdentityAuth,
 } from '../../lib';
+export { rejected } from '../support/expectations';
 import { synthValid } from '../support/validate-manifests';
 
 export const SUBSCRIPTION = '22222222-2222-2222-2222-222222222222';
@@ -57,11 +58,4 @@ export function synthInstall(
     return found[0];
   };
   return { chart, installation, objects, all, one };
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** The library's one error format, `<path>: <field> <value> is not allowed: <allowed>`. */
-export function rejected(path: string, field: string, value: string, allowed: string): RegExp {
-  return new RegExp(`^${escape(`${path}: ${field} ${value} is not allowed: `)}.*${escape(allowed)}`);
 }

@@ -3,6 +3,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { expect } from 'vitest';
 import { BackupStorage, PostgresConnection } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
+export { rejected } from '../support/expectations';
 
 /** A PostgreSQL 15 server that is not a PostgresSingleton, in namespace `data`, with a NetworkPolicy label. */
 export const CONNECTION: PostgresConnection = {
@@ -47,13 +48,6 @@ export function podOf(object: any): any {
 /** A container's env as a name → value-or-source map. */
 export function envOf(container: any): Record<string, unknown> {
   return Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** The library's one error format, `<path>: <field> <value> is not allowed: <allowed>`. */
-export function rejected(path: string, field: string, value: string, allowed: string): RegExp {
-  return new RegExp(`^${escape(`${path}: ${field} ${value} is not allowed: `)}.*${escape(allowed)}`);
 }
 
 /**

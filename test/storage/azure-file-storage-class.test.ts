@@ -7,6 +7,7 @@ import {
   AzureVolumeClaim,
   StorageSize,
 } from '../../lib';
+import { rejected } from '../support/expectations';
 import { synthValid } from '../support/validate-manifests';
 
 const SMB_DEFAULT_MOUNT_OPTIONS = [
@@ -35,16 +36,6 @@ function synthClass(props: AzureFileStorageClassProps = {}) {
 /** Builds a class at path `test/files` (for the bad-input cases). */
 function build(props: AzureFileStorageClassProps) {
   return () => new AzureFileStorageClass(Testing.chart(), 'files', props);
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/**
- * The library's one error format, `<path>: <field> <value> is not allowed: <allowed>`, with `allowed`
- * a part of the explanation that must follow.
- */
-function rejected(path: string, field: string, value: string, allowed: string): RegExp {
-  return new RegExp(`^${escape(`${path}: ${field} ${value} is not allowed: `)}.*${escape(allowed)}`);
 }
 
 describe('AzureFileStorageClass', () => {

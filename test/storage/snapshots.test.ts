@@ -13,6 +13,7 @@ import {
   StorageSize,
   VolumeSnapshot,
 } from '../../lib';
+import { rejected } from '../support/expectations';
 import { synthValid } from '../support/validate-manifests';
 
 /**
@@ -49,13 +50,6 @@ function synthSnapshotClass<T extends { name: string }>(make: (chart: Chart) => 
   const objects = synthValid(chart);
   expect(objects).toHaveLength(1);
   return { cls, object: objects[0] };
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** The library's one error format, `<path>: <field> <value> is not allowed: <allowed>`. */
-function rejected(path: string, field: string, value: string, allowed: string): RegExp {
-  return new RegExp(`^${escape(`${path}: ${field} ${value} is not allowed: `)}.*${escape(allowed)}`);
 }
 
 describe('AzureDiskSnapshotClass', () => {

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { StaticAzureFileShare, StaticAzureFileShareProps, StorageSize, listAzureRequirements } from '../../lib';
 import { synthValid } from '../support/validate-manifests';
+import { only, rejected } from '../support/expectations';
 
 const SHARE: StaticAzureFileShareProps = { storageAccount: 'teamfiles01', shareName: 'reports', size: '100Gi' };
 
@@ -13,12 +14,6 @@ function synthShare(props: Partial<StaticAzureFileShareProps> = {}) {
   const share = new StaticAzureFileShare(chart, 'share', { ...SHARE, ...props });
   const objects = synthValid(chart);
   return { app, share, objects, pv: only(objects, 'PersistentVolume'), pvc: only(objects, 'PersistentVolumeClaim') };
-}
-
-function only(objects: any[], kind: string): any {
-  const found = objects.filter((o) => o.kind === kind);
-  expect(found, `one ${kind}`).toHaveLength(1);
-  return found[0];
 }
 
 /** Builds a share at path `test/share` (for the bad-input cases). */
@@ -39,13 +34,6 @@ function credentialLikeValues(value: unknown): string[] {
     ]);
   }
   return [];
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** The library's one error format, `<path>: <field> <value> is not allowed: <allowed>`. */
-function rejected(path: string, field: string, value: string, allowed: string): RegExp {
-  return new RegExp(`^${escape(`${path}: ${field} ${value} is not allowed: `)}.*${escape(allowed)}`);
 }
 
 describe('StaticAzureFileShare', () => {

@@ -11,6 +11,7 @@ import {
   StorageSize,
   listAzureRequirements,
 } from '../../lib';
+import { ofKind, only } from '../support/expectations';
 import { synthValid } from '../support/validate-manifests';
 
 type Props = PostgresSingletonProps | ((scope: Chart) => PostgresSingletonProps);
@@ -20,16 +21,6 @@ function build(props: Props = {}) {
   const chart = new Chart(app, 'test', { namespace: 'apps' });
   const db = new PostgresSingleton(chart, 'db', typeof props === 'function' ? props(chart) : props);
   return { app, chart, db };
-}
-
-function ofKind(objects: any[], kind: string): any[] {
-  return objects.filter((o) => o.kind === kind);
-}
-
-function only(objects: any[], kind: string): any {
-  const found = ofKind(objects, kind);
-  expect(found, `exactly one ${kind}`).toHaveLength(1);
-  return found[0];
 }
 
 function synthDb(props: Props = {}) {

@@ -9,6 +9,7 @@ import {
   ZonalStatefulSet,
   ZonalStatefulSetProps,
 } from '../../lib';
+import { only } from '../support/expectations';
 import { synthValid } from '../support/validate-manifests';
 
 const ZONES = ['westeurope-1', 'westeurope-2', 'westeurope-3'];
@@ -31,12 +32,6 @@ function build(extra: Extra = () => ({}), id = 'kv') {
   const disk = new AzureDiskStorageClass(chart, 'disk', { name: 'premium', sku: 'Premium_LRS' });
   const set = new ZonalStatefulSet(chart, id, { zones: ZONES, containers: [APP], ...extra(chart, disk) });
   return { chart, disk, set };
-}
-
-function only(objects: any[], kind: string): any {
-  const found = objects.filter((o) => o.kind === kind);
-  expect(found, `exactly one ${kind}`).toHaveLength(1);
-  return found[0];
 }
 
 function synth(built: ReturnType<typeof build>) {
