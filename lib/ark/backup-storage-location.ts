@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { declareVeleroRoles } from './role-requirements';
 import { declareAzureRequirement } from '../azure/requirements';
 import { RoleAssignment, StorageAccountSku } from '../azure/requirement-types';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkBlobContainerName, checkResourceGroupName, checkStorageAccountName } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
@@ -15,7 +15,7 @@ import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJ
 import { AZURE_BSL_CONFIG_KEYS, VELERO_MANAGED_BSL_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
 
 /** Where Velero keeps backups: a blob container in an Azure storage account. */
-export interface ArkBackupStorageOptions {
+export interface ArkBackupStorageOptions extends MetadataProps {
   /** Storage account of the container (3–24 lowercase letters and digits). */
   readonly storageAccount: string;
   /** Blob container that holds the backups (`objectStorage.bucket`), one per cluster or prefix. */
@@ -143,13 +143,16 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
     assertAcceptedKeys(this, 'config', this.config, AZURE_BSL_CONFIG_KEYS);
 
     this.isDefault = props.default ?? false;
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'velero.io/v1',
       kind: 'BackupStorageLocation',
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),
         namespace: installation.namespace,
-        labels: { ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
+        // The library's labels win: Velero and the apply order select on them.
+        labels: { ...extra.labels, ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
+        annotations: nonEmpty(extra.annotations),
       }),
       spec: {
         provider: 'azure',

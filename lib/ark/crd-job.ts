@@ -42,6 +42,8 @@ export class VeleroCrdJob extends Construct {
   /** `velero-install-crds-v<version>`. */
   public readonly jobName: string;
   public readonly job: KubeJob;
+  /** The Job (the same object as `job`): every construct names its main object `apiObject`. */
+  public readonly apiObject: KubeJob;
   /** The Job's own service account (not Velero's). */
   public readonly serviceAccount: KubeServiceAccount;
   /** CRD create/patch on Velero's CRDs only. */
@@ -84,7 +86,7 @@ export class VeleroCrdJob extends Construct {
       }),
     );
 
-    this.job = new KubeJob(this, 'Job', {
+    this.job = this.apiObject = new KubeJob(this, 'Job', {
       metadata: metadata({ name, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
       spec: {
         backoffLimit: 3,

@@ -129,6 +129,8 @@ export class ArkInstallation extends Construct implements IArkInstallation {
   public readonly serviceAccount: KubeServiceAccount;
   public readonly clusterRoleBinding: KubeClusterRoleBinding;
   public readonly deployment: KubeDeployment;
+  /** The server Deployment (the same object as `deployment`): every construct names its main object `apiObject`. */
+  public readonly apiObject: KubeDeployment;
   public readonly nodeAgent?: KubeDaemonSet;
   /** Where locations and schedules are created (see the prop). */
   public readonly customResourcesScope: Construct;
@@ -232,7 +234,7 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     });
     this.crdJob = this.crdInstaller.job;
 
-    this.deployment = renderServerDeployment(this, 'Deployment', {
+    this.deployment = this.apiObject = renderServerDeployment(this, 'Deployment', {
       namespace: this.namespace,
       serviceAccountName: this.serviceAccountName,
       veleroImage: this.veleroImage,

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkCronSchedule, checkTimeZone } from '../core/cron';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkLabels } from '../core/names';
@@ -27,7 +27,7 @@ export function defaultScheduleName(scope: Construct, idField: string, id: strin
 }
 
 /** What a schedule backs up and how; everything but the installation. */
-export interface ArkScheduleOptions {
+export interface ArkScheduleOptions extends MetadataProps {
   /** Five-field cron expression or macro, e.g. "0 2 * * *" or "@daily". */
   readonly schedule: string;
   /** IANA time zone the cron expression is read in (rendered as `CRON_TZ=<zone>`). @default UTC, the server's clock */
@@ -160,6 +160,7 @@ export class ArkSchedule extends Construct {
       props.labelSelector === undefined ? undefined : checkLabels(this, 'labelSelector', props.labelSelector);
     const ttl = checkGoDuration(this, 'ttl', props.ttl ?? '720h', '720h');
 
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'velero.io/v1',
       kind: 'Schedule',
@@ -167,7 +168,9 @@ export class ArkSchedule extends Construct {
         name:
           props.name === undefined ? defaultScheduleName(this, 'id', id) : checkDnsLabel(this, 'name', props.name, 48),
         namespace: installation.namespace,
-        labels: { ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
+        // The library's labels win: Velero and the apply order select on them.
+        labels: { ...extra.labels, ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
+        annotations: nonEmpty(extra.annotations),
       }),
       spec: {
         schedule: this.schedule,

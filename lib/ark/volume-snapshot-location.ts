@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { declareVeleroRoles } from './role-requirements';
 import { RoleAssignment } from '../azure/requirement-types';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkResourceGroupName, renderAzureTags } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
@@ -13,7 +13,7 @@ import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJ
 import { AZURE_VSL_CONFIG_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
 
 /** Native Azure managed-disk snapshots taken by the plugin (a VolumeSnapshotLocation). */
-export interface ArkVolumeSnapshotOptions {
+export interface ArkVolumeSnapshotOptions extends MetadataProps {
   /**
    * Resource group the snapshots are written to (`config.resourceGroup`). Choose one outside the
    * cluster's node resource group: that group is deleted with the cluster, and snapshots in it
@@ -115,13 +115,16 @@ export class ArkVolumeSnapshotLocation extends Construct {
     this.config = mergePluginConfig(this, 'config', built, props.config, AZURE_VSL_CONFIG_KEYS, PROP_FOR_KEY);
     assertAcceptedKeys(this, 'config', this.config, AZURE_VSL_CONFIG_KEYS);
 
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'velero.io/v1',
       kind: 'VolumeSnapshotLocation',
       metadata: metadata({
         name: checkDnsSubdomain(this, 'name', props.name ?? 'default'),
         namespace: installation.namespace,
-        labels: { ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
+        // The library's labels win: Velero and the apply order select on them.
+        labels: { ...extra.labels, ...VELERO_LABELS, [NEEDS_VELERO_CRDS_LABEL]: VELERO_CRDS_GROUP },
+        annotations: nonEmpty(extra.annotations),
       }),
       spec: { provider: 'azure', config: this.config },
     });

@@ -68,6 +68,10 @@ export function checkLabels(
   field: string,
   labels: Record<string, string> | undefined,
 ): Record<string, string> {
+  // A string or an array would otherwise be read index by index ({"0": "a", ...}).
+  if (labels !== undefined && (labels === null || typeof labels !== 'object' || Array.isArray(labels))) {
+    invalid(scope, field, labels, 'a record of label keys to label values, e.g. { team: "payments" }');
+  }
   for (const [key, value] of Object.entries(labels ?? {})) {
     checkLabelKey(scope, `${field} key`, key);
     checkLabelValue(scope, `${field}[${JSON.stringify(key)}]`, value);

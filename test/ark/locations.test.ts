@@ -399,3 +399,35 @@ describe('Velero custom resources and the CRD job', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+describe('labels, annotations and apiObject on the Velero constructs', () => {
+  it('puts labels and annotations on the locations (the library labels win) and names the main objects apiObject', () => {
+    const { installation, objects } = synthLocationsWithMetadata();
+    const bsl = objects.find((o: any) => o.kind === 'BackupStorageLocation' && o.metadata.name === 'archive');
+    expect(bsl.metadata.labels).toMatchObject({ team: 'ops', component: 'velero' });
+    expect(bsl.metadata.annotations).toEqual({ 'example.com/owner': 'ops' });
+    const vsl = objects.find((o: any) => o.kind === 'VolumeSnapshotLocation');
+    expect(vsl.metadata.labels).toMatchObject({ team: 'snapshots', component: 'velero' });
+    expect(installation.apiObject).toBe(installation.deployment);
+    expect(installation.apiObject.kind).toBe('Deployment');
+  });
+
+  it('refuses labels that are not a record of label keys', () => {
+    const { installation } = install({});
+    expect(() =>
+      installation.addBackupStorageLocation('bad', { ...STORAGE, container: 'bad', labels: 'abc' as never }),
+    ).toThrow(/labels "abc" is not allowed/);
+  });
+});
+
+function synthLocationsWithMetadata() {
+  return synthInstall({ volumeSnapshots: { resourceGroup: 'rg-snapshots', labels: { team: 'snapshots' } } }, (i) => {
+    i.addBackupStorageLocation('archive', {
+      ...STORAGE,
+      container: 'archive',
+      name: 'archive',
+      labels: { team: 'ops', component: 'mine' },
+      annotations: { 'example.com/owner': 'ops' },
+    });
+  });
+}

@@ -53,6 +53,8 @@ describe('ArkSchedule', () => {
       ttl: '168h',
       storageLocation: undefined as never,
       paused: true,
+      labels: { team: 'wordpress', component: 'someone-else' },
+      annotations: { 'example.com/owner': 'wp-team' },
     };
     const { one } = synthInstall({ nodeAgent: true, volumeSnapshots: { resourceGroup: 'rg-snapshots' } }, (i) => {
       const archive = i.addBackupStorageLocation('archive', { ...STORAGE, container: 'archive', name: 'archive' });
@@ -60,6 +62,10 @@ describe('ArkSchedule', () => {
     });
     const schedule = one('Schedule');
     expect(schedule.metadata.name).toBe('wp-weekdays');
+    expect(schedule.metadata.labels.team).toBe('wordpress');
+    // The library's own labels win over the user's.
+    expect(schedule.metadata.labels.component).toBe('velero');
+    expect(schedule.metadata.annotations).toEqual({ 'example.com/owner': 'wp-team' });
     expect(schedule.spec).toEqual({
       schedule: 'CRON_TZ=Europe/Amsterdam 30 1 * * 1-5',
       paused: true,

@@ -80,3 +80,11 @@ describe('Azure names', () => {
     expect(() => renderAzureTags('p', 'tags', { a: 'x=y' })).toThrow(/^p: tags\["a"\] "x=y"/);
   });
 });
+
+describe('checkLabels from JavaScript', () => {
+  it.each([['abc'], [['app']], [null], [42]])('refuses %j instead of a record', (labels) => {
+    expect(() => checkLabels('test/x', 'labels', labels as never)).toThrow(
+      /^test\/x: labels .* is not allowed: a record of label keys to label values/,
+    );
+  });
+});
