@@ -8,6 +8,7 @@ import { invalid } from '../core/errors';
 import { checkBlobContainerName, checkResourceGroupName, checkStorageAccountName } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
 import { checkInteger, checkOneOf, isGuid } from '../core/values';
+import { STORAGE_ACCOUNT_SKUS } from '../azure/requirement-types';
 import { checkBlobPrefix } from '../azure/blob-storage';
 import { BLOB_ENDPOINT_SUFFIX } from './auth';
 import { IArkBackupStorageLocation, IArkInstallation, joinInstallation } from './installation-ref';
@@ -176,7 +177,7 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
       kind: 'storageAccount',
       account: this.storageAccount,
       resourceGroup: this.resourceGroup,
-      sku: props.sku ?? 'Standard_GRS',
+      sku: checkOneOf(this, 'sku', props.sku ?? 'Standard_GRS', STORAGE_ACCOUNT_SKUS),
       ...existing,
     });
     declareAzureRequirement(this, {

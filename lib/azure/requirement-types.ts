@@ -3,16 +3,20 @@
  * secrets: they declare these, `cdk8s synth` lists them, and the Pulumi layer provisions them.
  */
 
+/** Replication SKUs a storage account can have (the one list: file classes and Velero use it too). */
+export const STORAGE_ACCOUNT_SKUS = [
+  'Standard_LRS',
+  'Standard_ZRS',
+  'Standard_GRS',
+  'Standard_RAGRS',
+  'Standard_GZRS',
+  'Standard_RAGZRS',
+  'Premium_LRS',
+  'Premium_ZRS',
+] as const;
+
 /** Replication SKUs a storage account can have. */
-export type StorageAccountSku =
-  | 'Standard_LRS'
-  | 'Standard_ZRS'
-  | 'Standard_GRS'
-  | 'Standard_RAGRS'
-  | 'Standard_GZRS'
-  | 'Standard_RAGZRS'
-  | 'Premium_LRS'
-  | 'Premium_ZRS';
+export type StorageAccountSku = (typeof STORAGE_ACCOUNT_SKUS)[number];
 
 /** An Azure storage account. Always created HTTPS-only, TLS 1.2+, no public blob access, soft delete on. */
 export interface StorageAccountRequirement {

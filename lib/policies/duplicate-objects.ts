@@ -1,42 +1,6 @@
+import { CLUSTER_SCOPED_KINDS, apiGroupOf } from '../core/cluster-scoped';
 import { AksStatefulValidationError } from '../core/errors';
 import { Manifest, problem } from './manifests';
-
-/** Built-in kinds that have no namespace (Kubernetes 1.33), keyed `group/Kind` (core group: ''). */
-const CLUSTER_SCOPED = new Set([
-  '/Namespace',
-  '/Node',
-  '/PersistentVolume',
-  '/ComponentStatus',
-  'storage.k8s.io/StorageClass',
-  'storage.k8s.io/CSIDriver',
-  'storage.k8s.io/CSINode',
-  'storage.k8s.io/VolumeAttachment',
-  'storage.k8s.io/VolumeAttributesClass',
-  'rbac.authorization.k8s.io/ClusterRole',
-  'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'apiextensions.k8s.io/CustomResourceDefinition',
-  'apiregistration.k8s.io/APIService',
-  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
-  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
-  'scheduling.k8s.io/PriorityClass',
-  'node.k8s.io/RuntimeClass',
-  'networking.k8s.io/IngressClass',
-  'networking.k8s.io/IPAddress',
-  'networking.k8s.io/ServiceCIDR',
-  'certificates.k8s.io/CertificateSigningRequest',
-  'flowcontrol.apiserver.k8s.io/FlowSchema',
-  'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
-  'snapshot.storage.k8s.io/VolumeSnapshotClass',
-  'snapshot.storage.k8s.io/VolumeSnapshotContent',
-]);
-
-/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → '' (the core group). */
-export function apiGroupOf(apiVersion: string | undefined): string {
-  const text = apiVersion ?? '';
-  return text.includes('/') ? text.slice(0, text.indexOf('/')) : '';
-}
 
 /**
  * Two objects with one identity (API group, kind, namespace, name) in one app: applied together,
@@ -47,7 +11,7 @@ export function apiGroupOf(apiVersion: string | undefined): string {
  * Objects marked for different clusters (`setTargetCluster`) never collide.
  */
 export function duplicateObjects(manifests: readonly Manifest[]): AksStatefulValidationError[] {
-  const clusterScoped = new Set(CLUSTER_SCOPED);
+  const clusterScoped = new Set(CLUSTER_SCOPED_KINDS);
   for (const { json } of manifests) {
     if (json.kind === 'CustomResourceDefinition' && json.spec?.scope === 'Cluster')
       clusterScoped.add(`${json.spec.group}/${json.spec.names?.kind}`);

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { ArkInstallation } from '../ark/installation';
 import { POD_TEMPLATE_PATHS } from '../core/pod-template';
 import { pathOf } from '../core/errors';
+import { isClusterScoped } from '../core/cluster-scoped';
 import { withinSynthesis } from '../core/synthesis-session';
 import { Problems } from './problems';
 
@@ -26,37 +27,6 @@ export interface PlannedObject {
 
 /** Where objects without a namespace in a namespaced chart land, as kubectl and the API server do. */
 const DEFAULT_NAMESPACE = 'default';
-
-/**
- * Cluster-scoped kinds of Kubernetes 1.33 and of the CSI snapshot CRDs. cdk8s stamps a namespaced
- * chart's namespace on every object (a `kplus.Namespace` in a namespaced chart gets one too);
- * kubectl ignores it on these kinds, so the deploy step drops it instead of failing on it.
- */
-export const CLUSTER_SCOPED_KINDS: readonly string[] = [
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'StorageClass',
-  'CSIDriver',
-  'CSINode',
-  'VolumeAttachment',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PriorityClass',
-  'RuntimeClass',
-  'IngressClass',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'APIService',
-  'CertificateSigningRequest',
-  'FlowSchema',
-  'PriorityLevelConfiguration',
-  'VolumeSnapshotClass',
-  'VolumeSnapshotContent',
-];
 
 /** Object key in the form the ConfigGroup v1 resource map uses. */
 export function objectKey(manifest: Record<string, any>): string {
@@ -94,7 +64,9 @@ function planWithinSynthesis(app: App, charts: readonly Chart[], problems: Probl
     for (const synthesized of chart.toJson()) {
       const apiObject = byKey.get(objectKey(synthesized));
       const manifest = structuredClone(synthesized);
-      if (CLUSTER_SCOPED_KINDS.includes(manifest.kind) && manifest.metadata?.namespace !== undefined)
+      // cdk8s stamps a namespaced chart's namespace on every object; kubectl ignores it on
+      // cluster-scoped kinds, so the deploy step drops it instead of failing on it.
+      if (isClusterScoped(manifest.apiVersion, manifest.kind) && manifest.metadata?.namespace !== undefined)
         delete manifest.metadata.namespace;
       entries.push({ manifest, chart, apiObject });
     }

@@ -9,28 +9,12 @@ import { StorageSize } from '../core/storage-size';
 import { checkInteger, checkOneOf } from '../core/values';
 import { IAzureStorageClass, VolumeAccessMode, VolumeBindingMode, VolumeReclaimPolicy } from './azure-storage-class';
 import { makeClusterScoped } from '../core/cluster-scoped';
+import { STORAGE_ACCOUNT_SKUS, StorageAccountSku } from '../azure/requirement-types';
 
-/** Storage account SKUs Azure Files shares can be created in. */
-export type AzureFileSku =
-  | 'Standard_LRS'
-  | 'Standard_ZRS'
-  | 'Standard_GRS'
-  | 'Standard_RAGRS'
-  | 'Standard_GZRS'
-  | 'Standard_RAGZRS'
-  | 'Premium_LRS'
-  | 'Premium_ZRS';
+/** Storage account SKUs Azure Files shares can be created in: every storage account SKU. */
+export type AzureFileSku = StorageAccountSku;
 
-const FILE_SKUS: readonly AzureFileSku[] = [
-  'Standard_LRS',
-  'Standard_ZRS',
-  'Standard_GRS',
-  'Standard_RAGRS',
-  'Standard_GZRS',
-  'Standard_RAGZRS',
-  'Premium_LRS',
-  'Premium_ZRS',
-];
+const FILE_SKUS: readonly AzureFileSku[] = STORAGE_ACCOUNT_SKUS;
 
 /** File protocol. NFS 4.1 shares exist only in premium (FileStorage) accounts. */
 export type AzureFileProtocol = 'smb' | 'nfs';

@@ -19,6 +19,7 @@ import { StorageClassRef } from '../storage/azure-storage-class';
 import { checkClaimAgainstClass } from '../storage/claim-rules';
 import { checkNotDeprecated } from '../core/deprecated-keys';
 import { cpuMillicores } from '../core/cpu-quantity';
+import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/names';
 import { SizeInput, StorageSize } from '../core/storage-size';
@@ -262,10 +263,11 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
           'a file name ending in .sql or .sh (scripts travel as text in a ConfigMap)',
         );
     }
-    const graceSeconds = checkInteger(
+    const graceSeconds = durationSeconds(
       this,
-      'terminationGracePeriod (seconds)',
-      (props.terminationGracePeriod ?? Duration.seconds(120)).toSeconds(),
+      'terminationGracePeriod',
+      props.terminationGracePeriod,
+      Duration.seconds(120),
       60,
       3600,
     );

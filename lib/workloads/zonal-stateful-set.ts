@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { checkZones } from '../azure/names';
 import { checkNotDeprecated } from '../core/deprecated-keys';
+import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkLabels } from '../core/names';
 import { checkInteger, checkOneOf } from '../core/values';
@@ -181,10 +182,11 @@ export class ZonalStatefulSet extends Construct {
       'required',
       'preferred',
     ]);
-    const grace = checkInteger(
+    const grace = durationSeconds(
       this,
-      'terminationGracePeriod (seconds)',
-      (props.terminationGracePeriod ?? Duration.seconds(30)).toSeconds(),
+      'terminationGracePeriod',
+      props.terminationGracePeriod,
+      Duration.seconds(30),
       0,
       86400,
     );

@@ -475,7 +475,7 @@ describe('PostgresSingleton', () => {
       [
         'a grace period under 60 s',
         { terminationGracePeriod: Duration.seconds(30) },
-        /^test\/db: terminationGracePeriod \(seconds\) 30 is not allowed: a whole number from 60 to 3600/,
+        /^test\/db: terminationGracePeriod \(seconds\) 30 is not allowed: a whole number of seconds from 60 to 3600/,
       ],
       [
         'a memory limit under the request',

@@ -703,9 +703,14 @@ describe('ZonalStatefulSet', () => {
         /^test\/kv: claimRetention\.whenScaled "Orphan" is not allowed: one of Retain, Delete/,
       ],
       [
-        'a negative grace period',
-        () => ({ terminationGracePeriod: { toSeconds: () => -1 } as never }),
-        /^test\/kv: terminationGracePeriod \(seconds\) -1 is not allowed/,
+        'a grace period that is not a Duration (a number, from JavaScript)',
+        () => ({ terminationGracePeriod: 30 as never }),
+        /^test\/kv: terminationGracePeriod 30 is not allowed: a cdk8s Duration/,
+      ],
+      [
+        'a grace period longer than a day',
+        () => ({ terminationGracePeriod: Duration.days(2) }),
+        /^test\/kv: terminationGracePeriod \(seconds\) 172800 is not allowed: a whole number of seconds from 0 to 86400/,
       ],
     ];
     it.each(cases)('%s', (_, extra, message) => {
