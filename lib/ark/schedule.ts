@@ -69,20 +69,6 @@ export interface ArkScheduleProps extends ArkScheduleOptions {
   readonly installation: IArkInstallation;
 }
 
-/** Velero's cron parser (robfig/cron) accepts day of week 0–6 only. */
-function checkVeleroDayOfWeek(scope: Construct, field: string, cron: string): void {
-  if (cron.startsWith('@')) return;
-  const dow = cron.split(' ')[4];
-  if (/(^|[,-])0*7($|[,/-])/.test(dow)) {
-    invalid(
-      scope,
-      field,
-      cron,
-      "a day of week from 0 to 6 (or sun-sat): Velero's cron parser rejects 7 for Sunday, use 0",
-    );
-  }
-}
-
 /**
  * A Velero `Schedule` (what Ark called an ArkSchedule): a cron expression and the backup
  * template, checked against the installation (no schedules on a read-only installation, disk
@@ -106,7 +92,6 @@ export class ArkSchedule extends Construct {
       );
     }
     const cron = checkCronSchedule(this, 'schedule', props.schedule);
-    checkVeleroDayOfWeek(this, 'schedule', cron);
     this.schedule =
       props.timeZone === undefined ? cron : `CRON_TZ=${checkTimeZone(this, 'timeZone', props.timeZone)} ${cron}`;
 

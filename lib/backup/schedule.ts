@@ -44,7 +44,7 @@ const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 function weekday(text: string): number {
   const index = WEEKDAYS.indexOf(text.toLowerCase());
-  return (index >= 0 ? index : Number(text)) % 7;
+  return index >= 0 ? index : Number(text);
 }
 
 /** Longest gap in days between the weekdays a (checked) day-of-week field selects, e.g. 3 for "1-5". */
@@ -54,7 +54,7 @@ function weekdayGap(field: string): number {
     const [range, step] = item.split('/');
     const [from, to] = range === '*' ? ['0', '6'] : range.split('-');
     const first = weekday(from);
-    const last = to === undefined ? (step ? 6 : first) : to === '7' ? 7 : weekday(to);
+    const last = to === undefined ? (step ? 6 : first) : weekday(to);
     for (let day = first; day <= last; day += Number(step ?? 1)) days.add(day % 7);
   }
   const sorted = [...days].sort((a, b) => a - b);

@@ -11,7 +11,8 @@ const FIELDS = [
     max: 12,
     names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
   },
-  { name: 'day of week', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+  // The CronJob controller and Velero both parse with robfig/cron: day of week 0–6, Sunday is 0 (7 is refused).
+  { name: 'day of week', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
 ] as const;
 
 const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
@@ -37,7 +38,10 @@ function fieldProblem(part: string, field: (typeof FIELDS)[number]): string | un
     if (more !== undefined) return `bad range "${range}"`;
     const lo = valueOf(from, field);
     const hi = to === undefined ? lo : valueOf(to, field);
-    if (lo === undefined || hi === undefined) return `"${range}" is outside ${field.min}-${field.max}`;
+    if (lo === undefined || hi === undefined) {
+      const sunday = field.name === 'day of week' && /(^|-)7$/.test(range) ? ' (Sunday is 0)' : '';
+      return `"${range}" is outside ${field.min}-${field.max}${sunday}`;
+    }
     if (hi < lo) return `range "${range}" runs backwards`;
   }
   return undefined;
@@ -65,20 +69,30 @@ export function checkCronSchedule(scope: IConstruct | string, field: string, sch
   return parts.join(' ');
 }
 
-/** Checks an IANA time zone name (e.g. "Europe/Amsterdam", "Etc/UTC") against the runtime's database. */
+const TIME_ZONE_ALLOWED = 'an IANA time zone name like "Etc/UTC" or "Europe/Amsterdam"';
+
+/**
+ * Checks an IANA time zone name (e.g. "Europe/Amsterdam", "Etc/UTC") against the runtime's database,
+ * spelled exactly: the API server and Velero look zones up case-sensitively (`europe/amsterdam` is
+ * refused by the API server; Velero silently never runs a schedule in `utc`), while JavaScript's
+ * lookup ignores case.
+ */
 export function checkTimeZone(scope: IConstruct | string, field: string, timeZone: string): string {
-  let known = false;
+  let resolved: string | undefined;
   try {
-    known =
-      typeof timeZone === 'string' &&
-      timeZone.length > 0 &&
-      !/\s/.test(timeZone) &&
-      Intl.DateTimeFormat(undefined, { timeZone }).resolvedOptions().timeZone.length > 0;
+    if (typeof timeZone === 'string' && timeZone.length > 0 && !/\s/.test(timeZone)) {
+      resolved = Intl.DateTimeFormat(undefined, { timeZone }).resolvedOptions().timeZone;
+    }
   } catch {
-    known = false;
+    resolved = undefined;
   }
-  if (!known || timeZone.toLowerCase() === 'local') {
-    invalid(scope, field, timeZone, 'an IANA time zone name like "Etc/UTC" or "Europe/Amsterdam"');
+  if (resolved === undefined || timeZone.toLowerCase() === 'local') invalid(scope, field, timeZone, TIME_ZONE_ALLOWED);
+  if (resolved !== timeZone && resolved.toLowerCase() === timeZone.toLowerCase()) {
+    invalid(scope, field, timeZone, `${TIME_ZONE_ALLOWED}, spelled exactly: "${resolved}"`);
+  }
+  // Aliases (US/Eastern, Etc/UTC) resolve to another name; their own spelling must still be the database's.
+  if (resolved !== timeZone && !/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z0-9][A-Za-z0-9_+-]*)*$/.test(timeZone)) {
+    invalid(scope, field, timeZone, `${TIME_ZONE_ALLOWED}, spelled as in the tz database (capitalized)`);
   }
   return timeZone;
 }

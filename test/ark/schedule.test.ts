@@ -105,12 +105,12 @@ describe('ArkSchedule', () => {
     [
       'day of week 7',
       { schedule: '0 2 * * 7' },
-      rejected('test/velero/s', 'schedule', '"0 2 * * 7"', "Velero's cron parser rejects 7 for Sunday, use 0"),
+      rejected('test/velero/s', 'schedule', '"0 2 * * 7"', 'outside 0-6 (Sunday is 0)'),
     ],
     [
       'day of week range ending in 7',
       { schedule: '0 2 * * 5-7' },
-      rejected('test/velero/s', 'schedule', '"0 2 * * 5-7"', 'a day of week from 0 to 6'),
+      rejected('test/velero/s', 'schedule', '"0 2 * * 5-7"', 'outside 0-6'),
     ],
     [
       'CRON_TZ inside the expression',

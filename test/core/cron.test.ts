@@ -7,7 +7,8 @@ describe('cron schedules', () => {
     '*/15 * * * *',
     '0 0 1 jan,jul *',
     '0 3 * * mon-fri',
-    '0 0 * * 7',
+    '0 0 * * 0',
+    '0 0 * * 6',
     '5,35 8-18/2 * * 1-5',
     '@daily',
     '@hourly',
@@ -26,7 +27,10 @@ describe('cron schedules', () => {
     ['0 24 * * *', /the hour field: "24" is outside 0-23/],
     ['0 0 0 * *', /the day of month field: "0" is outside 1-31/],
     ['0 0 * 13 *', /the month field: "13" is outside 1-12/],
-    ['0 0 * * 8', /the day of week field: "8" is outside 0-7/],
+    ['0 0 * * 8', /the day of week field: "8" is outside 0-6/],
+    // robfig/cron (CronJob controller, Velero) refuses 7 for Sunday.
+    ['0 0 * * 7', /the day of week field: "7" is outside 0-6 \(Sunday is 0\)/],
+    ['0 0 * * 5-7', /"5-7" is outside 0-6 \(Sunday is 0\)/],
     ['0 0 * * fri-mon', /range "fri-mon" runs backwards/],
     ['*/0 * * * *', /bad step in "\*\/0"/],
     ['@every 5m', /or @hourly/],
@@ -44,8 +48,14 @@ describe('cron schedules', () => {
   it('accepts IANA time zones and rejects the rest', () => {
     expect(checkTimeZone('p', 'timeZone', 'Europe/Amsterdam')).toBe('Europe/Amsterdam');
     expect(checkTimeZone('p', 'timeZone', 'Etc/UTC')).toBe('Etc/UTC');
-    for (const bad of ['Mars/Olympus', 'local', '', 'Europe/ Amsterdam']) {
+    expect(checkTimeZone('p', 'timeZone', 'UTC')).toBe('UTC');
+    expect(checkTimeZone('p', 'timeZone', 'US/Eastern')).toBe('US/Eastern');
+    for (const bad of ['Mars/Olympus', 'local', '', 'Europe/ Amsterdam', 'utc', 'etc/utc', 'us/eastern']) {
       expect(() => checkTimeZone('p', 'timeZone', bad)).toThrow(/an IANA time zone name/);
     }
+  });
+
+  it('names the exact spelling when only the case is wrong (the API server looks zones up case-sensitively)', () => {
+    expect(() => checkTimeZone('p', 'timeZone', 'europe/amsterdam')).toThrow(/spelled exactly: "Europe\/Amsterdam"/);
   });
 });
