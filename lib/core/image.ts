@@ -11,7 +11,7 @@ const DIGEST = String.raw`sha256:[a-f0-9]{64}`;
 const REFERENCE = new RegExp(`^(${HOST}?${COMPONENT}(?:/${COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 
 const ALLOWED =
-  'an image reference with a tag or a digest, e.g. "postgres:15.8", "mcr.microsoft.com/azure-cli:2.64.0" or "postgres@sha256:<64 hex digits>"';
+  'an image reference with a tag other than "latest" or a digest, e.g. "postgres:15.8", "mcr.microsoft.com/azure-cli:2.64.0" or "postgres@sha256:<64 hex digits>"';
 
 /** The parts of a checked image reference. */
 export interface ImageReference {
@@ -32,13 +32,15 @@ export function parseImageReference(image: string): ImageReference | undefined {
 }
 
 /**
- * Checks an image prop: a tag or a digest is required (an image without either runs `latest`, which
- * moves under a running StatefulSet). Pinning by digest (`repo@sha256:…` or `repo:tag@sha256:…`) is
- * accepted everywhere an image is taken.
+ * Checks an image prop: a tag other than `latest` or a digest is required (`latest`, explicit or
+ * implied by a missing tag, moves under a running StatefulSet). Pinning by digest (`repo@sha256:…` or
+ * `repo:tag@sha256:…`) is accepted everywhere an image is taken.
  */
 export function checkImage(scope: IConstruct | string, field: string, image: unknown): string {
   const reference = parseImageReference(image as string);
-  if (!reference || (!reference.tag && !reference.digest)) invalid(scope, field, image, ALLOWED);
+  const pinned =
+    reference !== undefined && (reference.digest !== undefined || (reference.tag ?? 'latest') !== 'latest');
+  if (!pinned) invalid(scope, field, image, ALLOWED);
   return image as string;
 }
 

@@ -11,12 +11,14 @@ describe('image references', () => {
     `postgres@${digest}`,
     `velero/velero:v1.16.1@${digest}`,
     'registry.k8s.io/pause:3.9',
+    `postgres:latest@${digest}`,
   ])('accepts %s', (image) => {
     expect(checkImage('p', 'image', image)).toBe(image);
   });
 
   it.each([
     'postgres',
+    'postgres:latest',
     'Postgres:15',
     'postgres:15 ',
     'postgres:15\nx',
