@@ -4,7 +4,6 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import { App, Chart } from 'cdk8s';
 import { ListedAzureRequirement } from '../azure/requirement-types';
 import { listAzureRequirements, providedConfigKey, secretValueParts } from '../azure/requirements';
-import { checkResourceGroupName } from '../azure/names';
 import { isGuid } from '../core/values';
 import { PostgresSingleton } from '../workloads/postgres-singleton';
 import { AzurePlan, planAzureResources } from './azure-plan';
@@ -13,6 +12,7 @@ import { DeclaredSecret } from './declared-secret';
 import { PlannedObject, planManifests } from './manifest-plan';
 import { Manifests } from './manifests';
 import { Problems } from './problems';
+import { CheckedStackArgs, checkStackArgs } from './stack-args';
 import { ServicePrincipalRoles } from './service-principal-roles';
 import {
   configuredLocation,
@@ -78,6 +78,7 @@ interface StackPlan {
   readonly charts: readonly Chart[];
   readonly objectIds: Readonly<Record<string, string>>;
   readonly provided: ReadonlyMap<string, pulumi.Output<string>>;
+  readonly args: CheckedStackArgs;
 }
 
 /**
@@ -138,8 +139,8 @@ export class StatefulStack extends pulumi.ComponentResource {
         {
           plan: account,
           location: plan.location,
-          softDeleteDays: args.softDeleteDays,
-          dataProtection: args.dataProtection,
+          softDeleteDays: plan.args.softDeleteDays,
+          dataProtection: plan.args.dataProtection,
         },
         parent,
       );
@@ -158,7 +159,7 @@ export class StatefulStack extends pulumi.ComponentResource {
             plan: identity,
             resourceGroupName: args.resourceGroupName,
             location: plan.location,
-            oidcIssuerUrl: args.cluster.oidcIssuerUrl!,
+            oidcIssuerUrl: plan.args.cluster.oidcIssuerUrl!,
             roles: roleContext(),
           },
           parent,
@@ -174,7 +175,8 @@ export class StatefulStack extends pulumi.ComponentResource {
     }
 
     this.provider =
-      args.cluster.provider ?? new k8s.Provider(`${name}-cluster`, { kubeconfig: args.cluster.kubeconfig! }, parent);
+      plan.args.cluster.provider ??
+      new k8s.Provider(`${name}-cluster`, { kubeconfig: plan.args.cluster.kubeconfig! }, parent);
     const later: { manifests?: Manifests } = {};
     // Secrets wait for their Namespace, which the manifests create; the lookup resolves once they exist.
     const namespaceOf = (namespace: string) =>
@@ -195,7 +197,7 @@ export class StatefulStack extends pulumi.ComponentResource {
             accounts,
             clientConfig: () =>
               getClientConfig().apply((c) => ({ subscriptionId: c.subscriptionId, tenantId: c.tenantId })),
-            clusterNodeResourceGroup: args.cluster.nodeResourceGroup,
+            clusterNodeResourceGroup: plan.args.cluster.nodeResourceGroup,
             provided: (key) => plan.provided.get(key)!,
             configKeyOf: (key, part) => providedConfigKey(req, key, part),
           },
@@ -224,7 +226,7 @@ export class StatefulStack extends pulumi.ComponentResource {
         resourcePrefix: name,
         secrets: new Map(Object.entries(secrets).map(([k, v]) => [k, v.secret])),
         workloadIdentities,
-        dataProtection: args.dataProtection,
+        dataProtection: plan.args.dataProtection,
       },
       parent,
     );
@@ -255,36 +257,21 @@ export class StatefulStack extends pulumi.ComponentResource {
 function planStack(name: string, args: StatefulStackArgs): StackPlan {
   const problems = new Problems();
   const where = `StatefulStack ${name}`;
-  if (!args || typeof args !== 'object' || !(args.app instanceof App)) {
-    problems.add(where, 'app', args?.app, 'a cdk8s App (the same cdk8s copy as aks-stateful uses)');
+  const checked = checkStackArgs(where, args, problems);
+  if (checked === undefined) {
     problems.throwIfAny();
+    throw new Error('unreachable: checkStackArgs reports a problem when it returns nothing');
   }
-  const app = args.app;
-  const charts = args.charts ?? app.charts;
-  for (const chart of charts) {
-    if (!app.charts.includes(chart))
-      problems.add(where, 'charts', chart?.node?.path ?? chart, 'charts of the given app');
-  }
-  if (typeof args.resourceGroupName !== 'string' || args.resourceGroupName === '') {
-    problems.add(
-      where,
-      'resourceGroupName',
-      args.resourceGroupName,
-      `the name of an existing resource group (in this repository's program: pulumi config set ${CONFIG_NAMESPACE}:resourceGroupName <name>)`,
-    );
-  } else {
-    problems.catch(() => checkResourceGroupName(where, 'resourceGroupName', args.resourceGroupName));
-  }
+  const { app, charts, cluster } = checked;
   const location = args.location ?? configuredLocation();
   if (typeof location !== 'string' || !/^[a-z0-9]+$/.test(location)) {
     problems.add(
       where,
-      'location (config azure-native:location)',
+      args.location === undefined ? 'location (config azure-native:location)' : 'location',
       location,
       'an Azure region name like westeurope: pulumi config set azure-native:location westeurope',
     );
   }
-  const cluster = args.cluster ?? {};
   if (cluster.kubeconfig === undefined && cluster.provider === undefined) {
     problems.add(
       where,
@@ -293,18 +280,6 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
       `the cluster's kubeconfig (or cluster.provider): az aks get-credentials -g <rg> -n <cluster> --file - | pulumi config set --secret ${CONFIG_NAMESPACE}:kubeconfig`,
     );
   }
-  const softDelete = args.softDeleteDays ?? 14;
-  if (!Number.isInteger(softDelete) || softDelete < 1 || softDelete > 365) {
-    problems.add(
-      where,
-      'softDeleteDays',
-      args.softDeleteDays,
-      'a whole number of days from 1 to 365 (Azure soft delete)',
-    );
-  }
-  if (args.dataProtection !== undefined && !['retainOnDelete', 'protect', 'none'].includes(args.dataProtection)) {
-    problems.add(where, 'dataProtection', args.dataProtection, "one of 'retainOnDelete', 'protect', 'none'");
-  }
 
   const objects = planManifests(app, charts, problems);
   const merged = problems.catch(() => listAzureRequirements(charts)) ?? [];
@@ -312,14 +287,14 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
     merged,
     {
       resourceGroupName: args.resourceGroupName,
-      customRoleDefinitionIds: args.customRoleDefinitionIds ?? {},
+      customRoleDefinitionIds: checked.customRoleDefinitionIds,
     },
     problems,
   );
 
   if (azure.identities.length > 0) {
     const issuer = cluster.oidcIssuerUrl;
-    if (issuer === undefined || (typeof issuer === 'string' && !/^https:\/\/[^\s]+$/.test(issuer))) {
+    if (issuer === undefined) {
       problems.add(
         where,
         'cluster.oidcIssuerUrl',
@@ -341,7 +316,7 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
     }
   }
   const objectIds = Object.fromEntries(
-    Object.entries(args.servicePrincipalObjectIds ?? configuredObjectIds()).map(([k, v]) => [k.toLowerCase(), v]),
+    Object.entries(checked.servicePrincipalObjectIds ?? configuredObjectIds()).map(([k, v]) => [k.toLowerCase(), v]),
   );
   for (const sp of azure.servicePrincipals) {
     const id = objectIds[sp.clientId.toLowerCase()];
@@ -384,5 +359,5 @@ function planStack(name: string, args: StatefulStackArgs): StackPlan {
     }
   }
   problems.throwIfAny();
-  return { location: location!, requirements: merged, azure, objects, charts, objectIds, provided };
+  return { location: location!, requirements: merged, azure, objects, charts, objectIds, provided, args: checked };
 }

@@ -245,9 +245,9 @@ describe('StatefulStack refuses bad config before registering anything', () => {
       charts: [new Chart(new App(), 'elsewhere')],
     }));
     expect(messages).toEqual([
-      expect.stringMatching(/charts "elsewhere" is not allowed: charts of the given app/),
+      expect.stringMatching(/charts\[0\] "elsewhere" is not allowed: a chart of the given app/),
       expect.stringMatching(/softDeleteDays 0 is not allowed: a whole number of days from 1 to 365/),
-      expect.stringMatching(/dataProtection "keep" is not allowed: one of 'retainOnDelete', 'protect', 'none'/),
+      expect.stringMatching(/dataProtection "keep" is not allowed: one of retainOnDelete, protect, none/),
     ]);
   });
 });
