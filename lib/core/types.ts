@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalid } from './errors';
 
 /*
@@ -111,5 +111,15 @@ export function checkSecurityId(scope: IConstruct | string, field: string, value
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 2147483647) {
     invalid(scope, field, value, 'a whole number from 0 to 2147483647');
   }
+  return value;
+}
+
+/**
+ * A construct argument of a function (not a prop): a JavaScript caller may pass a name or a plain
+ * object, which would otherwise fail as a TypeError on `.node`. `where` names the function.
+ */
+export function checkConstruct(where: string, field: string, value: unknown): IConstruct {
+  if (!Construct.isConstruct(value))
+    invalid(where, field, value, 'a construct (an App, a Chart or a construct in one)');
   return value;
 }

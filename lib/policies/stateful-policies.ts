@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { appCheckProblems, registerAppCheck, requestAppChecks } from '../core/app-checks';
 import { AksStatefulValidationError } from '../core/errors';
+import { checkConstruct } from '../core/types';
 import { azureRequirementConflicts } from '../azure/requirements';
 import { databasesOnFiles } from './database-on-files';
 import { deprecatedKeys } from './deprecated-keys';
@@ -29,7 +30,7 @@ const MANIFEST_CHECKS = [
  * them together (see {@link enableStatefulPolicies}); this returns them, for tests and tools.
  */
 export function statefulPolicyProblems(root: IConstruct): AksStatefulValidationError[] {
-  return appCheckProblems(root);
+  return appCheckProblems(checkConstruct('statefulPolicyProblems', 'root', root));
 }
 
 /**
@@ -40,7 +41,7 @@ export function statefulPolicyProblems(root: IConstruct): AksStatefulValidationE
  * own objects calls this once, with the app or any construct in it.
  */
 export function enableStatefulPolicies(scope: IConstruct): void {
-  requestAppChecks(scope);
+  requestAppChecks(checkConstruct('enableStatefulPolicies', 'scope', scope));
 }
 
 registerAppCheck('manifests', (root) => {

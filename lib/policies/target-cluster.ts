@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { checkDnsLabel } from '../core/names';
+import { checkConstruct } from '../core/types';
 
 const CLUSTER = Symbol.for('aks-stateful.target-cluster');
 
@@ -11,6 +12,7 @@ const CLUSTER = Symbol.for('aks-stateful.target-cluster');
  * default the whole app is one cluster. Nothing synthesized changes.
  */
 export function setTargetCluster(scope: IConstruct, name: string): void {
+  checkConstruct('setTargetCluster', 'scope', scope);
   checkDnsLabel(scope, 'cluster', name);
   (scope as IConstruct & { [CLUSTER]?: string })[CLUSTER] = name;
 }

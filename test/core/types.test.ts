@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Duration } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
+import { enableStatefulPolicies, setTargetCluster, statefulPolicyProblems } from '../../lib';
 import { AksStatefulValidationError } from '../../lib/core/errors';
 import {
   checkArray,
   checkBoolean,
+  checkConstruct,
   checkInstance,
   checkOptionalBoolean,
   checkPort,
@@ -69,5 +71,21 @@ describe('run-time type checks', () => {
     expect(checkSecurityId('p', 'runAsUser', 0)).toBe(0);
     expect(checkSecurityId('p', 'runAsUser', 2147483647)).toBe(2147483647);
     for (const bad of [-1, 2147483648, 1.5, '999']) fails(() => checkSecurityId('p', 'runAsUser', bad), 'runAsUser');
+  });
+});
+
+describe('construct arguments', () => {
+  it('a name or a plain object where a construct is expected is a validation error naming the argument', () => {
+    for (const bad of ['payments', { node: 1 }, null, undefined]) {
+      expect(() => checkConstruct('f', 'scope', bad)).toThrow(AksStatefulValidationError);
+      expect(() => setTargetCluster(bad as never, 'primary')).toThrow(
+        /^setTargetCluster: scope .* is not allowed: a construct/,
+      );
+      expect(() => enableStatefulPolicies(bad as never)).toThrow(/^enableStatefulPolicies: scope .* is not allowed/);
+      expect(() => statefulPolicyProblems(bad as never)).toThrow(/^statefulPolicyProblems: root .* is not allowed/);
+    }
+    expect(() => setTargetCluster(Testing.app(), 'Primary')).toThrow(
+      /cluster "Primary" is not allowed: a DNS-1123 label/,
+    );
   });
 });
