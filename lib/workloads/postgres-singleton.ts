@@ -18,7 +18,7 @@ import { AzureDiskStorageClass } from '../storage/azure-disk-storage-class';
 import { StorageClassRef } from '../storage/azure-storage-class';
 import { checkClaimAgainstClass } from '../storage/claim-rules';
 import { checkNotDeprecated } from '../core/deprecated-keys';
-import { cpuMillicores } from '../core/cpu-quantity';
+import { ContainerResources, ResolvedResources, renderResources, resolveResources } from '../core/resources';
 import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/names';
@@ -33,7 +33,7 @@ import {
   SUPPORTED_POSTGRES_MAJORS,
   SecretKeyRef,
 } from '../postgres/connection';
-import { POSTGRES_UID, dataLayout, postgresContainer, renderResources } from './postgres-container';
+import { POSTGRES_UID, dataLayout, postgresContainer } from './postgres-container';
 import { checkDatabaseStorage } from './postgres-storage-rules';
 import { requestAppChecks } from '../core/app-checks';
 import { checkAnnotations } from './object-metadata';
@@ -42,17 +42,15 @@ import { generatedName } from './object-names';
 import { PodSchedulingProps, ResolvedPodScheduling, resolvePodScheduling } from './pod-scheduling';
 import { PostgresServerSettings, resolvePostgresSettings } from './postgres-settings';
 
-/** CPU and memory of the server. */
-export interface PostgresResources {
-  /** CPU request. @default '250m' */
-  readonly cpuRequest?: string;
-  /** CPU limit; none by default, since throttling a database hurts more than it protects. @default none */
-  readonly cpuLimit?: string;
-  /** Memory request (text, a `StorageSize` or a cdk8s `Size`). @default '512Mi' */
-  readonly memoryRequest?: SizeInput;
-  /** Memory limit (includes /dev/shm; text, a `StorageSize` or a cdk8s `Size`). @default '1Gi' */
-  readonly memoryLimit?: SizeInput;
-}
+/**
+ * CPU, memory and ephemeral storage of the server: the library's one resources model
+ * ({@link ContainerResources}). Defaults: CPU request '250m' and no CPU limit (throttling a database
+ * hurts more than it protects), memory request '512Mi', memory limit '1Gi' (it includes /dev/shm),
+ * no ephemeral-storage request or limit.
+ */
+export type PostgresResources = ContainerResources;
+
+const DEFAULT_RESOURCES: ContainerResources = { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: '1Gi' };
 
 /** Props of {@link PostgresSingleton}. */
 export interface PostgresSingletonProps extends PodSchedulingProps {
@@ -148,7 +146,7 @@ interface ResolvedServer {
   readonly passwordSecret: SecretKeyRef;
   readonly claimTemplate: ResolvedClaimTemplate;
   readonly settings: Record<string, string>;
-  readonly resources: { cpuRequest: string; cpuLimit?: string; memoryRequest: StorageSize; memoryLimit: StorageSize };
+  readonly resources: ResolvedResources;
   readonly sharedMemory: StorageSize;
   readonly graceSeconds: number;
   readonly podLabels: Record<string, string>;
@@ -234,11 +232,10 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     checkDatabaseStorage(this, 'storageClass', this.storageClass);
     const claimTemplate = this.resolveDataClaim(props.storageSize);
 
-    const memoryLimit = StorageSize.from(props.resources?.memoryLimit ?? '1Gi', this, 'resources.memoryLimit');
-    const memoryRequest = StorageSize.from(props.resources?.memoryRequest ?? '512Mi', this, 'resources.memoryRequest');
+    const resources = resolveResources(this, 'resources', props.resources, DEFAULT_RESOURCES);
+    // The default always gives a limit; a user's limit replaces it, never removes it.
+    const memoryLimit = resources.memoryLimit!;
     const sharedMemory = StorageSize.from(props.sharedMemorySize ?? '256Mi', this, 'sharedMemorySize');
-    if (memoryLimit.isSmallerThan(memoryRequest))
-      invalid(this, 'resources.memoryLimit', memoryLimit.toString(), `at least the memory request (${memoryRequest})`);
     if (!sharedMemory.isSmallerThan(memoryLimit))
       invalid(
         this,
@@ -246,12 +243,6 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         sharedMemory.toString(),
         `less than the memory limit (${memoryLimit}): /dev/shm is memory the server is charged for`,
       );
-    const cpuRequest = props.resources?.cpuRequest ?? '250m';
-    const requestMillicores = cpuMillicores(this, 'resources.cpuRequest', cpuRequest, 'request');
-    const cpuLimit = props.resources?.cpuLimit;
-    if (cpuLimit !== undefined && cpuMillicores(this, 'resources.cpuLimit', cpuLimit, 'limit') < requestMillicores) {
-      invalid(this, 'resources.cpuLimit', cpuLimit, `at least the CPU request (${cpuRequest})`);
-    }
     const settings = resolvePostgresSettings(this, props.settings, props.extraSettings, memoryLimit);
     const initScripts = props.initScripts ?? {};
     for (const file of Object.keys(initScripts)) {
@@ -316,7 +307,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       passwordSecret,
       claimTemplate,
       settings,
-      resources: { cpuRequest, cpuLimit, memoryRequest, memoryLimit },
+      resources,
       sharedMemory,
       graceSeconds,
       podLabels: labels,
@@ -478,12 +469,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       passwordKey: s.passwordSecret.key,
       settings: s.settings,
       env: s.env,
-      resources: renderResources({
-        cpuRequest: s.resources.cpuRequest,
-        cpuLimit: s.resources.cpuLimit,
-        memoryRequest: s.resources.memoryRequest.toString(),
-        memoryLimit: s.resources.memoryLimit.toString(),
-      }),
+      resources: renderResources(s.resources),
       hasInitScripts: s.initConfigMap !== undefined,
     });
     return {

@@ -5,9 +5,9 @@ import {
   KubePodDisruptionBudget,
   KubeService,
   KubeStatefulSet,
+  KubeStatefulSetProps,
   PodSecurityContext,
   EnvVar,
-  Volume,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { metadata } from '../core/metadata';
@@ -28,6 +28,7 @@ import { HostSpreading, ZONE_LABEL, checkStorageFollowsZones, zoneAffinity, zone
 import { checkExtraEnv } from './extra-env';
 import { checkAnnotations } from './object-metadata';
 import { PodSchedulingProps, ResolvedPodScheduling, mergeAffinity, resolvePodScheduling } from './pod-scheduling';
+import { KplusPodRendering, RenderedPodParts, sortKeys } from './kplus-pod-rendering';
 
 /** What happens to replicas' claims when the StatefulSet is deleted or scaled down. */
 export interface ClaimRetention {
@@ -112,6 +113,31 @@ export interface ZonalStatefulSetProps extends PodSchedulingProps {
 
 const MAX_NAME = 52;
 
+type PodParts = { containers: unknown[]; initContainers?: unknown[]; volumes?: unknown[] };
+
+/**
+ * The StatefulSet object. Its pod's containers and volumes are cdk8s-plus's own rendering (plain
+ * JSON), merged in after the typed conversion of the rest: that conversion reads quantities and
+ * ports as typed objects and would drop the already-rendered ones.
+ */
+class StatefulSetObject extends KubeStatefulSet {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: KubeStatefulSetProps,
+    private readonly podParts: () => PodParts,
+  ) {
+    super(scope, id, props);
+  }
+
+  public override toJson(): any {
+    const json = super.toJson();
+    const parts = Object.fromEntries(Object.entries(this.podParts()).filter(([, v]) => v !== undefined));
+    json.spec.template.spec = sortKeys({ ...json.spec.template.spec, ...parts });
+    return json;
+  }
+}
+
 /**
  * A StatefulSet whose replicas each get their own disk in their own availability zone: claim
  * templates, a headless Service for per-pod DNS, an even spread over the listed zones, no two
@@ -137,6 +163,8 @@ export class ZonalStatefulSet extends Construct {
   public readonly service: KubeService;
   /** The PodDisruptionBudget, named like the set. */
   public readonly disruptionBudget: KubePodDisruptionBudget;
+  // cdk8s-plus builds and renders the containers; the pod it renders them in is never synthesized.
+  private readonly rendering = new KplusPodRendering();
   // Settled in the constructor, rendered lazily so containers can still be changed before synth.
   private readonly specInputs: {
     podManagementPolicy: string;
@@ -159,8 +187,8 @@ export class ZonalStatefulSet extends Construct {
     this.replicas = checkInteger(this, 'replicas', props.replicas ?? this.zones.length, 1, 1000);
     if (!props.containers || props.containers.length === 0)
       invalid(this, 'containers', props.containers, 'at least one container');
-    this.containers = props.containers.map((c) => new kplus.Container(c));
-    this.initContainers = (props.initContainers ?? []).map((c) => new kplus.Container({ ...c }));
+    this.containers = props.containers.map((c) => this.rendering.addContainer(c));
+    this.initContainers = (props.initContainers ?? []).map((c) => this.rendering.addInitContainer(c));
     const names = [...this.initContainers, ...this.containers].map((c) => c.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate)
@@ -218,13 +246,18 @@ export class ZonalStatefulSet extends Construct {
         );
     }
 
-    this.apiObject = new KubeStatefulSet(this, 'Resource', {
-      metadata: metadata({
-        name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, MAX_NAME),
-        annotations,
-      }),
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
-    });
+    this.apiObject = new StatefulSetObject(
+      this,
+      'Resource',
+      {
+        metadata: metadata({
+          name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, MAX_NAME),
+          annotations,
+        }),
+        spec: Lazy.any({ produce: () => this.renderSpec() }),
+      },
+      () => this.renderPodParts(),
+    );
     this.name = this.apiObject.name;
     if (this.name.length > MAX_NAME)
       invalid(
@@ -308,8 +341,8 @@ export class ZonalStatefulSet extends Construct {
     return ports.length > 0 ? ports : undefined;
   }
 
-  private renderContainer(container: kplus.Container, isMain: boolean) {
-    const kube = container._toKube();
+  /** A container as cdk8s-plus rendered it, with the claim mounts, the shared env and the preStop hook added. */
+  private renderContainer(container: kplus.Container, kube: Record<string, any>, isMain: boolean) {
     const mounts = this.claimTemplates
       .filter((t) => !t.containers || t.containers.includes(container.name))
       .map((t) => ({ name: t.name, mountPath: t.mountPath }));
@@ -318,22 +351,30 @@ export class ZonalStatefulSet extends Construct {
         ? { preStop: { exec: { command: [...this.specInputs.preStopCommand] } } }
         : {};
     const env = [...(kube.env ?? []), ...this.specInputs.env];
-    return {
+    const volumeMounts = [...(kube.volumeMounts ?? []), ...mounts];
+    const rendered = {
       ...kube,
       env: env.length > 0 ? env : undefined,
-      volumeMounts:
-        [...(kube.volumeMounts ?? []), ...mounts].length > 0 ? [...(kube.volumeMounts ?? []), ...mounts] : undefined,
+      volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
       lifecycle:
         kube.lifecycle || (isMain && this.specInputs.preStopCommand) ? { ...kube.lifecycle, ...preStop } : undefined,
     };
+    return Object.fromEntries(Object.entries(rendered).filter(([, v]) => v !== undefined));
   }
 
-  private podVolumes(): Volume[] | undefined {
-    const volumes = new Map<string, kplus.Volume>();
-    for (const container of [...this.initContainers, ...this.containers]) {
-      for (const mount of container.mounts) volumes.set(mount.volume.name, mount.volume);
-    }
-    return volumes.size > 0 ? [...volumes.values()].map((v) => v._toKube()) : undefined;
+  /** Containers, init containers and their volumes (init containers' volumes first), rendered at synthesis. */
+  private renderPodParts(): PodParts {
+    const parts: RenderedPodParts = this.rendering.render();
+    const order = [...this.initContainers, ...this.containers].flatMap((c) => c.mounts.map((m) => m.volume.name));
+    const volumes = [...parts.volumes].sort((a, b) => order.indexOf(String(a.name)) - order.indexOf(String(b.name)));
+    return {
+      initContainers:
+        this.initContainers.length > 0
+          ? this.initContainers.map((c, i) => this.renderContainer(c, parts.initContainers[i], false))
+          : undefined,
+      containers: this.containers.map((c, i) => this.renderContainer(c, parts.containers[i], i === 0)),
+      volumes: volumes.length > 0 ? volumes : undefined,
+    };
   }
 
   private renderSpec() {
@@ -369,10 +410,8 @@ export class ZonalStatefulSet extends Construct {
             s.scheduling.affinity,
           ),
           topologySpreadConstraints: zoneSpread(this.selectorLabels),
-          initContainers:
-            this.initContainers.length > 0 ? this.initContainers.map((c) => this.renderContainer(c, false)) : undefined,
-          containers: this.containers.map((c, i) => this.renderContainer(c, i === 0)),
-          volumes: this.podVolumes(),
+          // Filled in by StatefulSetObject.toJson with cdk8s-plus's rendering.
+          containers: [],
         },
       },
       volumeClaimTemplates:
