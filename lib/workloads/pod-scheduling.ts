@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { checkDnsSubdomain, checkLabelKey, checkLabels } from '../core/names';
 import { checkInteger, checkOneOf } from '../core/values';
+import { checkRecord, checkString } from '../core/types';
 
 /** Where a workload's pods may run, beyond what the construct itself renders. */
 export interface PodSchedulingProps {
@@ -33,10 +34,6 @@ export interface ResolvedPodScheduling {
 }
 
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
-
-function isObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * Validates the scheduling props. `own` are the node labels the construct sets itself, and
@@ -76,9 +73,10 @@ export function resolvePodScheduling(
 }
 
 function checkToleration(scope: IConstruct, field: string, t: Toleration): Toleration {
-  if (!isObject(t)) invalid(scope, field, t, 'a toleration: { key, operator, value, effect }');
+  checkRecord(scope, field, t);
   const operator = checkOneOf(scope, `${field}.operator`, t.operator ?? 'Equal', ['Equal', 'Exists']);
-  if (t.key !== undefined) checkLabelKey(scope, `${field}.key`, t.key);
+  // checkLabelKey reads its value as text: a one-element array would pass as its only element.
+  if (t.key !== undefined) checkLabelKey(scope, `${field}.key`, checkString(scope, `${field}.key`, t.key));
   if (t.key === undefined && operator !== 'Exists')
     invalid(scope, `${field}.operator`, operator, '"Exists" when no key is given (it tolerates every taint)');
   if (operator === 'Exists' && t.value !== undefined)
@@ -94,8 +92,7 @@ function checkToleration(scope: IConstruct, field: string, t: Toleration): Toler
 }
 
 function checkAffinity(scope: IConstruct, affinity: Affinity): void {
-  if (!isObject(affinity))
-    invalid(scope, 'affinity', affinity, 'an object with nodeAffinity, podAffinity or podAntiAffinity');
+  checkRecord(scope, 'affinity', affinity);
   const known = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
   for (const key of Object.keys(affinity)) {
     if (!known.includes(key))

@@ -22,10 +22,21 @@ import { ContainerResources, ResolvedResources, renderResources, resolveResource
 import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/names';
+import { checkImage } from '../core/image';
+import { checkArray, checkRecord, checkStringRecord } from '../core/types';
+import { checkConfigMapSize } from './config-map-size';
+import { checkDataKey, checkServiceName } from './k8s-names';
+import { checkPodVolumes } from './pod-volumes';
+import { resolveSidecar } from './sidecar-containers';
 import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkInteger } from '../core/values';
 import { ResolvedClaimTemplate, renderClaimTemplate } from './claim-template';
-import { PostgresBulkImport, PostgresBulkImportOptions } from './postgres-bulk-import';
+import {
+  BULK_IMPORT_OPTION_KEYS,
+  PostgresBulkImport,
+  PostgresBulkImportOptions,
+  resolveBulkImportOptions,
+} from './postgres-bulk-import';
 import {
   IPostgresDatabase,
   PostgresConnection,
@@ -189,7 +200,8 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
   constructor(scope: Construct, id: string, props: PostgresSingletonProps = {}) {
     super(scope, id);
     requestAppChecks(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? generatedName(this, 40), 40);
+    // The name names Services: a DNS-1035 label (it starts with a letter).
+    this.name = checkServiceName(this, 'name', props.name ?? generatedName(this, 40), 40);
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
     this.majorVersion = checkInteger(this, 'majorVersion', props.majorVersion ?? 17, 0) as PostgresMajorVersion;
     if (!SUPPORTED_POSTGRES_MAJORS.includes(this.majorVersion)) {
@@ -206,10 +218,10 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     if (user === 'postgres') invalid(this, 'user', user, 'an application user other than the superuser "postgres"');
 
     const passwordSecret = props.passwordSecret ?? { name: `${this.name}-credentials`, key: 'password' };
+    checkRecord(this, 'passwordSecret', passwordSecret);
     checkDnsSubdomain(this, 'passwordSecret.name', passwordSecret.name);
-    if (!/^[-._a-zA-Z0-9]+$/.test(passwordSecret.key))
-      invalid(this, 'passwordSecret.key', passwordSecret.key, "a Secret key: letters, digits, '-', '_' or '.'");
-    if (!props.passwordSecret) {
+    checkDataKey(this, 'passwordSecret.key', passwordSecret.key);
+    if (props.passwordSecret === undefined) {
       declareAzureRequirement(this, {
         kind: 'kubernetesSecret',
         namespace: this.namespace,
@@ -221,6 +233,8 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     const extraLabels = checkLabels(this, 'labels', props.labels);
     checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
     const annotations = checkAnnotations(this, 'annotations', props.annotations);
+    if (props.storageClass === null)
+      invalid(this, 'storageClass', null, 'an AzureDiskStorageClass, the name of an Azure Disk class, or unset');
     this.storageClass =
       props.storageClass ??
       new AzureDiskStorageClass(this, 'StorageClass', {
@@ -232,6 +246,8 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     checkDatabaseStorage(this, 'storageClass', this.storageClass);
     const claimTemplate = this.resolveDataClaim(props.storageSize);
 
+    // resolveResources takes any object (a Date too) as an empty one; only a plain record is resources.
+    if (props.resources !== undefined) checkRecord(this, 'resources', props.resources);
     const resources = resolveResources(this, 'resources', props.resources, DEFAULT_RESOURCES);
     // The default always gives a limit; a user's limit replaces it, never removes it.
     const memoryLimit = resources.memoryLimit!;
@@ -244,7 +260,9 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         `less than the memory limit (${memoryLimit}): /dev/shm is memory the server is charged for`,
       );
     const settings = resolvePostgresSettings(this, props.settings, props.extraSettings, memoryLimit);
-    const initScripts = props.initScripts ?? {};
+    const initScripts =
+      props.initScripts === undefined ? {} : checkStringRecord(this, 'initScripts', props.initScripts);
+    checkConfigMapSize(this, 'initScripts', initScripts);
     for (const file of Object.keys(initScripts)) {
       if (!/^[\w.-]+\.(sql|sh)$/.test(file))
         invalid(
@@ -348,19 +366,27 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       majorVersion: this.majorVersion,
       clientLabel: this.clientLabel,
     };
-    if (props.bulkImport) {
+    if (props.bulkImport !== undefined) {
+      // Checked here first, so that errors name `bulkImport.<option>`, the prop the user wrote.
+      resolveBulkImportOptions(this, 'bulkImport.', props.bulkImport);
+      const { table, csv, columns, header } = props.bulkImport;
+      const options: PostgresBulkImportOptions = { table, csv, columns, header };
+      for (const key of Object.keys(props.bulkImport))
+        if (!(BULK_IMPORT_OPTION_KEYS as readonly string[]).includes(key))
+          invalid(this, `bulkImport.${key}`, '(set)', `one of ${BULK_IMPORT_OPTION_KEYS.join(', ')}`);
       this.bulkImport = new PostgresBulkImport(this, 'BulkImport', {
+        ...options,
         database: this,
         image: this.image,
         labels: extraLabels,
-        annotations: props.annotations,
-        ...props.bulkImport,
+        annotations,
       });
     }
   }
 
   private checkImage(image: string): string {
-    if (typeof image !== 'string' || /alpine/.test(image)) {
+    checkImage(this, 'image', image);
+    if (/alpine/.test(image)) {
       invalid(
         this,
         'image',
@@ -418,10 +444,10 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
 
   private checkVolumes(volumes: Volume[] | undefined): Volume[] {
     if (volumes === undefined) return [];
-    if (!Array.isArray(volumes)) invalid(this, 'volumes', volumes, 'a list of pod volumes');
+    checkArray(this, 'volumes', volumes, (f, v) => checkRecord(this, f, v));
     const names = new Set<string>();
     volumes.forEach((v, i) => {
-      const name = checkDnsLabel(this, `volumes[${i}].name`, v?.name);
+      const name = checkDnsLabel(this, `volumes[${i}].name`, v.name);
       if (OWN_VOLUMES.includes(name) || names.has(name))
         invalid(
           this,
@@ -431,32 +457,27 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         );
       names.add(name);
     });
+    checkPodVolumes(this, (i) => `volumes[${i}]`, volumes);
     return [...volumes];
   }
 
   private checkSidecars(sidecars: Container[] | undefined, volumes: Volume[]): Container[] {
     if (sidecars === undefined) return [];
-    if (!Array.isArray(sidecars)) invalid(this, 'sidecars', sidecars, 'a list of containers');
+    checkArray(this, 'sidecars', sidecars, () => undefined);
     const names = new Set(['postgres']);
     const mountable = [...OWN_VOLUMES, ...volumes.map((v) => v.name)];
-    sidecars.forEach((c, i) => {
-      const name = checkDnsLabel(this, `sidecars[${i}].name`, c?.name);
-      if (names.has(name))
-        invalid(this, `sidecars[${i}].name`, name, 'a name not used by another container (the server is "postgres")');
-      names.add(name);
-      if (typeof c.image !== 'string' || c.image.length === 0)
-        invalid(this, `sidecars[${i}].image`, c.image, 'an image reference');
-      (c.volumeMounts ?? []).forEach((m, j) => {
-        if (!mountable.includes(m.name))
-          invalid(
-            this,
-            `sidecars[${i}].volumeMounts[${j}].name`,
-            m.name,
-            `one of the pod's volumes: ${mountable.join(', ')}`,
-          );
-      });
+    return sidecars.map((c, i) => {
+      const sidecar = resolveSidecar(this, `sidecars[${i}]`, c, mountable);
+      if (names.has(sidecar.name))
+        invalid(
+          this,
+          `sidecars[${i}].name`,
+          sidecar.name,
+          'a name not used by another container (the server is "postgres")',
+        );
+      names.add(sidecar.name);
+      return sidecar;
     });
-    return [...sidecars];
   }
 
   private renderSpec(): StatefulSetSpec {
