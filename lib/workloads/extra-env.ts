@@ -1,6 +1,7 @@
 import { EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
+import { checkRecord } from '../core/types';
 
 /** An environment variable name as the API server takes it. */
 export const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -16,8 +17,7 @@ export function checkExtraEnv(
   reserved: Readonly<Record<string, string>> = {},
 ): EnvVar[] {
   if (env === undefined) return [];
-  if (env === null || typeof env !== 'object' || Array.isArray(env))
-    invalid(scope, field, env, 'a map of variable names to string values');
+  checkRecord(scope, field, env);
   return Object.entries(env).map(([name, value]) => {
     if (!ENV_NAME.test(name))
       invalid(

@@ -1,7 +1,9 @@
 import { Affinity, NodeSelectorTerm, Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
-import { checkDnsSubdomain, checkLabelKey, checkLabels } from '../core/names';
+import { checkDnsSubdomain, checkLabelKey } from '../core/names';
+import { checkNotDeprecated } from '../core/deprecated-keys';
+import { checkObjectLabels } from './object-metadata';
 import { checkInteger, checkOneOf } from '../core/values';
 import { checkRecord, checkString } from '../core/types';
 
@@ -45,7 +47,7 @@ export function resolvePodScheduling(
   own: Record<string, string>,
   reserved: Record<string, string> = {},
 ): ResolvedPodScheduling {
-  const extra = checkLabels(scope, 'nodeSelector', props.nodeSelector);
+  const extra = checkObjectLabels(scope, 'nodeSelector', props.nodeSelector);
   for (const [key, value] of Object.entries(extra)) {
     if (reserved[key]) invalid(scope, `nodeSelector[${JSON.stringify(key)}]`, value, `unset: ${reserved[key]}`);
     if (own[key] !== undefined && own[key] !== value)
@@ -76,7 +78,10 @@ function checkToleration(scope: IConstruct, field: string, t: Toleration): Toler
   checkRecord(scope, field, t);
   const operator = checkOneOf(scope, `${field}.operator`, t.operator ?? 'Equal', ['Equal', 'Exists']);
   // checkLabelKey reads its value as text: a one-element array would pass as its only element.
-  if (t.key !== undefined) checkLabelKey(scope, `${field}.key`, checkString(scope, `${field}.key`, t.key));
+  if (t.key !== undefined) {
+    checkLabelKey(scope, `${field}.key`, checkString(scope, `${field}.key`, t.key));
+    checkNotDeprecated(scope, `${field}.key`, [t.key]);
+  }
   if (t.key === undefined && operator !== 'Exists')
     invalid(scope, `${field}.operator`, operator, '"Exists" when no key is given (it tolerates every taint)');
   if (operator === 'Exists' && t.value !== undefined)
@@ -98,6 +103,7 @@ function checkAffinity(scope: IConstruct, affinity: Affinity): void {
     if (!known.includes(key))
       invalid(scope, `affinity.${key}`, affinity[key as keyof Affinity], `one of ${known.join(', ')}`);
   }
+  checkAffinityKeys(scope, affinity);
   const terms = affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (
     affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution &&
@@ -108,6 +114,47 @@ function checkAffinity(scope: IConstruct, affinity: Affinity): void {
       'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms',
       terms,
       'at least one node selector term',
+    );
+  }
+}
+
+/** Node label keys and topology keys of an affinity: a deprecated key matches no current node. */
+function checkAffinityKeys(scope: IConstruct, affinity: Affinity): void {
+  const node = affinity.nodeAffinity;
+  const terms = [
+    ...(node?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).map((t, i) => ({
+      term: t,
+      field: `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`,
+    })),
+    ...(node?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p, i) => ({
+      term: p?.preference,
+      field: `affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`,
+    })),
+  ];
+  for (const { term, field } of terms) {
+    (Array.isArray(term?.matchExpressions) ? term.matchExpressions : []).forEach((e, j) =>
+      checkNotDeprecated(scope, `${field}.matchExpressions[${j}].key`, [String(e?.key)]),
+    );
+  }
+  for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+    const pod = affinity[kind];
+    const required = Array.isArray(pod?.requiredDuringSchedulingIgnoredDuringExecution)
+      ? pod.requiredDuringSchedulingIgnoredDuringExecution
+      : [];
+    const preferred = Array.isArray(pod?.preferredDuringSchedulingIgnoredDuringExecution)
+      ? pod.preferredDuringSchedulingIgnoredDuringExecution
+      : [];
+    required.forEach((t, i) =>
+      checkNotDeprecated(scope, `affinity.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}].topologyKey`, [
+        String(t?.topologyKey),
+      ]),
+    );
+    preferred.forEach((t, i) =>
+      checkNotDeprecated(
+        scope,
+        `affinity.${kind}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm.topologyKey`,
+        [String(t?.podAffinityTerm?.topologyKey)],
+      ),
     );
   }
 }

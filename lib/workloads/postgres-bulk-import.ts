@@ -1,16 +1,15 @@
 import { KubeConfigMap, KubeJob } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkNotDeprecated } from '../core/deprecated-keys';
 import { checkImage } from '../core/image';
 import { checkBoolean, checkRecord, checkString, checkStringArray } from '../core/types';
 import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
-import { checkLabels } from '../core/names';
+
 import { StorageSize } from '../core/storage-size';
 import { IPostgresDatabase } from '../postgres/connection';
 import { checkPostgresImage, jobPodSpec, renderJobResources, scriptContainer } from '../postgres/job-pod';
 import { clientLabels, postgresEnv, resolvePostgres } from '../postgres/source';
-import { checkAnnotations } from './object-metadata';
+import { checkAnnotations, checkObjectLabels } from './object-metadata';
 
 /**
  * What {@link PostgresBulkImport} loads. The table and column names are rendered as quoted SQL
@@ -148,8 +147,7 @@ export class PostgresBulkImport extends Construct {
       props.image === undefined
         ? `postgres:${c.majorVersion}`
         : checkClientImage(this, checkImage(this, 'image', props.image), c.majorVersion);
-    const labels = checkLabels(this, 'labels', props.labels);
-    checkNotDeprecated(this, 'labels', Object.keys(labels));
+    const labels = checkObjectLabels(this, 'labels', props.labels);
     // A Secret reference and the server's NetworkPolicy only work from the database's own namespace.
     const objectMetadata = metadata({
       namespace: c.namespace,

@@ -17,11 +17,10 @@ import { metadata } from '../core/metadata';
 import { AzureDiskStorageClass } from '../storage/azure-disk-storage-class';
 import { StorageClassRef } from '../storage/azure-storage-class';
 import { checkClaimAgainstClass } from '../storage/claim-rules';
-import { checkNotDeprecated } from '../core/deprecated-keys';
 import { ContainerResources, ResolvedResources, renderResources, resolveResources } from '../core/resources';
 import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { checkImage } from '../core/image';
 import { checkArray, checkRecord, checkStringRecord } from '../core/types';
 import { checkConfigMapSize } from './config-map-size';
@@ -47,7 +46,7 @@ import {
 import { POSTGRES_UID, dataLayout, postgresContainer } from './postgres-container';
 import { checkDatabaseStorage } from './postgres-storage-rules';
 import { requestAppChecks } from '../core/app-checks';
-import { checkAnnotations } from './object-metadata';
+import { checkAnnotations, checkObjectLabels } from './object-metadata';
 import { checkExtraEnv } from './extra-env';
 import { generatedName } from './object-names';
 import { PodSchedulingProps, ResolvedPodScheduling, resolvePodScheduling } from './pod-scheduling';
@@ -230,8 +229,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       });
     }
 
-    const extraLabels = checkLabels(this, 'labels', props.labels);
-    checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
+    const extraLabels = checkObjectLabels(this, 'labels', props.labels);
     const annotations = checkAnnotations(this, 'annotations', props.annotations);
     if (props.storageClass === null)
       invalid(this, 'storageClass', null, 'an AzureDiskStorageClass, the name of an Azure Disk class, or unset');

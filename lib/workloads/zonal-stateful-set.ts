@@ -12,10 +12,9 @@ import {
 import { Construct, IConstruct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { checkZones } from '../azure/names';
-import { checkNotDeprecated } from '../core/deprecated-keys';
 import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
-import { checkDnsSubdomain, checkLabels } from '../core/names';
+import { checkDnsSubdomain } from '../core/names';
 import { checkInteger, checkOneOf } from '../core/values';
 import {
   checkArray,
@@ -37,7 +36,7 @@ import {
 import { requestAppChecks } from '../core/app-checks';
 import { HostSpreading, ZONE_LABEL, checkStorageFollowsZones, zoneAffinity, zoneSpread } from './zone-placement';
 import { checkExtraEnv } from './extra-env';
-import { checkAnnotations } from './object-metadata';
+import { checkAnnotations, checkObjectLabels } from './object-metadata';
 import { PodSchedulingProps, ResolvedPodScheduling, mergeAffinity, resolvePodScheduling } from './pod-scheduling';
 import { KplusPodRendering, RenderedPodParts, sortKeys } from './kplus-pod-rendering';
 
@@ -280,8 +279,7 @@ export class ZonalStatefulSet extends Construct {
         'Delete',
       ]),
     };
-    const extraLabels = checkLabels(this, 'labels', props.labels);
-    checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
+    const extraLabels = checkObjectLabels(this, 'labels', props.labels);
     const annotations = checkAnnotations(this, 'annotations', props.annotations);
     const scheduling = resolvePodScheduling(this, props, {}, { [ZONE_LABEL]: 'the zones prop places the replicas' });
     const env = checkExtraEnv(this, 'env', props.env);
