@@ -65,14 +65,19 @@ const DEFAULT_RESOURCES: ContainerResources = { cpuRequest: '250m', memoryReques
 /** Props of {@link PostgresSingleton}. */
 export interface PostgresSingletonProps extends PodSchedulingProps {
   /**
-   * Base name of the StatefulSet, Services and NetworkPolicy; at most 40 characters. Immutable once
+   * Base name of the StatefulSet, Services and NetworkPolicy; at most 40 characters, starting with
+   * a letter (it names Services: a DNS-1035 label). Immutable once
    * deployed: it names the data claim (`data-<name>-0`), so a new name starts an empty database.
    * @default a name generated from the construct path (without hash when the chart disables hashes)
    */
   readonly name?: string;
   /** PostgreSQL major version of the official `postgres` image (14–18). @default 17 */
   readonly majorVersion?: PostgresMajorVersion;
-  /** Full image reference; it must be the declared major. @default `postgres:<majorVersion>` */
+  /**
+   * Full image reference, Debian-based, tagged with the declared major (`postgres:17`,
+   * `postgres:17.6-bookworm`); `latest` is refused. Pin by digest by adding it after the tag
+   * (`postgres:17.6-bookworm@sha256:<64 hex>`): the tag still names the major. @default `postgres:<majorVersion>`
+   */
   readonly image?: string;
   /** Database created on first start. @default 'app' */
   readonly database?: string;
@@ -81,7 +86,8 @@ export interface PostgresSingletonProps extends PodSchedulingProps {
   /**
    * An existing Secret key with the password. Without it, a Secret `<name>-credentials` (key
    * `password`) is declared as an Azure requirement: `pulumi up` (`StatefulStack`) generates it;
-   * without Pulumi, create it by hand before applying.
+   * without Pulumi, create it by hand before applying. The key is letters, digits, '-', '_' and
+   * '.', not '.' or '..' (the API server's rule for Secret keys).
    * @default a generated password Secret
    */
   readonly passwordSecret?: SecretKeyRef;
@@ -115,10 +121,14 @@ export interface PostgresSingletonProps extends PodSchedulingProps {
   readonly extraSettings?: Record<string, string>;
   /**
    * SQL (`.sql`) or shell (`.sh`) scripts by file name, run in name order on the first
-   * start only, when the data directory is empty; later changes never run. @default none
+   * start only, when the data directory is empty; later changes never run. They travel in one
+   * ConfigMap, so names and scripts together hold at most 1 MiB. @default none
    */
   readonly initScripts?: Record<string, string>;
-  /** Loads a CSV into a table once, with psql `\copy`, from a Job. @default none */
+  /**
+   * Loads a CSV into a table once, with psql `\copy`, from a Job (see {@link PostgresBulkImportOptions}
+   * for what each option may contain); errors name `bulkImport.<option>`. @default none
+   */
   readonly bulkImport?: PostgresBulkImportOptions;
   /** Extra labels on every object, the pod and the claim. @default none */
   readonly labels?: Record<string, string>;
@@ -130,11 +140,20 @@ export interface PostgresSingletonProps extends PodSchedulingProps {
    */
   readonly env?: Record<string, string>;
   /**
-   * Containers running beside the server (an exporter, a log shipper), rendered as given; they may
-   * mount the pod's volumes (`data`, `run`, `tmp`, ...) and the ones in `volumes`. @default none
+   * Containers running beside the server (an exporter, a log shipper); they may mount the pod's
+   * volumes (`data`, `run`, `tmp`, ...) and the ones in `volumes`. Names are DNS-1123 labels, images
+   * need a tag other than `latest` or a digest. Each starts from the Pod Security "restricted"
+   * securityContext (`runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`);
+   * the sidecar's own securityContext fields win one by one (a `capabilities` you set replaces the
+   * default's), except that privileged containers, root, added capabilities other than
+   * NET_BIND_SERVICE and host ports are refused. The pod runs as uid 999 unless the sidecar sets its own.
+   * @default none
    */
   readonly sidecars?: Container[];
-  /** Extra pod volumes for the sidecars. @default none */
+  /**
+   * Extra pod volumes for the sidecars, of the kinds Pod Security "restricted" allows: configMap,
+   * csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret. @default none
+   */
   readonly volumes?: Volume[];
 }
 
