@@ -22,6 +22,7 @@ import {
   checkOptionalBoolean,
   checkRecord,
   checkSecurityId,
+  checkString,
   checkStringArray,
 } from '../core/types';
 import { resolveContainerProps, withDroppedCapabilities } from './container-props';
@@ -270,14 +271,18 @@ export class ZonalStatefulSet extends Construct {
     const claimRetention =
       props.claimRetention === undefined ? {} : checkRecord(this, 'claimRetention', props.claimRetention);
     const retention = {
-      whenDeleted: checkOneOf(this, 'claimRetention.whenDeleted', String(claimRetention.whenDeleted ?? 'Retain'), [
-        'Retain',
-        'Delete',
-      ]),
-      whenScaled: checkOneOf(this, 'claimRetention.whenScaled', String(claimRetention.whenScaled ?? 'Retain'), [
-        'Retain',
-        'Delete',
-      ]),
+      whenDeleted: checkOneOf(
+        this,
+        'claimRetention.whenDeleted',
+        checkString(this, 'claimRetention.whenDeleted', claimRetention.whenDeleted ?? 'Retain'),
+        ['Retain', 'Delete'],
+      ),
+      whenScaled: checkOneOf(
+        this,
+        'claimRetention.whenScaled',
+        checkString(this, 'claimRetention.whenScaled', claimRetention.whenScaled ?? 'Retain'),
+        ['Retain', 'Delete'],
+      ),
     };
     const extraLabels = checkObjectLabels(this, 'labels', props.labels);
     const annotations = checkAnnotations(this, 'annotations', props.annotations);
