@@ -6,6 +6,7 @@ import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkAbsolutePath, checkOneOf } from '../core/values';
+import { checkArray, checkRecord, checkStringArray } from '../core/types';
 
 /**
  * One disk (or share) per replica: a StatefulSet volume claim template and where it is mounted.
@@ -19,7 +20,7 @@ export interface VolumeClaimTemplate {
   readonly size: SizeInput;
   /** Storage class construct (its zones and binding mode are checked) or the name of an existing class. */
   readonly storageClass: StorageClassRef;
-  /** Where every container mounts it. */
+  /** Where every container mounts it; no other template or volume of the same container may use the path. */
   readonly mountPath: string;
   /** Access mode. @default 'ReadWriteOnce' */
   readonly accessMode?: VolumeAccessMode;
@@ -39,13 +40,15 @@ export function resolveClaimTemplates(
   templates: readonly VolumeClaimTemplate[],
 ): ResolvedClaimTemplate[] {
   const names = new Set<string>();
-  return templates.map((template, i) => {
+  checkArray(scope, 'volumeClaimTemplates', templates, (f, t) => checkRecord(scope, f, t));
+  const resolved = templates.map((template, i) => {
     const field = `volumeClaimTemplates[${i}]`;
     checkDnsLabel(scope, `${field}.name`, template.name);
+    if (template.containers !== undefined) checkStringArray(scope, `${field}.containers`, template.containers);
     if (names.has(template.name)) invalid(scope, `${field}.name`, template.name, 'a name not used by another template');
     names.add(template.name);
     checkAbsolutePath(scope, `${field}.mountPath`, template.mountPath);
-    const resolved: ResolvedClaimTemplate = {
+    const result: ResolvedClaimTemplate = {
       ...template,
       size: StorageSize.from(template.size, scope, `${field}.size`),
       accessMode: checkOneOf(scope, `${field}.accessMode`, template.accessMode ?? 'ReadWriteOnce', [
@@ -55,8 +58,29 @@ export function resolveClaimTemplates(
         'ReadWriteMany',
       ]),
     };
-    checkClaimAgainstClass(scope, template.storageClass, { ...resolved, volumeMode: 'Filesystem' }, `${field}.`);
-    return resolved;
+    checkClaimAgainstClass(scope, template.storageClass, { ...result, volumeMode: 'Filesystem' }, `${field}.`);
+    return result;
+  });
+  checkDistinctMountPaths(scope, resolved);
+  return resolved;
+}
+
+/** Two templates on one path of a container: the API server refuses the pod. */
+function checkDistinctMountPaths(scope: IConstruct, templates: readonly ResolvedClaimTemplate[]): void {
+  templates.forEach((t, i) => {
+    const clash = templates.findIndex(
+      (other, j) =>
+        j < i &&
+        other.mountPath === t.mountPath &&
+        (!t.containers || !other.containers || t.containers.some((c) => other.containers!.includes(c))),
+    );
+    if (clash >= 0)
+      invalid(
+        scope,
+        `volumeClaimTemplates[${i}].mountPath`,
+        t.mountPath,
+        `a path no other template of the same containers uses (volumeClaimTemplates[${clash}] is mounted there)`,
+      );
   });
 }
 

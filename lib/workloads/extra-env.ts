@@ -1,8 +1,10 @@
 import { EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
+import { checkRecord } from '../core/types';
 
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+/** An environment variable name as the API server takes it. */
+export const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
  * Validates extra environment variables given as a name → value map. `reserved` names the
@@ -15,8 +17,7 @@ export function checkExtraEnv(
   reserved: Readonly<Record<string, string>> = {},
 ): EnvVar[] {
   if (env === undefined) return [];
-  if (env === null || typeof env !== 'object' || Array.isArray(env))
-    invalid(scope, field, env, 'a map of variable names to string values');
+  checkRecord(scope, field, env);
   return Object.entries(env).map(([name, value]) => {
     if (!ENV_NAME.test(name))
       invalid(

@@ -1,8 +1,11 @@
 import { Affinity, NodeSelectorTerm, Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
-import { checkDnsSubdomain, checkLabelKey, checkLabels } from '../core/names';
+import { checkDnsSubdomain, checkLabelKey } from '../core/names';
+import { checkNotDeprecated } from '../core/deprecated-keys';
+import { checkObjectLabels } from './object-metadata';
 import { checkInteger, checkOneOf } from '../core/values';
+import { checkRecord, checkString } from '../core/types';
 
 /** Where a workload's pods may run, beyond what the construct itself renders. */
 export interface PodSchedulingProps {
@@ -34,10 +37,6 @@ export interface ResolvedPodScheduling {
 
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
-function isObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * Validates the scheduling props. `own` are the node labels the construct sets itself, and
  * `reserved` node-label keys the construct derives from another prop (named in the message).
@@ -48,7 +47,7 @@ export function resolvePodScheduling(
   own: Record<string, string>,
   reserved: Record<string, string> = {},
 ): ResolvedPodScheduling {
-  const extra = checkLabels(scope, 'nodeSelector', props.nodeSelector);
+  const extra = checkObjectLabels(scope, 'nodeSelector', props.nodeSelector);
   for (const [key, value] of Object.entries(extra)) {
     if (reserved[key]) invalid(scope, `nodeSelector[${JSON.stringify(key)}]`, value, `unset: ${reserved[key]}`);
     if (own[key] !== undefined && own[key] !== value)
@@ -76,9 +75,13 @@ export function resolvePodScheduling(
 }
 
 function checkToleration(scope: IConstruct, field: string, t: Toleration): Toleration {
-  if (!isObject(t)) invalid(scope, field, t, 'a toleration: { key, operator, value, effect }');
+  checkRecord(scope, field, t);
   const operator = checkOneOf(scope, `${field}.operator`, t.operator ?? 'Equal', ['Equal', 'Exists']);
-  if (t.key !== undefined) checkLabelKey(scope, `${field}.key`, t.key);
+  // checkLabelKey reads its value as text: a one-element array would pass as its only element.
+  if (t.key !== undefined) {
+    checkLabelKey(scope, `${field}.key`, checkString(scope, `${field}.key`, t.key));
+    checkNotDeprecated(scope, `${field}.key`, [t.key]);
+  }
   if (t.key === undefined && operator !== 'Exists')
     invalid(scope, `${field}.operator`, operator, '"Exists" when no key is given (it tolerates every taint)');
   if (operator === 'Exists' && t.value !== undefined)
@@ -94,13 +97,13 @@ function checkToleration(scope: IConstruct, field: string, t: Toleration): Toler
 }
 
 function checkAffinity(scope: IConstruct, affinity: Affinity): void {
-  if (!isObject(affinity))
-    invalid(scope, 'affinity', affinity, 'an object with nodeAffinity, podAffinity or podAntiAffinity');
+  checkRecord(scope, 'affinity', affinity);
   const known = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
   for (const key of Object.keys(affinity)) {
     if (!known.includes(key))
       invalid(scope, `affinity.${key}`, affinity[key as keyof Affinity], `one of ${known.join(', ')}`);
   }
+  checkAffinityKeys(scope, affinity);
   const terms = affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (
     affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution &&
@@ -111,6 +114,47 @@ function checkAffinity(scope: IConstruct, affinity: Affinity): void {
       'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms',
       terms,
       'at least one node selector term',
+    );
+  }
+}
+
+/** Node label keys and topology keys of an affinity: a deprecated key matches no current node. */
+function checkAffinityKeys(scope: IConstruct, affinity: Affinity): void {
+  const node = affinity.nodeAffinity;
+  const terms = [
+    ...(node?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []).map((t, i) => ({
+      term: t,
+      field: `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`,
+    })),
+    ...(node?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p, i) => ({
+      term: p?.preference,
+      field: `affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}].preference`,
+    })),
+  ];
+  for (const { term, field } of terms) {
+    (Array.isArray(term?.matchExpressions) ? term.matchExpressions : []).forEach((e, j) =>
+      checkNotDeprecated(scope, `${field}.matchExpressions[${j}].key`, [String(e?.key)]),
+    );
+  }
+  for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
+    const pod = affinity[kind];
+    const required = Array.isArray(pod?.requiredDuringSchedulingIgnoredDuringExecution)
+      ? pod.requiredDuringSchedulingIgnoredDuringExecution
+      : [];
+    const preferred = Array.isArray(pod?.preferredDuringSchedulingIgnoredDuringExecution)
+      ? pod.preferredDuringSchedulingIgnoredDuringExecution
+      : [];
+    required.forEach((t, i) =>
+      checkNotDeprecated(scope, `affinity.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}].topologyKey`, [
+        String(t?.topologyKey),
+      ]),
+    );
+    preferred.forEach((t, i) =>
+      checkNotDeprecated(
+        scope,
+        `affinity.${kind}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm.topologyKey`,
+        [String(t?.podAffinityTerm?.topologyKey)],
+      ),
     );
   }
 }

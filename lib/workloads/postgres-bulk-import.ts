@@ -1,33 +1,114 @@
 import { KubeConfigMap, KubeJob } from 'cdk8s-plus-27/lib/imports/k8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { checkImage } from '../core/image';
+import { checkBoolean, checkRecord, checkString, checkStringArray } from '../core/types';
 import { metadata } from '../core/metadata';
 import { invalid } from '../core/errors';
-import { checkLabels } from '../core/names';
+
 import { StorageSize } from '../core/storage-size';
 import { IPostgresDatabase } from '../postgres/connection';
-import { jobPodSpec, renderJobResources, scriptContainer } from '../postgres/job-pod';
+import { checkPostgresImage, jobPodSpec, renderJobResources, scriptContainer } from '../postgres/job-pod';
 import { clientLabels, postgresEnv, resolvePostgres } from '../postgres/source';
-import { checkAnnotations } from './object-metadata';
+import { checkAnnotations, checkObjectLabels } from './object-metadata';
 
-/** What {@link PostgresBulkImport} loads. */
+/**
+ * What {@link PostgresBulkImport} loads. The table and column names are rendered as quoted SQL
+ * identifiers and the other options by the library, so that no prop can become another SQL
+ * statement or a psql meta-command.
+ */
 export interface PostgresBulkImportOptions {
-  /** Target table, optionally schema-qualified (`public.todos`); it must exist (create it in an init script). */
+  /**
+   * Target table, optionally schema-qualified (`public.todos`); it must exist (create it in an init
+   * script). Each part is a lowercase SQL identifier: `a`–`z`, `0`–`9` and `_`, not starting with a
+   * digit, at most 63 characters; anything else (quotes, spaces, `;`, `\`) is refused.
+   */
   readonly table: string;
-  /** The CSV text (at most 900 KiB: it travels in a ConfigMap). */
+  /** The CSV text (at most 900 KiB: it travels in a ConfigMap); it is data, read from stdin, never SQL. */
   readonly csv: string;
-  /** Columns the CSV fills, in order. @default every column of the table */
+  /**
+   * Columns the CSV fills, in order, each a lowercase SQL identifier like a table name part, each
+   * once. @default every column of the table
+   */
   readonly columns?: string[];
-  /** The first line is a header. @default true */
+  /** The first line is a header: `true` or `false` (a boolean; text such as `'true'` is refused). @default true */
   readonly header?: boolean;
+}
+
+/** The option keys, for callers that forward options from another construct's props. */
+export const BULK_IMPORT_OPTION_KEYS: readonly (keyof PostgresBulkImportOptions)[] = [
+  'table',
+  'csv',
+  'columns',
+  'header',
+];
+
+/** Bulk-import options after validation, rendered as SQL. */
+export interface ResolvedBulkImport {
+  readonly csv: string;
+  /** The table as quoted identifiers, e.g. `"public"."todos"`. */
+  readonly table: string;
+  /** The psql `\copy` command. */
+  readonly copy: string;
+}
+
+/**
+ * Checks bulk-import options; `prefix` is how the user reached them (`bulkImport.` from a
+ * PostgresSingleton, empty on PostgresBulkImport itself), so that errors name the prop as written.
+ */
+export function resolveBulkImportOptions(scope: IConstruct, prefix: string, given: unknown): ResolvedBulkImport {
+  const options = checkRecord(scope, prefix ? prefix.slice(0, -1) : 'props', given);
+  const table = checkString(scope, `${prefix}table`, options.table);
+  const parts = table.split('.');
+  if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p)))
+    invalid(
+      scope,
+      `${prefix}table`,
+      table,
+      'a lowercase table name, optionally schema-qualified (e.g. "public.todos")',
+    );
+  let columns: string[] | undefined;
+  if (options.columns !== undefined) {
+    columns = checkStringArray(scope, `${prefix}columns`, options.columns);
+    if (columns.length === 0) invalid(scope, `${prefix}columns`, columns, 'at least one column, or unset for all');
+    columns.forEach((column, i) => {
+      if (!IDENTIFIER.test(column)) invalid(scope, `${prefix}columns[${i}]`, column, 'a lowercase column name');
+      if (columns!.indexOf(column) !== i) invalid(scope, `${prefix}columns[${i}]`, column, 'each column once');
+    });
+  }
+  const header = checkBoolean(scope, `${prefix}header`, options.header, true);
+  const csv = checkString(scope, `${prefix}csv`, options.csv);
+  const bytes = Buffer.byteLength(csv, 'utf8');
+  if (bytes > MAX_CSV_BYTES)
+    invalid(
+      scope,
+      `${prefix}csv`,
+      `${bytes} bytes`,
+      `between 1 byte and ${MAX_CSV_BYTES} bytes (ConfigMaps hold at most 1 MiB); load larger files from a volume`,
+    );
+  const quotedTable = parts.map(quoteIdentifier).join('.');
+  const columnList = columns ? `(${columns.map(quoteIdentifier).join(', ')})` : '';
+  // Every part is a checked identifier or a keyword the library writes: nothing from the user is spliced in raw.
+  const copy = `\\copy ${quotedTable}${columnList} FROM pstdin WITH (FORMAT csv, HEADER ${header ? 'true' : 'false'})`;
+  return { csv, table: quotedTable, copy };
+}
+
+/** A psql image of the server's major or newer, Debian-based (the Job runs as uid 999). */
+function checkClientImage(scope: IConstruct, image: string, serverMajor: number): string {
+  checkPostgresImage(scope, 'image', image, serverMajor, 'psql connects to the server, and an older psql may not');
+  return image;
 }
 
 /** Props of {@link PostgresBulkImport}. */
 export interface PostgresBulkImportProps extends PostgresBulkImportOptions {
   /** The database to load into; the Job and its ConfigMap go to the database's namespace. */
   readonly database: IPostgresDatabase;
-  /** Image with psql, of the server's major or newer. @default `postgres:<the server's major>` */
+  /**
+   * Image with psql, of the server's major or newer, Debian-based; a tag other than `latest` is
+   * required, and it may be pinned by digest (`postgres:17.6-bookworm@sha256:<64 hex>`).
+   * @default `postgres:<the server's major>`
+   */
   readonly image?: string;
-  /** Extra labels on the ConfigMap, the Job and its pod. @default none */
+  /** Extra labels on the ConfigMap, the Job and its pod; deprecated keys are refused. @default none */
   readonly labels?: Record<string, string>;
   /** Annotations on the ConfigMap and the Job. @default none */
   readonly annotations?: Record<string, string>;
@@ -57,37 +138,24 @@ export class PostgresBulkImport extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresBulkImportProps) {
     super(scope, id);
-    const parts = props.table.split('.');
-    if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
-      invalid(this, 'table', props.table, 'a lowercase table name, optionally schema-qualified (e.g. "public.todos")');
-    }
-    for (const [i, column] of (props.columns ?? []).entries()) {
-      if (!IDENTIFIER.test(column)) invalid(this, `columns[${i}]`, column, 'a lowercase column name');
-    }
-    if (props.columns && props.columns.length === 0)
-      invalid(this, 'columns', props.columns, 'at least one column, or unset for all');
-    const bytes = Buffer.byteLength(props.csv ?? '', 'utf8');
-    if (bytes === 0 || bytes > MAX_CSV_BYTES)
-      invalid(
-        this,
-        'csv',
-        `${bytes} bytes`,
-        `between 1 byte and ${MAX_CSV_BYTES} bytes (ConfigMaps hold at most 1 MiB); load larger files from a volume`,
-      );
-
+    const { csv, table, copy } = resolveBulkImportOptions(this, '', props);
+    // resolvePostgres (lib/postgres) reads `connection` of a null without checking it first.
+    if (props.database !== null && typeof props.database === 'object' && 'connection' in props.database)
+      checkRecord(this, 'database.connection', props.database.connection);
     const c = resolvePostgres(this, 'database', props.database);
-    const labels = checkLabels(this, 'labels', props.labels);
+    const image =
+      props.image === undefined
+        ? `postgres:${c.majorVersion}`
+        : checkClientImage(this, checkImage(this, 'image', props.image), c.majorVersion);
+    const labels = checkObjectLabels(this, 'labels', props.labels);
     // A Secret reference and the server's NetworkPolicy only work from the database's own namespace.
     const objectMetadata = metadata({
       namespace: c.namespace,
       labels: Object.keys(labels).length > 0 ? labels : undefined,
       annotations: checkAnnotations(this, 'annotations', props.annotations),
     });
-    this.configMap = new KubeConfigMap(this, 'Data', { metadata: objectMetadata, data: { 'data.csv': props.csv } });
-    const table = parts.map(quoteIdentifier).join('.');
-    const columns = props.columns ? `(${props.columns.map(quoteIdentifier).join(', ')})` : '';
     // The CSV arrives on psql's stdin (pstdin), so the command names no path.
-    const copy = `\\copy ${table}${columns} FROM pstdin WITH (FORMAT csv, HEADER ${props.header ?? true})`;
+    this.configMap = new KubeConfigMap(this, 'Data', { metadata: objectMetadata, data: { 'data.csv': csv } });
     const script = [
       'set -euo pipefail',
       // The server may still be initializing when the Job starts.
@@ -101,7 +169,7 @@ export class PostgresBulkImport extends Construct {
     // The same client pod as the backup and restore jobs: uid 999, read-only root, password from its Secret.
     const container = scriptContainer({
       name: 'import',
-      image: props.image ?? `postgres:${c.majorVersion}`,
+      image,
       script,
       env: [
         ...postgresEnv(c, 'aks-stateful-bulk-import'),

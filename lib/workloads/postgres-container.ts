@@ -1,4 +1,4 @@
-import { Container, EnvVar, Probe, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Container, EnvVar, Probe, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { PostgresMajorVersion } from '../postgres/connection';
 
 import { POSTGRES_UID } from '../core/well-known';
@@ -83,21 +83,5 @@ export function postgresContainer(spec: PostgresContainerSpec): Container {
       { name: 'tmp', mountPath: '/tmp' },
       ...(spec.hasInitScripts ? [{ name: 'init-scripts', mountPath: INIT_SCRIPTS_DIR, readOnly: true }] : []),
     ],
-  };
-}
-
-/** Requests and limits as Kubernetes wants them. */
-export function renderResources(resources: {
-  cpuRequest: string;
-  cpuLimit?: string;
-  memoryRequest: string;
-  memoryLimit: string;
-}): ResourceRequirements {
-  return {
-    requests: { cpu: Quantity.fromString(resources.cpuRequest), memory: Quantity.fromString(resources.memoryRequest) },
-    limits: {
-      memory: Quantity.fromString(resources.memoryLimit),
-      ...(resources.cpuLimit ? { cpu: Quantity.fromString(resources.cpuLimit) } : {}),
-    },
   };
 }

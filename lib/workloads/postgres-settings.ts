@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { StorageSize } from '../core/storage-size';
+import { checkRecord } from '../core/types';
 
 /** A PostgreSQL memory setting: a whole number with a unit PostgreSQL reads (`kB`, `MB`, `GB`, `TB`), e.g. "256MB". */
 export type PostgresMemory = string;
@@ -112,6 +113,9 @@ export function resolvePostgresSettings(
   memoryLimit: StorageSize,
 ): Record<string, string> {
   const resolved: Record<string, string> = {};
+  // Plain records only: a string or a Date would be read key by key, or as nothing at all.
+  if (settings !== undefined) checkRecord(scope, 'settings', settings);
+  if (extraSettings !== undefined) checkRecord(scope, 'extraSettings', extraSettings);
   for (const [name, raw] of Object.entries(settings ?? {})) {
     if (raw === undefined) continue;
     const field = `settings.${name}`;

@@ -17,15 +17,25 @@ import { metadata } from '../core/metadata';
 import { AzureDiskStorageClass } from '../storage/azure-disk-storage-class';
 import { StorageClassRef } from '../storage/azure-storage-class';
 import { checkClaimAgainstClass } from '../storage/claim-rules';
-import { checkNotDeprecated } from '../core/deprecated-keys';
-import { cpuMillicores } from '../core/cpu-quantity';
+import { ContainerResources, ResolvedResources, renderResources, resolveResources } from '../core/resources';
 import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../core/names';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { checkImage } from '../core/image';
+import { checkArray, checkRecord, checkStringRecord } from '../core/types';
+import { checkConfigMapSize } from './config-map-size';
+import { checkDataKey, checkServiceName } from './k8s-names';
+import { checkPodVolumes } from './pod-volumes';
+import { resolveSidecar } from './sidecar-containers';
 import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkInteger } from '../core/values';
 import { ResolvedClaimTemplate, renderClaimTemplate } from './claim-template';
-import { PostgresBulkImport, PostgresBulkImportOptions } from './postgres-bulk-import';
+import {
+  BULK_IMPORT_OPTION_KEYS,
+  PostgresBulkImport,
+  PostgresBulkImportOptions,
+  resolveBulkImportOptions,
+} from './postgres-bulk-import';
 import {
   IPostgresDatabase,
   PostgresConnection,
@@ -33,38 +43,41 @@ import {
   SUPPORTED_POSTGRES_MAJORS,
   SecretKeyRef,
 } from '../postgres/connection';
-import { POSTGRES_UID, dataLayout, postgresContainer, renderResources } from './postgres-container';
+import { POSTGRES_UID, dataLayout, postgresContainer } from './postgres-container';
 import { checkDatabaseStorage } from './postgres-storage-rules';
 import { requestAppChecks } from '../core/app-checks';
-import { checkAnnotations } from './object-metadata';
+import { checkAnnotations, checkObjectLabels } from './object-metadata';
 import { checkExtraEnv } from './extra-env';
 import { generatedName } from './object-names';
 import { PodSchedulingProps, ResolvedPodScheduling, resolvePodScheduling } from './pod-scheduling';
 import { PostgresServerSettings, resolvePostgresSettings } from './postgres-settings';
 
-/** CPU and memory of the server. */
-export interface PostgresResources {
-  /** CPU request. @default '250m' */
-  readonly cpuRequest?: string;
-  /** CPU limit; none by default, since throttling a database hurts more than it protects. @default none */
-  readonly cpuLimit?: string;
-  /** Memory request (text, a `StorageSize` or a cdk8s `Size`). @default '512Mi' */
-  readonly memoryRequest?: SizeInput;
-  /** Memory limit (includes /dev/shm; text, a `StorageSize` or a cdk8s `Size`). @default '1Gi' */
-  readonly memoryLimit?: SizeInput;
-}
+/**
+ * CPU, memory and ephemeral storage of the server: the library's one resources model
+ * ({@link ContainerResources}). Defaults: CPU request '250m' and no CPU limit (throttling a database
+ * hurts more than it protects), memory request '512Mi', memory limit '1Gi' (it includes /dev/shm),
+ * no ephemeral-storage request or limit.
+ */
+export type PostgresResources = ContainerResources;
+
+const DEFAULT_RESOURCES: ContainerResources = { cpuRequest: '250m', memoryRequest: '512Mi', memoryLimit: '1Gi' };
 
 /** Props of {@link PostgresSingleton}. */
 export interface PostgresSingletonProps extends PodSchedulingProps {
   /**
-   * Base name of the StatefulSet, Services and NetworkPolicy; at most 40 characters. Immutable once
+   * Base name of the StatefulSet, Services and NetworkPolicy; at most 40 characters, starting with
+   * a letter (it names Services: a DNS-1035 label). Immutable once
    * deployed: it names the data claim (`data-<name>-0`), so a new name starts an empty database.
    * @default a name generated from the construct path (without hash when the chart disables hashes)
    */
   readonly name?: string;
   /** PostgreSQL major version of the official `postgres` image (14–18). @default 17 */
   readonly majorVersion?: PostgresMajorVersion;
-  /** Full image reference; it must be the declared major. @default `postgres:<majorVersion>` */
+  /**
+   * Full image reference, Debian-based, tagged with the declared major (`postgres:17`,
+   * `postgres:17.6-bookworm`); `latest` is refused. Pin by digest by adding it after the tag
+   * (`postgres:17.6-bookworm@sha256:<64 hex>`): the tag still names the major. @default `postgres:<majorVersion>`
+   */
   readonly image?: string;
   /** Database created on first start. @default 'app' */
   readonly database?: string;
@@ -73,7 +86,8 @@ export interface PostgresSingletonProps extends PodSchedulingProps {
   /**
    * An existing Secret key with the password. Without it, a Secret `<name>-credentials` (key
    * `password`) is declared as an Azure requirement: `pulumi up` (`StatefulStack`) generates it;
-   * without Pulumi, create it by hand before applying.
+   * without Pulumi, create it by hand before applying. The key is letters, digits, '-', '_' and
+   * '.', not '.' or '..' (the API server's rule for Secret keys).
    * @default a generated password Secret
    */
   readonly passwordSecret?: SecretKeyRef;
@@ -107,10 +121,14 @@ export interface PostgresSingletonProps extends PodSchedulingProps {
   readonly extraSettings?: Record<string, string>;
   /**
    * SQL (`.sql`) or shell (`.sh`) scripts by file name, run in name order on the first
-   * start only, when the data directory is empty; later changes never run. @default none
+   * start only, when the data directory is empty; later changes never run. They travel in one
+   * ConfigMap, so names and scripts together hold at most 1 MiB. @default none
    */
   readonly initScripts?: Record<string, string>;
-  /** Loads a CSV into a table once, with psql `\copy`, from a Job. @default none */
+  /**
+   * Loads a CSV into a table once, with psql `\copy`, from a Job (see {@link PostgresBulkImportOptions}
+   * for what each option may contain); errors name `bulkImport.<option>`. @default none
+   */
   readonly bulkImport?: PostgresBulkImportOptions;
   /** Extra labels on every object, the pod and the claim. @default none */
   readonly labels?: Record<string, string>;
@@ -122,11 +140,20 @@ export interface PostgresSingletonProps extends PodSchedulingProps {
    */
   readonly env?: Record<string, string>;
   /**
-   * Containers running beside the server (an exporter, a log shipper), rendered as given; they may
-   * mount the pod's volumes (`data`, `run`, `tmp`, ...) and the ones in `volumes`. @default none
+   * Containers running beside the server (an exporter, a log shipper); they may mount the pod's
+   * volumes (`data`, `run`, `tmp`, ...) and the ones in `volumes`. Names are DNS-1123 labels, images
+   * need a tag other than `latest` or a digest. Each starts from the Pod Security "restricted"
+   * securityContext (`runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`);
+   * the sidecar's own securityContext fields win one by one (a `capabilities` you set replaces the
+   * default's), except that privileged containers, root, added capabilities other than
+   * NET_BIND_SERVICE and host ports are refused. The pod runs as uid 999 unless the sidecar sets its own.
+   * @default none
    */
   readonly sidecars?: Container[];
-  /** Extra pod volumes for the sidecars. @default none */
+  /**
+   * Extra pod volumes for the sidecars, of the kinds Pod Security "restricted" allows: configMap,
+   * csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret. @default none
+   */
   readonly volumes?: Volume[];
 }
 
@@ -148,7 +175,7 @@ interface ResolvedServer {
   readonly passwordSecret: SecretKeyRef;
   readonly claimTemplate: ResolvedClaimTemplate;
   readonly settings: Record<string, string>;
-  readonly resources: { cpuRequest: string; cpuLimit?: string; memoryRequest: StorageSize; memoryLimit: StorageSize };
+  readonly resources: ResolvedResources;
   readonly sharedMemory: StorageSize;
   readonly graceSeconds: number;
   readonly podLabels: Record<string, string>;
@@ -191,7 +218,8 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
   constructor(scope: Construct, id: string, props: PostgresSingletonProps = {}) {
     super(scope, id);
     requestAppChecks(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? generatedName(this, 40), 40);
+    // The name names Services: a DNS-1035 label (it starts with a letter).
+    this.name = checkServiceName(this, 'name', props.name ?? generatedName(this, 40), 40);
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
     this.majorVersion = checkInteger(this, 'majorVersion', props.majorVersion ?? 17, 0) as PostgresMajorVersion;
     if (!SUPPORTED_POSTGRES_MAJORS.includes(this.majorVersion)) {
@@ -208,10 +236,10 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     if (user === 'postgres') invalid(this, 'user', user, 'an application user other than the superuser "postgres"');
 
     const passwordSecret = props.passwordSecret ?? { name: `${this.name}-credentials`, key: 'password' };
+    checkRecord(this, 'passwordSecret', passwordSecret);
     checkDnsSubdomain(this, 'passwordSecret.name', passwordSecret.name);
-    if (!/^[-._a-zA-Z0-9]+$/.test(passwordSecret.key))
-      invalid(this, 'passwordSecret.key', passwordSecret.key, "a Secret key: letters, digits, '-', '_' or '.'");
-    if (!props.passwordSecret) {
+    checkDataKey(this, 'passwordSecret.key', passwordSecret.key);
+    if (props.passwordSecret === undefined) {
       declareAzureRequirement(this, {
         kind: 'kubernetesSecret',
         namespace: this.namespace,
@@ -220,9 +248,10 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       });
     }
 
-    const extraLabels = checkLabels(this, 'labels', props.labels);
-    checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
+    const extraLabels = checkObjectLabels(this, 'labels', props.labels);
     const annotations = checkAnnotations(this, 'annotations', props.annotations);
+    if (props.storageClass === null)
+      invalid(this, 'storageClass', null, 'an AzureDiskStorageClass, the name of an Azure Disk class, or unset');
     this.storageClass =
       props.storageClass ??
       new AzureDiskStorageClass(this, 'StorageClass', {
@@ -234,11 +263,12 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     checkDatabaseStorage(this, 'storageClass', this.storageClass);
     const claimTemplate = this.resolveDataClaim(props.storageSize);
 
-    const memoryLimit = StorageSize.from(props.resources?.memoryLimit ?? '1Gi', this, 'resources.memoryLimit');
-    const memoryRequest = StorageSize.from(props.resources?.memoryRequest ?? '512Mi', this, 'resources.memoryRequest');
+    // resolveResources takes any object (a Date too) as an empty one; only a plain record is resources.
+    if (props.resources !== undefined) checkRecord(this, 'resources', props.resources);
+    const resources = resolveResources(this, 'resources', props.resources, DEFAULT_RESOURCES);
+    // The default always gives a limit; a user's limit replaces it, never removes it.
+    const memoryLimit = resources.memoryLimit!;
     const sharedMemory = StorageSize.from(props.sharedMemorySize ?? '256Mi', this, 'sharedMemorySize');
-    if (memoryLimit.isSmallerThan(memoryRequest))
-      invalid(this, 'resources.memoryLimit', memoryLimit.toString(), `at least the memory request (${memoryRequest})`);
     if (!sharedMemory.isSmallerThan(memoryLimit))
       invalid(
         this,
@@ -246,14 +276,10 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         sharedMemory.toString(),
         `less than the memory limit (${memoryLimit}): /dev/shm is memory the server is charged for`,
       );
-    const cpuRequest = props.resources?.cpuRequest ?? '250m';
-    const requestMillicores = cpuMillicores(this, 'resources.cpuRequest', cpuRequest, 'request');
-    const cpuLimit = props.resources?.cpuLimit;
-    if (cpuLimit !== undefined && cpuMillicores(this, 'resources.cpuLimit', cpuLimit, 'limit') < requestMillicores) {
-      invalid(this, 'resources.cpuLimit', cpuLimit, `at least the CPU request (${cpuRequest})`);
-    }
     const settings = resolvePostgresSettings(this, props.settings, props.extraSettings, memoryLimit);
-    const initScripts = props.initScripts ?? {};
+    const initScripts =
+      props.initScripts === undefined ? {} : checkStringRecord(this, 'initScripts', props.initScripts);
+    checkConfigMapSize(this, 'initScripts', initScripts);
     for (const file of Object.keys(initScripts)) {
       if (!/^[\w.-]+\.(sql|sh)$/.test(file))
         invalid(
@@ -316,7 +342,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       passwordSecret,
       claimTemplate,
       settings,
-      resources: { cpuRequest, cpuLimit, memoryRequest, memoryLimit },
+      resources,
       sharedMemory,
       graceSeconds,
       podLabels: labels,
@@ -357,19 +383,27 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       majorVersion: this.majorVersion,
       clientLabel: this.clientLabel,
     };
-    if (props.bulkImport) {
+    if (props.bulkImport !== undefined) {
+      // Checked here first, so that errors name `bulkImport.<option>`, the prop the user wrote.
+      resolveBulkImportOptions(this, 'bulkImport.', props.bulkImport);
+      const { table, csv, columns, header } = props.bulkImport;
+      const options: PostgresBulkImportOptions = { table, csv, columns, header };
+      for (const key of Object.keys(props.bulkImport))
+        if (!(BULK_IMPORT_OPTION_KEYS as readonly string[]).includes(key))
+          invalid(this, `bulkImport.${key}`, '(set)', `one of ${BULK_IMPORT_OPTION_KEYS.join(', ')}`);
       this.bulkImport = new PostgresBulkImport(this, 'BulkImport', {
+        ...options,
         database: this,
         image: this.image,
         labels: extraLabels,
-        annotations: props.annotations,
-        ...props.bulkImport,
+        annotations,
       });
     }
   }
 
   private checkImage(image: string): string {
-    if (typeof image !== 'string' || /alpine/.test(image)) {
+    checkImage(this, 'image', image);
+    if (/alpine/.test(image)) {
       invalid(
         this,
         'image',
@@ -427,10 +461,10 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
 
   private checkVolumes(volumes: Volume[] | undefined): Volume[] {
     if (volumes === undefined) return [];
-    if (!Array.isArray(volumes)) invalid(this, 'volumes', volumes, 'a list of pod volumes');
+    checkArray(this, 'volumes', volumes, (f, v) => checkRecord(this, f, v));
     const names = new Set<string>();
     volumes.forEach((v, i) => {
-      const name = checkDnsLabel(this, `volumes[${i}].name`, v?.name);
+      const name = checkDnsLabel(this, `volumes[${i}].name`, v.name);
       if (OWN_VOLUMES.includes(name) || names.has(name))
         invalid(
           this,
@@ -440,32 +474,27 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         );
       names.add(name);
     });
+    checkPodVolumes(this, (i) => `volumes[${i}]`, volumes);
     return [...volumes];
   }
 
   private checkSidecars(sidecars: Container[] | undefined, volumes: Volume[]): Container[] {
     if (sidecars === undefined) return [];
-    if (!Array.isArray(sidecars)) invalid(this, 'sidecars', sidecars, 'a list of containers');
+    checkArray(this, 'sidecars', sidecars, () => undefined);
     const names = new Set(['postgres']);
     const mountable = [...OWN_VOLUMES, ...volumes.map((v) => v.name)];
-    sidecars.forEach((c, i) => {
-      const name = checkDnsLabel(this, `sidecars[${i}].name`, c?.name);
-      if (names.has(name))
-        invalid(this, `sidecars[${i}].name`, name, 'a name not used by another container (the server is "postgres")');
-      names.add(name);
-      if (typeof c.image !== 'string' || c.image.length === 0)
-        invalid(this, `sidecars[${i}].image`, c.image, 'an image reference');
-      (c.volumeMounts ?? []).forEach((m, j) => {
-        if (!mountable.includes(m.name))
-          invalid(
-            this,
-            `sidecars[${i}].volumeMounts[${j}].name`,
-            m.name,
-            `one of the pod's volumes: ${mountable.join(', ')}`,
-          );
-      });
+    return sidecars.map((c, i) => {
+      const sidecar = resolveSidecar(this, `sidecars[${i}]`, c, mountable);
+      if (names.has(sidecar.name))
+        invalid(
+          this,
+          `sidecars[${i}].name`,
+          sidecar.name,
+          'a name not used by another container (the server is "postgres")',
+        );
+      names.add(sidecar.name);
+      return sidecar;
     });
-    return [...sidecars];
   }
 
   private renderSpec(): StatefulSetSpec {
@@ -478,12 +507,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       passwordKey: s.passwordSecret.key,
       settings: s.settings,
       env: s.env,
-      resources: renderResources({
-        cpuRequest: s.resources.cpuRequest,
-        cpuLimit: s.resources.cpuLimit,
-        memoryRequest: s.resources.memoryRequest.toString(),
-        memoryLimit: s.resources.memoryLimit.toString(),
-      }),
+      resources: renderResources(s.resources),
       hasInitScripts: s.initConfigMap !== undefined,
     });
     return {

@@ -5,18 +5,29 @@ import {
   KubePodDisruptionBudget,
   KubeService,
   KubeStatefulSet,
+  KubeStatefulSetProps,
   PodSecurityContext,
   EnvVar,
-  Volume,
 } from 'cdk8s-plus-27/lib/imports/k8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { checkZones } from '../azure/names';
-import { checkNotDeprecated } from '../core/deprecated-keys';
 import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
-import { checkDnsLabel, checkLabels } from '../core/names';
+import { checkDnsSubdomain } from '../core/names';
 import { checkInteger, checkOneOf } from '../core/values';
+import {
+  checkArray,
+  checkBoolean,
+  checkOptionalBoolean,
+  checkRecord,
+  checkSecurityId,
+  checkString,
+  checkStringArray,
+} from '../core/types';
+import { resolveContainerProps, withDroppedCapabilities } from './container-props';
+import { checkServiceName } from './k8s-names';
+import { checkPodVolumes } from './pod-volumes';
 import {
   ResolvedClaimTemplate,
   VolumeClaimTemplate,
@@ -26,8 +37,9 @@ import {
 import { requestAppChecks } from '../core/app-checks';
 import { HostSpreading, ZONE_LABEL, checkStorageFollowsZones, zoneAffinity, zoneSpread } from './zone-placement';
 import { checkExtraEnv } from './extra-env';
-import { checkAnnotations } from './object-metadata';
+import { checkAnnotations, checkObjectLabels } from './object-metadata';
 import { PodSchedulingProps, ResolvedPodScheduling, mergeAffinity, resolvePodScheduling } from './pod-scheduling';
+import { KplusPodRendering, RenderedPodParts, sortKeys } from './kplus-pod-rendering';
 
 /** What happens to replicas' claims when the StatefulSet is deleted or scaled down. */
 export interface ClaimRetention {
@@ -48,15 +60,25 @@ export interface DisruptionBudget {
   readonly quorum?: boolean;
 }
 
-/** Pod-level security settings. */
+/**
+ * Pod-level security settings. Whatever is set here, the pod keeps `seccompProfile: RuntimeDefault`,
+ * and its containers drop every capability and never escalate privileges (Pod Security "restricted").
+ */
 export interface StatefulPodSecurity {
-  /** Group that owns mounted volumes. @default none */
+  /** Group that owns mounted volumes (0 to 2^31−1). @default none */
   readonly fsGroup?: number;
-  /** User of every container unless a container says otherwise. @default the image's user */
+  /**
+   * User of every container unless a container says otherwise (1 to 2^31−1; 0 is root, which
+   * runAsNonRoot refuses). Set it when the image's user is root or named rather than numeric, or
+   * the kubelet refuses to start the containers. @default the image's user
+   */
   readonly runAsUser?: number;
-  /** Group of every container unless a container says otherwise. @default the image's group */
+  /** Group of every container unless a container says otherwise (0 to 2^31−1). @default the image's group */
   readonly runAsGroup?: number;
-  /** Refuse to start containers as root. @default true */
+  /**
+   * Refuse to start containers as root. `false` is your explicit choice and takes the pod below
+   * Pod Security "restricted" (which requires true). @default true
+   */
   readonly runAsNonRoot?: boolean;
 }
 
@@ -65,13 +87,21 @@ export interface ZonalStatefulSetProps extends PodSchedulingProps {
   /**
    * Name of the StatefulSet, its headless Service and its PodDisruptionBudget; at most 52
    * characters (pod names add an ordinal). Immutable once deployed: it names every replica's claims
-   * (`<template>-<name>-<ordinal>`), so a new name starts with empty disks.
+   * (`<template>-<name>-<ordinal>`), so a new name starts with empty disks. It also names a Service,
+   * so it must start with a letter (a DNS-1035 label).
    * @default a name generated from the construct path
    */
   readonly name?: string;
-  /** Containers, cdk8s-plus style; more than one runs sidecars beside the main (first) container. */
+  /**
+   * Containers, cdk8s-plus style; more than one runs sidecars beside the main (first) container.
+   * Names are DNS-1123 labels (lowercase, no `_`); the image needs a tag other than `latest` or a
+   * digest (pin by digest: `repo:tag@sha256:<64 hex>` or `repo@sha256:<64 hex>`). Each container runs
+   * with cdk8s-plus's defaults (no privilege escalation, read-only root, non-root) and drops every
+   * capability; an explicit `securityContext` value wins, except that privileged containers, added
+   * capabilities other than NET_BIND_SERVICE, host ports and uid 0 are refused.
+   */
   readonly containers: kplus.ContainerProps[];
-  /** Init containers, run in order before the containers. @default none */
+  /** Init containers, run in order before the containers; the same rules as `containers`, and no probes. @default none */
   readonly initContainers?: kplus.ContainerProps[];
   /** Zones the replicas run in, e.g. `['westeurope-1', 'westeurope-2', 'westeurope-3']`. */
   readonly zones: string[];
@@ -88,9 +118,15 @@ export interface ZonalStatefulSetProps extends PodSchedulingProps {
   readonly partition?: number;
   /** Time a pod gets to shut down. @default Duration.seconds(30) */
   readonly terminationGracePeriod?: Duration;
-  /** Command run in the first container before it is stopped (e.g. `['consul', 'leave']`). @default none */
+  /**
+   * Command run in the first container before it is stopped, as an array of arguments (e.g.
+   * `['consul', 'leave']`; a string is refused, it would not be split as a shell would). @default none
+   */
   readonly preStopCommand?: string[];
-  /** Service account the pods run as. @default the namespace's default account, with no token mounted */
+  /**
+   * Service account the pods run as: a cdk8s-plus `ServiceAccount` (or `ServiceAccount.fromServiceAccountName`);
+   * its token is mounted. A name as a string is refused. @default the namespace's default account, with no token mounted
+   */
   readonly serviceAccount?: kplus.IServiceAccount;
   /** Extra labels on every object and pod. @default none */
   readonly labels?: Record<string, string>;
@@ -111,6 +147,31 @@ export interface ZonalStatefulSetProps extends PodSchedulingProps {
 }
 
 const MAX_NAME = 52;
+
+type PodParts = { containers: unknown[]; initContainers?: unknown[]; volumes?: unknown[] };
+
+/**
+ * The StatefulSet object. Its pod's containers and volumes are cdk8s-plus's own rendering (plain
+ * JSON), merged in after the typed conversion of the rest: that conversion reads quantities and
+ * ports as typed objects and would drop the already-rendered ones.
+ */
+class StatefulSetObject extends KubeStatefulSet {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: KubeStatefulSetProps,
+    private readonly podParts: () => PodParts,
+  ) {
+    super(scope, id, props);
+  }
+
+  public override toJson(): any {
+    const json = super.toJson();
+    const parts = Object.fromEntries(Object.entries(this.podParts()).filter(([, v]) => v !== undefined));
+    json.spec.template.spec = sortKeys({ ...json.spec.template.spec, ...parts });
+    return json;
+  }
+}
 
 /**
  * A StatefulSet whose replicas each get their own disk in their own availability zone: claim
@@ -137,6 +198,8 @@ export class ZonalStatefulSet extends Construct {
   public readonly service: KubeService;
   /** The PodDisruptionBudget, named like the set. */
   public readonly disruptionBudget: KubePodDisruptionBudget;
+  // cdk8s-plus builds and renders the containers; the pod it renders them in is never synthesized.
+  private readonly rendering = new KplusPodRendering();
   // Settled in the constructor, rendered lazily so containers can still be changed before synth.
   private readonly specInputs: {
     podManagementPolicy: string;
@@ -157,21 +220,36 @@ export class ZonalStatefulSet extends Construct {
     requestAppChecks(this);
     this.zones = checkZones(this, 'zones', props.zones);
     this.replicas = checkInteger(this, 'replicas', props.replicas ?? this.zones.length, 1, 1000);
-    if (!props.containers || props.containers.length === 0)
-      invalid(this, 'containers', props.containers, 'at least one container');
-    this.containers = props.containers.map((c) => new kplus.Container(c));
-    this.initContainers = (props.initContainers ?? []).map((c) => new kplus.Container({ ...c }));
+    checkArray(this, 'containers', props.containers, () => undefined);
+    if (props.containers.length === 0) invalid(this, 'containers', props.containers, 'at least one container');
+    const containerProps = props.containers.map((c, i) =>
+      resolveContainerProps(this, `containers[${i}]`, c, { init: false }),
+    );
+    const initProps =
+      props.initContainers === undefined
+        ? []
+        : checkArray(this, 'initContainers', props.initContainers, () => undefined).map((_, i) =>
+            resolveContainerProps(this, `initContainers[${i}]`, props.initContainers![i], { init: true }),
+          );
+    this.containers = containerProps.map((c) => this.rendering.addContainer(c));
+    this.initContainers = initProps.map((c) => this.rendering.addInitContainer(c));
     const names = [...this.initContainers, ...this.containers].map((c) => c.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate)
       invalid(this, 'containers', duplicate, 'a distinct name for every container and init container (set `name`)');
     this.claimTemplates = resolveClaimTemplates(this, props.volumeClaimTemplates ?? []);
     for (const [i, template] of this.claimTemplates.entries()) {
-      for (const name of template.containers ?? []) {
+      for (const [j, name] of (template.containers ?? []).entries()) {
         if (!names.includes(name))
-          invalid(this, `volumeClaimTemplates[${i}].containers`, name, `one of the containers: ${names.join(', ')}`);
+          invalid(
+            this,
+            `volumeClaimTemplates[${i}].containers[${j}]`,
+            name,
+            `one of the containers: ${names.join(', ')}`,
+          );
       }
     }
+    checkPreStopCommand(this, props.preStopCommand, containerProps[0]);
     checkStorageFollowsZones(this, this.zones, this.claimTemplates);
     const podManagementPolicy = checkOneOf(this, 'podManagementPolicy', props.podManagementPolicy ?? 'OrderedReady', [
       'OrderedReady',
@@ -190,20 +268,23 @@ export class ZonalStatefulSet extends Construct {
       0,
       86400,
     );
-    if (props.preStopCommand !== undefined && props.preStopCommand.length === 0)
-      invalid(this, 'preStopCommand', props.preStopCommand, 'a non-empty command');
+    const claimRetention =
+      props.claimRetention === undefined ? {} : checkRecord(this, 'claimRetention', props.claimRetention);
     const retention = {
-      whenDeleted: checkOneOf(this, 'claimRetention.whenDeleted', props.claimRetention?.whenDeleted ?? 'Retain', [
-        'Retain',
-        'Delete',
-      ]),
-      whenScaled: checkOneOf(this, 'claimRetention.whenScaled', props.claimRetention?.whenScaled ?? 'Retain', [
-        'Retain',
-        'Delete',
-      ]),
+      whenDeleted: checkOneOf(
+        this,
+        'claimRetention.whenDeleted',
+        checkString(this, 'claimRetention.whenDeleted', claimRetention.whenDeleted ?? 'Retain'),
+        ['Retain', 'Delete'],
+      ),
+      whenScaled: checkOneOf(
+        this,
+        'claimRetention.whenScaled',
+        checkString(this, 'claimRetention.whenScaled', claimRetention.whenScaled ?? 'Retain'),
+        ['Retain', 'Delete'],
+      ),
     };
-    const extraLabels = checkLabels(this, 'labels', props.labels);
-    checkNotDeprecated(this, 'labels', Object.keys(extraLabels));
+    const extraLabels = checkObjectLabels(this, 'labels', props.labels);
     const annotations = checkAnnotations(this, 'annotations', props.annotations);
     const scheduling = resolvePodScheduling(this, props, {}, { [ZONE_LABEL]: 'the zones prop places the replicas' });
     const env = checkExtraEnv(this, 'env', props.env);
@@ -218,14 +299,21 @@ export class ZonalStatefulSet extends Construct {
         );
     }
 
-    this.apiObject = new KubeStatefulSet(this, 'Resource', {
-      metadata: metadata({
-        name: props.name === undefined ? undefined : checkDnsLabel(this, 'name', props.name, MAX_NAME),
-        annotations,
-      }),
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
-    });
+    this.apiObject = new StatefulSetObject(
+      this,
+      'Resource',
+      {
+        metadata: metadata({
+          name: props.name === undefined ? undefined : checkServiceName(this, 'name', props.name, MAX_NAME),
+          annotations,
+        }),
+        spec: Lazy.any({ produce: () => this.renderSpec() }),
+      },
+      () => this.renderPodParts(),
+    );
     this.name = this.apiObject.name;
+    // A generated name is checked like a given one: it names the Service too.
+    if (props.name === undefined) checkServiceName(this, 'name', this.name);
     if (this.name.length > MAX_NAME)
       invalid(
         this,
@@ -247,9 +335,9 @@ export class ZonalStatefulSet extends Construct {
       grace,
       retention,
       podLabels,
-      preStopCommand: props.preStopCommand,
-      serviceAccount: props.serviceAccount,
-      podSecurity: props.podSecurity ?? {},
+      preStopCommand: props.preStopCommand === undefined ? undefined : [...props.preStopCommand],
+      serviceAccount: checkServiceAccount(this, props.serviceAccount),
+      podSecurity: checkPodSecurity(this, props.podSecurity),
       scheduling,
       env,
     };
@@ -259,7 +347,7 @@ export class ZonalStatefulSet extends Construct {
       spec: {
         clusterIp: 'None',
         selector: { ...this.selectorLabels },
-        publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
+        publishNotReadyAddresses: checkBoolean(this, 'publishNotReadyAddresses', props.publishNotReadyAddresses, false),
         ports: Lazy.any({ produce: () => this.servicePorts() }),
       },
     });
@@ -278,8 +366,10 @@ export class ZonalStatefulSet extends Construct {
     );
   }
 
-  private budget(budget: DisruptionBudget = {}): { maxUnavailable?: IntOrString; minAvailable?: IntOrString } {
-    if (budget.quorum) {
+  private budget(given: DisruptionBudget | undefined): { maxUnavailable?: IntOrString; minAvailable?: IntOrString } {
+    const budget: DisruptionBudget =
+      given === undefined ? {} : (checkRecord(this, 'disruptionBudget', given) as DisruptionBudget);
+    if (checkBoolean(this, 'disruptionBudget.quorum', budget.quorum, false)) {
       if (budget.maxUnavailable !== undefined)
         invalid(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable, 'unset when quorum is true');
       // A one- or two-member "quorum" budget would block every node drain.
@@ -308,8 +398,8 @@ export class ZonalStatefulSet extends Construct {
     return ports.length > 0 ? ports : undefined;
   }
 
-  private renderContainer(container: kplus.Container, isMain: boolean) {
-    const kube = container._toKube();
+  /** A container as cdk8s-plus rendered it, with the claim mounts, the shared env and the preStop hook added. */
+  private renderContainer(container: kplus.Container, kube: Record<string, any>, isMain: boolean) {
     const mounts = this.claimTemplates
       .filter((t) => !t.containers || t.containers.includes(container.name))
       .map((t) => ({ name: t.name, mountPath: t.mountPath }));
@@ -318,22 +408,66 @@ export class ZonalStatefulSet extends Construct {
         ? { preStop: { exec: { command: [...this.specInputs.preStopCommand] } } }
         : {};
     const env = [...(kube.env ?? []), ...this.specInputs.env];
-    return {
+    const volumeMounts = [...(kube.volumeMounts ?? []), ...mounts];
+    const rendered = {
       ...kube,
+      securityContext: withDroppedCapabilities(kube.securityContext),
       env: env.length > 0 ? env : undefined,
-      volumeMounts:
-        [...(kube.volumeMounts ?? []), ...mounts].length > 0 ? [...(kube.volumeMounts ?? []), ...mounts] : undefined,
+      volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
       lifecycle:
         kube.lifecycle || (isMain && this.specInputs.preStopCommand) ? { ...kube.lifecycle, ...preStop } : undefined,
     };
+    return Object.fromEntries(Object.entries(rendered).filter(([, v]) => v !== undefined));
   }
 
-  private podVolumes(): Volume[] | undefined {
-    const volumes = new Map<string, kplus.Volume>();
+  /** Two volumes on one path of a container: the API server refuses the pod. Checked at synthesis, after every `mount()`. */
+  private checkMountPaths(): void {
     for (const container of [...this.initContainers, ...this.containers]) {
-      for (const mount of container.mounts) volumes.set(mount.volume.name, mount.volume);
+      const paths = new Map<string, string>();
+      for (const mount of container.mounts)
+        paths.set(mount.path, `a volume mounted with mount() (${mount.volume.name})`);
+      for (const [i, t] of this.claimTemplates.entries()) {
+        if (t.containers && !t.containers.includes(container.name)) continue;
+        const taken = paths.get(t.mountPath);
+        if (taken)
+          invalid(
+            this,
+            `volumeClaimTemplates[${i}].mountPath`,
+            t.mountPath,
+            `a path no other volume of container ${container.name} uses (${taken} is mounted there)`,
+          );
+        paths.set(t.mountPath, `volumeClaimTemplates[${i}]`);
+      }
     }
-    return volumes.size > 0 ? [...volumes.values()].map((v) => v._toKube()) : undefined;
+  }
+
+  /** The prop a volume was mounted through: a container's `volumeMounts`, or `mount()` on `containers`. */
+  private mountField(volume: string): string {
+    for (const [list, prefix] of [
+      [this.initContainers, 'initContainers'],
+      [this.containers, 'containers'],
+    ] as const) {
+      const i = list.findIndex((c) => c.mounts.some((m) => m.volume.name === volume));
+      if (i >= 0) return `${prefix}[${i}].volumeMounts (volume ${volume})`;
+    }
+    return `containers (volume ${volume})`;
+  }
+
+  /** Containers, init containers and their volumes (init containers' volumes first), rendered at synthesis. */
+  private renderPodParts(): PodParts {
+    const parts: RenderedPodParts = this.rendering.render();
+    this.checkMountPaths();
+    checkPodVolumes(this, (_, name) => this.mountField(name), parts.volumes);
+    const order = [...this.initContainers, ...this.containers].flatMap((c) => c.mounts.map((m) => m.volume.name));
+    const volumes = [...parts.volumes].sort((a, b) => order.indexOf(String(a.name)) - order.indexOf(String(b.name)));
+    return {
+      initContainers:
+        this.initContainers.length > 0
+          ? this.initContainers.map((c, i) => this.renderContainer(c, parts.initContainers[i], false))
+          : undefined,
+      containers: this.containers.map((c, i) => this.renderContainer(c, parts.containers[i], i === 0)),
+      volumes: volumes.length > 0 ? volumes : undefined,
+    };
   }
 
   private renderSpec() {
@@ -369,10 +503,8 @@ export class ZonalStatefulSet extends Construct {
             s.scheduling.affinity,
           ),
           topologySpreadConstraints: zoneSpread(this.selectorLabels),
-          initContainers:
-            this.initContainers.length > 0 ? this.initContainers.map((c) => this.renderContainer(c, false)) : undefined,
-          containers: this.containers.map((c, i) => this.renderContainer(c, i === 0)),
-          volumes: this.podVolumes(),
+          // Filled in by StatefulSetObject.toJson with cdk8s-plus's rendering.
+          containers: [],
         },
       },
       volumeClaimTemplates:
@@ -381,4 +513,47 @@ export class ZonalStatefulSet extends Construct {
           : undefined,
     };
   }
+}
+
+/** A command, as an array of arguments; one hook only (a container's own preStop or this prop). */
+function checkPreStopCommand(scope: IConstruct, command: unknown, main: kplus.ContainerProps): void {
+  if (command === undefined) return;
+  if (checkStringArray(scope, 'preStopCommand', command).length === 0)
+    invalid(scope, 'preStopCommand', command, 'a non-empty command');
+  if (main.lifecycle?.preStop !== undefined)
+    invalid(scope, 'preStopCommand', command, 'unset when containers[0].lifecycle.preStop is set (one preStop hook)');
+}
+
+/** A service account object; a plain string (its name) would otherwise be dropped and the default account used. */
+function checkServiceAccount(scope: IConstruct, account: unknown): kplus.IServiceAccount | undefined {
+  if (account === undefined) return undefined;
+  const ok =
+    account !== null &&
+    typeof account === 'object' &&
+    Construct.isConstruct(account) &&
+    typeof (account as { name?: unknown }).name === 'string';
+  if (!ok)
+    invalid(
+      scope,
+      'serviceAccount',
+      account,
+      'a cdk8s-plus ServiceAccount (new ServiceAccount(...) or ServiceAccount.fromServiceAccountName(...)), not its name',
+    );
+  const sa = account as kplus.IServiceAccount;
+  checkDnsSubdomain(scope, 'serviceAccount.name', sa.name);
+  return sa;
+}
+
+function checkPodSecurity(scope: IConstruct, given: unknown): StatefulPodSecurity {
+  if (given === undefined) return {};
+  const security = checkRecord(scope, 'podSecurity', given);
+  const known = ['fsGroup', 'runAsUser', 'runAsGroup', 'runAsNonRoot'];
+  for (const key of Object.keys(security))
+    if (!known.includes(key)) invalid(scope, `podSecurity.${key}`, security[key], `one of ${known.join(', ')}`);
+  for (const key of ['fsGroup', 'runAsUser', 'runAsGroup'])
+    if (security[key] !== undefined) checkSecurityId(scope, `podSecurity.${key}`, security[key]);
+  const runAsNonRoot = checkOptionalBoolean(scope, 'podSecurity.runAsNonRoot', security.runAsNonRoot);
+  if (security.runAsUser === 0 && runAsNonRoot !== false)
+    invalid(scope, 'podSecurity.runAsUser', 0, 'a non-zero uid: uid 0 is root, which runAsNonRoot refuses');
+  return security as StatefulPodSecurity;
 }

@@ -1,4 +1,5 @@
 import { Chart, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import {
   AksStatefulValidationError,
@@ -247,7 +248,7 @@ describe('extra env and sidecars', () => {
       () =>
         zonal({
           env: { TZ: 'UTC' },
-          containers: [{ name: 'app', image: 'busybox:1.37', envVariables: { TZ: { value: 'CET' } as never } }],
+          containers: [{ name: 'app', image: 'busybox:1.37', envVariables: { TZ: kplus.EnvValue.fromValue('CET') } }],
         }),
       /^test\/kv: env\["TZ"\] "UTC" is not allowed: unset: container app sets it itself/,
     ],

@@ -549,7 +549,7 @@ describe('ZonalStatefulSet', () => {
             { name: 'data', size: '10Gi', storageClass: disk, mountPath: '/data', containers: ['app', 'sidecar'] },
           ],
         }),
-        /^test\/kv: volumeClaimTemplates\[0\]\.containers "sidecar" is not allowed: one of the containers: app/,
+        /^test\/kv: volumeClaimTemplates\[0\]\.containers\[1\] "sidecar" is not allowed: one of the containers: app/,
       ],
       [
         'a decimal size',
@@ -675,12 +675,12 @@ describe('ZonalStatefulSet', () => {
       [
         'a name longer than 52 characters',
         () => ({ name: 'a'.repeat(53) }),
-        /^test\/kv: name "a{53}" is not allowed: a DNS-1123 label: .* at most 52 characters/,
+        /^test\/kv: name "a{53}" is not allowed: a DNS-1035 label .* at most 52 characters/,
       ],
       [
         'a name that is not a DNS label',
         () => ({ name: 'Consul' }),
-        /^test\/kv: name "Consul" is not allowed: a DNS-1123 label/,
+        /^test\/kv: name "Consul" is not allowed: a DNS-1035 label/,
       ],
       [
         'the deprecated zone label',

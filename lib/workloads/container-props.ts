@@ -1,0 +1,203 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { cpuMillicores } from '../core/cpu-quantity';
+import { invalid } from '../core/errors';
+import { checkImage } from '../core/image';
+import { checkDnsLabel } from '../core/names';
+import {
+  checkArray,
+  checkInstance,
+  checkOptionalBoolean,
+  checkPort,
+  checkRecord,
+  checkSecurityId,
+  checkString,
+  checkStringArray,
+} from '../core/types';
+import { checkAbsolutePath, checkOneOf } from '../core/values';
+import { ENV_NAME } from './extra-env';
+import { checkPortName } from './k8s-names';
+
+/** The only capability Pod Security "restricted" lets a container add. */
+export const ALLOWED_ADDED_CAPABILITY = 'NET_BIND_SERVICE';
+
+/** Kubernetes names capabilities without cdk8s-plus's `CAP_` prefix (Pod Security compares the bare names). */
+function bareCapability(name: string): string {
+  return name.startsWith('CAP_') ? name.slice(4) : name;
+}
+
+/**
+ * A rendered container's securityContext with the library's default: every capability dropped
+ * unless the user's own `capabilities.drop` says otherwise; names as Kubernetes spells them.
+ */
+export function withDroppedCapabilities(securityContext: Record<string, any> | undefined): Record<string, unknown> {
+  const capabilities = securityContext?.capabilities ?? {};
+  return {
+    ...securityContext,
+    capabilities: {
+      drop: capabilities.drop ? capabilities.drop.map(bareCapability) : ['ALL'],
+      ...(capabilities.add ? { add: capabilities.add.map(bareCapability) } : {}),
+    },
+  };
+}
+
+const KNOWN_PROPS = [
+  'image',
+  'name',
+  'port',
+  'portNumber',
+  'ports',
+  'command',
+  'args',
+  'workingDir',
+  'envVariables',
+  'envFrom',
+  'volumeMounts',
+  'imagePullPolicy',
+  'readiness',
+  'liveness',
+  'startup',
+  'lifecycle',
+  'resources',
+  'securityContext',
+];
+
+/**
+ * Checks one cdk8s-plus container's props (`field` is e.g. `containers[0]`). cdk8s-plus renders
+ * `allowPrivilegeEscalation: false`, `privileged: false`, `readOnlyRootFilesystem: true` and
+ * `runAsNonRoot: true`, and the set adds `capabilities.drop: [ALL]` ({@link withDroppedCapabilities});
+ * an explicit `securityContext` value of the user wins, except what Pod Security "restricted" never
+ * allows: privileged containers, added capabilities other than NET_BIND_SERVICE, host ports, and
+ * uid 0 while runAsNonRoot holds.
+ */
+export function resolveContainerProps(
+  scope: IConstruct,
+  field: string,
+  value: kplus.ContainerProps,
+  kind: { readonly init: boolean },
+): kplus.ContainerProps {
+  const props = checkRecord(scope, field, value);
+  for (const key of Object.keys(props)) {
+    if (!KNOWN_PROPS.includes(key))
+      invalid(scope, `${field}.${key}`, props[key], `one of the cdk8s-plus container props: ${KNOWN_PROPS.join(', ')}`);
+  }
+  checkImage(scope, `${field}.image`, props.image);
+  if (props.name !== undefined) checkDnsLabel(scope, `${field}.name`, props.name as string);
+  for (const key of ['port', 'portNumber'])
+    if (props[key] !== undefined) checkPort(scope, `${field}.${key}`, props[key]);
+  if (props.ports !== undefined)
+    checkArray(scope, `${field}.ports`, props.ports, (f, p) => checkPortProps(scope, f, p));
+  for (const key of ['command', 'args'])
+    if (props[key] !== undefined) checkStringArray(scope, `${field}.${key}`, props[key], 0);
+  if (props.workingDir !== undefined) checkAbsolutePath(scope, `${field}.workingDir`, props.workingDir as string);
+  if (props.envVariables !== undefined) {
+    for (const [name, env] of Object.entries(checkRecord(scope, `${field}.envVariables`, props.envVariables))) {
+      if (!ENV_NAME.test(name)) invalid(scope, `${field}.envVariables key`, name, 'an environment variable name');
+      checkInstance(scope, `${field}.envVariables[${JSON.stringify(name)}]`, env, kplus.EnvValue, 'a kplus.EnvValue');
+    }
+  }
+  if (props.envFrom !== undefined)
+    checkArray(scope, `${field}.envFrom`, props.envFrom, (f, e) =>
+      checkInstance(scope, f, e, kplus.EnvFrom, 'a kplus.EnvFrom'),
+    );
+  if (props.volumeMounts !== undefined)
+    checkArray(scope, `${field}.volumeMounts`, props.volumeMounts, (f, m) => checkMount(scope, f, m));
+  if (props.imagePullPolicy !== undefined)
+    checkOneOf(scope, `${field}.imagePullPolicy`, props.imagePullPolicy as string, ['Always', 'IfNotPresent', 'Never']);
+  for (const key of ['readiness', 'liveness', 'startup']) {
+    if (props[key] === undefined) continue;
+    // Kubernetes refuses probes on init containers.
+    if (kind.init) invalid(scope, `${field}.${key}`, '(a probe)', 'unset: init containers take no probes');
+    checkInstance(scope, `${field}.${key}`, props[key], kplus.Probe, 'a kplus.Probe');
+  }
+  if (props.lifecycle !== undefined) {
+    const lifecycle = checkRecord(scope, `${field}.lifecycle`, props.lifecycle);
+    for (const [key, handler] of Object.entries(lifecycle)) {
+      checkOneOf(scope, `${field}.lifecycle.${key}`, key, ['postStart', 'preStop']);
+      if (handler !== undefined)
+        checkInstance(scope, `${field}.lifecycle.${key}`, handler, kplus.Handler, 'a kplus.Handler');
+    }
+  }
+  if (props.resources !== undefined) checkResources(scope, `${field}.resources`, props.resources);
+  if (props.securityContext !== undefined)
+    checkSecurityContext(scope, `${field}.securityContext`, props.securityContext);
+  return value;
+}
+
+function checkPortProps(scope: IConstruct, field: string, value: unknown): void {
+  const port = checkRecord(scope, field, value);
+  checkPort(scope, `${field}.number`, port.number);
+  if (port.name !== undefined) checkPortName(scope, `${field}.name`, port.name);
+  if (port.protocol !== undefined)
+    checkOneOf(scope, `${field}.protocol`, port.protocol as string, ['TCP', 'UDP', 'SCTP']);
+  // Pod Security "restricted" (and "baseline") refuse host ports; a StatefulSet has a Service per pod instead.
+  for (const key of ['hostPort', 'hostIp'])
+    if (port[key] !== undefined)
+      invalid(scope, `${field}.${key}`, port[key], 'unset: pods of this set use no host ports');
+}
+
+function checkMount(scope: IConstruct, field: string, value: unknown): void {
+  const mount = checkRecord(scope, field, value);
+  checkAbsolutePath(scope, `${field}.path`, mount.path as string);
+  checkInstance(scope, `${field}.volume`, mount.volume, kplus.Volume, 'a kplus.Volume');
+  checkOptionalBoolean(scope, `${field}.readOnly`, mount.readOnly);
+  for (const key of ['subPath', 'subPathExpr'])
+    if (mount[key] !== undefined) checkString(scope, `${field}.${key}`, mount[key]);
+}
+
+function checkResources(scope: IConstruct, field: string, value: unknown): void {
+  const resources = checkRecord(scope, field, value);
+  for (const [key, pair] of Object.entries(resources)) {
+    checkOneOf(scope, `${field}.${key}`, key, ['cpu', 'memory', 'ephemeralStorage']);
+    if (pair === undefined) continue;
+    const { request, limit } = checkRecord(scope, `${field}.${key}`, pair);
+    const amount = (part: string, v: unknown): number | undefined => {
+      if (v === undefined) return undefined;
+      if (key === 'cpu') {
+        const cpu = checkInstance(scope, `${field}.cpu.${part}`, v, kplus.Cpu, 'a kplus.Cpu, e.g. Cpu.millis(250)');
+        return cpuMillicores(scope, `${field}.cpu.${part}`, cpu.amount, part === 'limit' ? 'limit' : 'request');
+      }
+      const size = checkInstance(scope, `${field}.${key}.${part}`, v, Size, 'a cdk8s Size, e.g. Size.mebibytes(256)');
+      return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+    };
+    const requested = amount('request', request);
+    const limited = amount('limit', limit);
+    if (requested !== undefined && limited !== undefined && limited < requested)
+      invalid(scope, `${field}.${key}.limit`, '(below the request)', `at least the ${key} request`);
+  }
+}
+
+function checkSecurityContext(scope: IConstruct, field: string, value: unknown): void {
+  const context = checkRecord(scope, field, value);
+  for (const key of ['ensureNonRoot', 'privileged', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation'])
+    checkOptionalBoolean(scope, `${field}.${key}`, context[key]);
+  if (context.privileged === true)
+    invalid(
+      scope,
+      `${field}.privileged`,
+      true,
+      'false or unset: Pod Security "restricted" refuses privileged containers',
+    );
+  for (const key of ['user', 'group'])
+    if (context[key] !== undefined) checkSecurityId(scope, `${field}.${key}`, context[key]);
+  if (context.user === 0 && context.ensureNonRoot !== false)
+    invalid(scope, `${field}.user`, 0, 'a non-zero uid: the container must not run as root (runAsNonRoot)');
+  if (context.capabilities !== undefined) {
+    const capabilities = checkRecord(scope, `${field}.capabilities`, context.capabilities);
+    for (const key of Object.keys(capabilities))
+      checkOneOf(scope, `${field}.capabilities.${key}`, key, ['add', 'drop']);
+    if (capabilities.drop !== undefined) checkStringArray(scope, `${field}.capabilities.drop`, capabilities.drop);
+    if (capabilities.add !== undefined) {
+      checkStringArray(scope, `${field}.capabilities.add`, capabilities.add).forEach((c, i) => {
+        if (bareCapability(c) !== ALLOWED_ADDED_CAPABILITY)
+          invalid(
+            scope,
+            `${field}.capabilities.add[${i}]`,
+            c,
+            `${ALLOWED_ADDED_CAPABILITY} only: Pod Security "restricted" refuses other capabilities`,
+          );
+      });
+    }
+  }
+}

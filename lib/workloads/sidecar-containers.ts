@@ -1,0 +1,101 @@
+import { Container, SecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IConstruct } from 'constructs';
+import { invalid } from '../core/errors';
+import { checkImage } from '../core/image';
+import { checkDnsLabel } from '../core/names';
+import {
+  checkArray,
+  checkOptionalBoolean,
+  checkPort,
+  checkRecord,
+  checkSecurityId,
+  checkString,
+  checkStringArray,
+} from '../core/types';
+import { checkAbsolutePath } from '../core/values';
+import { ALLOWED_ADDED_CAPABILITY } from './container-props';
+import { checkPortName } from './k8s-names';
+
+/**
+ * The securityContext every sidecar starts from: Pod Security "restricted" (no escalation, every
+ * capability dropped, non-root). The user's own securityContext fields win one by one.
+ */
+export const SIDECAR_SECURITY: SecurityContext = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+};
+
+/**
+ * Checks one raw Kubernetes sidecar container (`field` is e.g. `sidecars[0]`) and returns it with
+ * the restricted defaults under its own securityContext. Refused whatever the user says: privileged
+ * containers, added capabilities other than NET_BIND_SERVICE, host ports, uid 0.
+ */
+export function resolveSidecar(
+  scope: IConstruct,
+  field: string,
+  value: Container,
+  mountable: readonly string[],
+): Container {
+  const c = checkRecord(scope, field, value);
+  checkDnsLabel(scope, `${field}.name`, c.name as string);
+  checkImage(scope, `${field}.image`, c.image);
+  for (const key of ['command', 'args'])
+    if (c[key] !== undefined) checkStringArray(scope, `${field}.${key}`, c[key], 0);
+  if (c.workingDir !== undefined) checkAbsolutePath(scope, `${field}.workingDir`, c.workingDir as string);
+  if (c.ports !== undefined)
+    checkArray(scope, `${field}.ports`, c.ports, (f, p) => {
+      const port = checkRecord(scope, f, p);
+      checkPort(scope, `${f}.containerPort`, port.containerPort);
+      if (port.name !== undefined) checkPortName(scope, `${f}.name`, port.name);
+      for (const key of ['hostPort', 'hostIp'])
+        if (port[key] !== undefined) invalid(scope, `${f}.${key}`, port[key], 'unset: Pod Security refuses host ports');
+    });
+  const paths = new Set<string>();
+  if (c.volumeMounts !== undefined)
+    checkArray(scope, `${field}.volumeMounts`, c.volumeMounts, (f, m) => {
+      const mount = checkRecord(scope, f, m);
+      const name = checkString(scope, `${f}.name`, mount.name);
+      if (!mountable.includes(name))
+        invalid(scope, `${f}.name`, name, `one of the pod's volumes: ${mountable.join(', ')}`);
+      const path = checkAbsolutePath(scope, `${f}.mountPath`, mount.mountPath as string);
+      if (paths.has(path)) invalid(scope, `${f}.mountPath`, path, 'a path no other mount of this container uses');
+      paths.add(path);
+      checkOptionalBoolean(scope, `${f}.readOnly`, mount.readOnly);
+    });
+  if (c.securityContext !== undefined) checkSecurity(scope, `${field}.securityContext`, c.securityContext);
+  return { ...value, securityContext: { ...SIDECAR_SECURITY, ...value.securityContext } };
+}
+
+function checkSecurity(scope: IConstruct, field: string, value: unknown): void {
+  const s = checkRecord(scope, field, value);
+  for (const key of ['privileged', 'allowPrivilegeEscalation', 'runAsNonRoot', 'readOnlyRootFilesystem'])
+    checkOptionalBoolean(scope, `${field}.${key}`, s[key]);
+  if (s.privileged === true)
+    invalid(
+      scope,
+      `${field}.privileged`,
+      true,
+      'false or unset: Pod Security "restricted" refuses privileged containers',
+    );
+  for (const key of ['runAsUser', 'runAsGroup'])
+    if (s[key] !== undefined) checkSecurityId(scope, `${field}.${key}`, s[key]);
+  if (s.runAsUser === 0)
+    invalid(scope, `${field}.runAsUser`, 0, 'a non-zero uid: the pod runs as non-root (runAsNonRoot)');
+  if (s.runAsNonRoot === false)
+    invalid(scope, `${field}.runAsNonRoot`, false, 'true or unset: the pod runs as non-root');
+  if (s.capabilities !== undefined) {
+    const caps = checkRecord(scope, `${field}.capabilities`, s.capabilities);
+    if (caps.drop !== undefined) checkStringArray(scope, `${field}.capabilities.drop`, caps.drop);
+    if (caps.add !== undefined)
+      checkStringArray(scope, `${field}.capabilities.add`, caps.add).forEach((cap, i) => {
+        if (cap !== ALLOWED_ADDED_CAPABILITY)
+          invalid(
+            scope,
+            `${field}.capabilities.add[${i}]`,
+            cap,
+            `${ALLOWED_ADDED_CAPABILITY} only: Pod Security "restricted" refuses other capabilities`,
+          );
+      });
+  }
+}
