@@ -34,6 +34,7 @@ export function checkDnsSubdomain(scope: IConstruct | string, field: string, val
 
 /** Label and annotation keys: an optional DNS subdomain prefix and a name of at most 63 characters. */
 export function checkLabelKey(scope: IConstruct | string, field: string, key: string): string {
+  if (typeof key !== 'string') invalid(scope, field, key, 'a label key (a string)');
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
@@ -69,7 +70,9 @@ export function checkLabels(
   labels: Record<string, string> | undefined,
 ): Record<string, string> {
   // A string or an array would otherwise be read index by index ({"0": "a", ...}).
-  if (labels !== undefined && (labels === null || typeof labels !== 'object' || Array.isArray(labels))) {
+  const plain =
+    labels !== null && typeof labels === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(labels));
+  if (labels !== undefined && !plain) {
     invalid(scope, field, labels, 'a record of label keys to label values, e.g. { team: "payments" }');
   }
   for (const [key, value] of Object.entries(labels ?? {})) {
@@ -77,4 +80,48 @@ export function checkLabels(
     checkLabelValue(scope, `${field}[${JSON.stringify(key)}]`, value);
   }
   return { ...(labels ?? {}) };
+}
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** A Service name: a DNS-1035 label (unlike most names it must start with a letter), at most `maxLength` characters. */
+export function checkServiceName(scope: IConstruct | string, field: string, value: unknown, maxLength = 63): string {
+  if (typeof value !== 'string' || value.length > maxLength || !DNS_1035_LABEL.test(value)) {
+    invalid(
+      scope,
+      field,
+      value,
+      `a DNS-1035 label (it names a Service): lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most ${maxLength} characters`,
+    );
+  }
+  return value;
+}
+
+/** A container port name (IANA service name): at most 15 lowercase letters, digits and '-', with a letter, no '--'. */
+export function checkPortName(scope: IConstruct | string, field: string, value: unknown): string {
+  if (
+    typeof value !== 'string' ||
+    value.length > 15 ||
+    !PORT_NAME.test(value) ||
+    value.includes('--') ||
+    !/[a-z]/.test(value)
+  ) {
+    invalid(
+      scope,
+      field,
+      value,
+      "a port name: at most 15 lowercase letters, digits and '-', with at least one letter, no '--', not starting or ending with '-'",
+    );
+  }
+  return value;
+}
+
+/** A key of a Secret or ConfigMap: letters, digits, '-', '_' and '.', at most 253 characters, not '.' or '..'. */
+export function checkDataKey(scope: IConstruct | string, field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length > 253 || !SECRET_KEY.test(value) || value === '.' || value === '..') {
+    invalid(scope, field, value, "a Secret or ConfigMap key: letters, digits, '-', '_' or '.', not '.' or '..'");
+  }
+  return value;
 }

@@ -67,7 +67,9 @@ export function resolveResources(
   defaults: ContainerResources = {},
   rules: ResourceRules = {},
 ): ResolvedResources {
-  if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
+  const plain =
+    given !== null && typeof given === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(given));
+  if (given !== undefined && !plain) {
     invalid(scope, field, given, 'an object with cpuRequest, cpuLimit, memoryRequest, memoryLimit, ... fields');
   }
   const unknown = Object.keys(given ?? {}).filter((key) => !KEYS.includes(key as Key));

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { cpuMillicores } from '../core/cpu-quantity';
 import { invalid } from '../core/errors';
 import { checkImage } from '../core/image';
-import { checkDnsLabel } from '../core/names';
+import { checkDnsLabel, checkPortName } from '../core/names';
 import {
   checkArray,
   checkInstance,
@@ -17,7 +17,6 @@ import {
 } from '../core/types';
 import { checkAbsolutePath, checkOneOf } from '../core/values';
 import { ENV_NAME } from './extra-env';
-import { checkPortName } from './k8s-names';
 
 /** The only capability Pod Security "restricted" lets a container add. */
 export const ALLOWED_ADDED_CAPABILITY = 'NET_BIND_SERVICE';

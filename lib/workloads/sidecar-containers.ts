@@ -2,7 +2,7 @@ import { Container, SecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { checkImage } from '../core/image';
-import { checkDnsLabel } from '../core/names';
+import { checkDnsLabel, checkPortName } from '../core/names';
 import {
   checkArray,
   checkOptionalBoolean,
@@ -14,7 +14,6 @@ import {
 } from '../core/types';
 import { checkAbsolutePath } from '../core/values';
 import { ALLOWED_ADDED_CAPABILITY } from './container-props';
-import { checkPortName } from './k8s-names';
 
 /**
  * The securityContext every sidecar starts from: Pod Security "restricted" (no escalation, every

@@ -14,7 +14,7 @@ import { metadata } from '../core/metadata';
 import { checkZones } from '../azure/names';
 import { durationSeconds } from '../core/duration';
 import { invalid } from '../core/errors';
-import { checkDnsSubdomain } from '../core/names';
+import { checkDnsSubdomain, checkServiceName } from '../core/names';
 import { checkInteger, checkOneOf } from '../core/values';
 import {
   checkArray,
@@ -26,8 +26,7 @@ import {
   checkStringArray,
 } from '../core/types';
 import { resolveContainerProps, withDroppedCapabilities } from './container-props';
-import { checkServiceName } from './k8s-names';
-import { checkPodVolumes } from './pod-volumes';
+import { checkPodVolumes } from '../core/pod-volumes';
 import {
   ResolvedClaimTemplate,
   VolumeClaimTemplate,

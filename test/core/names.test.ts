@@ -8,7 +8,7 @@ import {
   checkZones,
   renderAzureTags,
 } from '../../lib/azure/names';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels } from '../../lib/core/names';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabels } from '../../lib/core/names';
 
 describe('Kubernetes names', () => {
   it('accepts DNS labels and subdomains and rejects the rest', () => {
@@ -86,5 +86,16 @@ describe('checkLabels from JavaScript', () => {
     expect(() => checkLabels('test/x', 'labels', labels as never)).toThrow(
       /^test\/x: labels .* is not allowed: a record of label keys to label values/,
     );
+  });
+});
+
+describe('label maps and keys are checked by type', () => {
+  it('a Date, a string or an array is not a label map; a non-string key is not a key', () => {
+    for (const bad of [new Date(0), 'abc', ['a'], null]) {
+      expect(() => checkLabels('p', 'labels', bad as never)).toThrow(
+        /^p: labels .* is not allowed: a record of label keys/,
+      );
+    }
+    expect(() => checkLabelKey('p', 'labels key', ['app'] as never)).toThrow(/^p: labels key \["app"\] is not allowed/);
   });
 });

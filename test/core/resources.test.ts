@@ -91,3 +91,11 @@ describe('resolveResources / renderResources', () => {
     expect(error(() => resolveResources('app/x', 'r', '1' as never)).field).toBe('r');
   });
 });
+
+describe('resources given as something other than a plain object', () => {
+  it('a Date or a class instance is refused, not read as no fields', () => {
+    expect(() => resolveResources('p', 'resources', new Date(0) as never, defaults)).toThrow(
+      /^p: resources .* is not allowed: an object with cpuRequest/,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid } from '../core/errors';
+import { invalid } from './errors';
 
 /** What one ConfigMap holds: the API server refuses more than 1 MiB of data (keys and values together). */
 export const MAX_CONFIG_MAP_BYTES = 1024 * 1024;

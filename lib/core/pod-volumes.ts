@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid } from '../core/errors';
+import { invalid } from './errors';
 
 /**
  * The volume sources Pod Security "restricted" allows. hostPath (and the in-tree network drivers)
