@@ -187,6 +187,39 @@ describe('core kinds (kubernetes-models)', () => {
   });
 });
 
+describe('what the API server refuses beyond the schema (api-server-rules.ts)', () => {
+  it('reports names, ports, mounts and keys the schema accepts', () => {
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: '1db' },
+      spec: { ports: [{ port: 5432, targetPort: 70000 }] },
+    };
+    const badPod = clone(pod);
+    Object.assign(badPod.spec.containers[0]!, { name: 'App', volumeMounts: [{ name: 'data', mountPath: '/data' }] });
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { '..': 'x' } };
+    const problems = manifestProblems([service, badPod, configMap]);
+    expect(problems.map((p) => p.replace(/ is not .*| in the pod$/, ''))).toEqual([
+      'Service/1db: metadata.name: "1db"',
+      'Service/1db: spec.ports[0].targetPort: 70000',
+      'Pod/p: spec.containers[0].name: "App"',
+      'Pod/p: spec.containers[0].volumeMounts[0].name: no volume named "data"',
+      'ConfigMap/cm: data[".."]: key ".."',
+    ]);
+  });
+
+  it('passes the same objects once fixed', () => {
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'db' },
+      spec: { ports: [{ port: 5432, targetPort: 5432 }] },
+    };
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { 'init.sql': 'x' } };
+    expect(manifestProblems([service, pod, configMap])).toEqual([]);
+  });
+});
+
 describe('custom resources (reference CRDs)', () => {
   it('accepts a valid VolumeSnapshotClass and VolumeSnapshot', () => {
     expect(manifestProblems([snapshotClass, snapshot])).toEqual([]);

@@ -51,6 +51,24 @@ describe('the hostile-input harness', () => {
     expect(() => assertHostileInputHandled(wrongField)).toThrow(/names auth, not on/);
   });
 
+  it('fails a construct that renders a value only the API server would refuse', () => {
+    // The schema takes any string as a Service name; the API server wants a DNS-1035 label.
+    const unchecked = {
+      name: 'probe',
+      valid: { name: 'db' } as { name?: unknown },
+      paths: ['name'],
+      build: (chart: Chart, props: { name?: unknown }) => {
+        new ApiObject(chart, 'svc', {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: typeof props.name === 'string' && props.name !== '' ? props.name : 'db' },
+          spec: { ports: [{ port: 80 }] },
+        });
+      },
+    };
+    expect(() => assertHostileInputHandled(unchecked)).toThrow(/metadata\.name: .* is not a DNS-1035 label/);
+  });
+
   it('passes a construct that checks the prop', () => {
     const checked = subject((chart, props) => {
       if (typeof props.on !== 'boolean') invalid(chart, 'on', props.on, 'a boolean');

@@ -1,13 +1,15 @@
 /**
  * Manifest validation for tests: every synthesized object is checked against
  * its schema (kubernetes-models for core kinds, the reference CRDs for custom
- * resources), for unknown fields and for stray nulls. Problems read
+ * resources), for unknown fields, for stray nulls, and against what the API server
+ * refuses beyond the schema (`api-server-rules.ts`: names, ports, mounts, keys, sizes). Problems read
  * `StatefulSet/web: unknown field spec.template.spec.containers[0].volumeMount`.
  */
 import { Testing, type Chart } from 'cdk8s';
 import type { ErrorObject } from 'ajv';
 import { REFERENCE_DIR, crdLookup, crdRuleProblems, crdSchemaErrors, crdShape } from './crd-schemas';
 import { coreLookup, coreSchemaErrors, coreShape, objectMetaErrors, prepareCoreShapes } from './k8s-core-schemas';
+import { apiServerProblems } from './api-server-rules';
 import { ajvProblems, type FieldProblem } from './problem-format';
 import { UNKNOWN_FIELD, unknownFieldProblems, type Shape } from './unknown-fields';
 
@@ -88,7 +90,7 @@ function objectProblems(object: unknown, position: number, schema: ReturnType<ty
   // A null also fails the type check; report it once, as a null.
   const nullPaths = new Set(walked.filter((p) => p.message !== UNKNOWN_FIELD).map((p) => p.path));
   const typed = ajvProblems(schema.errors(record), record).filter((p) => !nullPaths.has(p.path));
-  const problems = [...typed, ...schema.rules(record), ...walked];
+  const problems = [...typed, ...schema.rules(record), ...walked, ...apiServerProblems(record)];
   return [...schema.kindProblems.map((p) => `${id}: ${p}`), ...problems.map((p) => format(id, p))];
 }
 
