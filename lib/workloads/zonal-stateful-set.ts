@@ -385,6 +385,24 @@ export class ZonalStatefulSet extends Construct {
     return { maxUnavailable: IntOrString.fromNumber(max) };
   }
 
+  /**
+   * The API server refuses a Service with several ports unless each is named; the headless Service
+   * takes every container port. Checked at synthesis (ports may be added after construction), from
+   * the StatefulSet's rendering so the error is not wrapped by cdk8s's Lazy resolution.
+   */
+  private checkServicePorts(): void {
+    const all = this.containers.flatMap((c, i) => c.ports.map((p) => ({ container: i, port: p })));
+    const unnamed = all.find((p) => p.port.name === undefined);
+    if (all.length > 1 && unnamed) {
+      invalid(
+        this,
+        `containers[${unnamed.container}].ports`,
+        unnamed.port.number,
+        'every port named (ports: [{ number, name }], not portNumber, when there are several): the headless Service takes every container port, and a Service with several ports must name each',
+      );
+    }
+  }
+
   private servicePorts() {
     const ports = this.containers.flatMap((c) =>
       c.ports.map((p) => ({
@@ -456,6 +474,7 @@ export class ZonalStatefulSet extends Construct {
   private renderPodParts(): PodParts {
     const parts: RenderedPodParts = this.rendering.render();
     this.checkMountPaths();
+    this.checkServicePorts();
     checkPodVolumes(this, (_, name) => this.mountField(name), parts.volumes);
     const order = [...this.initContainers, ...this.containers].flatMap((c) => c.mounts.map((m) => m.volume.name));
     const volumes = [...parts.volumes].sort((a, b) => order.indexOf(String(a.name)) - order.indexOf(String(b.name)));
