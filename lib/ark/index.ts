@@ -4,6 +4,7 @@ export type {
   ArkInstallationProps,
   ArkInstallationProps as VeleroInstallationProps,
   ArkImageRepositories,
+  ArkImageDigests,
 } from './installation';
 export type {
   ArkAzureAuth,
