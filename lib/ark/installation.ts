@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   KubeClusterRoleBinding,
@@ -213,10 +213,7 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     if (!this.hasNodeAgent && props.nodeAgentResources !== undefined) {
       invalid(this, 'nodeAgentResources', props.nodeAgentResources, 'unset unless nodeAgent is on');
     }
-    const customResourcesScope =
-      props.customResourcesScope === undefined
-        ? this
-        : checkInstance(this, 'customResourcesScope', props.customResourcesScope, Construct, 'a construct (a Chart)');
+    const customResourcesScope = resolveCustomResourcesScope(this, props.customResourcesScope);
     const clusterPrefix = this.namespace === 'velero' ? 'velero' : `velero-${this.namespace}`;
 
     // The library's labels win: Velero, the apply order and the Pod Security admission read them.
@@ -400,6 +397,19 @@ export class ArkInstallation extends Construct implements IArkInstallation {
       installation: this,
     });
   }
+}
+
+/** `customResourcesScope`: a construct inside a Chart (ApiObjects cannot live elsewhere). */
+function resolveCustomResourcesScope(installation: Construct, value: Construct | undefined): Construct {
+  if (value === undefined) return installation;
+  const allowed = 'a construct inside a Chart (typically a second Chart), or unset';
+  const scope = checkInstance(installation, 'customResourcesScope', value, Construct, allowed);
+  try {
+    Chart.of(scope);
+  } catch {
+    invalid(installation, 'customResourcesScope', scope.node.path || '<root>', allowed);
+  }
+  return scope;
 }
 
 /** `nodeAgent`: off, on with defaults, or options. */

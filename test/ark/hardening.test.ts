@@ -3,7 +3,8 @@
  * else than asked) before the fix. The property-based sweep is hostile-props.test.ts; these are the
  * cases it cannot see, because the old outcome was valid YAML that did the wrong thing.
  */
-import { Duration } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ArkBackupStorageLocation, ArkInstallationProps, ArkSchedule } from '../../lib';
 import { AksStatefulValidationError } from '../../lib/core/errors';
@@ -87,6 +88,10 @@ describe('strings, arrays and objects are what they claim to be', () => {
     expect(installError({ nodeAgent: 'yes' }).field).toBe('nodeAgent');
     expect(installError({ customResourcesScope: 'chart' }).field).toBe('customResourcesScope');
     expect(installError({ backupStorage: 'aksvelero01/velero' }).field).toBe('backupStorage');
+    // A construct outside any Chart cannot hold ApiObjects (cdk8s threw its own error at construction).
+    expect(installError({ customResourcesScope: new Construct(Testing.app(), 'loose') }).field).toBe(
+      'customResourcesScope',
+    );
   });
 
   it("auth.keyEnvVar: ['AZURE_KEY'] is refused (a one-element array passed the regex)", () => {

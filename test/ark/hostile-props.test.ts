@@ -122,7 +122,7 @@ describe('lib/ark under hostile props', () => {
         paths: INSTALLATION_PATHS,
         build: (c, p) => new ArkInstallation(c, 'v', p),
       },
-      { numRuns: 400 },
+      { numRuns: 500 },
     );
   });
 
