@@ -3,6 +3,7 @@ import { SecretValuePart, SecretValueSource } from '../azure/requirement-types';
 import { invalid } from '../core/errors';
 import { checkResourceGroupName } from '../azure/names';
 import { checkOneOf, isGuid } from '../core/values';
+import { checkBoolean, checkRecord, checkString } from '../core/types';
 
 /** Azure clouds the plugin knows (`AZURE_CLOUD_NAME` in the credentials file). */
 export type AzureCloudName = 'AzurePublicCloud' | 'AzureUSGovernmentCloud' | 'AzureChinaCloud';
@@ -135,8 +136,9 @@ function optionalUuid(scope: IConstruct, field: string, value: string | undefine
 
 /** Validates the auth props and fills in defaults. */
 export function resolveAuth(scope: IConstruct, auth: ArkAzureAuth): ResolvedArkAuth {
-  if (!auth || typeof auth !== 'object')
+  if (auth === null || typeof auth !== 'object' || Array.isArray(auth))
     invalid(scope, 'auth', auth, 'one of { mode: "servicePrincipal" | "storageAccountKey" | "workloadIdentity", ... }');
+  checkRecord(scope, 'auth', auth);
   checkOneOf(scope, 'auth.mode', auth.mode, ['servicePrincipal', 'storageAccountKey', 'workloadIdentity']);
   const cloudName = checkOneOf(scope, 'auth.cloudName', auth.cloudName ?? 'AzurePublicCloud', CLOUDS);
   const nodeRg = (rg: string | undefined) =>
@@ -146,14 +148,14 @@ export function resolveAuth(scope: IConstruct, auth: ArkAzureAuth): ResolvedArkA
       return {
         mode: auth.mode,
         cloudName,
-        useAAD: auth.useAAD ?? true,
+        useAAD: checkBoolean(scope, 'auth.useAAD', auth.useAAD, true),
         subscriptionId: optionalUuid(scope, 'auth.subscriptionId', auth.subscriptionId, 'the subscription id'),
         tenantId: optionalUuid(scope, 'auth.tenantId', auth.tenantId, 'the tenant id'),
         clientId: checkUuid(scope, 'auth.clientId', auth.clientId, "the service principal's application (client) id"),
         nodeResourceGroup: nodeRg(auth.nodeResourceGroup),
       };
     case 'storageAccountKey': {
-      const keyEnvVar = auth.keyEnvVar ?? 'AZURE_STORAGE_ACCOUNT_ACCESS_KEY';
+      const keyEnvVar = checkString(scope, 'auth.keyEnvVar', auth.keyEnvVar ?? 'AZURE_STORAGE_ACCOUNT_ACCESS_KEY');
       if (!ENV_VAR.test(keyEnvVar) || keyEnvVar.startsWith('AZURE_CLIENT') || keyEnvVar === 'AZURE_CLOUD_NAME') {
         invalid(
           scope,

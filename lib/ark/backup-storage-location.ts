@@ -10,8 +10,10 @@ import { checkDnsSubdomain } from '../core/names';
 import { checkInteger, checkOneOf, isGuid } from '../core/values';
 import { STORAGE_ACCOUNT_SKUS } from '../azure/requirement-types';
 import { checkBlobPrefix } from '../azure/blob-storage';
+import { checkBoolean, checkRecord, checkStringRecord } from '../core/types';
+import { checkNoOptionPrefix } from './blob-prefix';
 import { BLOB_ENDPOINT_SUFFIX } from './auth';
-import { IArkBackupStorageLocation, IArkInstallation, joinInstallation } from './installation-ref';
+import { IArkBackupStorageLocation, IArkInstallation, checkInstallation, joinInstallation } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 import { AZURE_BSL_CONFIG_KEYS, VELERO_MANAGED_BSL_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
 
@@ -94,12 +96,13 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
 
   constructor(scope: Construct, id: string, props: ArkBackupStorageLocationProps) {
     super(scope, id);
-    const installation = props.installation;
+    checkRecord(this, 'props', props);
+    const installation = checkInstallation(this, 'installation', props.installation);
     const auth = installation.auth;
     this.storageAccount = checkStorageAccountName(this, 'storageAccount', props.storageAccount);
     this.container = checkBlobContainerName(this, 'container', props.container);
     this.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
-    this.readOnly = props.readOnly ?? installation.readOnly;
+    this.readOnly = checkBoolean(this, 'readOnly', props.readOnly, installation.readOnly);
     if (installation.readOnly && !this.readOnly) {
       invalid(
         this,
@@ -116,7 +119,8 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
         `false with ${auth.mode === 'storageAccountKey' ? 'a storage account key' : 'a service principal without useAAD (it lists the account keys)'}: a key can always write; use auth useAAD or workload identity for a read-only location`,
       );
     }
-    if (props.prefix !== undefined) this.prefix = checkBlobPrefix(this, 'prefix', props.prefix);
+    if (props.prefix !== undefined)
+      this.prefix = checkNoOptionPrefix(this, 'prefix', checkBlobPrefix(this, 'prefix', props.prefix));
     const subscriptionId =
       props.subscriptionId === undefined ? undefined : this.checkUuid('subscriptionId', props.subscriptionId);
 
@@ -136,14 +140,14 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
       this,
       'config',
       built,
-      props.config,
+      props.config === undefined ? undefined : checkStringRecord(this, 'config', props.config),
       AZURE_BSL_CONFIG_KEYS,
       PROP_FOR_KEY,
       VELERO_MANAGED_BSL_KEYS,
     );
     assertAcceptedKeys(this, 'config', this.config, AZURE_BSL_CONFIG_KEYS);
 
-    this.isDefault = props.default ?? false;
+    this.isDefault = checkBoolean(this, 'default', props.default, false);
     const extra = resolveMetadataProps(this, props);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'velero.io/v1',

@@ -10,12 +10,13 @@ import {
   Quantity,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { makeClusterScoped } from '../core/cluster-scoped';
-import { metadata } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { LINUX_NODE_AFFINITY, VELERO_LABELS } from './labels';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './pod-security';
 import { versionSuffix } from './versions';
 
-/** What the CRD job needs to know. */
-export interface VeleroCrdJobProps {
+/** What the CRD job needs to know (built by ArkInstallation from its validated props). */
+export interface VeleroCrdJobProps extends MetadataProps {
   /** Velero's namespace (the Job and its service account live there). */
   readonly namespace: string;
   /** Prefix of cluster-scoped names (`velero`, or `velero-<namespace>` outside the default namespace). */
@@ -36,7 +37,8 @@ export interface VeleroCrdJobProps {
  * upgrade-crds job does since chart 12.0.0, its first for Velero 1.18), under a service account
  * that may only create and patch those CRDs. The Job's name carries the version: Job templates
  * are immutable, so an upgrade is a new Job, and the server's init container waits for the Job
- * of its own version.
+ * of its own version. The pod meets Pod Security "restricted" (non-root as the Velero image's
+ * user, RuntimeDefault seccomp, no capabilities, read-only root file system with a tmp emptyDir).
  */
 export class VeleroCrdJob extends Construct {
   /** `velero-install-crds-v<version>`. */
@@ -59,13 +61,17 @@ export class VeleroCrdJob extends Construct {
     this.jobName = name;
     const saName = 'velero-install-crds';
     const crName = `${props.clusterPrefix}-install-crds`;
+    const extra = resolveMetadataProps(this, props);
+    // The library's labels win: the apply order and `kubectl get -l component=velero` select on them.
+    const labels = { ...extra.labels, ...VELERO_LABELS };
+    const annotations = nonEmpty(extra.annotations);
 
     this.serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata({ name: saName, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
+      metadata: metadata({ name: saName, namespace: props.namespace, labels, annotations }),
     });
     this.clusterRole = makeClusterScoped(
       new KubeClusterRole(this, 'ClusterRole', {
-        metadata: metadata({ name: crName, labels: { ...VELERO_LABELS } }),
+        metadata: metadata({ name: crName, labels, annotations }),
         rules: [
           // create and list cannot be limited to names; everything else is limited to Velero's CRDs.
           { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['create', 'list'] },
@@ -80,14 +86,14 @@ export class VeleroCrdJob extends Construct {
     );
     this.clusterRoleBinding = makeClusterScoped(
       new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-        metadata: metadata({ name: crName, labels: { ...VELERO_LABELS } }),
+        metadata: metadata({ name: crName, labels, annotations }),
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: crName },
         subjects: [{ kind: 'ServiceAccount', name: saName, namespace: props.namespace }],
       }),
     );
 
     this.job = this.apiObject = new KubeJob(this, 'Job', {
-      metadata: metadata({ name, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
+      metadata: metadata({ name, namespace: props.namespace, labels, annotations }),
       spec: {
         backoffLimit: 3,
         template: {
@@ -96,6 +102,8 @@ export class VeleroCrdJob extends Construct {
             serviceAccountName: saName,
             restartPolicy: 'OnFailure',
             affinity: LINUX_NODE_AFFINITY,
+            securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+            volumes: [{ name: 'tmp', emptyDir: {} }],
             containers: [
               {
                 name: 'velero',
@@ -107,7 +115,8 @@ export class VeleroCrdJob extends Construct {
                   requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('128Mi') },
                   limits: { memory: Quantity.fromString('256Mi') },
                 },
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
               },
             ],
           },
@@ -117,11 +126,11 @@ export class VeleroCrdJob extends Construct {
     this.job.addDependency(this.serviceAccount, this.clusterRole, this.clusterRoleBinding);
 
     this.waitRole = new KubeRole(this, 'WaitRole', {
-      metadata: metadata({ name: `${saName}-wait`, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
+      metadata: metadata({ name: `${saName}-wait`, namespace: props.namespace, labels, annotations }),
       rules: [{ apiGroups: ['batch'], resources: ['jobs'], resourceNames: [name], verbs: ['get', 'list', 'watch'] }],
     });
     this.waitRoleBinding = new KubeRoleBinding(this, 'WaitRoleBinding', {
-      metadata: metadata({ name: `${saName}-wait`, namespace: props.namespace, labels: { ...VELERO_LABELS } }),
+      metadata: metadata({ name: `${saName}-wait`, namespace: props.namespace, labels, annotations }),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${saName}-wait` },
       subjects: [{ kind: 'ServiceAccount', name: props.serverServiceAccountName, namespace: props.namespace }],
     });

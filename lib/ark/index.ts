@@ -4,6 +4,7 @@ export type {
   ArkInstallationProps,
   ArkInstallationProps as VeleroInstallationProps,
   ArkImageRepositories,
+  ArkImageDigests,
 } from './installation';
 export type {
   ArkAzureAuth,
@@ -19,6 +20,7 @@ export type { ArkVolumeSnapshotOptions, ArkVolumeSnapshotLocationProps } from '.
 export { ArkSchedule, ArkSchedule as VeleroSchedule } from './schedule';
 export type { ArkScheduleOptions, ArkScheduleProps, ArkScheduleProps as VeleroScheduleProps } from './schedule';
 export type { ArkNodeAgentOptions } from './node-agent';
+export type { PodSecurityLevel } from './pod-security';
 export type { ArkResources } from './resources';
 export { VeleroCrdJob } from './crd-job';
 export { VELERO_RELEASES, DEFAULT_VELERO_VERSION } from './versions';

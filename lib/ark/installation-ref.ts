@@ -61,3 +61,21 @@ export function joinInstallation(installation: IArkInstallation, location: IArkB
 export function locationsOf(installation: IArkInstallation): readonly IArkBackupStorageLocation[] {
   return [...(LOCATIONS.get(installation) ?? [])];
 }
+
+/**
+ * Checks that a prop is an installation (by shape: the class cannot be imported here without a
+ * cycle). A string or a plain object would otherwise fail later as a TypeError.
+ */
+export function checkInstallation(scope: IConstruct, field: string, value: unknown): IArkInstallation {
+  const candidate = value as Partial<IArkInstallation> | null | undefined;
+  const ok =
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    typeof candidate.node?.path === 'string' &&
+    typeof candidate.namespace === 'string' &&
+    typeof candidate.readOnly === 'boolean' &&
+    typeof candidate.auth === 'object' &&
+    candidate.crdJob instanceof ApiObject;
+  if (!ok) invalid(scope, field, value, 'an ArkInstallation');
+  return candidate as IArkInstallation;
+}

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   KubeClusterRoleBinding,
@@ -10,46 +10,51 @@ import {
 import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from '../azure/requirements';
 import { RoleAssignment } from '../azure/requirement-types';
 import { makeClusterScoped } from '../core/cluster-scoped';
-import { metadata } from '../core/metadata';
+import { MetadataProps, ResolvedMetadata, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
+import { checkBoolean, checkInstance, checkRecord } from '../core/types';
 import { ArkAzureAuth, ResolvedArkAuth, credentialsFileSource, resolveAuth } from './auth';
 import { ArkBackupStorageLocation, ArkBackupStorageOptions } from './backup-storage-location';
 import { IArkInstallation, locationsOf } from './installation-ref';
+import { underProp } from './under-prop';
+import { ArkImageDigests, ArkImageRepositories, resolveArkImages } from './images';
 import { VeleroCrdJob } from './crd-job';
 import {
   CREDENTIALS_KEY,
-  PRIVILEGED_NAMESPACE_LABELS,
   VELERO_LABELS,
   WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
   WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION,
 } from './labels';
 import { ArkNodeAgentOptions, renderNodeAgent } from './node-agent';
+import { PodSecurityLevel, podSecurityLabels } from './pod-security';
 import { ArkResources, renderArkResources } from './resources';
 import { ArkSchedule, ArkScheduleOptions, defaultScheduleName } from './schedule';
 import { renderServerDeployment } from './server';
-import { DEFAULT_IMAGE_REPOSITORIES, KUBECTL_IMAGE_TAG, checkImageRepository, resolveVeleroRelease } from './versions';
+import { resolveVeleroRelease } from './versions';
 import { ArkVolumeSnapshotLocation, ArkVolumeSnapshotOptions } from './volume-snapshot-location';
 
-/** Image repositories, without tags (tags come from the version table so the pair stays matched). */
-export interface ArkImageRepositories {
-  /** Velero server, node agent and CRD job. @default 'velero/velero' */
-  readonly velero?: string;
-  /** The Azure plugin. @default 'velero/velero-plugin-for-microsoft-azure' */
-  readonly azurePlugin?: string;
-  /** kubectl for the init container that waits for the CRD job (tag v1.33.5). @default 'registry.k8s.io/kubectl' */
-  readonly kubectl?: string;
-}
+export type { ArkImageDigests, ArkImageRepositories } from './images';
 
-/** Props of {@link ArkInstallation}. */
-export interface ArkInstallationProps {
+/**
+ * Props of {@link ArkInstallation}. `labels` and `annotations` go on every object the installation
+ * renders (namespace, RBAC, CRD job, server, node agent, and the storage and snapshot locations it
+ * creates from `backupStorage` and `volumeSnapshots`, under their own), not on pod templates;
+ * Velero's own labels (`component: velero`, the CRD apply label) win.
+ */
+export interface ArkInstallationProps extends MetadataProps {
   /** How Velero authenticates to Azure. */
   readonly auth: ArkAzureAuth;
   /** The default BackupStorageLocation: the blob container backups go to (or are restored from). */
   readonly backupStorage: ArkBackupStorageOptions;
   /** Native Azure disk snapshots (a VolumeSnapshotLocation). @default none: no disk snapshots */
   readonly volumeSnapshots?: ArkVolumeSnapshotOptions;
-  /** Run the node agent DaemonSet for file-system backup (kopia; Ark's restic). `true` for the defaults. @default false */
+  /**
+   * Run the node agent DaemonSet for file-system backup (kopia; Ark's restic). `true` for the
+   * defaults. The node agent is the one privileged pod (root, hostPath to the kubelet's pods
+   * directory): with it, Velero's namespace is labelled Pod Security `privileged`, without it
+   * `restricted` (see {@link ArkNodeAgentOptions}). @default false
+   */
   readonly nodeAgent?: boolean | ArkNodeAgentOptions;
   /**
    * Where the Velero custom resources (storage and snapshot locations, schedules) are created. Give
@@ -65,7 +70,11 @@ export interface ArkInstallationProps {
   readonly readOnly?: boolean;
   /** Namespace of Velero. @default 'velero' */
   readonly namespace?: string;
-  /** Render the Namespace (with Velero's pod-security labels). Turn off when it is managed elsewhere. @default true */
+  /**
+   * Render the Namespace, labelled `pod-security.kubernetes.io/enforce` (and `audit`, `warn`) at the
+   * strictest level its pods meet: `restricted`, or `privileged` with the node agent. Turn off
+   * when it is managed elsewhere (then label it so yourself). @default true
+   */
   readonly createNamespace?: boolean;
   /** Velero version, one of {@link VELERO_RELEASES}. @default '1.18.1' */
   readonly veleroVersion?: string;
@@ -73,6 +82,11 @@ export interface ArkInstallationProps {
   readonly azurePluginVersion?: string;
   /** Image repositories (a private registry mirror). @default Docker Hub for Velero, registry.k8s.io for kubectl */
   readonly images?: ArkImageRepositories;
+  /**
+   * Pin the Velero, Azure plugin and kubectl images by digest: rendered `<repository>:<tag>@sha256:…`
+   * (see {@link ArkImageDigests}). @default none: images by tag only
+   */
+  readonly imageDigests?: ArkImageDigests;
   /** Name of the Secret whose key `cloud` holds the credentials file; declared as an Azure requirement. @default 'cloud-credentials' */
   readonly credentialsSecretName?: string;
   /** Service account of the server and node agent. @default 'velero' */
@@ -107,7 +121,8 @@ const SERVER_RESOURCES: ArkResources = {
  * role binding, a Job that installs the CRDs of exactly this Velero version, the server
  * Deployment with the Azure plugin, optionally the node agent, the default BackupStorageLocation
  * and optionally a VolumeSnapshotLocation. The credentials Secret is only referenced: its content
- * is an Azure requirement filled at deploy time, never YAML.
+ * is an Azure requirement filled at deploy time, never YAML. Every pod meets Pod Security
+ * "restricted" except the node agent, which needs privileged host access (see {@link ArkNodeAgentOptions}).
  */
 export class ArkInstallation extends Construct implements IArkInstallation {
   public readonly namespace: string;
@@ -120,6 +135,8 @@ export class ArkInstallation extends Construct implements IArkInstallation {
   public readonly veleroImage: string;
   public readonly azurePluginImage: string;
   public readonly kubectlImage: string;
+  /** The Pod Security level Velero's namespace is labelled with: `privileged` with the node agent, else `restricted`. */
+  public readonly podSecurityLevel: PodSecurityLevel;
   /** Whether the node agent runs (file-system backup is possible). */
   public readonly hasNodeAgent: boolean;
   /** The CRD job; Velero custom resources depend on it. */
@@ -140,8 +157,17 @@ export class ArkInstallation extends Construct implements IArkInstallation {
 
   constructor(scope: Construct, id: string, props: ArkInstallationProps) {
     super(scope, id);
+    checkRecord(this, 'props', props);
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'velero');
-    this.readOnly = props.readOnly ?? false;
+    this.readOnly = checkBoolean(this, 'readOnly', props.readOnly, false);
+    const defaultVolumesToFsBackup = checkBoolean(
+      this,
+      'defaultVolumesToFsBackup',
+      props.defaultVolumesToFsBackup,
+      false,
+    );
+    const createNamespace = checkBoolean(this, 'createNamespace', props.createNamespace, true);
+    const extra = resolveMetadataProps(this, props);
     this.auth = resolveAuth(this, props.auth);
     if (this.readOnly && !this.auth.useAAD) {
       invalid(
@@ -151,7 +177,7 @@ export class ArkInstallation extends Construct implements IArkInstallation {
         'workloadIdentity or servicePrincipal with useAAD in a read-only installation: a storage account key (given or listed) can always write to the backup container',
       );
     }
-    if (this.readOnly && props.defaultVolumesToFsBackup) {
+    if (this.readOnly && defaultVolumesToFsBackup) {
       invalid(
         this,
         'defaultVolumesToFsBackup',
@@ -162,10 +188,10 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     const release = resolveVeleroRelease(this, props.veleroVersion, props.azurePluginVersion);
     this.veleroVersion = release.velero;
     this.azurePluginVersion = release.azurePlugin;
-    const repos = { ...DEFAULT_IMAGE_REPOSITORIES, ...stripUndefined(props.images ?? {}) };
-    this.veleroImage = `${checkImageRepository(this, 'images.velero', repos.velero)}:v${release.velero}`;
-    this.azurePluginImage = `${checkImageRepository(this, 'images.azurePlugin', repos.azurePlugin)}:v${release.azurePlugin}`;
-    this.kubectlImage = `${checkImageRepository(this, 'images.kubectl', repos.kubectl)}:${KUBECTL_IMAGE_TAG}`;
+    const images = resolveArkImages(this, release, props.images, props.imageDigests);
+    this.veleroImage = images.velero;
+    this.azurePluginImage = images.azurePlugin;
+    this.kubectlImage = images.kubectl;
     this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'velero');
     this.credentialsSecretName = checkDnsSubdomain(
       this,
@@ -173,14 +199,10 @@ export class ArkInstallation extends Construct implements IArkInstallation {
       props.credentialsSecretName ?? 'cloud-credentials',
     );
     const clusterRoleName = checkDnsSubdomain(this, 'clusterRoleName', props.clusterRoleName ?? 'cluster-admin');
-    const nodeAgent =
-      props.nodeAgent === undefined || props.nodeAgent === false
-        ? undefined
-        : props.nodeAgent === true
-          ? {}
-          : props.nodeAgent;
+    const nodeAgent = resolveNodeAgent(this, props.nodeAgent);
     this.hasNodeAgent = nodeAgent !== undefined;
-    if (props.defaultVolumesToFsBackup && !this.hasNodeAgent) {
+    this.podSecurityLevel = this.hasNodeAgent ? 'privileged' : 'restricted';
+    if (defaultVolumesToFsBackup && !this.hasNodeAgent) {
       invalid(
         this,
         'defaultVolumesToFsBackup',
@@ -191,19 +213,26 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     if (!this.hasNodeAgent && props.nodeAgentResources !== undefined) {
       invalid(this, 'nodeAgentResources', props.nodeAgentResources, 'unset unless nodeAgent is on');
     }
+    const customResourcesScope = resolveCustomResourcesScope(this, props.customResourcesScope);
     const clusterPrefix = this.namespace === 'velero' ? 'velero' : `velero-${this.namespace}`;
 
-    const labels = { ...VELERO_LABELS };
+    // The library's labels win: Velero, the apply order and the Pod Security admission read them.
+    const labels = { ...extra.labels, ...VELERO_LABELS };
+    const annotations = nonEmpty(extra.annotations);
     const namespaced: ApiObject[] = [];
-    if (props.createNamespace ?? true) {
+    if (createNamespace) {
       this.namespaceObject = makeClusterScoped(
         new KubeNamespace(this, 'Namespace', {
-          metadata: metadata({ name: this.namespace, labels: { ...labels, ...PRIVILEGED_NAMESPACE_LABELS } }),
+          metadata: metadata({
+            name: this.namespace,
+            labels: { ...labels, ...podSecurityLabels(this.podSecurityLevel) },
+            annotations,
+          }),
         }),
       ) as KubeNamespace;
     }
 
-    const saAnnotations: Record<string, string> = {};
+    const saAnnotations: Record<string, string> = { ...extra.annotations };
     if (this.auth.mode === 'workloadIdentity') {
       saAnnotations[WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION] = this.auth.clientId ?? CLIENT_ID_SET_AT_DEPLOY;
       if (this.auth.tenantId) saAnnotations[WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION] = this.auth.tenantId;
@@ -213,12 +242,12 @@ export class ArkInstallation extends Construct implements IArkInstallation {
         name: this.serviceAccountName,
         namespace: this.namespace,
         labels,
-        annotations: Object.keys(saAnnotations).length > 0 ? saAnnotations : undefined,
+        annotations: nonEmpty(saAnnotations),
       }),
     });
     this.clusterRoleBinding = makeClusterScoped(
       new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-        metadata: metadata({ name: clusterPrefix, labels }),
+        metadata: metadata({ name: clusterPrefix, labels, annotations }),
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
         subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
       }),
@@ -231,6 +260,8 @@ export class ArkInstallation extends Construct implements IArkInstallation {
       veleroImage: this.veleroImage,
       crdNames: release.crds,
       serverServiceAccountName: this.serviceAccountName,
+      labels: extra.labels,
+      annotations: extra.annotations,
     });
     this.crdJob = this.crdInstaller.job;
 
@@ -243,10 +274,11 @@ export class ArkInstallation extends Construct implements IArkInstallation {
       credentialsSecretName: this.credentialsSecretName,
       crdJobName: this.crdInstaller.jobName,
       workloadIdentity: this.auth.mode === 'workloadIdentity',
-      defaultVolumesToFsBackup: props.defaultVolumesToFsBackup ?? false,
+      defaultVolumesToFsBackup,
       resources: renderArkResources(this, 'resources', props.resources, SERVER_RESOURCES, {
         minMemoryLimit: { size: '512Mi', reason: 'the Azure plugin is OOM-killed below that' },
       }),
+      extra,
     });
     // Ordered after the CRD job in the file; at runtime the server's init container waits for it.
     this.deployment.addDependency(
@@ -262,28 +294,38 @@ export class ArkInstallation extends Construct implements IArkInstallation {
         veleroImage: this.veleroImage,
         credentialsSecretName: this.credentialsSecretName,
         workloadIdentity: this.auth.mode === 'workloadIdentity',
-        privileged: nodeAgent.privileged ?? false,
+        privileged: nodeAgent.privileged,
         resources: renderArkResources(this, 'nodeAgentResources', props.nodeAgentResources, {}),
+        extra,
       });
       this.nodeAgent.addDependency(this.serviceAccount, this.clusterRoleBinding, this.crdJob);
     }
 
-    this.customResourcesScope = props.customResourcesScope ?? this;
-    this.backupStorageLocation = new ArkBackupStorageLocation(
-      this.customResourcesScope,
-      this.customResourceId('BackupStorageLocation'),
-      {
-        ...props.backupStorage,
-        name: props.backupStorage?.name ?? 'default',
-        default: props.backupStorage?.default ?? true,
-        installation: this,
-      },
+    this.customResourcesScope = customResourcesScope;
+    checkRecord(this, 'backupStorage', props.backupStorage);
+    const backupStorage: ArkBackupStorageOptions = props.backupStorage;
+    this.backupStorageLocation = underProp(
+      'backupStorage',
+      () =>
+        new ArkBackupStorageLocation(this.customResourcesScope, this.customResourceId('BackupStorageLocation'), {
+          ...backupStorage,
+          ...withInstallationMetadata(this, backupStorage, extra),
+          name: backupStorage.name ?? 'default',
+          default: backupStorage.default ?? true,
+          installation: this,
+        }),
     );
     if (props.volumeSnapshots !== undefined) {
-      this.volumeSnapshotLocation = new ArkVolumeSnapshotLocation(
-        this.customResourcesScope,
-        this.customResourceId('VolumeSnapshotLocation'),
-        { ...props.volumeSnapshots, installation: this },
+      checkRecord(this, 'volumeSnapshots', props.volumeSnapshots);
+      const volumeSnapshots: ArkVolumeSnapshotOptions = props.volumeSnapshots;
+      this.volumeSnapshotLocation = underProp(
+        'volumeSnapshots',
+        () =>
+          new ArkVolumeSnapshotLocation(this.customResourcesScope, this.customResourceId('VolumeSnapshotLocation'), {
+            ...volumeSnapshots,
+            ...withInstallationMetadata(this, volumeSnapshots, extra),
+            installation: this,
+          }),
       );
     }
 
@@ -335,6 +377,7 @@ export class ArkInstallation extends Construct implements IArkInstallation {
 
   /** Adds a Velero Schedule to this installation, named `id` unless `options.name` is given. */
   public addSchedule(id: string, options: ArkScheduleOptions): ArkSchedule {
+    checkRecord(this, 'addSchedule options', options);
     const name = options.name ?? defaultScheduleName(this, `addSchedule id`, id);
     return new ArkSchedule(this.customResourcesScope, this.customResourceId(id), {
       ...options,
@@ -348,6 +391,7 @@ export class ArkInstallation extends Construct implements IArkInstallation {
     id: string,
     options: ArkBackupStorageOptions & { readonly readOnly?: boolean },
   ): ArkBackupStorageLocation {
+    checkRecord(this, 'addBackupStorageLocation options', options);
     return new ArkBackupStorageLocation(this.customResourcesScope, this.customResourceId(id), {
       ...options,
       installation: this,
@@ -355,6 +399,47 @@ export class ArkInstallation extends Construct implements IArkInstallation {
   }
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** `customResourcesScope`: a construct inside a Chart (ApiObjects cannot live elsewhere). */
+function resolveCustomResourcesScope(installation: Construct, value: Construct | undefined): Construct {
+  if (value === undefined) return installation;
+  const allowed = 'a construct inside a Chart (typically a second Chart), or unset';
+  const scope = checkInstance(installation, 'customResourcesScope', value, Construct, allowed);
+  try {
+    Chart.of(scope);
+  } catch {
+    invalid(installation, 'customResourcesScope', scope.node.path || '<root>', allowed);
+  }
+  return scope;
+}
+
+/** `nodeAgent`: off, on with defaults, or options. */
+function resolveNodeAgent(
+  scope: Construct,
+  value: boolean | ArkNodeAgentOptions | undefined,
+): { readonly privileged: boolean } | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { privileged: false };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    invalid(scope, 'nodeAgent', value, 'true, false or node agent options such as { privileged: true }');
+  }
+  checkRecord(scope, 'nodeAgent', value);
+  return { privileged: checkBoolean(scope, 'nodeAgent.privileged', value.privileged, false) };
+}
+
+/**
+ * The labels and annotations of a location the installation creates: the installation's, then the
+ * location's own (its own win; Velero's win over both, in the location). Called under
+ * {@link underProp}, which puts the prop's name in front of the field.
+ */
+function withInstallationMetadata(
+  scope: Construct,
+  options: MetadataProps,
+  installation: ResolvedMetadata,
+): MetadataProps {
+  const own = (key: 'labels' | 'annotations') =>
+    options[key] === undefined ? {} : checkRecord(scope, key, options[key]);
+  return {
+    labels: { ...installation.labels, ...own('labels') } as Record<string, string>,
+    annotations: { ...installation.annotations, ...own('annotations') } as Record<string, string>,
+  };
 }

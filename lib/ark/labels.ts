@@ -21,16 +21,6 @@ export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = 'azure.workload.identity/c
 /** Service account annotation naming the tenant. */
 export const WORKLOAD_IDENTITY_TENANT_ID_ANNOTATION = 'azure.workload.identity/tenant-id';
 
-/** Pod Security Admission labels `velero install` sets on its namespace (node-agent needs hostPath). */
-export const PRIVILEGED_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
-  'pod-security.kubernetes.io/enforce': 'privileged',
-  'pod-security.kubernetes.io/enforce-version': 'latest',
-  'pod-security.kubernetes.io/audit': 'privileged',
-  'pod-security.kubernetes.io/audit-version': 'latest',
-  'pod-security.kubernetes.io/warn': 'privileged',
-  'pod-security.kubernetes.io/warn-version': 'latest',
-};
-
 /** Node affinity of the v1.18.1 install: anything but Windows nodes (with `os.name: linux`). */
 export const LINUX_NODE_AFFINITY = {
   nodeAffinity: {

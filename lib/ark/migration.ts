@@ -82,8 +82,9 @@ function renameKey(key: string): string {
  * are rejected with the reason. Manifests without anything Ark-era come back unchanged.
  */
 export function migrateArkManifest(manifest: Record<string, any>, where = 'migrateArkManifest'): ArkMigrationResult {
-  if (!manifest || typeof manifest !== 'object' || typeof manifest.kind !== 'string') {
-    invalid(where, 'manifest', manifest, 'a Kubernetes object with apiVersion and kind');
+  if (!isRecord(manifest)) invalid(where, 'manifest', manifest, 'a Kubernetes object with apiVersion and kind');
+  if (typeof manifest.kind !== 'string' || manifest.kind.length === 0) {
+    invalid(where, 'kind', manifest.kind, 'the kind of a Kubernetes object, a non-empty string');
   }
   if (manifest.kind === 'List' && Array.isArray(manifest.items)) {
     // What `kubectl get ... -o yaml` returns for several objects.
@@ -95,38 +96,41 @@ export function migrateArkManifest(manifest: Record<string, any>, where = 'migra
       ),
     };
   }
+  if (manifest.metadata !== undefined && !isRecord(manifest.metadata)) {
+    invalid(where, 'metadata', manifest.metadata, 'an object with name, namespace, labels, annotations, ...');
+  }
   const out = structuredClone(manifest);
   const changes: ArkMigrationChange[] = [];
-  const id = `${manifest.kind}/${manifest.metadata?.name ?? '?'}`;
+  // Errors name the object (kind/name) beside where it came from, and the field of the manifest.
+  const at = `${where} ${manifest.kind}/${typeof manifest.metadata?.name === 'string' ? manifest.metadata.name : '?'}`;
   const apiVersion = typeof out.apiVersion === 'string' ? out.apiVersion : '';
 
   if (apiVersion.startsWith('ark.heptio.com/')) {
     if (out.kind === 'Config') {
       invalid(
-        where,
-        `${id} kind`,
+        at,
+        'kind',
         out.kind,
         'Backup, Restore, Schedule, BackupStorageLocation or VolumeSnapshotLocation: Ark < v0.10 kept everything in one Config; upgrade to Ark v0.10 (BackupStorageLocation + VolumeSnapshotLocation) first, or describe the locations with ArkInstallation',
       );
     }
     if (RUNTIME_KINDS.includes(out.kind)) {
       invalid(
-        where,
-        `${id} kind`,
+        at,
+        'kind',
         out.kind,
         `one of ${MIGRATABLE_KINDS.join(', ')}: the server creates ${out.kind} objects itself; leave them out (Velero syncs backups from the storage location)`,
       );
     }
-    if (!MIGRATABLE_KINDS.includes(out.kind))
-      invalid(where, `${id} kind`, out.kind, `one of ${MIGRATABLE_KINDS.join(', ')}`);
+    if (!MIGRATABLE_KINDS.includes(out.kind)) invalid(at, 'kind', out.kind, `one of ${MIGRATABLE_KINDS.join(', ')}`);
     const to = apiVersion.replace(/^ark\.heptio\.com\//, 'velero.io/');
     changes.push({ path: '/apiVersion', from: apiVersion, to, action: 'replace' });
     out.apiVersion = to;
   }
   if (out.kind === 'CustomResourceDefinition' && String(out.spec?.group ?? '').endsWith('ark.heptio.com')) {
     invalid(
-      where,
-      `${id} kind`,
+      at,
+      'kind',
       out.kind,
       "not Ark's CRDs: ArkInstallation's CRD job installs Velero's own, of the exact server version",
     );
@@ -134,8 +138,8 @@ export function migrateArkManifest(manifest: Record<string, any>, where = 'migra
   const images = JSON.stringify(out.spec ?? {}).match(/"image":"[^"]*heptio-images\/ark[^"]*"/);
   if (images) {
     invalid(
-      where,
-      `${id} image`,
+      at,
+      'image',
       images[0].slice(9, -1),
       'not the Ark server or restic image: replace the Ark Deployment and DaemonSet with ArkInstallation (nodeAgent: true for restic)',
     );
@@ -264,6 +268,14 @@ function walk(node: any, pointer: string, changes: ArkMigrationChange[]): void {
  * Returns what changed, per object path.
  */
 export function migrateArkObjects(scope: IConstruct): Array<ArkMigrationChange & { readonly object: string }> {
+  if (typeof (scope as Partial<IConstruct> | null)?.node?.findAll !== 'function') {
+    invalid(
+      'migrateArkObjects',
+      'scope',
+      scope,
+      'a construct (a Chart, or the construct that holds the included objects)',
+    );
+  }
   const all: Array<ArkMigrationChange & { readonly object: string }> = [];
   for (const object of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
     const { changes } = migrateArkManifest(object.toJson(), pathOf(object));
@@ -280,4 +292,8 @@ export function migrateArkObjects(scope: IConstruct): Array<ArkMigrationChange &
     }
   }
   return all;
+}
+
+function isRecord(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -6,7 +6,8 @@ import { invalid } from '../core/errors';
 import { checkDnsLabel, checkLabels } from '../core/names';
 import type { ArkBackupStorageLocation } from './backup-storage-location';
 import { checkGoDuration } from './go-duration';
-import { IArkInstallation, locationsOf } from './installation-ref';
+import { IArkInstallation, checkInstallation, locationsOf } from './installation-ref';
+import { checkBoolean, checkOptionalBoolean, checkRecord } from '../core/types';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 
 /**
@@ -15,7 +16,7 @@ import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJ
  * `idField` names where the user wrote the id, for the error.
  */
 export function defaultScheduleName(scope: Construct, idField: string, id: string): string {
-  if (!/^[a-z0-9]([-a-z0-9]{0,46}[a-z0-9])?$/.test(id)) {
+  if (typeof id !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,46}[a-z0-9])?$/.test(id)) {
     invalid(
       scope,
       idField,
@@ -82,7 +83,8 @@ export class ArkSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: ArkScheduleProps) {
     super(scope, id);
-    const installation = props.installation;
+    checkRecord(this, 'props', props);
+    const installation = checkInstallation(this, 'installation', props.installation);
     if (installation.readOnly) {
       invalid(
         this,
@@ -95,14 +97,15 @@ export class ArkSchedule extends Construct {
     this.schedule =
       props.timeZone === undefined ? cron : `CRON_TZ=${checkTimeZone(this, 'timeZone', props.timeZone)} ${cron}`;
 
-    const location = props.storageLocation ?? locationsOf(installation).find((l) => l.isDefault);
+    const location =
+      props.storageLocation === undefined ? locationsOf(installation).find((l) => l.isDefault) : props.storageLocation;
     if (!location)
       invalid(this, 'storageLocation', undefined, 'a backup storage location: the installation has no default one');
     if (!locationsOf(installation).includes(location)) {
       invalid(
         this,
         'storageLocation',
-        location.node.path,
+        typeof location?.node?.path === 'string' ? location.node.path : location,
         `a location of ${installation.node.path}: ${locationsOf(installation)
           .map((l) => l.node.path)
           .join(', ')}`,
@@ -116,7 +119,12 @@ export class ArkSchedule extends Construct {
         'a ReadWrite location: Velero refuses to write backups to a ReadOnly one',
       );
 
-    const snapshotVolumes = props.snapshotVolumes ?? installation.volumeSnapshotLocation !== undefined;
+    const snapshotVolumes = checkBoolean(
+      this,
+      'snapshotVolumes',
+      props.snapshotVolumes,
+      installation.volumeSnapshotLocation !== undefined,
+    );
     if (snapshotVolumes && !installation.volumeSnapshotLocation) {
       invalid(
         this,
@@ -127,7 +135,8 @@ export class ArkSchedule extends Construct {
     }
     // Unset stays unset: Velero then applies the server's --default-volumes-to-fs-backup, which an
     // explicit false here would silently override.
-    const fsBackup = props.defaultVolumesToFsBackup;
+    const fsBackup = checkOptionalBoolean(this, 'defaultVolumesToFsBackup', props.defaultVolumesToFsBackup);
+    const paused = checkBoolean(this, 'paused', props.paused, false);
     if (fsBackup && !installation.hasNodeAgent) {
       invalid(
         this,
@@ -159,7 +168,7 @@ export class ArkSchedule extends Construct {
       }),
       spec: {
         schedule: this.schedule,
-        ...(props.paused ? { paused: true } : {}),
+        ...(paused ? { paused: true } : {}),
         template: {
           ...(included ? { includedNamespaces: included } : {}),
           ...(excluded ? { excludedNamespaces: excluded } : {}),

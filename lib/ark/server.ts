@@ -8,7 +8,7 @@ import {
   Volume,
   VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
-import { metadata } from '../core/metadata';
+import { ResolvedMetadata, metadata, nonEmpty } from '../core/metadata';
 import {
   CREDENTIALS_FILE,
   CREDENTIALS_MOUNT_PATH,
@@ -16,6 +16,12 @@ import {
   VELERO_LABELS,
   WORKLOAD_IDENTITY_USE_LABEL,
 } from './labels';
+import {
+  KUBECTL_UID,
+  RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+  RESTRICTED_POD_SECURITY_CONTEXT,
+  VELERO_HOME,
+} from './pod-security';
 
 /** Metrics port of the server and node agent. */
 export const VELERO_METRICS_PORT = 8085;
@@ -33,6 +39,8 @@ export interface VeleroServerSpec {
   readonly workloadIdentity: boolean;
   readonly defaultVolumesToFsBackup: boolean;
   readonly resources?: ResourceRequirements;
+  /** The installation's `labels` and `annotations` props (object metadata; Velero's labels win). */
+  readonly extra: ResolvedMetadata;
 }
 
 /** The credentials Secret as a read-only volume (mode 0444, as `velero install` mounts it). */
@@ -53,15 +61,26 @@ const NAMESPACE_ENV: EnvVar = {
   valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
 };
 
-const RESTRICTED = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+/**
+ * What Velero writes besides its volumes, as emptyDirs so the root file system stays read-only:
+ * `/tmp` (the plugin processes' sockets), and kopia's repository config and cache under the
+ * image user's home (Velero's docs, "Support ReadOnlyRootFilesystem setting").
+ */
+export const VELERO_WRITABLE_DIRS: readonly { readonly name: string; readonly mountPath: string }[] = [
+  { name: 'tmp', mountPath: '/tmp' },
+  { name: 'udmrepo', mountPath: `${VELERO_HOME}/udmrepo` },
+  { name: 'cache', mountPath: `${VELERO_HOME}/.cache` },
+];
 
 /**
  * The `velero` Deployment in the shape of Velero v1.18.1's `pkg/install/deployment.go`: labels
  * `component: velero` / `deploy: velero`, `/velero server --uploader-type=kopia`, the Azure plugin
  * copied into the `plugins` emptyDir by an init container, a `scratch` emptyDir, metrics on 8085
  * with Prometheus annotations, linux nodes only. Added here: an init container that waits for the
- * CRD job of the same version, probes on /metrics (as the official chart), and a Recreate strategy
- * (two servers must never process the same backups).
+ * CRD job of the same version, probes on /metrics (as the official chart), a Recreate strategy
+ * (two servers must never process the same backups), and Pod Security "restricted": non-root as
+ * the image's user, RuntimeDefault seccomp, no privilege escalation, no capabilities, read-only
+ * root file systems with emptyDirs where Velero writes.
  */
 export function renderServerDeployment(scope: Construct, id: string, spec: VeleroServerSpec): KubeDeployment {
   const args = ['server'];
@@ -76,7 +95,12 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
     failureThreshold: 5,
   };
   return new KubeDeployment(scope, id, {
-    metadata: metadata({ name: 'velero', namespace: spec.namespace, labels: { ...VELERO_LABELS } }),
+    metadata: metadata({
+      name: 'velero',
+      namespace: spec.namespace,
+      labels: { ...spec.extra.labels, ...VELERO_LABELS },
+      annotations: nonEmpty(spec.extra.annotations),
+    }),
     spec: {
       replicas: 1,
       strategy: { type: 'Recreate' },
@@ -99,6 +123,7 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
           serviceAccountName: spec.serviceAccountName,
           os: { name: 'linux' },
           affinity: LINUX_NODE_AFFINITY,
+          securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
           initContainers: [
             {
               // The CRDs must be those of this Velero version before the server starts.
@@ -112,18 +137,27 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
                 `job/${spec.crdJobName}`,
                 `--namespace=${spec.namespace}`,
                 '--timeout=10m',
+                // The root file system is read-only: the discovery cache goes to the tmp emptyDir.
+                '--cache-dir=/tmp/.kube/cache',
               ],
+              volumeMounts: [{ name: 'kubectl-tmp', mountPath: '/tmp' }],
               resources: {
                 requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('32Mi') },
                 limits: { memory: Quantity.fromString('128Mi') },
               },
-              securityContext: { ...RESTRICTED, runAsNonRoot: true, runAsUser: 65532 },
+              securityContext: {
+                ...RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+                runAsUser: KUBECTL_UID,
+                runAsGroup: KUBECTL_UID,
+              },
             },
             {
               name: 'velero-velero-plugin-for-microsoft-azure',
               image: spec.azurePluginImage,
               imagePullPolicy: 'IfNotPresent',
               volumeMounts: [{ name: 'plugins', mountPath: '/target' }],
+              // Runs as the pod's user, so that the server (the same user) owns the copied plugin.
+              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
             },
           ],
           containers: [
@@ -137,8 +171,10 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
               volumeMounts: [
                 { name: 'plugins', mountPath: '/plugins' },
                 { name: 'scratch', mountPath: '/scratch' },
+                ...VELERO_WRITABLE_DIRS,
                 CREDENTIALS_VOLUME_MOUNT,
               ],
+              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
               env: [
                 { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
                 NAMESPACE_ENV,
@@ -153,6 +189,8 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
           volumes: [
             { name: 'plugins', emptyDir: {} },
             { name: 'scratch', emptyDir: {} },
+            ...VELERO_WRITABLE_DIRS.map(({ name }) => ({ name, emptyDir: {} })),
+            { name: 'kubectl-tmp', emptyDir: {} },
             credentialsVolume(spec.credentialsSecretName),
           ],
         },

@@ -92,21 +92,6 @@ export function resolveVeleroRelease(
   return { ...release, azurePlugin: plugin };
 }
 
-const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
-
-/** An image repository without tag or digest: the tag always comes from the version table. */
-export function checkImageRepository(scope: IConstruct, field: string, value: string): string {
-  if (typeof value !== 'string' || !REPOSITORY.test(value) || value.includes('@')) {
-    invalid(
-      scope,
-      field,
-      value,
-      'an image repository without tag or digest, like "myregistry.azurecr.io/velero/velero": the tag comes from veleroVersion / azurePluginVersion so the pair stays matched',
-    );
-  }
-  return value;
-}
-
 /** Job names carry the version (Job templates are immutable, so an upgrade is a new Job). */
 export function versionSuffix(version: string): string {
   return `v${version.replace(/\./g, '-')}`;

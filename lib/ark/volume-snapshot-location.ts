@@ -8,7 +8,8 @@ import { checkResourceGroupName, renderAzureTags } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
 import { isGuid } from '../core/values';
 import { checkGoDuration } from './go-duration';
-import { IArkInstallation } from './installation-ref';
+import { IArkInstallation, checkInstallation } from './installation-ref';
+import { checkBoolean, checkRecord, checkStringRecord } from '../core/types';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
 import { AZURE_VSL_CONFIG_KEYS, assertAcceptedKeys, mergePluginConfig } from './plugin-config';
 
@@ -69,7 +70,8 @@ export class ArkVolumeSnapshotLocation extends Construct {
 
   constructor(scope: Construct, id: string, props: ArkVolumeSnapshotLocationProps) {
     super(scope, id);
-    const installation = props.installation;
+    checkRecord(this, 'props', props);
+    const installation = checkInstallation(this, 'installation', props.installation);
     const auth = installation.auth;
     if (auth.mode === 'storageAccountKey') {
       invalid(
@@ -109,10 +111,12 @@ export class ArkVolumeSnapshotLocation extends Construct {
       }
       built.subscriptionId = props.subscriptionId;
     }
-    built.incremental = String(props.incremental ?? true);
-    if (props.tags && Object.keys(props.tags).length > 0) built.tags = renderAzureTags(this, 'tags', props.tags);
+    built.incremental = String(checkBoolean(this, 'incremental', props.incremental, true));
+    const tags = props.tags === undefined ? {} : checkStringRecord(this, 'tags', props.tags);
+    if (Object.keys(tags).length > 0) built.tags = renderAzureTags(this, 'tags', tags);
     if (props.apiTimeout !== undefined) built.apiTimeout = checkGoDuration(this, 'apiTimeout', props.apiTimeout, '5m');
-    this.config = mergePluginConfig(this, 'config', built, props.config, AZURE_VSL_CONFIG_KEYS, PROP_FOR_KEY);
+    const config = props.config === undefined ? undefined : checkStringRecord(this, 'config', props.config);
+    this.config = mergePluginConfig(this, 'config', built, config, AZURE_VSL_CONFIG_KEYS, PROP_FOR_KEY);
     assertAcceptedKeys(this, 'config', this.config, AZURE_VSL_CONFIG_KEYS);
 
     const extra = resolveMetadataProps(this, props);

@@ -18,13 +18,25 @@ import {
   synthInstall,
 } from './fixtures';
 
-const PSA = {
-  'pod-security.kubernetes.io/enforce': 'privileged',
+const psa = (level: string) => ({
+  'pod-security.kubernetes.io/enforce': level,
   'pod-security.kubernetes.io/enforce-version': 'latest',
-  'pod-security.kubernetes.io/audit': 'privileged',
+  'pod-security.kubernetes.io/audit': level,
   'pod-security.kubernetes.io/audit-version': 'latest',
-  'pod-security.kubernetes.io/warn': 'privileged',
+  'pod-security.kubernetes.io/warn': level,
   'pod-security.kubernetes.io/warn-version': 'latest',
+});
+
+const RESTRICTED_POD = {
+  runAsNonRoot: true,
+  runAsUser: 1002,
+  runAsGroup: 1000,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
 };
 
 const LINUX_AFFINITY = {
@@ -39,6 +51,9 @@ const CREDENTIALS_VOLUME = {
   name: 'cloud-credentials',
   secret: { secretName: 'cloud-credentials', defaultMode: 0o444 },
 };
+const DIGEST_A = `sha256:${'a'.repeat(64)}`;
+const DIGEST_B = `sha256:${'b'.repeat(64)}`;
+const DIGEST_C = `sha256:${'c'.repeat(64)}`;
 const CREDENTIALS_MOUNT = { name: 'cloud-credentials', mountPath: '/credentials', readOnly: true };
 
 describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
@@ -62,9 +77,12 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(JSON.stringify(objects)).not.toMatch(/AZURE_CLIENT_SECRET|AccountKey=/);
   });
 
-  it('labels the namespace for privileged pods as velero install does, and binds the service account to cluster-admin', () => {
+  it('labels the namespace Pod Security restricted without the node agent, and binds the service account to cluster-admin', () => {
     const { one } = synthInstall();
-    expect(one('Namespace').metadata).toEqual({ name: 'velero', labels: { component: 'velero', ...PSA } });
+    expect(one('Namespace').metadata).toEqual({
+      name: 'velero',
+      labels: { component: 'velero', ...psa('restricted') },
+    });
     expect(one('ServiceAccount', 'velero').metadata).toEqual({
       name: 'velero',
       namespace: 'velero',
@@ -93,9 +111,12 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
         command: ['/velero'],
         args: ['install', '--crds-only', '--apply'],
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+        securityContext: RESTRICTED_CONTAINER,
       },
     ]);
+    expect(pod.securityContext).toEqual(RESTRICTED_POD);
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
     // Same image, same tag as the server: the CRDs match the server's version exactly.
     expect(pod.containers[0].image).toBe(installation.veleroImage);
     const role = one('ClusterRole');
@@ -143,6 +164,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
       serviceAccountName: 'velero',
       os: { name: 'linux' },
       affinity: LINUX_AFFINITY,
+      securityContext: RESTRICTED_POD,
     });
     expect(pod.initContainers).toEqual([
       {
@@ -156,20 +178,18 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
           'job/velero-install-crds-v1-18-1',
           '--namespace=velero',
           '--timeout=10m',
+          '--cache-dir=/tmp/.kube/cache',
         ],
+        volumeMounts: [{ name: 'kubectl-tmp', mountPath: '/tmp' }],
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] },
-          runAsNonRoot: true,
-          runAsUser: 65532,
-        },
+        securityContext: { ...RESTRICTED_CONTAINER, runAsUser: 65532, runAsGroup: 65532 },
       },
       {
         name: 'velero-velero-plugin-for-microsoft-azure',
         image: 'velero/velero-plugin-for-microsoft-azure:v1.14.0',
         imagePullPolicy: 'IfNotPresent',
         volumeMounts: [{ name: 'plugins', mountPath: '/target' }],
+        securityContext: RESTRICTED_CONTAINER,
       },
     ]);
     const probe = {
@@ -191,8 +211,12 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
         volumeMounts: [
           { name: 'plugins', mountPath: '/plugins' },
           { name: 'scratch', mountPath: '/scratch' },
+          { name: 'tmp', mountPath: '/tmp' },
+          { name: 'udmrepo', mountPath: '/home/cnb/udmrepo' },
+          { name: 'cache', mountPath: '/home/cnb/.cache' },
           CREDENTIALS_MOUNT,
         ],
+        securityContext: RESTRICTED_CONTAINER,
         env: [
           { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
           { name: 'VELERO_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
@@ -207,6 +231,10 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(pod.volumes).toEqual([
       { name: 'plugins', emptyDir: {} },
       { name: 'scratch', emptyDir: {} },
+      { name: 'tmp', emptyDir: {} },
+      { name: 'udmrepo', emptyDir: {} },
+      { name: 'cache', emptyDir: {} },
+      { name: 'kubectl-tmp', emptyDir: {} },
       CREDENTIALS_VOLUME,
     ]);
   });
@@ -324,6 +352,9 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
         azurePlugin: 'myacr.azurecr.io/velero/velero-plugin-for-microsoft-azure',
         kubectl: 'myacr.azurecr.io/kubectl',
       },
+      imageDigests: { velero: DIGEST_A, azurePlugin: DIGEST_B, kubectl: DIGEST_C },
+      labels: { team: 'platform', component: 'mine' },
+      annotations: { owner: 'platform@example.com' },
       credentialsSecretName: 'velero-azure',
       serviceAccountName: 'velero-server',
       clusterRoleName: 'velero-restricted',
@@ -337,6 +368,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(objects.some((o) => o.kind === 'Namespace')).toBe(false);
     expect(objects.every((o) => o.metadata.namespace === undefined || o.metadata.namespace === 'backup')).toBe(true);
     expect(one('ServiceAccount', 'velero-server').metadata.annotations).toEqual({
+      owner: 'platform@example.com',
       'azure.workload.identity/client-id': CLIENT,
       'azure.workload.identity/tenant-id': TENANT,
     });
@@ -346,21 +378,37 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(crb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'velero-server', namespace: 'backup' }]);
     expect(one('ClusterRole').metadata.name).toBe('velero-backup-install-crds');
     expect(one('Job').metadata.name).toBe('velero-install-crds-v1-18-0');
-    expect(one('Job').spec.template.spec.containers[0].image).toBe('myacr.azurecr.io/velero/velero:v1.18.0');
+    expect(one('Job').spec.template.spec.containers[0].image).toBe(
+      `myacr.azurecr.io/velero/velero:v1.18.0@${DIGEST_A}`,
+    );
 
     const pod = one('Deployment').spec.template.spec;
     expect(pod.serviceAccountName).toBe('velero-server');
     expect(pod.initContainers.map((c: any) => c.image)).toEqual([
-      'myacr.azurecr.io/kubectl:v1.33.5',
-      'myacr.azurecr.io/velero/velero-plugin-for-microsoft-azure:v1.14.0',
+      `myacr.azurecr.io/kubectl:v1.33.5@${DIGEST_C}`,
+      `myacr.azurecr.io/velero/velero-plugin-for-microsoft-azure:v1.14.0@${DIGEST_B}`,
     ]);
+    expect(pod.containers[0].image).toBe(`myacr.azurecr.io/velero/velero:v1.18.0@${DIGEST_A}`);
+    expect(one('DaemonSet').spec.template.spec.containers[0].image).toBe(pod.containers[0].image);
+    // labels and annotations on every object, Velero's own labels winning; never on pod templates.
+    for (const object of objects) {
+      expect(object.metadata.labels, `${object.kind}/${object.metadata.name}`).toMatchObject({
+        team: 'platform',
+        component: 'velero',
+      });
+      expect(object.metadata.annotations, `${object.kind}/${object.metadata.name}`).toMatchObject({
+        owner: 'platform@example.com',
+      });
+    }
+    expect(pod.containers[0].env).toBeDefined();
+    expect(one('Deployment').spec.template.metadata.labels.team).toBeUndefined();
     expect(pod.initContainers[0].args).toContain('job/velero-install-crds-v1-18-0');
     expect(pod.containers[0].args).toEqual(['server', '--default-volumes-to-fs-backup=true', '--uploader-type=kopia']);
     expect(pod.containers[0].resources).toEqual({
       requests: { cpu: '250m', memory: '256Mi' },
       limits: { cpu: '2', memory: '1Gi' },
     });
-    expect(pod.volumes[2]).toEqual({
+    expect(pod.volumes.find((v: any) => v.secret)).toEqual({
       name: 'cloud-credentials',
       secret: { secretName: 'velero-azure', defaultMode: 0o444 },
     });

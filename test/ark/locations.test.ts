@@ -115,44 +115,74 @@ describe('BackupStorageLocation', () => {
     [
       'storage account',
       { storageAccount: 'AKS-Velero' },
-      rejected('test/velero/BackupStorageLocation', 'storageAccount', '"AKS-Velero"', 'a storage account name'),
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'backupStorage.storageAccount',
+        '"AKS-Velero"',
+        'a storage account name',
+      ),
     ],
     [
       'container',
       { container: 'Velero_Backups' },
-      rejected('test/velero/BackupStorageLocation', 'container', '"Velero_Backups"', 'a blob container name'),
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'backupStorage.container',
+        '"Velero_Backups"',
+        'a blob container name',
+      ),
     ],
     [
       'resource group',
       { resourceGroup: 'rg/backups' },
-      rejected('test/velero/BackupStorageLocation', 'resourceGroup', '"rg/backups"', 'a resource group name'),
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'backupStorage.resourceGroup',
+        '"rg/backups"',
+        'a resource group name',
+      ),
     ],
     [
       'prefix with a leading slash',
       { prefix: '/prod' },
-      rejected('test/velero/BackupStorageLocation', 'prefix', '"/prod"', "no leading, trailing or double '/'"),
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'backupStorage.prefix',
+        '"/prod"',
+        "no leading, trailing or double '/'",
+      ),
     ],
     [
       'prefix with a double slash',
       { prefix: 'a//b' },
-      rejected('test/velero/BackupStorageLocation', 'prefix', '"a//b"', "no leading, trailing or double '/'"),
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'backupStorage.prefix',
+        '"a//b"',
+        "no leading, trailing or double '/'",
+      ),
     ],
     [
       'prefix with a hidden segment (the same rule as backup dumps)',
       { prefix: 'clusters/.prod' },
-      rejected('test/velero/BackupStorageLocation', 'prefix', '"clusters/.prod"', "none starting with '.'"),
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'backupStorage.prefix',
+        '"clusters/.prod"',
+        "none starting with '.'",
+      ),
     ],
     [
       'subscription',
       { subscriptionId: 'prod' },
-      rejected('test/velero/BackupStorageLocation', 'subscriptionId', '"prod"', 'a GUID'),
+      rejected('test/velero/BackupStorageLocation', 'backupStorage.subscriptionId', '"prod"', 'a GUID'),
     ],
     [
       'endpoint of another account',
       { storageAccountUri: 'https://other.blob.core.windows.net' },
       rejected(
         'test/velero/BackupStorageLocation',
-        'storageAccountUri',
+        'backupStorage.storageAccountUri',
         '"https://other.blob.core.windows.net"',
         "the account's blob endpoint",
       ),
@@ -162,7 +192,7 @@ describe('BackupStorageLocation', () => {
       { storageAccountUri: 'http://aksvelero01.blob.core.windows.net' },
       rejected(
         'test/velero/BackupStorageLocation',
-        'storageAccountUri',
+        'backupStorage.storageAccountUri',
         '"http://aksvelero01.blob.core.windows.net"',
         'https://aksvelero01.<endpoint>',
       ),
@@ -172,7 +202,7 @@ describe('BackupStorageLocation', () => {
       { blockSizeInBytes: 104857601 },
       rejected(
         'test/velero/BackupStorageLocation',
-        'blockSizeInBytes',
+        'backupStorage.blockSizeInBytes',
         '104857601',
         'a whole number from 1 to 104857600',
       ),
@@ -182,7 +212,7 @@ describe('BackupStorageLocation', () => {
       { config: { storageAccountKey: 'x' } },
       rejected(
         'test/velero/BackupStorageLocation',
-        'config key',
+        'backupStorage.config key',
         '"storageAccountKey"',
         'one of resourceGroup, storageAccount, subscriptionId',
       ),
@@ -190,19 +220,24 @@ describe('BackupStorageLocation', () => {
     [
       'credentialsFile (Velero sets it)',
       { config: { credentialsFile: '/tmp/x' } },
-      rejected('test/velero/BackupStorageLocation', 'config key', '"credentialsFile"', 'rejects any other key'),
+      rejected(
+        'test/velero/BackupStorageLocation',
+        'backupStorage.config key',
+        '"credentialsFile"',
+        'rejects any other key',
+      ),
     ],
     [
       'a key a prop sets',
       { config: { useAAD: 'false' } },
-      rejected('test/velero/BackupStorageLocation', 'config key', '"useAAD"', 'set it with auth'),
+      rejected('test/velero/BackupStorageLocation', 'backupStorage.config key', '"useAAD"', 'set it with auth'),
     ],
     [
       'the bucket through config',
       { config: { bucket: 'other' } },
       rejected(
         'test/velero/BackupStorageLocation',
-        'config key',
+        'backupStorage.config key',
         '"bucket"',
         'Velero fills "bucket" from the container prop',
       ),
@@ -212,7 +247,7 @@ describe('BackupStorageLocation', () => {
       { config: { activeDirectoryAuthorityURI: '' } },
       rejected(
         'test/velero/BackupStorageLocation',
-        'config["activeDirectoryAuthorityURI"]',
+        'backupStorage.config["activeDirectoryAuthorityURI"]',
         '""',
         'a non-empty string',
       ),
@@ -220,7 +255,7 @@ describe('BackupStorageLocation', () => {
     [
       'a bad name',
       { name: 'Primary' },
-      rejected('test/velero/BackupStorageLocation', 'name', '"Primary"', 'a DNS-1123 subdomain'),
+      rejected('test/velero/BackupStorageLocation', 'backupStorage.name', '"Primary"', 'a DNS-1123 subdomain'),
     ],
   ];
   it.each(cases)('rejects %s', (_, storage, message) => {
@@ -297,7 +332,7 @@ describe('VolumeSnapshotLocation', () => {
       { resourceGroup: undefined },
       rejected(
         'test/velero/VolumeSnapshotLocation',
-        'resourceGroup',
+        'volumeSnapshots.resourceGroup',
         '(unset)',
         'preferably outside the node resource group',
       ),
@@ -305,14 +340,14 @@ describe('VolumeSnapshotLocation', () => {
     [
       'a bad resource group',
       { resourceGroup: 'rg.' },
-      rejected('test/velero/VolumeSnapshotLocation', 'resourceGroup', '"rg."', 'a resource group name'),
+      rejected('test/velero/VolumeSnapshotLocation', 'volumeSnapshots.resourceGroup', '"rg."', 'a resource group name'),
     ],
     [
       'activeDirectoryAuthorityURI',
       { config: { activeDirectoryAuthorityURI: 'https://login.microsoftonline.us/' } },
       rejected(
         'test/velero/VolumeSnapshotLocation',
-        'config key',
+        'volumeSnapshots.config key',
         '"activeDirectoryAuthorityURI"',
         'one of resourceGroup, subscriptionId, incremental, tags, apiTimeout',
       ),
@@ -320,37 +355,52 @@ describe('VolumeSnapshotLocation', () => {
     [
       'a key a prop sets',
       { config: { incremental: 'false' } },
-      rejected('test/velero/VolumeSnapshotLocation', 'config key', '"incremental"', 'set it with incremental'),
+      rejected(
+        'test/velero/VolumeSnapshotLocation',
+        'volumeSnapshots.config key',
+        '"incremental"',
+        'set it with incremental',
+      ),
     ],
     [
       'an apiTimeout that is not a Go duration',
       { apiTimeout: '5 minutes' },
-      rejected('test/velero/VolumeSnapshotLocation', 'apiTimeout', '"5 minutes"', 'a positive Go duration like "5m"'),
+      rejected(
+        'test/velero/VolumeSnapshotLocation',
+        'volumeSnapshots.apiTimeout',
+        '"5 minutes"',
+        'a positive Go duration like "5m"',
+      ),
     ],
     [
       'a zero apiTimeout',
       { apiTimeout: '0s' },
-      rejected('test/velero/VolumeSnapshotLocation', 'apiTimeout', '"0s"', 'a positive Go duration'),
+      rejected('test/velero/VolumeSnapshotLocation', 'volumeSnapshots.apiTimeout', '"0s"', 'a positive Go duration'),
     ],
     [
       'a tag with a comma',
       { tags: { team: 'a,b' } },
-      rejected('test/velero/VolumeSnapshotLocation', 'tags["team"]', '"a,b"', "without ',' or '='"),
+      rejected('test/velero/VolumeSnapshotLocation', 'volumeSnapshots.tags["team"]', '"a,b"', "without ',' or '='"),
     ],
     [
       'a subscription',
       { subscriptionId: 'other' },
-      rejected('test/velero/VolumeSnapshotLocation', 'subscriptionId', '"other"', 'a GUID'),
+      rejected('test/velero/VolumeSnapshotLocation', 'volumeSnapshots.subscriptionId', '"other"', 'a GUID'),
     ],
     [
       'a role',
       { role: '' },
-      rejected('test/velero/VolumeSnapshotLocation', 'role', '""', "'Contributor' or the name of a custom role"),
+      rejected(
+        'test/velero/VolumeSnapshotLocation',
+        'volumeSnapshots.role',
+        '""',
+        "'Contributor' or the name of a custom role",
+      ),
     ],
     [
       'a name',
       { name: 'Disks' },
-      rejected('test/velero/VolumeSnapshotLocation', 'name', '"Disks"', 'a DNS-1123 subdomain'),
+      rejected('test/velero/VolumeSnapshotLocation', 'volumeSnapshots.name', '"Disks"', 'a DNS-1123 subdomain'),
     ],
   ];
   it.each(cases)('rejects %s', (_, snapshots, message) => {

@@ -228,18 +228,18 @@ describe('Ark to Velero migration', () => {
       ...extra,
     });
     expect(() => migrateArkManifest(ark('Config'))).toThrow(
-      rejected('migrateArkManifest', 'Config/x kind', '"Config"', 'upgrade to Ark v0.10'),
+      rejected('migrateArkManifest Config/x', 'kind', '"Config"', 'upgrade to Ark v0.10'),
     );
     expect(() => migrateArkManifest(ark('ResticRepository'))).toThrow(
       rejected(
-        'migrateArkManifest',
-        'ResticRepository/x kind',
+        'migrateArkManifest ResticRepository/x',
+        'kind',
         '"ResticRepository"',
         'the server creates ResticRepository objects itself',
       ),
     );
     expect(() => migrateArkManifest(ark('Widget'))).toThrow(
-      rejected('migrateArkManifest', 'Widget/x kind', '"Widget"', 'one of Backup, Restore, Schedule'),
+      rejected('migrateArkManifest Widget/x', 'kind', '"Widget"', 'one of Backup, Restore, Schedule'),
     );
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1',
@@ -249,8 +249,8 @@ describe('Ark to Velero migration', () => {
     };
     expect(() => migrateArkManifest(crd)).toThrow(
       rejected(
-        'migrateArkManifest',
-        'CustomResourceDefinition/backups.ark.heptio.com kind',
+        'migrateArkManifest CustomResourceDefinition/backups.ark.heptio.com',
+        'kind',
         '"CustomResourceDefinition"',
         "not Ark's CRDs",
       ),
@@ -263,8 +263,8 @@ describe('Ark to Velero migration', () => {
     };
     expect(() => migrateArkManifest(server)).toThrow(
       rejected(
-        'migrateArkManifest',
-        'Deployment/ark image',
+        'migrateArkManifest Deployment/ark',
+        'image',
         '"gcr.io/heptio-images/ark:v0.10.2"',
         'replace the Ark Deployment and DaemonSet with ArkInstallation',
       ),
@@ -286,7 +286,17 @@ describe('Ark to Velero migration', () => {
       ),
     );
     expect(() => migrateArkManifest({} as any)).toThrow(
-      rejected('migrateArkManifest', 'manifest', '{}', 'a Kubernetes object'),
+      rejected('migrateArkManifest', 'kind', '(unset)', 'the kind of a Kubernetes object'),
+    );
+    expect(() => migrateArkManifest('kind: Schedule' as any)).toThrow(
+      rejected('migrateArkManifest', 'manifest', '"kind: Schedule"', 'a Kubernetes object'),
+    );
+    // A metadata that is not an object was a TypeError ('in' on a string).
+    expect(() => migrateArkManifest({ ...ark('Schedule'), metadata: 'x' })).toThrow(
+      rejected('migrateArkManifest', 'metadata', '"x"', 'an object with name'),
+    );
+    expect(() => migrateArkObjects('chart' as any)).toThrow(
+      rejected('migrateArkObjects', 'scope', '"chart"', 'a construct'),
     );
   });
 
@@ -295,7 +305,7 @@ describe('Ark to Velero migration', () => {
       'apiVersion: ark.heptio.com/v1\nkind: Config\nmetadata:\n  name: default\n  namespace: heptio-ark\n',
     );
     expect(() => migrateArkObjects(chart)).toThrow(
-      /^test\/ark\/default-config-heptio-ark: Config\/default kind "Config" is not allowed/,
+      /^test\/ark\/default-config-heptio-ark Config\/default: kind "Config" is not allowed/,
     );
   });
 });
