@@ -129,6 +129,8 @@ export type {
   ArkInstallationProps,
   VeleroInstallationProps,
   ArkImageRepositories,
+  ArkImageDigests,
+  PodSecurityLevel,
   ArkAzureAuth,
   ArkServicePrincipalAuth,
   ArkStorageAccountKeyAuth,
