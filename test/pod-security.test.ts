@@ -9,6 +9,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { addExamples, DEFAULT_CLUSTER_EXAMPLES, type ExampleGroup } from '../examples';
+import { PaymentsChart } from '../examples/team-stack/payments';
 import { install } from './ark/fixtures';
 import {
   leastStrict,
@@ -47,20 +48,29 @@ const EXPECTED_LEVELS: Readonly<Record<string, PodSecurityLevel>> = {
   'ark-restore: Job/velero-install-crds-v1-18-1': 'restricted',
   'ark-restore: Deployment/velero': 'restricted',
   'ark-restore: DaemonSet/node-agent': 'privileged',
+  'payments: StatefulSet/ledger-db': 'restricted',
+  'payments: CronJob/ledger-db-backup': 'restricted',
+  'payments: Job/ledger-db-restore': 'restricted',
+  'payments: StatefulSet/cache': 'restricted',
 };
 
 /** The clusters the examples go to: the restore cluster never shares one with the primary. */
-const CLUSTERS: Readonly<Record<string, readonly ExampleGroup[]>> = {
+const CLUSTERS: Readonly<Record<string, readonly ExampleGroup[] | 'payments'>> = {
   primary: DEFAULT_CLUSTER_EXAMPLES,
   restore: ['ark-restore'],
+  payments: 'payments',
 };
 
 interface PodOfChart extends PodSpecAt {
   readonly key: string;
 }
 
-function synthCluster(groups: readonly ExampleGroup[]): { pods: PodOfChart[]; namespaces: any[] } {
-  const charts = addExamples(Testing.app(), groups);
+function synthCluster(groups: readonly ExampleGroup[] | 'payments'): { pods: PodOfChart[]; namespaces: any[] } {
+  // The team stack's chart (examples/team-stack) is its own cluster's.
+  const charts =
+    groups === 'payments'
+      ? [new PaymentsChart(Testing.app(), 'payments', { namespace: 'payments', storageAccount: 'stpayments01' })]
+      : addExamples(Testing.app(), groups);
   const pods: PodOfChart[] = [];
   const namespaces: any[] = [];
   for (const chart of charts) {
@@ -123,6 +133,7 @@ describe('Pod Security labels of the namespaces', () => {
         'primary cluster: Namespace/postgres-backup',
         'primary cluster: Namespace/velero',
         'restore cluster: Namespace/velero',
+        'payments cluster: Namespace/payments',
       ]),
     );
   });

@@ -12,7 +12,14 @@ import { StatefulStack } from 'aks-stateful/pulumi';
 export class PaymentsChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps & { readonly storageAccount: string }) {
     super(scope, id, props);
-    new kplus.Namespace(this, 'namespace', { metadata: { name: props.namespace } });
+    // Every pod below meets Pod Security "restricted": the namespace enforces it (docs/security.md).
+    const restricted = Object.fromEntries(
+      ['enforce', 'audit', 'warn'].flatMap((mode) => [
+        [`pod-security.kubernetes.io/${mode}`, 'restricted'],
+        [`pod-security.kubernetes.io/${mode}-version`, 'latest'],
+      ]),
+    );
+    new kplus.Namespace(this, 'namespace', { metadata: { name: props.namespace, labels: restricted } });
     const ledger = new PostgresSingleton(this, 'ledger-db', {
       name: 'ledger-db',
       majorVersion: 17,
