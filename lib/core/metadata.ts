@@ -34,9 +34,11 @@ export interface ResolvedMetadata {
 export function resolveMetadataProps(scope: IConstruct, props: MetadataProps): ResolvedMetadata {
   const labels = props.labels === undefined ? {} : checkLabels(scope, 'labels', props.labels);
   const annotations = props.annotations ?? {};
-  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) {
-    invalid(scope, 'annotations', annotations, 'a record of annotation keys to text values');
-  }
+  const plain =
+    annotations !== null &&
+    typeof annotations === 'object' &&
+    [Object.prototype, null].includes(Object.getPrototypeOf(annotations));
+  if (!plain) invalid(scope, 'annotations', annotations, 'a record of annotation keys to text values');
   for (const [key, value] of Object.entries(annotations)) {
     checkLabelKey(scope, `annotations key`, key);
     if (typeof value !== 'string') invalid(scope, `annotations["${key}"]`, value, 'a string');
