@@ -1,6 +1,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { isPlainRecord } from './types';
 import { checkLabelKey, checkLabels } from './names';
 
 /**
@@ -34,10 +35,7 @@ export interface ResolvedMetadata {
 export function resolveMetadataProps(scope: IConstruct, props: MetadataProps): ResolvedMetadata {
   const labels = props.labels === undefined ? {} : checkLabels(scope, 'labels', props.labels);
   const annotations = props.annotations ?? {};
-  const plain =
-    annotations !== null &&
-    typeof annotations === 'object' &&
-    [Object.prototype, null].includes(Object.getPrototypeOf(annotations));
+  const plain = isPlainRecord(annotations);
   if (!plain) invalid(scope, 'annotations', annotations, 'a record of annotation keys to text values');
   for (const [key, value] of Object.entries(annotations)) {
     checkLabelKey(scope, `annotations key`, key);

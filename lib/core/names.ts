@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { isPlainRecord } from './types';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -70,8 +71,7 @@ export function checkLabels(
   labels: Record<string, string> | undefined,
 ): Record<string, string> {
   // A string or an array would otherwise be read index by index ({"0": "a", ...}).
-  const plain =
-    labels !== null && typeof labels === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(labels));
+  const plain = isPlainRecord(labels);
   if (labels !== undefined && !plain) {
     invalid(scope, field, labels, 'a record of label keys to label values, e.g. { team: "payments" }');
   }

@@ -2,6 +2,7 @@ import { Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { cpuMillicores } from './cpu-quantity';
 import { invalid } from './errors';
+import { isPlainRecord } from './types';
 import { SizeInput, StorageSize } from './storage-size';
 
 /**
@@ -67,8 +68,8 @@ export function resolveResources(
   defaults: ContainerResources = {},
   rules: ResourceRules = {},
 ): ResolvedResources {
-  const plain =
-    given !== null && typeof given === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(given));
+  // `as unknown`: no narrowing of `given` here, its typed fields are read below.
+  const plain = isPlainRecord(given as unknown);
   if (given !== undefined && !plain) {
     invalid(scope, field, given, 'an object with cpuRequest, cpuLimit, memoryRequest, memoryLimit, ... fields');
   }

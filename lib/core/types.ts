@@ -55,14 +55,14 @@ export function checkStringArray(scope: IConstruct | string, field: string, valu
   return checkArray(scope, field, value, (f, v) => checkString(scope, f, v, minLength));
 }
 
-/** A plain record (an object that is not an array, null or a class instance such as a Date). */
+/** Whether `value` is a plain record: an object that is not an array, null or a class instance such as a Date. */
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+}
+
+/** A plain record (see {@link isPlainRecord}). */
 export function checkRecord(scope: IConstruct | string, field: string, value: unknown): Record<string, unknown> {
-  const plain =
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    [Object.prototype, null].includes(Object.getPrototypeOf(value));
-  if (!plain) invalid(scope, field, value, 'an object of keys to values');
+  if (!isPlainRecord(value)) invalid(scope, field, value, 'an object of keys to values');
   return value as Record<string, unknown>;
 }
 
