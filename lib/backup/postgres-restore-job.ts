@@ -1,7 +1,12 @@
 import { Duration, Names } from 'cdk8s';
+import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
 import { EnvVar, KubeJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from '../storage/checked-metadata';
+import { checkImage } from '../core/image';
+import { checkBoolean, checkRecord } from '../core/types';
+import { BackupNetworkPolicy, renderNetworkPolicy } from './network-policy';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { SizeInput } from '../core/storage-size';
@@ -18,7 +23,6 @@ import {
 import {
   AZURE_CLI_IMAGE,
   JobContainerResources,
-  checkPinnedImage,
   checkPostgresImage,
   jobLabels,
   jobLimits,
@@ -93,6 +97,12 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
   readonly ttlAfterFinished?: Duration;
   /** Name of the Job (and of its service account, with workload identity). @default a name generated from the construct path */
   readonly name?: string;
+  /**
+   * Egress rules for the pods (DNS, the database,  the storage endpoint), as a NetworkPolicy that also
+   * refuses all ingress; pair it with a namespace-wide default-deny policy (docs/backup.md).
+   * @default no NetworkPolicy: the pods reach what the namespace's policies allow
+   */
+  readonly networkPolicy?: BackupNetworkPolicy;
   /** CPU and memory of the containers. @default see {@link RestoreResources} */
   readonly resources?: RestoreResources;
 }
@@ -144,6 +154,8 @@ export class PostgresRestoreJob extends Construct {
   public readonly apiObject: KubeJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
+  /** The pods' NetworkPolicy, when the `networkPolicy` prop is set. */
+  public readonly networkPolicy?: KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: PostgresRestoreJobProps) {
     super(scope, id);
@@ -156,8 +168,9 @@ export class PostgresRestoreJob extends Construct {
     this.dumpPrefix = databaseDumpPrefix(this.storage, source);
     const dump = props.dump === undefined ? undefined : checkDumpName(this, props.dump, this.dumpPrefix);
 
-    if (!props.mode || typeof props.mode !== 'object')
+    if (props.mode === null || typeof props.mode !== 'object' || Array.isArray(props.mode))
       invalid(this, 'mode', props.mode, "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }");
+    checkRecord(this, 'mode', props.mode);
     checkOneOf(this, 'mode.mode', props.mode.mode, ['clean', 'newDatabase']);
     const modeEnv: EnvVar[] = [{ name: 'RESTORE_MODE', value: props.mode.mode }];
     if (props.mode.mode === 'newDatabase') {
@@ -183,11 +196,11 @@ export class PostgresRestoreJob extends Construct {
       c.majorVersion,
       `pg_restore must be at least the target server's version (PostgreSQL ${c.majorVersion}) to read its dumps`,
     );
-    const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
+    const azureCliImage = checkImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '64Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
     const labels = { ...extra.labels, ...jobLabels('postgres-restore', 'restore', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
@@ -213,7 +226,10 @@ export class PostgresRestoreJob extends Construct {
       env: [
         ...postgresEnv(c, 'aks-stateful-restore'),
         ...modeEnv,
-        { name: 'RESTORE_OWNERSHIP', value: String(props.restoreOwnership ?? false) },
+        {
+          name: 'RESTORE_OWNERSHIP',
+          value: String(checkBoolean(this, 'restoreOwnership', props.restoreOwnership, false)),
+        },
         ...streamReaderEnv(limits),
       ],
       resources: renderJobResources(this, 'resources.restore', props.resources?.restore, {
@@ -224,6 +240,13 @@ export class PostgresRestoreJob extends Construct {
       }),
     });
 
+    this.networkPolicy = renderNetworkPolicy(this, props.networkPolicy, {
+      name: this.name,
+      namespace: this.namespace,
+      labels,
+      storage: this.storage,
+      connection: c,
+    });
     this.apiObject = this.job = new KubeJob(this, 'Resource', {
       metadata: metadata({
         name: this.name,
@@ -232,7 +255,7 @@ export class PostgresRestoreJob extends Construct {
         annotations: nonEmpty(extra.annotations),
       }),
       spec: {
-        suspend: props.suspend ?? true,
+        suspend: checkBoolean(this, 'suspend', props.suspend, true),
         ...limits,
         template: {
           metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalid, pathOf } from '../core/errors';
 import { checkAbsolutePath } from '../core/values';
+import { checkInstance } from '../core/types';
 import { AzureVolumeClaim, AzureVolumeClaimProps } from './azure-volume-claim';
 
 /** Props of {@link RawBlockClaim}. */
@@ -39,6 +40,25 @@ export function attachRawBlockDevice(
   claim: AzureVolumeClaim,
   options: RawBlockDeviceOptions,
 ): void {
+  checkInstance(
+    workload,
+    'claim',
+    claim,
+    AzureVolumeClaim,
+    'a RawBlockClaim (an AzureVolumeClaim with volumeMode Block)',
+  );
+  if (options === null || typeof options !== 'object') {
+    invalid(workload, 'options', options, 'the device options, e.g. { devicePath: "/dev/xvda" }');
+  }
+  if (options.container !== undefined) {
+    checkInstance(
+      workload,
+      'container',
+      options.container,
+      kplus.Container,
+      'a container of the workload (a cdk8s-plus Container)',
+    );
+  }
   if (claim.volumeMode !== 'Block') {
     invalid(
       workload,
