@@ -56,7 +56,11 @@ export interface BackupCronJobProps extends MetadataProps {
   readonly database: PostgresDatabaseRef;
   /** Where the dumps go. */
   readonly storage: BackupStorage;
-  /** Cron schedule (five fields or a macro such as `@daily`). @default '30 2 * * *' (02:30 every day) */
+  /**
+   * Cron schedule: five fields or a macro such as `@daily`, as the CronJob controller parses them
+   * (robfig/cron): day of week 0–6 or `sun`–`sat`, Sunday is 0; `7` is refused.
+   * @default '30 2 * * *' (02:30 every day)
+   */
   readonly schedule?: string;
   /** IANA time zone of the schedule. @default 'Etc/UTC' */
   readonly timeZone?: string;
@@ -69,11 +73,15 @@ export interface BackupCronJobProps extends MetadataProps {
   readonly retentionDays?: number;
   /**
    * Image with `pg_dump`. Its tag's major version must not be older than the server's (pg_dump
-   * refuses newer servers); a newer client is fine.
+   * refuses newer servers); a newer client is fine. A digest may follow the tag to pin the image
+   * (`postgres:17.2@sha256:…`).
    * @default `postgres:<the server's major>`
    */
   readonly postgresImage?: string;
-  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE (`mcr.microsoft.com/azure-cli:2.77.0`) */
+  /**
+   * Image with `az`: a tag other than `latest`, or a digest (`mcr.microsoft.com/azure-cli@sha256:…`, or
+   * tag and digest) to pin it. @default AZURE_CLI_IMAGE (`mcr.microsoft.com/azure-cli:2.77.0`)
+   */
   readonly azureCliImage?: string;
   /** Size limit of the emptyDir that holds the dump (also the pod's ephemeral-storage request). @default '20Gi' */
   readonly scratchSize?: SizeInput;

@@ -49,7 +49,7 @@ export interface DrillResources {
 
 /** Props of {@link PostgresRestoreDrill} other than the database and the storage. */
 export interface PostgresRestoreDrillOptions extends MetadataProps {
-  /** Cron schedule. @default '0 5 * * 0' (Sundays 05:00) */
+  /** Cron schedule, as for `BackupCronJob` (day of week 0–6; `7` is refused). @default '0 5 * * 0' (Sundays 05:00) */
   readonly schedule?: string;
   /** IANA time zone of the schedule. @default 'Etc/UTC' */
   readonly timeZone?: string;
@@ -69,7 +69,7 @@ export interface PostgresRestoreDrillOptions extends MetadataProps {
   readonly verificationQuery?: string;
   /** Image of the throwaway server, of the database's major or newer. @default `postgres:<the database's major>` */
   readonly postgresImage?: string;
-  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
+  /** Image with `az`: a tag other than `latest`, or a digest to pin it. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
   /** Size limit of the emptyDir holding the throwaway server's data directory (the dump itself is streamed, not stored). @default '50Gi' */
   readonly scratchSize?: SizeInput;

@@ -42,7 +42,11 @@ export type RestoreMode =
    * dumped objects, in one transaction (a failed restore leaves the database as it was).
    */
   | { readonly mode: 'clean' }
-  /** Into a new database on the same server, created by the Job (it fails if the database exists; the user needs CREATEDB). */
+  /**
+   * Into a new database on the same server, created by the Job (it fails if the database exists; the
+   * user needs CREATEDB). `database` is a PostgreSQL name (at most 63 letters, digits, `_`, `.` or `-`,
+   * not starting with `.` or `-`), passed to `createdb --` and psql's `--dbname`, never inside SQL text.
+   */
   | { readonly mode: 'newDatabase'; readonly database: string };
 
 /** CPU and memory of the two restore containers. */
@@ -63,7 +67,11 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
    * @default the backed-up database (through `BackupCronJob.addRestoreJob` only)
    */
   readonly database?: PostgresDatabaseRef;
-  /** The database whose dumps are restored: the `<database>` segment of the blob names. @default the target database's name */
+  /**
+   * The database whose dumps are restored: the `<database>` segment of the blob names; a PostgreSQL
+   * name as for `mode.database` (it is never part of SQL text).
+   * @default the target database's name
+   */
   readonly sourceDatabase?: string;
   /** Full blob name of the dump to restore, e.g. `postgres/app/20250101T023000Z.dump`. @default the latest dump under `<prefix>/<sourceDatabase>/` */
   readonly dump?: string;
@@ -81,7 +89,7 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
   readonly suspend?: boolean;
   /** Image with `pg_restore`, of the target server's major or newer. @default `postgres:<the target server's major>` */
   readonly postgresImage?: string;
-  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
+  /** Image with `az`: a tag other than `latest`, or a digest to pin it. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
   /**
    * Size limit of the scratch emptyDir. The dump is streamed, never stored: the volume only holds

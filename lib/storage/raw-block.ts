@@ -34,6 +34,13 @@ const attachedDevices = new WeakMap<kplus.AbstractPod, Map<number, Array<{ name:
 /**
  * Makes a raw block claim visible in a pod or workload as a device (`volumeDevices`), which
  * cdk8s-plus cannot express: the volume is added through the workload, the device by a JSON patch.
+ *
+ * Pod Security: a raw block device needs no privilege, so the pod can meet "restricted" (the volume
+ * is a `persistentVolumeClaim` one; `volumeDevices` is not restricted). What it needs is access to
+ * the device node, which the container runtime creates with the host device's owner (root, group
+ * `disk`, mode 0660) unless it is configured to take the owner from the pod's security context
+ * (containerd's `device_ownership_from_security_context`): give a non-root pod the device's group
+ * as a supplemental group (`disk` is gid 6 on the AKS node images), as examples/storage/raw-block-device.ts does.
  */
 export function attachRawBlockDevice(
   workload: kplus.AbstractPod,
