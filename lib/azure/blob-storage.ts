@@ -4,6 +4,11 @@ import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from './requirements
 import { metadata } from '../core/metadata';
 import { checkBlobContainerName, checkStorageAccountName } from './names';
 import { invalid } from '../core/errors';
+import { checkBlobPrefix } from './blob-prefix';
+import { checkRecord, checkSingleLine } from '../core/types';
+
+// The one blob-prefix rule lives in its own file (requirements.ts needs it too); re-exported for its users.
+export { checkBlobPrefix } from './blob-prefix';
 import { checkDnsSubdomain } from '../core/names';
 import { checkOneOf, isGuid } from '../core/values';
 import { STORAGE_ACCOUNT_SECRET_KEYS } from '../core/well-known';
@@ -101,51 +106,29 @@ export interface ResolvedBackupStorage {
       };
 }
 
-const PREFIX_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 const IDENTITY_NAME = /^[a-zA-Z0-9][-\w]{2,127}$/;
 const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[a-z0-9-]+(\.[a-z0-9-]+)*\.svc(\.cluster\.local)?)$/;
 
 /**
- * The one blob-prefix rule (backup dumps and Velero's `objectStorage.prefix`): '/'-separated
- * segments of letters, digits, '.', '_' and '-', none starting with '.' (no '.', '..' or hidden
- * segments), no leading, trailing or double '/', at most 512 characters so that the names under it
- * stay well inside Azure's 1024-character blob names.
+ * A blob service endpoint: one line (a newline or other control character would split the env
+ * value and the URL parser would silently drop it), an https URL without credentials, query,
+ * fragment or trailing '/'; plain http only for a loopback or cluster-local (*.svc) emulator host.
  */
-export function checkBlobPrefix(scope: IConstruct | string, field: string, prefix: string): string {
-  const segments = typeof prefix === 'string' ? prefix.split('/') : [];
-  const ok =
-    segments.length > 0 &&
-    prefix.length <= 512 &&
-    segments.every((s) => PREFIX_SEGMENT.test(s) && s !== '.' && s !== '..');
-  if (!ok) {
-    invalid(
-      scope,
-      field,
-      prefix,
-      "a blob name prefix of '/'-separated segments of letters, digits, '.', '_' and '-' none starting with '.', no leading, trailing or double '/', at most 512 characters",
-    );
-  }
-  return prefix;
-}
-
 function checkBlobEndpoint(scope: IConstruct, field: string, endpoint: string): string {
+  const allowed =
+    "an https URL of the blob service on one line, with a lowercase host and without credentials, query or trailing '/', e.g. https://myaccount.blob.core.chinacloudapi.cn; http only for loopback or cluster-local (*.svc) emulator hosts";
+  checkSingleLine(scope, field, endpoint);
+  if (/\s/.test(endpoint)) invalid(scope, field, endpoint, allowed);
   let url: URL | undefined;
   try {
     url = new URL(endpoint);
   } catch {
     url = undefined;
   }
-  const allowed =
-    "an https URL of the blob service without query or trailing '/', e.g. https://myaccount.blob.core.chinacloudapi.cn; http only for loopback or cluster-local (*.svc) emulator hosts";
-  if (
-    !url ||
-    typeof endpoint !== 'string' ||
-    endpoint.endsWith('/') ||
-    url.search ||
-    url.hash ||
-    url.username ||
-    url.password
-  ) {
+  // The URL exactly as the parser understood it (lowercase host, no credentials, '?', '#', '\\' or
+  // trailing '/'): what az connects to is then what the manifest shows.
+  const canonical = url && url.origin + (url.pathname === '/' ? '' : url.pathname);
+  if (!url || canonical !== endpoint || url.username || url.password || !url.hostname) {
     invalid(scope, field, endpoint, allowed);
   }
   if (url.protocol === 'http:' && !LOCAL_HOST.test(url.hostname)) invalid(scope, field, endpoint, allowed);
@@ -155,7 +138,7 @@ function checkBlobEndpoint(scope: IConstruct, field: string, endpoint: string): 
 
 /** Validates {@link BackupStorage} and fills in its defaults; `field` names the prop in errors. */
 export function resolveBackupStorage(scope: IConstruct, field: string, storage: BackupStorage): ResolvedBackupStorage {
-  if (!storage || typeof storage !== 'object')
+  if (storage === null || typeof storage !== 'object' || Array.isArray(storage))
     invalid(scope, field, storage, 'a storage account, a container and optionally a prefix, endpoint and auth mode');
   const storageAccount = checkStorageAccountName(scope, `${field}.storageAccount`, storage.storageAccount);
   const container = checkBlobContainerName(scope, `${field}.container`, storage.container);
@@ -164,7 +147,8 @@ export function resolveBackupStorage(scope: IConstruct, field: string, storage: 
     storage.blobEndpoint === undefined
       ? undefined
       : checkBlobEndpoint(scope, `${field}.blobEndpoint`, storage.blobEndpoint);
-  const auth = storage.auth ?? { mode: 'storageAccountKey' };
+  const auth = storage.auth === undefined ? { mode: 'storageAccountKey' as const } : storage.auth;
+  checkRecord(scope, `${field}.auth`, auth);
   checkOneOf(scope, `${field}.auth.mode`, auth.mode, ['storageAccountKey', 'workloadIdentity']);
   if (auth.mode === 'storageAccountKey') {
     const secretName = checkDnsSubdomain(
@@ -186,7 +170,7 @@ export function resolveBackupStorage(scope: IConstruct, field: string, storage: 
     invalid(scope, `${field}.auth.tenantId`, auth.tenantId, 'a tenant id (a GUID)');
   }
   const identityName = auth.identityName ?? `${storageAccount}-postgres-backup`;
-  if (!IDENTITY_NAME.test(identityName)) {
+  if (typeof identityName !== 'string' || !IDENTITY_NAME.test(identityName)) {
     invalid(
       scope,
       `${field}.auth.identityName`,

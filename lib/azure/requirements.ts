@@ -3,6 +3,8 @@ import { AksStatefulValidationErrors } from '../core/aggregate-error';
 import { requestAppChecks } from '../core/app-checks';
 import { AksStatefulValidationError, invalid, pathOf } from '../core/errors';
 import { checkBlobContainerName, checkFileShareName, checkResourceGroupName, checkStorageAccountName } from './names';
+import { checkBlobPrefix } from './blob-prefix';
+import { checkSecretKey } from './secret-key';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { isGuid } from '../core/values';
 import {
@@ -84,13 +86,11 @@ function checkLifecycleRule(scope: IConstruct, rule: BlobLifecycleRule): void {
   if (!Number.isInteger(rule.deleteAfterDays) || rule.deleteAfterDays < 1 || rule.deleteAfterDays > 36500) {
     invalid(scope, 'retention (days)', rule.deleteAfterDays, 'a whole number of days from 1 to 36500');
   }
-  if (rule.prefix.startsWith('/') || rule.prefix.length > 1024) {
-    invalid(scope, 'blob prefix', rule.prefix, "a blob name prefix without a leading '/', at most 1024 characters");
-  }
+  checkBlobPrefix(scope, 'blob prefix', rule.prefix, { trailingSlash: true });
 }
 
 function checkSecretSource(scope: IConstruct, key: string, source: SecretValueSource): void {
-  if (!/^[-._a-zA-Z0-9]{1,253}$/.test(key)) invalid(scope, 'secret key', key, "letters, digits, '-', '_' or '.'");
+  checkSecretKey(scope, 'secret key', key);
   if (source.from !== 'dotenv') {
     checkSecretPart(scope, `secret key ${key}`, source);
     return;

@@ -1,7 +1,12 @@
 import { Duration, Names } from 'cdk8s';
+import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
 import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from '../storage/checked-metadata';
+import { checkImage } from '../core/image';
+import { checkBoolean } from '../core/types';
+import { BackupNetworkPolicy, renderNetworkPolicy } from './network-policy';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { SizeInput } from '../core/storage-size';
@@ -19,7 +24,6 @@ import {
 import {
   AZURE_CLI_IMAGE,
   JobContainerResources,
-  checkPinnedImage,
   checkPostgresImage,
   cronJobLimits,
   jobLabels,
@@ -52,7 +56,11 @@ export interface BackupCronJobProps extends MetadataProps {
   readonly database: PostgresDatabaseRef;
   /** Where the dumps go. */
   readonly storage: BackupStorage;
-  /** Cron schedule (five fields or a macro such as `@daily`). @default '30 2 * * *' (02:30 every day) */
+  /**
+   * Cron schedule: five fields or a macro such as `@daily`, as the CronJob controller parses them
+   * (robfig/cron): day of week 0–6 or `sun`–`sat`, Sunday is 0; `7` is refused.
+   * @default '30 2 * * *' (02:30 every day)
+   */
   readonly schedule?: string;
   /** IANA time zone of the schedule. @default 'Etc/UTC' */
   readonly timeZone?: string;
@@ -65,11 +73,15 @@ export interface BackupCronJobProps extends MetadataProps {
   readonly retentionDays?: number;
   /**
    * Image with `pg_dump`. Its tag's major version must not be older than the server's (pg_dump
-   * refuses newer servers); a newer client is fine.
+   * refuses newer servers); a newer client is fine. A digest may follow the tag to pin the image
+   * (`postgres:17.2@sha256:…`).
    * @default `postgres:<the server's major>`
    */
   readonly postgresImage?: string;
-  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE (`mcr.microsoft.com/azure-cli:2.77.0`) */
+  /**
+   * Image with `az`: a tag other than `latest`, or a digest (`mcr.microsoft.com/azure-cli@sha256:…`, or
+   * tag and digest) to pin it. @default AZURE_CLI_IMAGE (`mcr.microsoft.com/azure-cli:2.77.0`)
+   */
   readonly azureCliImage?: string;
   /** Size limit of the emptyDir that holds the dump (also the pod's ephemeral-storage request). @default '20Gi' */
   readonly scratchSize?: SizeInput;
@@ -89,6 +101,12 @@ export interface BackupCronJobProps extends MetadataProps {
   readonly suspend?: boolean;
   /** Name of the CronJob (and of its service account, with workload identity); at most 52 characters. @default a name generated from the construct path */
   readonly name?: string;
+  /**
+   * Egress rules for the pods (DNS, the database,  the storage endpoint), as a NetworkPolicy that also
+   * refuses all ingress; pair it with a namespace-wide default-deny policy (docs/backup.md).
+   * @default no NetworkPolicy: the pods reach what the namespace's policies allow
+   */
+  readonly networkPolicy?: BackupNetworkPolicy;
   /** CPU and memory of the containers. @default see {@link BackupResources} */
   readonly resources?: BackupResources;
 }
@@ -129,6 +147,8 @@ export class BackupCronJob extends Construct {
   public readonly apiObject: KubeCronJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
+  /** The pods' NetworkPolicy, when the `networkPolicy` prop is set. */
+  public readonly networkPolicy?: KubeNetworkPolicy;
   private readonly database: PostgresDatabaseRef;
   private readonly storageProps: BackupStorage;
 
@@ -163,12 +183,12 @@ export class BackupCronJob extends Construct {
       c.majorVersion,
       `pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL ${c.majorVersion}`,
     );
-    this.azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
+    this.azureCliImage = checkImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '20Gi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(3), backoffLimit: 1 });
     const cronLimits = cronJobLimits(this, props);
 
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
     const labels = { ...extra.labels, ...jobLabels('postgres-backup', 'backup', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
@@ -208,6 +228,13 @@ export class BackupCronJob extends Construct {
       azureCli: true,
     });
 
+    this.networkPolicy = renderNetworkPolicy(this, props.networkPolicy, {
+      name: this.name,
+      namespace: this.namespace,
+      labels,
+      storage: this.storage,
+      connection: c,
+    });
     this.apiObject = this.cronJob = new KubeCronJob(this, 'Resource', {
       metadata: metadata({
         name: this.name,
@@ -221,7 +248,7 @@ export class BackupCronJob extends Construct {
         // Two dumps at once only load the server; a late run waits for the current one to finish.
         concurrencyPolicy: 'Forbid',
         ...cronLimits,
-        suspend: props.suspend ?? false,
+        suspend: checkBoolean(this, 'suspend', props.suspend, false),
         jobTemplate: {
           metadata: { labels },
           spec: {

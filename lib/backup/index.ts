@@ -13,4 +13,5 @@ export type { PostgresRestoreDrillProps, PostgresRestoreDrillOptions, DrillResou
 export type { BackupStorage, BlobAuth, AccountKeyAuth, WorkloadIdentityAuth } from '../azure/blob-storage';
 export { AZURE_CLI_IMAGE } from '../postgres/job-pod';
 export type { JobContainerResources } from '../postgres/job-pod';
+export type { BackupNetworkPolicy } from './network-policy';
 export type { PostgresDatabaseRef } from '../postgres/source';

@@ -1,8 +1,13 @@
 import { Duration, Names } from 'cdk8s';
+import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
 import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
-import { invalid } from '../core/errors';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from '../storage/checked-metadata';
+import { checkImage } from '../core/image';
+import { checkBoolean } from '../core/types';
+import { checkVerificationQuery } from './verification-query';
+import { BackupNetworkPolicy, renderNetworkPolicy } from './network-policy';
 import { checkDnsLabel } from '../core/names';
 import { SizeInput } from '../core/storage-size';
 import {
@@ -16,7 +21,6 @@ import {
 import {
   AZURE_CLI_IMAGE,
   JobContainerResources,
-  checkPinnedImage,
   checkPostgresImage,
   cronJobLimits,
   jobLabels,
@@ -45,21 +49,27 @@ export interface DrillResources {
 
 /** Props of {@link PostgresRestoreDrill} other than the database and the storage. */
 export interface PostgresRestoreDrillOptions extends MetadataProps {
-  /** Cron schedule. @default '0 5 * * 0' (Sundays 05:00) */
+  /** Cron schedule, as for `BackupCronJob` (day of week 0–6; `7` is refused). @default '0 5 * * 0' (Sundays 05:00) */
   readonly schedule?: string;
   /** IANA time zone of the schedule. @default 'Etc/UTC' */
   readonly timeZone?: string;
   /** Create the CronJob suspended: the drill is off until enabled, and can always be run by hand. @default true */
   readonly suspend?: boolean;
   /**
-   * SQL run against the restored database; it must return a single `true`, e.g.
-   * `SELECT count(*) > 1000 FROM orders`. It runs on the throwaway server, never on the real one.
+   * SQL run against the restored database, e.g. `SELECT count(*) > 1000 FROM orders`: exactly one
+   * statement that returns exactly one row of one boolean column, which must be `true`. It may hold
+   * no backslash (psql meta-commands such as `\!` have none to start from) and no control character
+   * other than tab and newline, at most 4096 characters. It is never psql script: psql passes it to
+   * the server as one quoted literal, which opens it as a cursor (the server refuses a second
+   * statement, and anything that is not a query: DDL, COPY, SET), as a role that reads every table
+   * and nothing else (not a superuser: no COPY TO PROGRAM or server files), in a read-only
+   * transaction. It runs on the throwaway server, never on the real one.
    * @default at least one table exists ({@link DEFAULT_DRILL_QUERY})
    */
   readonly verificationQuery?: string;
   /** Image of the throwaway server, of the database's major or newer. @default `postgres:<the database's major>` */
   readonly postgresImage?: string;
-  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
+  /** Image with `az`: a tag other than `latest`, or a digest to pin it. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
   /** Size limit of the emptyDir holding the throwaway server's data directory (the dump itself is streamed, not stored). @default '50Gi' */
   readonly scratchSize?: SizeInput;
@@ -77,6 +87,12 @@ export interface PostgresRestoreDrillOptions extends MetadataProps {
   readonly failedJobsHistoryLimit?: number;
   /** Name of the CronJob (and of its service account, with workload identity); at most 52 characters. @default a name generated from the construct path */
   readonly name?: string;
+  /**
+   * Egress rules for the pods (DNS, the storage endpoint), as a NetworkPolicy that also
+   * refuses all ingress; pair it with a namespace-wide default-deny policy (docs/backup.md).
+   * @default no NetworkPolicy: the pods reach what the namespace's policies allow
+   */
+  readonly networkPolicy?: BackupNetworkPolicy;
   /** CPU and memory of the containers. @default see {@link DrillResources} */
   readonly resources?: DrillResources;
 }
@@ -116,6 +132,8 @@ export class PostgresRestoreDrill extends Construct {
   public readonly apiObject: KubeCronJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
+  /** The pods' NetworkPolicy, when the `networkPolicy` prop is set. */
+  public readonly networkPolicy?: KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: PostgresRestoreDrillProps) {
     super(scope, id);
@@ -125,20 +143,11 @@ export class PostgresRestoreDrill extends Construct {
     this.name = checkDnsLabel(this, 'name', props.name ?? Names.toDnsLabel(this, { maxLen: 52 }), 52);
     this.dumpPrefix = databaseDumpPrefix(this.storage, c.database);
     const { schedule, timeZone } = checkSchedule(this, props.schedule ?? '0 5 * * 0', props.timeZone ?? 'Etc/UTC');
-    this.verificationQuery = props.verificationQuery ?? DEFAULT_DRILL_QUERY;
-    if (
-      typeof this.verificationQuery !== 'string' ||
-      this.verificationQuery.trim().length === 0 ||
-      this.verificationQuery.length > 4096 ||
-      this.verificationQuery.includes('\0')
-    ) {
-      invalid(
-        this,
-        'verificationQuery',
-        this.verificationQuery,
-        'one SQL statement of at most 4096 characters that returns a single boolean',
-      );
-    }
+    this.verificationQuery = checkVerificationQuery(
+      this,
+      'verificationQuery',
+      props.verificationQuery ?? DEFAULT_DRILL_QUERY,
+    );
     const postgresImage = props.postgresImage ?? `postgres:${c.majorVersion}`;
     checkPostgresImage(
       this,
@@ -147,12 +156,12 @@ export class PostgresRestoreDrill extends Construct {
       c.majorVersion,
       `the throwaway server must be at least the database's version (PostgreSQL ${c.majorVersion}) to restore its dumps`,
     );
-    const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
+    const azureCliImage = checkImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '50Gi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
     const cronLimits = cronJobLimits(this, props);
 
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
     const labels = { ...extra.labels, ...jobLabels('postgres-restore-drill', 'restore-drill', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
@@ -187,6 +196,12 @@ export class PostgresRestoreDrill extends Construct {
       }),
     });
 
+    this.networkPolicy = renderNetworkPolicy(this, props.networkPolicy, {
+      name: this.name,
+      namespace: this.namespace,
+      labels,
+      storage: this.storage,
+    });
     this.apiObject = this.cronJob = new KubeCronJob(this, 'Resource', {
       metadata: metadata({
         name: this.name,
@@ -199,7 +214,7 @@ export class PostgresRestoreDrill extends Construct {
         timeZone,
         concurrencyPolicy: 'Forbid',
         ...cronLimits,
-        suspend: props.suspend ?? true,
+        suspend: checkBoolean(this, 'suspend', props.suspend, true),
         jobTemplate: {
           metadata: { labels },
           spec: {

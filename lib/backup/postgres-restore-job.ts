@@ -1,7 +1,12 @@
 import { Duration, Names } from 'cdk8s';
+import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
 import { EnvVar, KubeJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from '../storage/checked-metadata';
+import { checkImage } from '../core/image';
+import { checkBoolean, checkRecord } from '../core/types';
+import { BackupNetworkPolicy, renderNetworkPolicy } from './network-policy';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { SizeInput } from '../core/storage-size';
@@ -18,7 +23,6 @@ import {
 import {
   AZURE_CLI_IMAGE,
   JobContainerResources,
-  checkPinnedImage,
   checkPostgresImage,
   jobLabels,
   jobLimits,
@@ -38,7 +42,11 @@ export type RestoreMode =
    * dumped objects, in one transaction (a failed restore leaves the database as it was).
    */
   | { readonly mode: 'clean' }
-  /** Into a new database on the same server, created by the Job (it fails if the database exists; the user needs CREATEDB). */
+  /**
+   * Into a new database on the same server, created by the Job (it fails if the database exists; the
+   * user needs CREATEDB). `database` is a PostgreSQL name (at most 63 letters, digits, `_`, `.` or `-`,
+   * not starting with `.` or `-`), passed to `createdb --` and psql's `--dbname`, never inside SQL text.
+   */
   | { readonly mode: 'newDatabase'; readonly database: string };
 
 /** CPU and memory of the two restore containers. */
@@ -59,7 +67,11 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
    * @default the backed-up database (through `BackupCronJob.addRestoreJob` only)
    */
   readonly database?: PostgresDatabaseRef;
-  /** The database whose dumps are restored: the `<database>` segment of the blob names. @default the target database's name */
+  /**
+   * The database whose dumps are restored: the `<database>` segment of the blob names; a PostgreSQL
+   * name as for `mode.database` (it is never part of SQL text).
+   * @default the target database's name
+   */
   readonly sourceDatabase?: string;
   /** Full blob name of the dump to restore, e.g. `postgres/app/20250101T023000Z.dump`. @default the latest dump under `<prefix>/<sourceDatabase>/` */
   readonly dump?: string;
@@ -77,7 +89,7 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
   readonly suspend?: boolean;
   /** Image with `pg_restore`, of the target server's major or newer. @default `postgres:<the target server's major>` */
   readonly postgresImage?: string;
-  /** Image with `az`, pinned by tag. @default AZURE_CLI_IMAGE */
+  /** Image with `az`: a tag other than `latest`, or a digest to pin it. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
   /**
    * Size limit of the scratch emptyDir. The dump is streamed, never stored: the volume only holds
@@ -93,6 +105,12 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
   readonly ttlAfterFinished?: Duration;
   /** Name of the Job (and of its service account, with workload identity). @default a name generated from the construct path */
   readonly name?: string;
+  /**
+   * Egress rules for the pods (DNS, the database,  the storage endpoint), as a NetworkPolicy that also
+   * refuses all ingress; pair it with a namespace-wide default-deny policy (docs/backup.md).
+   * @default no NetworkPolicy: the pods reach what the namespace's policies allow
+   */
+  readonly networkPolicy?: BackupNetworkPolicy;
   /** CPU and memory of the containers. @default see {@link RestoreResources} */
   readonly resources?: RestoreResources;
 }
@@ -144,6 +162,8 @@ export class PostgresRestoreJob extends Construct {
   public readonly apiObject: KubeJob;
   /** The service account annotated with the managed identity (workload identity only). */
   public readonly serviceAccount?: KubeServiceAccount;
+  /** The pods' NetworkPolicy, when the `networkPolicy` prop is set. */
+  public readonly networkPolicy?: KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: PostgresRestoreJobProps) {
     super(scope, id);
@@ -156,8 +176,9 @@ export class PostgresRestoreJob extends Construct {
     this.dumpPrefix = databaseDumpPrefix(this.storage, source);
     const dump = props.dump === undefined ? undefined : checkDumpName(this, props.dump, this.dumpPrefix);
 
-    if (!props.mode || typeof props.mode !== 'object')
+    if (props.mode === null || typeof props.mode !== 'object' || Array.isArray(props.mode))
       invalid(this, 'mode', props.mode, "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }");
+    checkRecord(this, 'mode', props.mode);
     checkOneOf(this, 'mode.mode', props.mode.mode, ['clean', 'newDatabase']);
     const modeEnv: EnvVar[] = [{ name: 'RESTORE_MODE', value: props.mode.mode }];
     if (props.mode.mode === 'newDatabase') {
@@ -183,11 +204,11 @@ export class PostgresRestoreJob extends Construct {
       c.majorVersion,
       `pg_restore must be at least the target server's version (PostgreSQL ${c.majorVersion}) to read its dumps`,
     );
-    const azureCliImage = checkPinnedImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
+    const azureCliImage = checkImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '64Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
     const labels = { ...extra.labels, ...jobLabels('postgres-restore', 'restore', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {
@@ -213,7 +234,10 @@ export class PostgresRestoreJob extends Construct {
       env: [
         ...postgresEnv(c, 'aks-stateful-restore'),
         ...modeEnv,
-        { name: 'RESTORE_OWNERSHIP', value: String(props.restoreOwnership ?? false) },
+        {
+          name: 'RESTORE_OWNERSHIP',
+          value: String(checkBoolean(this, 'restoreOwnership', props.restoreOwnership, false)),
+        },
         ...streamReaderEnv(limits),
       ],
       resources: renderJobResources(this, 'resources.restore', props.resources?.restore, {
@@ -224,6 +248,13 @@ export class PostgresRestoreJob extends Construct {
       }),
     });
 
+    this.networkPolicy = renderNetworkPolicy(this, props.networkPolicy, {
+      name: this.name,
+      namespace: this.namespace,
+      labels,
+      storage: this.storage,
+      connection: c,
+    });
     this.apiObject = this.job = new KubeJob(this, 'Resource', {
       metadata: metadata({
         name: this.name,
@@ -232,7 +263,7 @@ export class PostgresRestoreJob extends Construct {
         annotations: nonEmpty(extra.annotations),
       }),
       spec: {
-        suspend: props.suspend ?? true,
+        suspend: checkBoolean(this, 'suspend', props.suspend, true),
         ...limits,
         template: {
           metadata: { labels: { ...labels, ...clientLabels(c), ...storagePodLabels(this.storage) } },

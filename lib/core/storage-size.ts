@@ -1,4 +1,4 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { invalid } from './errors';
@@ -11,14 +11,28 @@ const ALLOWED = 'a positive whole number with a binary unit, like "512Mi", "10Gi
 /** The forms a size prop takes: a {@link StorageSize}, a cdk8s `Size`, or text like "10Gi". */
 export type SizeInput = StorageSize | Size | string;
 
-/** A cdk8s Size from another copy of cdk8s (instanceof fails across copies). */
-function isSizeLike(value: unknown): value is Size {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as Size).toKibibytes === 'function' &&
-    typeof (value as Size).toGibibytes === 'function'
-  );
+const KIBIBYTES_PER_UNIT = [1, 1024, 1024 ** 2, 1024 ** 3, 1024 ** 4];
+
+/**
+ * The kibibytes of a cdk8s Size: a real one (instanceof), or one from another copy of cdk8s
+ * (instanceof fails across copies), recognised by what a Size *is* — an instance of a class named
+ * `Size` holding an `amount` and a `StorageUnit` of one of cdk8s's five units — not by methods any
+ * object can have. Read from its data, never by calling into it. Undefined when it is not a Size.
+ */
+function cdk8sSizeKibibytes(value: unknown): number | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const data = value as { amount?: unknown; unit?: { inKibiBytes?: unknown } | null };
+  const unit = data.unit;
+  const shaped =
+    value instanceof Size ||
+    (Object.getPrototypeOf(value)?.constructor?.name === 'Size' &&
+      unit !== null &&
+      typeof unit === 'object' &&
+      Object.getPrototypeOf(unit)?.constructor?.name === 'StorageUnit');
+  if (!shaped || typeof data.amount !== 'number' || !KIBIBYTES_PER_UNIT.includes(unit?.inKibiBytes as number)) {
+    return undefined;
+  }
+  return data.amount * (unit!.inKibiBytes as number);
 }
 
 /**
@@ -58,27 +72,25 @@ export class StorageSize {
 
   /**
    * Accepts a size in any of the forms props take — a `StorageSize`, a cdk8s `Size` (also from
-   * another copy of cdk8s, recognised by its conversion methods) or text like "10Gi" — so that a bad
-   * value names the construct and the prop that got it. A `Size` is converted exactly, to bytes.
+   * another copy of cdk8s, recognised by its class and data, not by methods a look-alike object can
+   * have) or text like "10Gi" — so that a bad value names the construct and the prop that got it.
+   * A `Size` is converted exactly, to bytes. Any other object, even one with a `toBytes()`, is refused.
    */
   public static from(value: SizeInput, scope: IConstruct | string, field: string): StorageSize {
     if (value instanceof StorageSize) return value;
-    if (value && typeof value === 'object' && typeof (value as unknown as StorageSize).toBytes === 'function') {
-      return new StorageSize((value as unknown as StorageSize).toBytes());
-    }
-    if (value instanceof Size || isSizeLike(value)) return StorageSize.fromCdk8sSize(value, scope, field);
+    const kibibytes = cdk8sSizeKibibytes(value);
+    if (kibibytes !== undefined) return StorageSize.fromKibibytes(kibibytes, scope, field);
     if (value !== null && typeof value === 'object') {
       invalid(scope, field, value, `${ALLOWED}, a StorageSize or a cdk8s Size such as Size.gibibytes(10)`);
     }
     return StorageSize.parse(value as string, scope, field);
   }
 
-  private static fromCdk8sSize(size: Size, scope: IConstruct | string, field: string): StorageSize {
-    // Kibibytes are the smallest unit a Size has; without rounding they convert every Size exactly.
-    const kibibytes = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  private static fromKibibytes(kibibytes: number, scope: IConstruct | string, field: string): StorageSize {
+    // Kibibytes are the smallest unit a Size has: a whole number of them converts every valid Size exactly.
     const bytes = kibibytes * 1024;
     const text = `${kibibytes}Ki`;
-    if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes % 1024 !== 0) {
+    if (!Number.isSafeInteger(bytes) || !Number.isInteger(kibibytes) || bytes <= 0) {
       invalid(scope, field, text, 'a positive whole number of KiB (a Size of whole kibibytes or more), at most 8Pi');
     }
     return new StorageSize(bytes);

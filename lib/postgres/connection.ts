@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 export interface SecretKeyRef {
   /** Secret name, in the database's namespace. */
   readonly name: string;
-  /** Key inside the Secret. */
+  /** Key inside the Secret: at most 253 of `[-._a-zA-Z0-9]`, not `.` or `..`. */
   readonly key: string;
 }
 
@@ -13,13 +13,19 @@ export interface SecretKeyRef {
  * secret (the password stays in its Secret).
  */
 export interface PostgresConnection {
-  /** Host name clients connect to, e.g. `db.data.svc.cluster.local`. */
+  /**
+   * Host clients connect to: a DNS name (e.g. `db.data.svc.cluster.local`), an IPv4 address or an
+   * IPv6 address without brackets (it goes to libpq's PGHOST as it is).
+   */
   readonly host: string;
   /** TCP port. */
   readonly port: number;
-  /** Database name. */
+  /**
+   * Database name: at most 63 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`. Never
+   * part of SQL text: it reaches the tools as libpq environment (PGDATABASE) or an argument after `--`.
+   */
   readonly database: string;
-  /** User name. */
+  /** User name: the same rule as `database`; it reaches libpq as PGUSER, never inside SQL text. */
   readonly user: string;
   /** The Secret key holding the user's password. */
   readonly passwordSecret: SecretKeyRef;

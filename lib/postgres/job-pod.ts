@@ -7,6 +7,7 @@ import { ContainerResources, renderResources, resolveResources } from '../core/r
 import { SizeInput, StorageSize } from '../core/storage-size';
 import { POSTGRES_UID } from '../core/well-known';
 import { checkInteger } from '../core/values';
+import { checkImage, parseImageReference } from '../core/image';
 
 /** The Azure CLI image the upload and download steps run: Azure Linux based, pinned by tag. */
 export const AZURE_CLI_IMAGE = 'mcr.microsoft.com/azure-cli:2.77.0';
@@ -48,27 +49,12 @@ export function renderJobResources(
   return renderResources(resolved);
 }
 
-const IMAGE = /^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(@sha256:[0-9a-f]{64})?$/;
-
-/** Checks an image reference pinned by a tag other than `latest` (a digest may follow). */
-export function checkPinnedImage(scope: IConstruct, field: string, image: string): string {
-  const name = typeof image === 'string' ? image.split('@')[0] : '';
-  const lastSegment = name.split('/').pop() ?? '';
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
-  if (typeof image !== 'string' || !IMAGE.test(image) || !tag || tag === 'latest') {
-    invalid(
-      scope,
-      field,
-      image,
-      'an image pinned by a tag other than "latest", e.g. "mcr.microsoft.com/azure-cli:2.77.0"',
-    );
-  }
-  return image;
-}
-
 /**
  * Checks a PostgreSQL client image and returns its major version (from the tag): Debian-based
- * (`postgres:17`, `postgres:17.2-bookworm`), since the jobs run as uid 999, which only those images know.
+ * (`postgres:17`, `postgres:17.2-bookworm`), since the jobs run as uid 999, which only those images
+ * know. The library's one image rule applies (lib/core/image.ts): a tag other than `latest`, or a
+ * digest; a digest may follow the tag to pin the image (`postgres:17.2@sha256:<64 hex digits>`).
+ * The tag is still needed here, since it tells the major version the client must have.
  */
 export function checkPostgresImage(
   scope: IConstruct,
@@ -77,9 +63,10 @@ export function checkPostgresImage(
   minimumMajor: number,
   reason: string,
 ): number {
-  checkPinnedImage(scope, field, image);
-  const example = `"postgres:${minimumMajor}" or "postgres:${minimumMajor}.6-bookworm"`;
-  if (/alpine/.test(image)) {
+  checkImage(scope, field, image);
+  const reference = parseImageReference(image)!;
+  const example = `"postgres:${minimumMajor}" or "postgres:${minimumMajor}.6-bookworm" (a digest may follow: "postgres:${minimumMajor}.6@sha256:…")`;
+  if (/alpine/.test(reference.tag ?? '')) {
     invalid(
       scope,
       field,
@@ -87,7 +74,7 @@ export function checkPostgresImage(
       `a Debian-based postgres image (e.g. ${example}): the Alpine images have no user 999, which these jobs run as`,
     );
   }
-  const tag = /:(\d+)(?:[.-][\w.-]*)?$/.exec(image.split('@')[0]);
+  const tag = /^(\d+)(?:[.-][\w.-]*)?$/.exec(reference.tag ?? '');
   if (!tag)
     invalid(scope, field, image, `an image whose tag starts with the PostgreSQL major version, e.g. ${example}`);
   const major = Number(tag[1]);
@@ -107,9 +94,13 @@ export function checkCount(
   return checkInteger(scope, field, value ?? fallback, 0, max);
 }
 
-/** The az version an azure-cli image tag names (`mcr.microsoft.com/azure-cli:2.77.0` → `2.77.0`), if it names one. */
+/**
+ * The az version an azure-cli image tag names (`mcr.microsoft.com/azure-cli:2.77.0` → `2.77.0`), if
+ * it names one; undefined for an image pinned by digest only (the scripts then let az index itself).
+ */
 export function azureCliVersion(image: string): string | undefined {
-  return /:(\d+\.\d+\.\d+)(@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
+  const tag = parseImageReference(image)?.tag;
+  return tag !== undefined && /^\d+\.\d+\.\d+$/.test(tag) ? tag : undefined;
 }
 
 /** A container running one of the scripts with bash: non-root, read-only root, nothing but the given env. */

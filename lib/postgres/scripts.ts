@@ -422,7 +422,47 @@ stream_restore "$DRILL_DATABASE" --no-owner --no-privileges || fail "\${fetched[
 tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \\
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
 log "restored $tables tables; running the verification query"
-result=$(psql --no-psqlrc --no-align --tuples-only --quiet --set=ON_ERROR_STOP=1 --dbname="$DRILL_DATABASE" --command="$DRILL_QUERY")
+# The query is data, never script: psql gets it as a variable and passes it to the server as one
+# quoted literal (:'query'), so no psql meta-command in it runs. On the server it runs as a role that
+# reads every table (pg_read_all_data, BYPASSRLS) and may do nothing else (no superuser: no COPY TO
+# PROGRAM, no server files), in a read-only transaction, opened as a cursor: the server itself
+# refuses a second statement or one that returns no rows. It must return one row of one boolean.
+psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$DRILL_DATABASE" \\
+  --command='CREATE ROLE aks_stateful_verifier LOGIN BYPASSRLS' \\
+  --command='GRANT pg_read_all_data TO aks_stateful_verifier' > /dev/null
+result=$(psql --no-psqlrc --no-align --tuples-only --quiet --set=ON_ERROR_STOP=1 --username=aks_stateful_verifier \\
+  --dbname="$DRILL_DATABASE" --set=query="$DRILL_QUERY" <<'SQL'
+CREATE FUNCTION pg_temp.aks_stateful_verify(query text) RETURNS boolean LANGUAGE plpgsql AS $verify$
+DECLARE
+  found_rows refcursor;
+  first_row record;
+  columns json;
+  width integer;
+  answer json;
+BEGIN
+  OPEN found_rows FOR EXECUTE query;
+  FETCH found_rows INTO first_row;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'the verification query returned no row';
+  END IF;
+  MOVE found_rows;
+  IF FOUND THEN
+    RAISE EXCEPTION 'the verification query returned more than one row';
+  END IF;
+  CLOSE found_rows;
+  -- json, not jsonb: two columns of one name stay two.
+  columns := to_json(first_row);
+  SELECT count(*), min(value::text)::json INTO width, answer FROM json_each(columns);
+  IF width <> 1 OR json_typeof(answer) IS DISTINCT FROM 'boolean' THEN
+    RAISE EXCEPTION 'the verification query returned %, not one boolean', columns;
+  END IF;
+  RETURN answer::text::boolean;
+END
+$verify$;
+SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY;
+SELECT pg_temp.aks_stateful_verify(:'query');
+SQL
+) || fail "the verification query failed (the server's error is above): $DRILL_QUERY"
 [[ $result == t ]] || fail "the verification query returned '$result' instead of true: $DRILL_QUERY"
 log "drill passed: \${fetched[blob]} restores and satisfies the verification query"
 `;
@@ -464,5 +504,9 @@ export const FETCH_SCRIPT = script('fetch', AZURE_HELPERS, FETCH_BODY);
  */
 export const RESTORE_SCRIPT = script('restore', POSTGRES_HELPERS, RESTORE_BODY);
 
-/** postgres image, runs alongside the fetch: restores the streamed, checksum-verified dump into a throwaway server in the pod, runs the verification query. */
+/**
+ * postgres image, runs alongside the fetch: restores the streamed, checksum-verified dump into a
+ * throwaway server in the pod, then runs `$DRILL_QUERY` as a read-only, non-superuser role through a
+ * cursor (one statement returning one boolean row; psql never interprets it).
+ */
 export const DRILL_SCRIPT = script('drill', POSTGRES_HELPERS, DRILL_BODY);

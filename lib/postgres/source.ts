@@ -1,18 +1,42 @@
 import { EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
-import { IConstruct } from 'constructs';
+import { isIP } from 'node:net';
+import { Construct, IConstruct } from 'constructs';
+import { checkPort, checkRecord, checkString } from '../core/types';
+import { checkSecretKey } from '../azure/secret-key';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue } from '../core/names';
-import { checkInteger } from '../core/values';
 import { IPostgresDatabase, PostgresConnection, SUPPORTED_POSTGRES_MAJORS } from './connection';
 
 /** A database to back up or restore into: a construct such as `PostgresSingleton`, or a plain connection to any PostgreSQL. */
 export type PostgresDatabaseRef = IPostgresDatabase | PostgresConnection;
 
-const HOST =
-  /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$|^\[?[0-9a-fA-F:.]+\]?$/;
+/** A DNS name: labels of letters, digits and inner '-', at most 63 each and 253 in all. */
+const DNS_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
 /** Database and user names: they become blob name segments and command-line values, so no quoting games. */
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+
+/**
+ * Checks a database host as libpq takes it in PGHOST: a DNS name, an IPv4 address or an IPv6
+ * address without brackets (libpq takes none). Anything else — `.....`, `[db]`, a socket directory,
+ * a comma-separated list — would be read by libpq as something else than one server.
+ */
+export function checkDatabaseHost(scope: IConstruct | string, field: string, host: string): string {
+  const ok =
+    typeof host === 'string' &&
+    (isIP(host) !== 0 ||
+      // A name whose last label is all digits is an (invalid) address, not a DNS name.
+      (DNS_NAME.test(host) && !/(^|\.)[0-9]+$/.test(host)));
+  if (!ok) {
+    invalid(
+      scope,
+      field,
+      host,
+      'a DNS name (e.g. db.data.svc.cluster.local), an IPv4 address or an IPv6 address without brackets',
+    );
+  }
+  return host;
+}
 
 /** Checks a database or user name as the jobs use it (also a blob name segment). */
 export function checkDatabaseName(scope: IConstruct | string, field: string, name: string): string {
@@ -29,27 +53,33 @@ export function checkDatabaseName(scope: IConstruct | string, field: string, nam
 
 /** Validates the connection of `ref`; `field` names the prop in errors. */
 export function resolvePostgres(scope: IConstruct, field: string, ref: PostgresDatabaseRef): PostgresConnection {
-  if (!ref || typeof ref !== 'object')
-    invalid(scope, field, ref, 'a PostgresSingleton (or other IPostgresDatabase) or a PostgresConnection');
-  const isConstruct = 'connection' in ref && typeof ref.connection === 'object';
-  const c: PostgresConnection = isConstruct ? (ref as IPostgresDatabase).connection : (ref as PostgresConnection);
+  const allowed = 'a PostgresSingleton (or other IPostgresDatabase) or a PostgresConnection';
+  if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) invalid(scope, field, ref, allowed);
+  // A construct (PostgresSingleton, or one from another copy of constructs: it has a node) carries its
+  // connection; a plain record is the connection itself.
+  const isConstruct = ref instanceof Construct || ('node' in ref && 'connection' in ref);
+  if (isConstruct && !('connection' in ref)) invalid(scope, field, ref, allowed);
   const f = isConstruct ? `${field}.connection` : field;
-  if (typeof c.host !== 'string' || !HOST.test(c.host))
-    invalid(scope, `${f}.host`, c.host, 'a DNS name or an IP address');
-  checkInteger(scope, `${f}.port`, c.port, 1, 65535);
+  const c = checkRecord(
+    scope,
+    f,
+    isConstruct ? (ref as IPostgresDatabase).connection : ref,
+  ) as unknown as PostgresConnection;
+  checkDatabaseHost(scope, `${f}.host`, c.host);
+  checkPort(scope, `${f}.port`, c.port);
   checkDatabaseName(scope, `${f}.database`, c.database);
   checkDatabaseName(scope, `${f}.user`, c.user);
-  if (!c.passwordSecret || typeof c.passwordSecret !== 'object')
-    invalid(scope, `${f}.passwordSecret`, c.passwordSecret, 'a Secret name and key');
+  checkRecord(scope, `${f}.passwordSecret`, c.passwordSecret);
   checkDnsSubdomain(scope, `${f}.passwordSecret.name`, c.passwordSecret.name);
-  if (typeof c.passwordSecret.key !== 'string' || !SECRET_KEY.test(c.passwordSecret.key)) {
-    invalid(scope, `${f}.passwordSecret.key`, c.passwordSecret.key, "a Secret key: letters, digits, '-', '_' or '.'");
-  }
+  checkSecretKey(scope, `${f}.passwordSecret.key`, c.passwordSecret.key);
   checkDnsLabel(scope, `${f}.namespace`, c.namespace);
   if (!SUPPORTED_POSTGRES_MAJORS.includes(c.majorVersion as never)) {
     invalid(scope, `${f}.majorVersion`, c.majorVersion, `one of ${SUPPORTED_POSTGRES_MAJORS.join(', ')}`);
   }
   if (c.clientLabel !== undefined) {
+    checkRecord(scope, `${f}.clientLabel`, c.clientLabel);
+    // checkLabelKey reads the key as text: anything else is refused first, by name.
+    checkString(scope, `${f}.clientLabel.key`, c.clientLabel.key);
     checkLabelKey(scope, `${f}.clientLabel.key`, c.clientLabel.key);
     checkLabelValue(scope, `${f}.clientLabel.value`, c.clientLabel.value);
   }

@@ -1,4 +1,6 @@
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from './checked-metadata';
+import { checkBoolean, checkStringRecord } from '../core/types';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
 import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
@@ -100,7 +102,10 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
     requestAppChecks(this);
     this.skuName = checkOneOf(this, 'sku', props.sku ?? 'StandardSSD_LRS', AZURE_DISK_SKU_NAMES);
     const facts = AZURE_DISK_SKUS[this.skuName];
-    if (props.maxShares !== undefined && props.maxShares > 1 && facts.maxShares === 1) {
+    const isDefaultClass = checkBoolean(this, 'isDefaultClass', props.isDefaultClass, false);
+    const allowVolumeExpansion = checkBoolean(this, 'allowVolumeExpansion', props.allowVolumeExpansion, true);
+    const tags = props.tags === undefined ? {} : checkStringRecord(this, 'tags', props.tags);
+    if (typeof props.maxShares === 'number' && props.maxShares > 1 && facts.maxShares === 1) {
       invalid(this, 'maxShares', props.maxShares, `1: ${this.skuName} disks cannot be shared`);
     }
     this.maxShares = checkInteger(this, 'maxShares', props.maxShares ?? 1, 1, facts.maxShares);
@@ -159,7 +164,7 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
     if (props.diskIopsReadWrite !== undefined) parameters.DiskIOPSReadWrite = String(props.diskIopsReadWrite);
     if (props.diskMbpsReadWrite !== undefined) parameters.DiskMBpsReadWrite = String(props.diskMbpsReadWrite);
     if (this.maxShares > 1) parameters.maxShares = String(this.maxShares);
-    if (props.tags && Object.keys(props.tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', props.tags);
+    if (Object.keys(tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', tags);
     if (props.diskEncryptionSetId !== undefined) {
       parameters.diskEncryptionSetID = checkArmResourceId(
         this,
@@ -196,10 +201,10 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
     if (props.resourceGroup !== undefined)
       parameters.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
 
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     const annotations = nonEmpty({
       ...extra.annotations,
-      ...(props.isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}),
+      ...(isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}),
     });
     this.apiObject = new KubeStorageClass(this, 'Resource', {
       metadata: metadata({
@@ -211,7 +216,7 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
       parameters,
       reclaimPolicy: this.reclaimPolicy,
       volumeBindingMode: this.volumeBindingMode,
-      allowVolumeExpansion: props.allowVolumeExpansion ?? true,
+      allowVolumeExpansion,
       allowedTopologies: this.allowedZones && [
         {
           matchLabelExpressions: [{ key: AZURE_DISK_ZONE_TOPOLOGY_KEY, values: [...this.allowedZones] }],

@@ -1,4 +1,6 @@
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from './checked-metadata';
+import { checkBoolean, checkOptionalBoolean, checkRecord, checkStringArray, checkStringRecord } from '../core/types';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
 import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
@@ -74,9 +76,11 @@ export interface AzureFileStorageClassProps extends MetadataProps {
 export const PREMIUM_FILE_SHARE_MINIMUM = StorageSize.gibibytes(100);
 
 /** SMB mount options: readable ownership, symlinks, strict caching, and `nouser_xattr` so file-level backup works. */
-export function smbMountOptions(scope: Construct, settings: SmbMountSettings = {}): string[] {
+export function smbMountOptions(scope: Construct, given: SmbMountSettings | undefined): string[] {
+  const settings = given === undefined ? {} : (checkRecord(scope, 'smb', given) as SmbMountSettings);
   const mode = (field: string, value: string) => {
-    if (!/^0[0-7]{3}$/.test(value)) invalid(scope, field, value, "an octal mode like '0755'");
+    if (typeof value !== 'string' || !/^0[0-7]{3}$/.test(value))
+      invalid(scope, field, value, "an octal mode like '0755'");
     return value;
   };
   return [
@@ -127,6 +131,14 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
     super(scope, id);
     requestAppChecks(this);
     this.skuName = checkOneOf(this, 'sku', props.sku ?? 'Standard_LRS', FILE_SKUS);
+    const isDefaultClass = checkBoolean(this, 'isDefaultClass', props.isDefaultClass, false);
+    const allowVolumeExpansion = checkBoolean(this, 'allowVolumeExpansion', props.allowVolumeExpansion, true);
+    const privateEndpoint = checkOptionalBoolean(this, 'privateEndpoint', props.privateEndpoint) ?? false;
+    const tags = props.tags === undefined ? {} : checkStringRecord(this, 'tags', props.tags);
+    const extraMountOptions =
+      props.extraMountOptions === undefined
+        ? []
+        : checkStringArray(this, 'extraMountOptions', props.extraMountOptions, 0);
     this.protocol = checkOneOf(this, 'protocol', props.protocol ?? 'smb', ['smb', 'nfs']);
     const premium = this.skuName.startsWith('Premium_');
     if (this.protocol === 'nfs' && !premium) {
@@ -150,13 +162,13 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
     this.reclaimPolicy = checkOneOf(this, 'reclaimPolicy', props.reclaimPolicy ?? 'Retain', ['Retain', 'Delete']);
     this.zoneRedundant = this.skuName.includes('ZRS');
     this.minimumClaimSize = premium ? PREMIUM_FILE_SHARE_MINIMUM : undefined;
-    for (const [i, option] of (props.extraMountOptions ?? []).entries()) {
+    for (const [i, option] of extraMountOptions.entries()) {
       if (!/^[\w.-]+(=[\w.,:/-]+)?$/.test(option))
         invalid(this, `extraMountOptions[${i}]`, option, "a mount option like 'nconnect=8' or 'ro'");
     }
     this.mountOptions = [
       ...(this.protocol === 'smb' ? smbMountOptions(this, props.smb) : NFS_MOUNT_OPTIONS),
-      ...(props.extraMountOptions ?? []),
+      ...extraMountOptions,
     ];
 
     const parameters: Record<string, string> = { skuName: this.skuName };
@@ -171,17 +183,17 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
         'Hot',
         'Cool',
       ]);
-    if (props.privateEndpoint) parameters.networkEndpointType = 'privateEndpoint';
-    if (props.tags && Object.keys(props.tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', props.tags);
+    if (privateEndpoint) parameters.networkEndpointType = 'privateEndpoint';
+    if (Object.keys(tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', tags);
 
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     this.apiObject = new KubeStorageClass(this, 'Resource', {
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),
         labels: nonEmpty(extra.labels),
         annotations: nonEmpty({
           ...extra.annotations,
-          ...(props.isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}),
+          ...(isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}),
         }),
       }),
       provisioner: this.driver,
@@ -189,7 +201,7 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
       mountOptions: [...this.mountOptions],
       reclaimPolicy: this.reclaimPolicy,
       volumeBindingMode: this.volumeBindingMode,
-      allowVolumeExpansion: props.allowVolumeExpansion ?? true,
+      allowVolumeExpansion,
     });
     makeClusterScoped(this.apiObject);
     this.name = this.apiObject.name;

@@ -1,7 +1,9 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from './checked-metadata';
+import { checkRecord } from '../core/types';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain } from '../core/names';
 import { SizeInput, StorageSize } from '../core/storage-size';
@@ -74,11 +76,12 @@ export class AzureVolumeClaim extends Construct implements kplus.IStorage {
     ]);
     this.volumeMode = checkOneOf(this, 'volumeMode', props.volumeMode ?? 'Filesystem', ['Filesystem', 'Block']);
     checkClaimAgainstClass(this, this.storageClass, this);
-    if (props.dataSource) {
+    if (props.dataSource !== undefined) {
+      checkRecord(this, 'dataSource', props.dataSource);
       checkOneOf(this, 'dataSource.kind', props.dataSource.kind, ['VolumeSnapshot', 'PersistentVolumeClaim']);
       checkDnsSubdomain(this, 'dataSource.name', props.dataSource.name);
     }
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     this.apiObject = new KubePersistentVolumeClaim(this, 'Resource', {
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),

@@ -1,8 +1,22 @@
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { checkDnsSubdomain } from '../core/names';
 import { StorageSize } from '../core/storage-size';
-import { StorageClassRef, VolumeAccessMode } from './azure-storage-class';
+import { IAzureStorageClass, StorageClassRef, VolumeAccessMode } from './azure-storage-class';
+
+/**
+ * Whether `ref` is a storage class construct whose facts claims can check: a construct of one of
+ * the two Azure drivers with a name and its access modes. A look-alike plain object is not.
+ */
+export function isStorageClass(ref: unknown): ref is IAzureStorageClass {
+  const cls = ref as IAzureStorageClass;
+  return (
+    ref instanceof Construct &&
+    typeof cls.name === 'string' &&
+    (cls.driver === 'disk.csi.azure.com' || cls.driver === 'file.csi.azure.com') &&
+    Array.isArray(cls.supportedAccessModes)
+  );
+}
 
 /** What a claim asks of its class. */
 export interface ClaimRequest {
@@ -26,7 +40,7 @@ export function checkClaimAgainstClass(
     return;
   }
   // JavaScript callers and config files can leave it out or pass something else entirely.
-  if (ref === null || typeof ref !== 'object' || !Array.isArray(ref.supportedAccessModes)) {
+  if (!isStorageClass(ref)) {
     invalid(
       scope,
       `${prefix}storageClass`,

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
+import { checkInstance } from '../core/types';
+import { isStorageClass } from './claim-rules';
 import { SizeInput, StorageSize } from '../core/storage-size';
 import { MetadataProps } from '../core/metadata';
 import { StorageClassRef, VolumeAccessMode } from './azure-storage-class';
@@ -33,6 +35,8 @@ function checkSource(
   props: DerivedClaimProps,
   what: string,
 ): StorageSize | undefined {
+  // The source prop (`source` or `snapshot`) is checked by the caller first: a string there would
+  // otherwise surface as an error about a size the user never gave.
   const size = props.size === undefined ? undefined : StorageSize.from(props.size, scope, 'size');
   if (size && size.isSmallerThan(source.size)) {
     invalid(
@@ -43,6 +47,14 @@ function checkSource(
     );
   }
   const cls = props.storageClass;
+  if (cls !== undefined && typeof cls !== 'string' && !isStorageClass(cls)) {
+    invalid(
+      scope,
+      'storageClass',
+      cls,
+      'a storage class: a class name or a construct such as AzureDiskStorageClass or AzureFileStorageClass',
+    );
+  }
   if (
     cls !== undefined &&
     typeof cls !== 'string' &&
@@ -68,8 +80,10 @@ export interface ClaimFromSnapshotProps extends DerivedClaimProps {
 /** A new claim whose volume starts as a copy of a VolumeSnapshot. */
 export class ClaimFromSnapshot extends AzureVolumeClaim {
   constructor(scope: Construct, id: string, props: ClaimFromSnapshotProps) {
-    const source = props.snapshot.sourceClaim;
-    const size = checkSource(childPath(scope, id), source, props, 'snapshot source claim');
+    const path = childPath(scope, id);
+    const snapshot = checkInstance(path, 'snapshot', props.snapshot, VolumeSnapshot, 'a VolumeSnapshot construct');
+    const source = snapshot.sourceClaim;
+    const size = checkSource(path, source, props, 'snapshot source claim');
     super(scope, id, {
       name: props.name,
       labels: props.labels,
@@ -100,7 +114,9 @@ export interface ClonedClaimProps extends DerivedClaimProps {
 /** A new claim whose volume starts as a copy of another claim's (a CSI volume clone). */
 export class ClonedClaim extends AzureVolumeClaim {
   constructor(scope: Construct, id: string, props: ClonedClaimProps) {
-    const size = checkSource(childPath(scope, id), props.source, props, 'source claim');
+    const path = childPath(scope, id);
+    checkInstance(path, 'source', props.source, AzureVolumeClaim, 'an AzureVolumeClaim (or a claim derived from one)');
+    const size = checkSource(path, props.source, props, 'source claim');
     super(scope, id, {
       name: props.name,
       labels: props.labels,

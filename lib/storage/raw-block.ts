@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalid, pathOf } from '../core/errors';
 import { checkAbsolutePath } from '../core/values';
+import { checkInstance } from '../core/types';
 import { AzureVolumeClaim, AzureVolumeClaimProps } from './azure-volume-claim';
 
 /** Props of {@link RawBlockClaim}. */
@@ -33,12 +34,38 @@ const attachedDevices = new WeakMap<kplus.AbstractPod, Map<number, Array<{ name:
 /**
  * Makes a raw block claim visible in a pod or workload as a device (`volumeDevices`), which
  * cdk8s-plus cannot express: the volume is added through the workload, the device by a JSON patch.
+ *
+ * Pod Security: a raw block device needs no privilege, so the pod can meet "restricted" (the volume
+ * is a `persistentVolumeClaim` one; `volumeDevices` is not restricted). What it needs is access to
+ * the device node, which the container runtime creates with the host device's owner (root, group
+ * `disk`, mode 0660) unless it is configured to take the owner from the pod's security context
+ * (containerd's `device_ownership_from_security_context`): give a non-root pod the device's group
+ * as a supplemental group (`disk` is gid 6 on the AKS node images), as examples/storage/raw-block-device.ts does.
  */
 export function attachRawBlockDevice(
   workload: kplus.AbstractPod,
   claim: AzureVolumeClaim,
   options: RawBlockDeviceOptions,
 ): void {
+  checkInstance(
+    workload,
+    'claim',
+    claim,
+    AzureVolumeClaim,
+    'a RawBlockClaim (an AzureVolumeClaim with volumeMode Block)',
+  );
+  if (options === null || typeof options !== 'object') {
+    invalid(workload, 'options', options, 'the device options, e.g. { devicePath: "/dev/xvda" }');
+  }
+  if (options.container !== undefined) {
+    checkInstance(
+      workload,
+      'container',
+      options.container,
+      kplus.Container,
+      'a container of the workload (a cdk8s-plus Container)',
+    );
+  }
   if (claim.volumeMode !== 'Block') {
     invalid(
       workload,

@@ -1,6 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from './checked-metadata';
+import { checkBoolean, checkStringRecord } from '../core/types';
 import { Construct, IConstruct } from 'constructs';
+import { invalid } from '../core/errors';
 import { checkResourceGroupName, renderAzureTags } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';
 import { checkOneOf } from '../core/values';
@@ -14,6 +17,31 @@ export type SnapshotDeletionPolicy = 'Retain' | 'Delete';
 export interface IVolumeSnapshotClass extends IConstruct {
   readonly name: string;
   readonly driver: AzureCsiDriver;
+}
+
+/**
+ * A snapshot class prop: the name of an existing class, or a class construct of one of the two Azure
+ * drivers (any object that is not would otherwise be read for a driver it does not have).
+ */
+export function checkSnapshotClassRef(
+  scope: IConstruct,
+  field: string,
+  value: IVolumeSnapshotClass | string,
+): IVolumeSnapshotClass | string {
+  if (typeof value === 'string') return checkDnsSubdomain(scope, field, value);
+  const ok =
+    value instanceof Construct &&
+    typeof (value as IVolumeSnapshotClass).name === 'string' &&
+    ['disk.csi.azure.com', 'file.csi.azure.com'].includes((value as IVolumeSnapshotClass).driver);
+  if (!ok) {
+    invalid(
+      scope,
+      field,
+      value,
+      'a VolumeSnapshotClass name or a snapshot class construct such as AzureDiskSnapshotClass or AzureFileSnapshotClass',
+    );
+  }
+  return value;
 }
 
 /** Props shared by the Azure snapshot classes. */
@@ -32,7 +60,8 @@ function renderSnapshotClass(
   props: AzureSnapshotClassProps,
   parameters?: Record<string, string>,
 ): ApiObject {
-  const extra = resolveMetadataProps(scope, props);
+  const extra = resolveCheckedMetadata(scope, props);
+  const isDefaultClass = checkBoolean(scope, 'isDefaultClass', props.isDefaultClass, false);
   return makeClusterScoped(
     new ApiObject(scope, 'Resource', {
       apiVersion: 'snapshot.storage.k8s.io/v1',
@@ -42,7 +71,7 @@ function renderSnapshotClass(
         labels: nonEmpty(extra.labels),
         annotations: nonEmpty({
           ...extra.annotations,
-          ...(props.isDefaultClass ? { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } : {}),
+          ...(isDefaultClass ? { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } : {}),
         }),
       }),
       driver,
@@ -75,12 +104,14 @@ export class AzureDiskSnapshotClass extends Construct implements IVolumeSnapshot
 
   constructor(scope: Construct, id: string, props: AzureDiskSnapshotClassProps = {}) {
     super(scope, id);
-    const parameters: Record<string, string> = { incremental: String(props.incremental ?? true) };
+    const incremental = checkBoolean(this, 'incremental', props.incremental, true);
+    const tags = props.tags === undefined ? {} : checkStringRecord(this, 'tags', props.tags);
+    const parameters: Record<string, string> = { incremental: String(incremental) };
     if (props.resourceGroup !== undefined) {
       this.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
       parameters.resourceGroup = this.resourceGroup;
     }
-    if (props.tags && Object.keys(props.tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', props.tags);
+    if (Object.keys(tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', tags);
     this.apiObject = renderSnapshotClass(this, this.driver, props, parameters);
     this.name = this.apiObject.name;
   }

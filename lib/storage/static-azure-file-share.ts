@@ -1,7 +1,8 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolume, KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from './checked-metadata';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
 import { declareAzureRequirement } from '../azure/requirements';
@@ -10,6 +11,7 @@ import { checkFileShareName, checkResourceGroupName, checkStorageAccountName } f
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkOneOf } from '../core/values';
+import { checkBoolean } from '../core/types';
 import { STORAGE_ACCOUNT_SECRET_KEYS } from '../core/well-known';
 import { SmbMountSettings, smbMountOptions } from './azure-file-storage-class';
 import { VolumeAccessMode } from './azure-storage-class';
@@ -84,8 +86,9 @@ export class StaticAzureFileShare extends Construct implements kplus.IStorage {
     ]);
     this.secretName = checkDnsSubdomain(this, 'secretName', props.secretName ?? `azure-storage-${account}`);
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
+    const readOnly = checkBoolean(this, 'readOnly', props.readOnly, false);
 
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     this.claim = new KubePersistentVolumeClaim(this, 'Claim', {
       metadata: metadata({
         name: props.claimName === undefined ? undefined : checkDnsSubdomain(this, 'claimName', props.claimName),
@@ -124,7 +127,7 @@ export class StaticAzureFileShare extends Construct implements kplus.IStorage {
               ...(resourceGroup ? { resourceGroup } : {}),
             },
             nodeStageSecretRef: { name: this.secretName, namespace: this.namespace },
-            readOnly: props.readOnly ?? false,
+            readOnly,
           },
         },
       }),

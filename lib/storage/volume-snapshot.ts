@@ -1,10 +1,12 @@
 import { ApiObject } from 'cdk8s';
-import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
+import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
+import { resolveCheckedMetadata } from './checked-metadata';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
+import { checkInstance } from '../core/types';
 import { checkDnsSubdomain } from '../core/names';
 import { AzureVolumeClaim } from './azure-volume-claim';
-import { IVolumeSnapshotClass } from './snapshot-classes';
+import { IVolumeSnapshotClass, checkSnapshotClassRef } from './snapshot-classes';
 
 /** Props of {@link VolumeSnapshot}. */
 export interface VolumeSnapshotProps extends MetadataProps {
@@ -26,8 +28,14 @@ export class VolumeSnapshot extends Construct {
 
   constructor(scope: Construct, id: string, props: VolumeSnapshotProps) {
     super(scope, id);
-    this.sourceClaim = props.claim;
-    const snapshotClass = props.snapshotClass;
+    this.sourceClaim = checkInstance(
+      this,
+      'claim',
+      props.claim,
+      AzureVolumeClaim,
+      'an AzureVolumeClaim (or a claim derived from one)',
+    );
+    const snapshotClass = checkSnapshotClassRef(this, 'snapshotClass', props.snapshotClass);
     if (
       typeof snapshotClass !== 'string' &&
       typeof props.claim.storageClass !== 'string' &&
@@ -41,7 +49,7 @@ export class VolumeSnapshot extends Construct {
       );
     }
     if (typeof snapshotClass === 'string') checkDnsSubdomain(this, 'snapshotClass', snapshotClass);
-    const extra = resolveMetadataProps(this, props);
+    const extra = resolveCheckedMetadata(this, props);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'snapshot.storage.k8s.io/v1',
       kind: 'VolumeSnapshot',

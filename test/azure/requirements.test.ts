@@ -198,6 +198,15 @@ describe('Azure requirements', () => {
       },
       /blob prefix "\/x" is not allowed/,
     ],
+    // The one blob-prefix rule (lib/azure/blob-prefix.ts), which allows a lifecycle prefix's trailing '/'.
+    ...['-x/', 'pg/-rf/', 'a//b/', '.hidden/', '/'].map((prefix): [any, RegExp] => [
+      { kind: 'blobContainer', account: 'acct', container: 'dumps', lifecycleRules: [{ prefix, deleteAfterDays: 1 }] },
+      new RegExp(`blob prefix "${prefix}" is not allowed: .*none starting with '.' or '-'.*a trailing '/' is allowed`),
+    ]),
+    ...['.', '..'].map((key): [any, RegExp] => [
+      { kind: 'kubernetesSecret', namespace: 'n', name: 's', keys: { [key]: { from: 'provided', description: 'x' } } },
+      new RegExp(`secret key "${key.replace(/\./g, '\\.')}" is not allowed: .*and not '[.]' or '[.][.]'`),
+    ]),
     [{ kind: 'fileShare', account: 'acct', share: 'share', quotaGiB: 0 }, /share quota \(GiB\) 0 is not allowed/],
     [
       { kind: 'kubernetesSecret', namespace: 'N', name: 's', keys: { a: { from: 'provided', description: 'x' } } },

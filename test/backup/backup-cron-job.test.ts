@@ -272,6 +272,7 @@ describe('BackupCronJob', () => {
 
   it('renders every option', () => {
     const props: Required<BackupCronJobProps> = {
+      networkPolicy: { storageEndpoint: { cidrs: ['10.1.2.3/32'] } },
       database: CONNECTION,
       storage: {
         storageAccount: 'backups01',
@@ -304,6 +305,7 @@ describe('BackupCronJob', () => {
     const { app, backup, cronJob, pod, dump, upload } = synthBackup(props);
     expect(cronJob.metadata.name).toBe('orders-backup');
     expect(backup.apiObject).toBe(backup.cronJob);
+    expect(backup.networkPolicy?.toJson().spec.egress[1].to).toEqual([{ ipBlock: { cidr: '10.1.2.3/32' } }]);
     expect(cronJob.metadata.labels).toMatchObject({ team: 'orders', 'app.kubernetes.io/name': 'postgres-backup' });
     expect(cronJob.metadata.annotations).toEqual({ 'example.com/owner': 'orders' });
     expect(cronJob.spec.jobTemplate.spec.template.metadata.labels.team).toBe('orders');
@@ -439,11 +441,11 @@ describe('BackupCronJob', () => {
     });
 
     it.each([
-      ['postgres', 'an image pinned by a tag other than "latest"'],
-      ['postgres:latest', 'an image pinned by a tag other than "latest"'],
+      ['postgres', 'an image reference with a tag other than "latest" or a digest'],
+      ['postgres:latest', 'an image reference with a tag other than "latest" or a digest'],
       ['postgres:bookworm', 'an image whose tag starts with the PostgreSQL major version'],
       ['postgres:15-alpine', 'a Debian-based postgres image'],
-      ['Postgres:15', 'an image pinned by a tag'],
+      ['Postgres:15', 'an image reference with a tag other than "latest" or a digest'],
     ])('rejects the postgres image %j', (image, allowed) => {
       expect(build({ postgresImage: image })).toThrow(
         rejected('test/backup', 'postgresImage', JSON.stringify(image), allowed),
@@ -458,7 +460,7 @@ describe('BackupCronJob', () => {
             'test/backup',
             'azureCliImage',
             JSON.stringify(image),
-            'an image pinned by a tag other than "latest"',
+            'an image reference with a tag other than "latest" or a digest',
           ),
         );
       },
@@ -557,7 +559,12 @@ describe('BackupCronJob', () => {
     it('rejects a bad connection, naming the field', () => {
       const db = (c: object) => build({ database: { ...CONNECTION, ...c } });
       expect(db({ host: 'db host' })).toThrow(
-        rejected('test/backup', 'database.host', '"db host"', 'a DNS name or an IP address'),
+        rejected(
+          'test/backup',
+          'database.host',
+          '"db host"',
+          'a DNS name (e.g. db.data.svc.cluster.local), an IPv4 address or an IPv6 address without brackets',
+        ),
       );
       expect(db({ port: 0 })).toThrow(rejected('test/backup', 'database.port', '0', 'a whole number from 1 to 65535'));
       expect(db({ port: 65536 })).toThrow(

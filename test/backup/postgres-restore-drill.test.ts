@@ -111,6 +111,7 @@ describe('PostgresRestoreDrill', () => {
 
   it('renders every option', () => {
     const props: Required<PostgresRestoreDrillProps> = {
+      networkPolicy: { storageEndpoint: { cidrs: ['10.1.2.3/32'] } },
       database: CONNECTION,
       storage: { ...STORAGE, prefix: 'nightly' },
       schedule: '0 6 1 * *',
@@ -138,6 +139,7 @@ describe('PostgresRestoreDrill', () => {
     expect(drill.verificationQuery).toBe('SELECT count(*) > 1000 FROM orders');
     expect(cronJob.metadata.name).toBe('orders-drill');
     expect(drill.apiObject).toBe(drill.cronJob);
+    expect(drill.networkPolicy?.toJson().spec.egress[1].to).toEqual([{ ipBlock: { cidr: '10.1.2.3/32' } }]);
     expect(cronJob.metadata.labels).toMatchObject({
       team: 'orders',
       'app.kubernetes.io/name': 'postgres-restore-drill',
@@ -181,7 +183,7 @@ describe('PostgresRestoreDrill', () => {
           'test/drill',
           'verificationQuery',
           formatValue(query),
-          'one SQL statement of at most 4096 characters that returns a single boolean',
+          'one SQL query of at most 4096 characters that returns one row of one boolean',
         ),
       );
     });

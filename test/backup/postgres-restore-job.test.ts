@@ -189,6 +189,7 @@ describe('PostgresRestoreJob', () => {
 
   it('renders every option', () => {
     const props: Required<PostgresRestoreJobProps> = {
+      networkPolicy: { storageEndpoint: { cidrs: ['10.1.2.3/32'] } },
       database: CONNECTION,
       storage: { ...STORAGE, prefix: 'pg', blobEndpoint: 'https://backups01.blob.core.chinacloudapi.cn' },
       mode: { mode: 'newDatabase', database: 'orders_2025' },
@@ -210,8 +211,11 @@ describe('PostgresRestoreJob', () => {
       labels: { team: 'orders', 'app.kubernetes.io/name': 'mine' },
       annotations: { 'example.com/owner': 'orders' },
     };
-    const { job, pod, fetch, restoreContainer } = synthRestore(props);
+    const { job, pod, fetch, restoreContainer, objects } = synthRestore(props);
     expect(job.metadata.name).toBe('orders-restore');
+    expect(objects.find((o) => o.kind === 'NetworkPolicy')?.spec.egress[1].to).toEqual([
+      { ipBlock: { cidr: '10.1.2.3/32' } },
+    ]);
     expect(job.metadata.labels).toMatchObject({ team: 'orders', 'app.kubernetes.io/name': 'postgres-restore' });
     expect(job.metadata.annotations).toEqual({ 'example.com/owner': 'orders' });
     expect(job.spec.template.metadata.labels.team).toBe('orders');

@@ -53,9 +53,35 @@ describe('StorageSize.from', () => {
     expect(StorageSize.from(Size.tebibytes(1), 'app/x', 'size').toString()).toBe('1Ti');
   });
 
-  it('converts a Size from another copy of cdk8s by its shape', () => {
-    const foreign = { toKibibytes: () => 2048, toGibibytes: () => 0 };
+  it('converts a Size from another copy of cdk8s by its class and data', () => {
+    // What another copy's Size is: an instance of its own classes named Size and StorageUnit.
+    class StorageUnit {
+      constructor(public readonly inKibiBytes: number) {}
+    }
+    class Size {
+      constructor(
+        public readonly amount: number,
+        public readonly unit: StorageUnit,
+      ) {}
+    }
+    const foreign = new Size(2, new StorageUnit(1024));
     expect(StorageSize.from(foreign as never, 'app/x', 'size').toString()).toBe('2Mi');
+    expect(() => StorageSize.from(new Size(2, new StorageUnit(1000)) as never, 'app/x', 'size')).toThrow(
+      /^app\/x: size .* is not allowed/,
+    );
+  });
+
+  it('refuses look-alike objects: a toBytes() or the conversion methods alone do not make a size', () => {
+    for (const fake of [
+      { toBytes: () => 1 },
+      { toBytes: () => -5 },
+      { toKibibytes: () => 2048, toGibibytes: () => 0 },
+      { amount: 2, unit: { inKibiBytes: 1024 } },
+    ]) {
+      expect(() => StorageSize.from(fake as never, 'app/x', 'size')).toThrow(
+        /^app\/x: size .* is not allowed: .*a cdk8s Size such as Size.gibibytes\(10\)/,
+      );
+    }
   });
 
   it('rejects a zero or fractional-KiB Size with the validation error, not a JSON dump', async () => {

@@ -168,6 +168,39 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     expect(pod.runs[1].output).toMatch(/the verification query returned 'f' instead of true/);
   }, 120_000);
 
+  it('runs the verification query as one read-only statement of a non-superuser: no second statement, no shell, no psql meta-command', async () => {
+    const marker = path.join(os.tmpdir(), `aks-stateful-drill-${process.pid}`);
+    fs.rmSync(marker, { force: true });
+    const refused: Array<[string, RegExp]> = [
+      ['SELECT true; SELECT true', /cannot open multi-query plan as cursor/],
+      ['SELECT true; DROP TABLE orders', /cannot open multi-query plan as cursor/],
+      [`COPY (SELECT 1) TO PROGRAM 'touch ${marker}'`, /cannot open COPY query as cursor/],
+      ["SELECT pg_read_file('/etc/passwd') IS NOT NULL", /permission denied for function pg_read_file/],
+      ['WITH gone AS (DELETE FROM orders RETURNING 1) SELECT true', /read-only transaction/],
+      ['SELECT true, true', /returned .*, not one boolean/],
+      ['SELECT true FROM orders', /returned more than one row/],
+    ];
+    for (const [query, error] of refused) {
+      const pod = await runAndCheck(drillPod(tools, cluster, azurite, { verificationQuery: query }), false);
+      const output = pod.runs.find((r) => r.name === 'drill')!.output;
+      expect(output, query).toMatch(error);
+      expect(output, query).toMatch(/the verification query failed/);
+    }
+    // A meta-command that got past synthesis (a hand-edited manifest) still reaches the server as SQL, never psql.
+    const spec = drillPod(tools, cluster, azurite);
+    const drill = spec.containers.find((c: any) => c.name === 'drill');
+    drill.env.find((e: any) => e.name === 'DRILL_QUERY').value = `\\! touch ${marker}`;
+    const pod = await runAndCheck(spec, false);
+    expect(pod.runs.find((r) => r.name === 'drill')!.output).toMatch(/syntax error at or near "\\"/);
+    expect(fs.existsSync(marker)).toBe(false);
+    // And the restored data was only read.
+    const passing = await runAndCheck(
+      drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) = 20001 FROM orders;' }),
+      true,
+    );
+    expect(passing.runs[1].output).toMatch(/drill passed/);
+  }, 600_000);
+
   it('commits nothing when the streamed bytes differ from the recorded checksum: a clean restore leaves the database as it was, the drill fails', async () => {
     const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
     const blob = azurite.container(CONTAINER).getBlockBlobClient(dump.name);
