@@ -11,7 +11,6 @@ import { checkInteger, checkOneOf, isGuid } from '../core/values';
 import { STORAGE_ACCOUNT_SKUS } from '../azure/requirement-types';
 import { checkBlobPrefix } from '../azure/blob-storage';
 import { checkBoolean, checkRecord, checkStringRecord } from '../core/types';
-import { checkNoOptionPrefix } from './blob-prefix';
 import { BLOB_ENDPOINT_SUFFIX } from './auth';
 import { IArkBackupStorageLocation, IArkInstallation, checkInstallation, joinInstallation } from './installation-ref';
 import { NEEDS_VELERO_CRDS_LABEL, VELERO_CRDS_GROUP, VELERO_LABELS, dependOnCrdJob } from './labels';
@@ -119,8 +118,7 @@ export class ArkBackupStorageLocation extends Construct implements IArkBackupSto
         `false with ${auth.mode === 'storageAccountKey' ? 'a storage account key' : 'a service principal without useAAD (it lists the account keys)'}: a key can always write; use auth useAAD or workload identity for a read-only location`,
       );
     }
-    if (props.prefix !== undefined)
-      this.prefix = checkNoOptionPrefix(this, 'prefix', checkBlobPrefix(this, 'prefix', props.prefix));
+    if (props.prefix !== undefined) this.prefix = checkBlobPrefix(this, 'prefix', props.prefix);
     const subscriptionId =
       props.subscriptionId === undefined ? undefined : this.checkUuid('subscriptionId', props.subscriptionId);
 

@@ -2,8 +2,7 @@ import { Duration, Names } from 'cdk8s';
 import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
 import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
-import { resolveCheckedMetadata } from '../storage/checked-metadata';
+import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkImage } from '../core/image';
 import { checkBoolean } from '../core/types';
 import { BackupNetworkPolicy, renderNetworkPolicy } from './network-policy';
@@ -188,7 +187,7 @@ export class BackupCronJob extends Construct {
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(3), backoffLimit: 1 });
     const cronLimits = cronJobLimits(this, props);
 
-    const extra = resolveCheckedMetadata(this, props);
+    const extra = resolveMetadataProps(this, props);
     // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
     const labels = { ...extra.labels, ...jobLabels('postgres-backup', 'backup', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {

@@ -2,8 +2,7 @@ import { Duration, Names } from 'cdk8s';
 import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
 import { EnvVar, KubeJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
-import { resolveCheckedMetadata } from '../storage/checked-metadata';
+import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkImage } from '../core/image';
 import { checkBoolean, checkRecord } from '../core/types';
 import { BackupNetworkPolicy, renderNetworkPolicy } from './network-policy';
@@ -208,7 +207,7 @@ export class PostgresRestoreJob extends Construct {
     const scratch = scratchSize(this, props.scratchSize, '64Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
-    const extra = resolveCheckedMetadata(this, props);
+    const extra = resolveMetadataProps(this, props);
     // The library's labels win: they name the job in `kubectl get -l` and in the app-wide checks.
     const labels = { ...extra.labels, ...jobLabels('postgres-restore', 'restore', this.name) };
     this.serviceAccount = storageAccess(this, this.storage, {

@@ -2,6 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { isPlainRecord } from './types';
+import { checkNotDeprecated } from './deprecated-keys';
 import { checkLabelKey, checkLabels } from './names';
 
 /**
@@ -31,17 +32,43 @@ export interface ResolvedMetadata {
   readonly annotations: Record<string, string>;
 }
 
-/** Validates the `labels` and `annotations` props (label keys for both; annotation values any text). */
-export function resolveMetadataProps(scope: IConstruct, props: MetadataProps): ResolvedMetadata {
-  const labels = props.labels === undefined ? {} : checkLabels(scope, 'labels', props.labels);
-  const annotations = props.annotations ?? {};
-  const plain = isPlainRecord(annotations);
-  if (!plain) invalid(scope, 'annotations', annotations, 'a record of annotation keys to text values');
+/** A label map prop: a plain record of valid keys and values, and no key Kubernetes replaced (so none is emitted). */
+export function checkObjectLabels(
+  scope: IConstruct,
+  field: string,
+  labels: Record<string, string> | undefined,
+): Record<string, string> {
+  const checked = checkLabels(scope, field, labels);
+  checkNotDeprecated(scope, field, Object.keys(checked));
+  return checked;
+}
+
+/** An annotation map prop: a plain record, label-style keys (none deprecated), string values; `{}` when unset. */
+export function checkAnnotations(
+  scope: IConstruct,
+  field: string,
+  annotations: Record<string, string> | undefined,
+): Record<string, string> {
+  if (annotations === undefined) return {};
+  if (!isPlainRecord(annotations)) invalid(scope, field, annotations, 'a record of annotation keys to text values');
+  // Replaced annotations (seccomp, ingress class, critical-pod) are refused as labels are.
+  checkNotDeprecated(scope, field, Object.keys(annotations));
   for (const [key, value] of Object.entries(annotations)) {
-    checkLabelKey(scope, `annotations key`, key);
-    if (typeof value !== 'string') invalid(scope, `annotations["${key}"]`, value, 'a string');
+    checkLabelKey(scope, `${field} key`, key);
+    if (typeof value !== 'string') invalid(scope, `${field}[${JSON.stringify(key)}]`, value, 'a string');
   }
-  return { labels: { ...labels }, annotations: { ...annotations } };
+  return { ...annotations };
+}
+
+/** Validates the `labels` and `annotations` props (see {@link checkObjectLabels}, {@link checkAnnotations}). */
+export function resolveMetadataProps(scope: IConstruct, props: MetadataProps): ResolvedMetadata {
+  // Props themselves missing (a JavaScript caller's `undefined`/`null`) mean no metadata; the
+  // construct's own checks report the props object.
+  const given: MetadataProps = isPlainRecord(props) ? props : {};
+  return {
+    labels: checkObjectLabels(scope, 'labels', given.labels),
+    annotations: checkAnnotations(scope, 'annotations', given.annotations),
+  };
 }
 
 /** `record` when it has entries, else undefined (so that no empty `labels: {}` is rendered). */

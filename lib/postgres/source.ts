@@ -55,9 +55,9 @@ export function checkDatabaseName(scope: IConstruct | string, field: string, nam
 export function resolvePostgres(scope: IConstruct, field: string, ref: PostgresDatabaseRef): PostgresConnection {
   const allowed = 'a PostgresSingleton (or other IPostgresDatabase) or a PostgresConnection';
   if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) invalid(scope, field, ref, allowed);
-  // A construct (PostgresSingleton, or one from another copy of constructs: it has a node) carries its
-  // connection; a plain record is the connection itself.
-  const isConstruct = ref instanceof Construct || ('node' in ref && 'connection' in ref);
+  // A construct (PostgresSingleton, one from another copy of constructs, or a JavaScript object with a
+  // `connection`) carries its connection; a plain record with a host is the connection itself.
+  const isConstruct = ref instanceof Construct || ('connection' in ref && !('host' in ref));
   if (isConstruct && !('connection' in ref)) invalid(scope, field, ref, allowed);
   const f = isConstruct ? `${field}.connection` : field;
   const c = checkRecord(

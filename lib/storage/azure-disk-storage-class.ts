@@ -1,5 +1,4 @@
-import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
-import { resolveCheckedMetadata } from './checked-metadata';
+import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkBoolean, checkStringRecord } from '../core/types';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
@@ -201,7 +200,7 @@ export class AzureDiskStorageClass extends Construct implements IAzureStorageCla
     if (props.resourceGroup !== undefined)
       parameters.resourceGroup = checkResourceGroupName(this, 'resourceGroup', props.resourceGroup);
 
-    const extra = resolveCheckedMetadata(this, props);
+    const extra = resolveMetadataProps(this, props);
     const annotations = nonEmpty({
       ...extra.annotations,
       ...(isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {}),

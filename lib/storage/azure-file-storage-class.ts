@@ -1,5 +1,4 @@
-import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
-import { resolveCheckedMetadata } from './checked-metadata';
+import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkBoolean, checkOptionalBoolean, checkRecord, checkStringArray, checkStringRecord } from '../core/types';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
@@ -186,7 +185,7 @@ export class AzureFileStorageClass extends Construct implements IAzureStorageCla
     if (privateEndpoint) parameters.networkEndpointType = 'privateEndpoint';
     if (Object.keys(tags).length > 0) parameters.tags = renderAzureTags(this, 'tags', tags);
 
-    const extra = resolveCheckedMetadata(this, props);
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new KubeStorageClass(this, 'Resource', {
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),

@@ -1,8 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
-import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
-import { resolveCheckedMetadata } from './checked-metadata';
+import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkRecord } from '../core/types';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain } from '../core/names';
@@ -81,7 +80,7 @@ export class AzureVolumeClaim extends Construct implements kplus.IStorage {
       checkOneOf(this, 'dataSource.kind', props.dataSource.kind, ['VolumeSnapshot', 'PersistentVolumeClaim']);
       checkDnsSubdomain(this, 'dataSource.name', props.dataSource.name);
     }
-    const extra = resolveCheckedMetadata(this, props);
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new KubePersistentVolumeClaim(this, 'Resource', {
       metadata: metadata({
         name: props.name === undefined ? undefined : checkDnsSubdomain(this, 'name', props.name),

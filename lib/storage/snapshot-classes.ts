@@ -1,6 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
-import { resolveCheckedMetadata } from './checked-metadata';
+import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkBoolean, checkStringRecord } from '../core/types';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
@@ -60,7 +59,7 @@ function renderSnapshotClass(
   props: AzureSnapshotClassProps,
   parameters?: Record<string, string>,
 ): ApiObject {
-  const extra = resolveCheckedMetadata(scope, props);
+  const extra = resolveMetadataProps(scope, props);
   const isDefaultClass = checkBoolean(scope, 'isDefaultClass', props.isDefaultClass, false);
   return makeClusterScoped(
     new ApiObject(scope, 'Resource', {

@@ -1,8 +1,7 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { KubePersistentVolume, KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
-import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
-import { resolveCheckedMetadata } from './checked-metadata';
+import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
 import { declareAzureRequirement } from '../azure/requirements';
@@ -88,7 +87,7 @@ export class StaticAzureFileShare extends Construct implements kplus.IStorage {
     this.namespace = checkDnsLabel(this, 'namespace', Chart.of(this).namespace ?? 'default');
     const readOnly = checkBoolean(this, 'readOnly', props.readOnly, false);
 
-    const extra = resolveCheckedMetadata(this, props);
+    const extra = resolveMetadataProps(this, props);
     this.claim = new KubePersistentVolumeClaim(this, 'Claim', {
       metadata: metadata({
         name: props.claimName === undefined ? undefined : checkDnsSubdomain(this, 'claimName', props.claimName),

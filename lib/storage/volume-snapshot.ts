@@ -1,6 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { MetadataProps, metadata, nonEmpty } from '../core/metadata';
-import { resolveCheckedMetadata } from './checked-metadata';
+import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
 import { invalid } from '../core/errors';
 import { checkInstance } from '../core/types';
@@ -49,7 +48,7 @@ export class VolumeSnapshot extends Construct {
       );
     }
     if (typeof snapshotClass === 'string') checkDnsSubdomain(this, 'snapshotClass', snapshotClass);
-    const extra = resolveCheckedMetadata(this, props);
+    const extra = resolveMetadataProps(this, props);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'snapshot.storage.k8s.io/v1',
       kind: 'VolumeSnapshot',

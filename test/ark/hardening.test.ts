@@ -157,7 +157,7 @@ describe('values Velero or Kubernetes refuse are refused at construction', () =>
 
   it("a blob prefix starting with '-' is refused (az reads it as an option)", () => {
     expect(() => install({ backupStorage: { ...STORAGE, prefix: '-rf' } })).toThrow(
-      rejected('test/velero/BackupStorageLocation', 'backupStorage.prefix', '"-rf"', "does not start with '-'"),
+      rejected('test/velero/BackupStorageLocation', 'backupStorage.prefix', '"-rf"', "none starting with '.' or '-'"),
     );
   });
 

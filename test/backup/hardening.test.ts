@@ -49,11 +49,11 @@ describe('props checked by type', () => {
 
   it.each(each)('%s: labels given as a string, an array or a deprecated key are refused', (_name, build) => {
     expect(() => build({ labels: js('abc') })).toThrow(
-      rejected('test/job', 'labels', '"abc"', 'an object of keys to values'),
+      rejected('test/job', 'labels', '"abc"', 'a record of label keys to label values'),
     );
     expect(() => build({ annotations: js(['a']) })).toThrow(rejected('test/job', 'annotations', '["a"]', 'an object'));
     expect(() => build({ labels: { 'beta.kubernetes.io/os': 'linux' } })).toThrow(
-      rejected('test/job', 'labels key', '"beta.kubernetes.io/os"', 'use kubernetes.io/os'),
+      rejected('test/job', 'labels', '"beta.kubernetes.io/os"', 'use kubernetes.io/os'),
     );
   });
 });

@@ -112,9 +112,9 @@ describe('deprecated label and annotation keys are never emitted', () => {
   it('refuses them on the classes and the claims', () => {
     const zone = { 'failure-domain.beta.kubernetes.io/zone': 'westeurope-1' };
     expect(() => new AzureFileStorageClass(chart(), 'x', { labels: zone })).toThrow(
-      rejected('test/x', 'labels key', '"failure-domain.beta.kubernetes.io/zone"', 'use topology.kubernetes.io/zone'),
+      rejected('test/x', 'labels', '"failure-domain.beta.kubernetes.io/zone"', 'use topology.kubernetes.io/zone'),
     );
-    expect(() => new AzureDiskStorageClass(chart(), 'x', { labels: zone })).toThrow(/labels key/);
+    expect(() => new AzureDiskStorageClass(chart(), 'x', { labels: zone })).toThrow(/labels "failure-domain/);
     const c = chart();
     const storageClass = new AzureDiskStorageClass(c, 'd');
     expect(
