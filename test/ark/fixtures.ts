@@ -6,6 +6,7 @@ import {
   ArkServicePrincipalAuth,
   ArkStorageAccountKeyAuth,
   ArkWorkloadIdentityAuth,
+  VELERO_RELEASES,
 } from '../../lib';
 export { rejected } from '../support/expectations';
 import { synthValid } from '../support/validate-manifests';
@@ -59,3 +60,17 @@ export function synthInstall(
   };
   return { chart, installation, objects, all, one };
 }
+
+/** A release of the version table as tests use it: its versions and the suffix of its CRD job's name. */
+function releaseAt(index: number) {
+  const release = VELERO_RELEASES[index];
+  return { velero: release.velero, plugin: release.azurePlugins[0], job: release.velero.replace(/\./g, '-') };
+}
+/**
+ * The release installed by default (the table's first) and another one (its last). Tests read them
+ * from the table rather than copying version numbers, so that adding or dropping a release fails no
+ * test unless what is rendered stops following the table.
+ */
+export const NEWEST = releaseAt(0);
+export const OTHER = releaseAt(VELERO_RELEASES.length - 1);
+export { KUBECTL_IMAGE_TAG } from '../../lib/ark/versions';

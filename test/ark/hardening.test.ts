@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ArkBackupStorageLocation, ArkInstallationProps, ArkSchedule } from '../../lib';
 import { AksStatefulValidationError } from '../../lib/core/errors';
-import { ACCOUNT_KEY, STORAGE, install, rejected, synthInstall } from './fixtures';
+import { ACCOUNT_KEY, KUBECTL_IMAGE_TAG, NEWEST, STORAGE, install, rejected, synthInstall } from './fixtures';
 
 /** The validation error building `props` throws (fails the test when it throws nothing or something else). */
 function errorOf(build: () => unknown): AksStatefulValidationError {
@@ -180,13 +180,13 @@ describe('images: the core image rule, and pinning by digest', () => {
       imageDigests: { velero: digest, azurePlugin: digest, kubectl: digest },
     });
     const pod = one('Deployment').spec.template.spec;
-    expect(pod.containers[0].image).toBe(`velero/velero:v1.18.1@${digest}`);
+    expect(pod.containers[0].image).toBe(`velero/velero:v${NEWEST.velero}@${digest}`);
     expect(pod.initContainers.map((c: any) => c.image)).toEqual([
-      `registry.k8s.io/kubectl:v1.33.5@${digest}`,
-      `velero/velero-plugin-for-microsoft-azure:v1.14.0@${digest}`,
+      `registry.k8s.io/kubectl:${KUBECTL_IMAGE_TAG}@${digest}`,
+      `velero/velero-plugin-for-microsoft-azure:v${NEWEST.plugin}@${digest}`,
     ]);
-    expect(one('Job').spec.template.spec.containers[0].image).toBe(`velero/velero:v1.18.1@${digest}`);
-    expect(one('DaemonSet').spec.template.spec.containers[0].image).toBe(`velero/velero:v1.18.1@${digest}`);
+    expect(one('Job').spec.template.spec.containers[0].image).toBe(`velero/velero:v${NEWEST.velero}@${digest}`);
+    expect(one('DaemonSet').spec.template.spec.containers[0].image).toBe(`velero/velero:v${NEWEST.velero}@${digest}`);
   });
 
   it.each([
@@ -195,7 +195,7 @@ describe('images: the core image rule, and pinning by digest', () => {
     ['imageDigests.azureplugin', { imageDigests: { azureplugin: digest } }],
     ['imageDigests', { imageDigests: digest }],
     ['images.velero', { images: { velero: `velero/velero@${digest}` } }],
-    ['images.velero', { images: { velero: 'velero/velero:v1.18.1' } }],
+    ['images.velero', { images: { velero: `velero/velero:v${NEWEST.velero}` } }],
     ['images.kubectl', { images: { kubectl: 'registry.k8s.io/Kubectl' } }],
   ])('refuses %s', (field, props) => {
     expect(installError(props).field).toBe(field);

@@ -20,7 +20,16 @@ import {
   migrateArkObjects,
 } from '../../lib';
 import { assertHostileInputHandled } from '../support/hostile';
-import { ACCOUNT_KEY, NODE_RG, SERVICE_PRINCIPAL, STORAGE, SUBSCRIPTION, TENANT, WORKLOAD_IDENTITY } from './fixtures';
+import {
+  ACCOUNT_KEY,
+  NEWEST,
+  NODE_RG,
+  SERVICE_PRINCIPAL,
+  STORAGE,
+  SUBSCRIPTION,
+  TENANT,
+  WORKLOAD_IDENTITY,
+} from './fixtures';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -56,8 +65,8 @@ const FULL: ArkInstallationProps = {
   readOnly: false,
   namespace: 'velero',
   createNamespace: true,
-  veleroVersion: '1.18.1',
-  azurePluginVersion: '1.14.0',
+  veleroVersion: NEWEST.velero,
+  azurePluginVersion: NEWEST.plugin,
   images: {
     velero: 'velero/velero',
     azurePlugin: 'velero/velero-plugin-for-microsoft-azure',

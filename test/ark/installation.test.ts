@@ -16,6 +16,9 @@ import {
   install,
   rejected,
   synthInstall,
+  NEWEST,
+  OTHER,
+  KUBECTL_IMAGE_TAG,
 } from './fixtures';
 
 const psa = (level: string) => ({
@@ -56,7 +59,7 @@ const DIGEST_B = `sha256:${'b'.repeat(64)}`;
 const DIGEST_C = `sha256:${'c'.repeat(64)}`;
 const CREDENTIALS_MOUNT = { name: 'cloud-credentials', mountPath: '/credentials', readOnly: true };
 
-describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
+describe(`ArkInstallation (Velero ${NEWEST.velero} with the Azure plugin)`, () => {
   it('renders the namespace, RBAC, CRD job, server and default location in apply order', () => {
     const { objects } = synthInstall();
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
@@ -68,7 +71,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
       'ServiceAccount/velero-install-crds',
       'ClusterRole/velero-install-crds',
       'ClusterRoleBinding/velero-install-crds',
-      'Job/velero-install-crds-v1-18-1',
+      `Job/velero-install-crds-v${NEWEST.job}`,
       'Deployment/velero',
       'BackupStorageLocation/default',
     ]);
@@ -98,7 +101,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
   it("installs the CRDs with the Velero image's own `install --crds-only --apply`, with rights on Velero's CRDs only", () => {
     const { one, installation } = synthInstall();
     const job = one('Job');
-    expect(job.metadata).toMatchObject({ name: 'velero-install-crds-v1-18-1', namespace: 'velero' });
+    expect(job.metadata).toMatchObject({ name: `velero-install-crds-v${NEWEST.job}`, namespace: 'velero' });
     expect(job.spec.backoffLimit).toBe(3);
     const pod = job.spec.template.spec;
     expect(pod.serviceAccountName).toBe('velero-install-crds');
@@ -106,7 +109,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(pod.containers).toEqual([
       {
         name: 'velero',
-        image: 'velero/velero:v1.18.1',
+        image: `velero/velero:v${NEWEST.velero}`,
         imagePullPolicy: 'IfNotPresent',
         command: ['/velero'],
         args: ['install', '--crds-only', '--apply'],
@@ -139,7 +142,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
       {
         apiGroups: ['batch'],
         resources: ['jobs'],
-        resourceNames: ['velero-install-crds-v1-18-1'],
+        resourceNames: [`velero-install-crds-v${NEWEST.job}`],
         verbs: ['get', 'list', 'watch'],
       },
     ]);
@@ -169,13 +172,13 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(pod.initContainers).toEqual([
       {
         name: 'wait-for-crds',
-        image: 'registry.k8s.io/kubectl:v1.33.5',
+        image: `registry.k8s.io/kubectl:${KUBECTL_IMAGE_TAG}`,
         imagePullPolicy: 'IfNotPresent',
         command: ['kubectl'],
         args: [
           'wait',
           '--for=condition=complete',
-          'job/velero-install-crds-v1-18-1',
+          `job/velero-install-crds-v${NEWEST.job}`,
           '--namespace=velero',
           '--timeout=10m',
           '--cache-dir=/tmp/.kube/cache',
@@ -186,7 +189,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
       },
       {
         name: 'velero-velero-plugin-for-microsoft-azure',
-        image: 'velero/velero-plugin-for-microsoft-azure:v1.14.0',
+        image: `velero/velero-plugin-for-microsoft-azure:v${NEWEST.plugin}`,
         imagePullPolicy: 'IfNotPresent',
         volumeMounts: [{ name: 'plugins', mountPath: '/target' }],
         securityContext: RESTRICTED_CONTAINER,
@@ -203,7 +206,7 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(pod.containers).toEqual([
       {
         name: 'velero',
-        image: 'velero/velero:v1.18.1',
+        image: `velero/velero:v${NEWEST.velero}`,
         imagePullPolicy: 'IfNotPresent',
         ports: [{ name: 'metrics', containerPort: 8085 }],
         command: ['/velero'],
@@ -345,8 +348,8 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
       readOnly: false,
       namespace: 'backup',
       createNamespace: false,
-      veleroVersion: 'v1.18.0',
-      azurePluginVersion: 'v1.14.0',
+      veleroVersion: `v${OTHER.velero}`,
+      azurePluginVersion: `v${OTHER.plugin}`,
       images: {
         velero: 'myacr.azurecr.io/velero/velero',
         azurePlugin: 'myacr.azurecr.io/velero/velero-plugin-for-microsoft-azure',
@@ -377,18 +380,18 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
     expect(crb.roleRef.name).toBe('velero-restricted');
     expect(crb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'velero-server', namespace: 'backup' }]);
     expect(one('ClusterRole').metadata.name).toBe('velero-backup-install-crds');
-    expect(one('Job').metadata.name).toBe('velero-install-crds-v1-18-0');
+    expect(one('Job').metadata.name).toBe(`velero-install-crds-v${OTHER.job}`);
     expect(one('Job').spec.template.spec.containers[0].image).toBe(
-      `myacr.azurecr.io/velero/velero:v1.18.0@${DIGEST_A}`,
+      `myacr.azurecr.io/velero/velero:v${OTHER.velero}@${DIGEST_A}`,
     );
 
     const pod = one('Deployment').spec.template.spec;
     expect(pod.serviceAccountName).toBe('velero-server');
     expect(pod.initContainers.map((c: any) => c.image)).toEqual([
-      `myacr.azurecr.io/kubectl:v1.33.5@${DIGEST_C}`,
-      `myacr.azurecr.io/velero/velero-plugin-for-microsoft-azure:v1.14.0@${DIGEST_B}`,
+      `myacr.azurecr.io/kubectl:${KUBECTL_IMAGE_TAG}@${DIGEST_C}`,
+      `myacr.azurecr.io/velero/velero-plugin-for-microsoft-azure:v${OTHER.plugin}@${DIGEST_B}`,
     ]);
-    expect(pod.containers[0].image).toBe(`myacr.azurecr.io/velero/velero:v1.18.0@${DIGEST_A}`);
+    expect(pod.containers[0].image).toBe(`myacr.azurecr.io/velero/velero:v${OTHER.velero}@${DIGEST_A}`);
     expect(one('DaemonSet').spec.template.spec.containers[0].image).toBe(pod.containers[0].image);
     // labels and annotations on every object, Velero's own labels winning; never on pod templates.
     for (const object of objects) {
@@ -400,9 +403,8 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
         owner: 'platform@example.com',
       });
     }
-    expect(pod.containers[0].env).toBeDefined();
     expect(one('Deployment').spec.template.metadata.labels.team).toBeUndefined();
-    expect(pod.initContainers[0].args).toContain('job/velero-install-crds-v1-18-0');
+    expect(pod.initContainers[0].args).toContain(`job/velero-install-crds-v${OTHER.job}`);
     expect(pod.containers[0].args).toEqual(['server', '--default-volumes-to-fs-backup=true', '--uploader-type=kopia']);
     expect(pod.containers[0].resources).toEqual({
       requests: { cpu: '250m', memory: '256Mi' },
@@ -440,8 +442,8 @@ describe('ArkInstallation (Velero 1.18.1 with the Azure plugin)', () => {
       apiTimeout: '5m',
     });
     expect(installation).toMatchObject({
-      veleroVersion: '1.18.0',
-      azurePluginVersion: '1.14.0',
+      veleroVersion: OTHER.velero,
+      azurePluginVersion: OTHER.plugin,
       hasNodeAgent: true,
       namespace: 'backup',
     });
@@ -668,7 +670,7 @@ describe('ArkInstallation node agent', () => {
     expect(pod.containers).toEqual([
       {
         name: 'node-agent',
-        image: 'velero/velero:v1.18.1',
+        image: `velero/velero:v${NEWEST.velero}`,
         imagePullPolicy: 'IfNotPresent',
         ports: [{ name: 'metrics', containerPort: 8085 }],
         command: ['/velero'],
@@ -702,17 +704,22 @@ describe('ArkInstallation bad input', () => {
     [
       'unsupported Velero',
       { veleroVersion: '1.17.2' },
-      rejected('test/velero', 'veleroVersion', '"1.17.2"', 'one of 1.18.1, 1.18.0'),
+      rejected('test/velero', 'veleroVersion', '"1.17.2"', `one of ${NEWEST.velero}`),
     ],
     [
       'plugin of another Velero',
       { azurePluginVersion: '1.13.2' },
-      rejected('test/velero', 'azurePluginVersion', '"1.13.2"', 'paired with Velero 1.18.1: 1.14.0'),
+      rejected(
+        'test/velero',
+        'azurePluginVersion',
+        '"1.13.2"',
+        `paired with Velero ${NEWEST.velero}: ${NEWEST.plugin}`,
+      ),
     ],
     [
       'image with a tag',
-      { images: { velero: 'velero/velero:v1.18.0' } },
-      rejected('test/velero', 'images.velero', '"velero/velero:v1.18.0"', 'without tag or digest'),
+      { images: { velero: `velero/velero:v${OTHER.velero}` } },
+      rejected('test/velero', 'images.velero', `"velero/velero:v${OTHER.velero}"`, 'without tag or digest'),
     ],
     [
       'image with a digest',
@@ -868,9 +875,9 @@ describe('ArkInstallation bad input', () => {
   });
 
   it('accepts versions with or without the leading v', () => {
-    expect(install({ veleroVersion: 'v1.18.1', azurePluginVersion: '1.14.0' }).installation.veleroImage).toBe(
-      'velero/velero:v1.18.1',
-    );
+    expect(
+      install({ veleroVersion: `v${NEWEST.velero}`, azurePluginVersion: NEWEST.plugin }).installation.veleroImage,
+    ).toBe(`velero/velero:v${NEWEST.velero}`);
   });
 
   it('lets a memory limit above 512Mi through and puts every object in the installation namespace', () => {

@@ -12,7 +12,7 @@ import {
   podSecurityViolations,
   podSpecsOf,
 } from '../support/pod-security';
-import { SERVICE_PRINCIPAL, synthInstall } from './fixtures';
+import { NEWEST, SERVICE_PRINCIPAL, synthInstall } from './fixtures';
 
 /** Whether a namespace enforcing `enforced` admits a pod that meets `level`. */
 const admits = (enforced: PodSecurityLevel, level: PodSecurityLevel) =>
@@ -36,7 +36,7 @@ function levels(objects: any[]) {
 describe('Pod Security of the Velero installation', () => {
   it('without the node agent: every pod is restricted and the namespace enforces restricted', () => {
     const found = levels(synthInstall().objects);
-    expect(found.map((f) => f.object).sort()).toEqual(['Deployment/velero', 'Job/velero-install-crds-v1-18-1']);
+    expect(found.map((f) => f.object).sort()).toEqual(['Deployment/velero', `Job/velero-install-crds-v${NEWEST.job}`]);
     for (const f of found) {
       expect(f.problems, f.object).toEqual([]);
       expect(f.namespace, f.object).toBe('restricted');

@@ -680,8 +680,10 @@ describe('PostgresBulkImport', () => {
   });
 
   it('accepts a CSV of exactly 900 KiB', () => {
-    const { db } = build({ bulkImport: { table: 'todos', csv: 'x'.repeat(900 * 1024) } });
-    expect(db.bulkImport?.configMap).toBeDefined();
+    const csv = 'x'.repeat(900 * 1024);
+    const { objects } = synthDb({ bulkImport: { table: 'todos', csv } });
+    // The whole CSV reaches the ConfigMap the import Job reads (900 KiB + 1 is rejected below).
+    expect(only(objects, 'ConfigMap').data['data.csv']).toBe(csv);
   });
 
   describe('rejects bad input with the path, field, value and what is allowed', () => {
