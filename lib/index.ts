@@ -96,6 +96,7 @@ export type {
   PostgresRestoreJobProps,
   PostgresRestoreJobOptions,
   RestoreMode,
+  BackupNetworkPolicy,
   RestoreResources,
   PostgresRestoreDrillProps,
   PostgresRestoreDrillOptions,

@@ -4,7 +4,7 @@ import { requestAppChecks } from '../core/app-checks';
 import { AksStatefulValidationError, invalid, pathOf } from '../core/errors';
 import { checkBlobContainerName, checkFileShareName, checkResourceGroupName, checkStorageAccountName } from './names';
 import { checkBlobPrefix } from './blob-prefix';
-import { checkSecretKey } from './secret-key';
+import { checkDataKey } from '../core/names';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/names';
 import { isGuid } from '../core/values';
 import {
@@ -90,7 +90,7 @@ function checkLifecycleRule(scope: IConstruct, rule: BlobLifecycleRule): void {
 }
 
 function checkSecretSource(scope: IConstruct, key: string, source: SecretValueSource): void {
-  checkSecretKey(scope, 'secret key', key);
+  checkDataKey(scope, 'secret key', key);
   if (source.from !== 'dotenv') {
     checkSecretPart(scope, `secret key ${key}`, source);
     return;

@@ -121,7 +121,12 @@ export function checkPortName(scope: IConstruct | string, field: string, value: 
 /** A key of a Secret or ConfigMap: letters, digits, '-', '_' and '.', at most 253 characters, not '.' or '..'. */
 export function checkDataKey(scope: IConstruct | string, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length > 253 || !SECRET_KEY.test(value) || value === '.' || value === '..') {
-    invalid(scope, field, value, "a Secret or ConfigMap key: letters, digits, '-', '_' or '.', not '.' or '..'");
+    invalid(
+      scope,
+      field,
+      value,
+      "a Secret or ConfigMap key: at most 253 letters, digits, '-', '_' or '.', and not '.' or '..'",
+    );
   }
   return value;
 }

@@ -2,7 +2,7 @@ import { EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
 import { isIP } from 'node:net';
 import { Construct, IConstruct } from 'constructs';
 import { checkPort, checkRecord, checkString } from '../core/types';
-import { checkSecretKey } from '../azure/secret-key';
+import { checkDataKey } from '../core/names';
 import { invalid } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue } from '../core/names';
 import { IPostgresDatabase, PostgresConnection, SUPPORTED_POSTGRES_MAJORS } from './connection';
@@ -71,7 +71,7 @@ export function resolvePostgres(scope: IConstruct, field: string, ref: PostgresD
   checkDatabaseName(scope, `${f}.user`, c.user);
   checkRecord(scope, `${f}.passwordSecret`, c.passwordSecret);
   checkDnsSubdomain(scope, `${f}.passwordSecret.name`, c.passwordSecret.name);
-  checkSecretKey(scope, `${f}.passwordSecret.key`, c.passwordSecret.key);
+  checkDataKey(scope, `${f}.passwordSecret.key`, c.passwordSecret.key);
   checkDnsLabel(scope, `${f}.namespace`, c.namespace);
   if (!SUPPORTED_POSTGRES_MAJORS.includes(c.majorVersion as never)) {
     invalid(scope, `${f}.majorVersion`, c.majorVersion, `one of ${SUPPORTED_POSTGRES_MAJORS.join(', ')}`);

@@ -579,7 +579,7 @@ describe('BackupCronJob', () => {
         rejected('test/backup', 'database.passwordSecret.name', '"Orders"', 'a DNS-1123 subdomain'),
       );
       expect(db({ passwordSecret: { name: 'orders', key: 'pass word' } })).toThrow(
-        rejected('test/backup', 'database.passwordSecret.key', '"pass word"', 'a Secret key'),
+        rejected('test/backup', 'database.passwordSecret.key', '"pass word"', 'a Secret or ConfigMap key'),
       );
       expect(db({ namespace: 'Data' })).toThrow(
         rejected('test/backup', 'database.namespace', '"Data"', 'a DNS-1123 label'),

@@ -51,7 +51,9 @@ describe('props checked by type', () => {
     expect(() => build({ labels: js('abc') })).toThrow(
       rejected('test/job', 'labels', '"abc"', 'a record of label keys to label values'),
     );
-    expect(() => build({ annotations: js(['a']) })).toThrow(rejected('test/job', 'annotations', '["a"]', 'an object'));
+    expect(() => build({ annotations: js(['a']) })).toThrow(
+      rejected('test/job', 'annotations', '["a"]', 'a record of annotation keys'),
+    );
     expect(() => build({ labels: { 'beta.kubernetes.io/os': 'linux' } })).toThrow(
       rejected('test/job', 'labels', '"beta.kubernetes.io/os"', 'use kubernetes.io/os'),
     );

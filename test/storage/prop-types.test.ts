@@ -125,12 +125,7 @@ describe('deprecated label and annotation keys are never emitted', () => {
           annotations: { 'volume.beta.kubernetes.io/storage-class': 'fast' },
         }),
     ).toThrow(
-      rejected(
-        'test/claim',
-        'annotations key',
-        '"volume.beta.kubernetes.io/storage-class"',
-        'use spec.storageClassName',
-      ),
+      rejected('test/claim', 'annotations', '"volume.beta.kubernetes.io/storage-class"', 'use spec.storageClassName'),
     );
   });
 });
