@@ -127,7 +127,6 @@ describe('BackupCronJob', () => {
   it('uploads from the pinned azure-cli image with the account key from its Secret', () => {
     const { upload } = synthBackup();
     expect(upload).toMatchObject({ name: 'upload', image: AZURE_CLI_IMAGE, args: [UPLOAD_SCRIPT] });
-    expect(AZURE_CLI_IMAGE).toMatch(/^mcr\.microsoft\.com\/azure-cli:\d+\.\d+\.\d+$/);
     expect(envOf(upload)).toEqual({
       SCRATCH_DIR: '/scratch',
       HOME: '/tmp',
@@ -267,7 +266,7 @@ describe('BackupCronJob', () => {
     expect(
       envOf(synthBackup({ storage: { ...STORAGE, blobEndpoint: 'http://127.0.0.1:10000/devstoreaccount1' } }).upload)
         .BLOB_ENDPOINT,
-    ).toBeDefined();
+    ).toBe('http://127.0.0.1:10000/devstoreaccount1');
   });
 
   it('renders every option', () => {
