@@ -1,9 +1,6 @@
 /**
  * Pod Security "restricted" for every pod the workloads render, with their defaults and in the
- * examples. The fields are asserted one by one from the published standard (a shared checker is
- * being written separately): pod runAsNonRoot and seccomp RuntimeDefault, every container without
- * privilege escalation and with every capability dropped (only NET_BIND_SERVICE may be added), no
- * privileged containers, host namespaces, host ports or hostPath, and only the allowed volume kinds.
+ * examples, checked with the shared implementation of the admission rules (test/support/pod-security.ts).
  */
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
@@ -12,63 +9,16 @@ import { ConsulClusterChart } from '../../examples/workloads/consul-cluster';
 import { NginxZonalChart } from '../../examples/workloads/nginx-zonal';
 import { PostgresChart } from '../../examples/workloads/postgres';
 import { StatefulDiscoveryChart } from '../../examples/workloads/stateful-discovery';
+import { podSecurityViolations, podSpecsOf } from '../support/pod-security';
 import { synthValid } from '../support/validate-manifests';
 
-const VOLUME_KINDS = [
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-];
-
-/** Where the pod spec of a workload object is, by kind. */
-function podSpecs(objects: any[]): Array<{ name: string; spec: any }> {
-  return objects.flatMap((o) => {
-    const name = `${o.kind}/${o.metadata?.name}`;
-    if (o.kind === 'Pod') return [{ name, spec: o.spec }];
-    if (['StatefulSet', 'Deployment', 'DaemonSet', 'ReplicaSet', 'Job'].includes(o.kind))
-      return [{ name, spec: o.spec.template.spec }];
-    if (o.kind === 'CronJob') return [{ name, spec: o.spec.jobTemplate.spec.template.spec }];
-    return [];
-  });
-}
-
-/** Violations of Pod Security "restricted" in one pod spec. */
-function restrictedProblems(spec: any): string[] {
-  const problems: string[] = [];
-  const pod = spec.securityContext ?? {};
-  for (const key of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[key] === true) problems.push(`${key}: true`);
-  if (spec.securityContext?.seccompProfile?.type !== 'RuntimeDefault')
-    problems.push('pod seccompProfile is not RuntimeDefault');
-  for (const volume of spec.volumes ?? []) {
-    const kind = Object.keys(volume).find((k) => k !== 'name');
-    if (!kind || !VOLUME_KINDS.includes(kind)) problems.push(`volume ${volume.name} of kind ${kind}`);
-  }
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-    const s = c.securityContext ?? {};
-    const nonRoot = s.runAsNonRoot ?? pod.runAsNonRoot;
-    if (nonRoot !== true) problems.push(`${c.name}: runAsNonRoot is not true`);
-    if ((s.runAsUser ?? pod.runAsUser) === 0) problems.push(`${c.name}: runs as uid 0`);
-    if (s.privileged === true) problems.push(`${c.name}: privileged`);
-    if (s.allowPrivilegeEscalation !== false) problems.push(`${c.name}: allowPrivilegeEscalation is not false`);
-    if (!(s.capabilities?.drop ?? []).includes('ALL')) problems.push(`${c.name}: does not drop ALL capabilities`);
-    for (const cap of s.capabilities?.add ?? [])
-      if (cap !== 'NET_BIND_SERVICE') problems.push(`${c.name}: adds capability ${cap}`);
-    if (s.seccompProfile !== undefined && s.seccompProfile.type !== 'RuntimeDefault')
-      problems.push(`${c.name}: seccompProfile ${s.seccompProfile.type}`);
-    for (const port of c.ports ?? []) if (port.hostPort) problems.push(`${c.name}: hostPort ${port.hostPort}`);
-  }
-  return problems;
-}
-
 function expectRestricted(objects: any[], expectedPods: number): void {
-  const pods = podSpecs(objects);
+  const pods = objects.flatMap(podSpecsOf);
   expect(pods).toHaveLength(expectedPods);
-  for (const { name, spec } of pods) expect(restrictedProblems(spec), name).toEqual([]);
+  for (const pod of pods) {
+    const violations = podSecurityViolations(pod.spec, 'restricted', pod.metadata).map((v) => `${v.rule}: ${v.path}`);
+    expect(violations, `${pod.kind}/${pod.name}`).toEqual([]);
+  }
 }
 
 describe('Pod Security "restricted"', () => {
@@ -105,7 +55,7 @@ describe('Pod Security "restricted"', () => {
     });
     const objects = synthValid(chart);
     expectRestricted(objects, 1);
-    const pod = podSpecs(objects)[0].spec;
+    const pod = objects.flatMap(podSpecsOf)[0].spec;
     expect(pod.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true });
     // The sidecar's defaults, under what the user sets.
     expect(pod.containers[1].securityContext).toEqual({
@@ -121,7 +71,7 @@ describe('Pod Security "restricted"', () => {
       name: 'ledger',
       sidecars: [{ name: 'exporter', image: 'busybox:1.37', securityContext: { readOnlyRootFilesystem: true } }],
     });
-    const pod = podSpecs(synthValid(chart))[0].spec;
+    const pod = synthValid(chart).flatMap(podSpecsOf)[0].spec;
     expect(pod.containers[1].securityContext).toMatchObject({
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
