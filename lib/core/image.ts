@@ -43,8 +43,3 @@ export function checkImage(scope: IConstruct | string, field: string, image: unk
   if (!pinned) invalid(scope, field, image, ALLOWED);
   return image as string;
 }
-
-/** The tag of an image reference (for version checks), undefined when the image is pinned by digest only. */
-export function imageTag(image: string): string | undefined {
-  return parseImageReference(image)?.tag;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkImage, imageTag, parseImageReference } from '../../lib/core/image';
+import { checkImage, parseImageReference } from '../../lib/core/image';
 
 const digest = `sha256:${'a1'.repeat(32)}`;
 
@@ -39,7 +39,7 @@ describe('image references', () => {
       tag: '2.64.0',
       digest,
     });
-    expect(imageTag(`postgres@${digest}`)).toBeUndefined();
-    expect(imageTag('postgres:16.4')).toBe('16.4');
+    expect(parseImageReference(`postgres@${digest}`)).toEqual({ repository: 'postgres', digest });
+    expect(parseImageReference('postgres:16.4')).toEqual({ repository: 'postgres', tag: '16.4' });
   });
 });
