@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the backup end-to-end tests (test/backup/e2e) and `npm run bench:backup` run for
-# real: PostgreSQL (server, client tools, pgbench) and the Azure CLI, from Debian's repositories.
+# real: PostgreSQL (server, client tools, pgbench), the Azure CLI and curl, and what `npm run lint`
+# checks the shell scripts with (shellcheck, shfmt), from Debian's repositories.
 # Azurite comes from npm (`npm ci`). Idempotent: installs only what is missing; safe to re-run.
 set -euo pipefail
 
-packages=(postgresql azure-cli)
+packages=(postgresql azure-cli curl shellcheck shfmt)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,0 +1,111 @@
+# The restoring side of the stream the fetch container sends (postgres image).
+
+# The restore side of the stream the fetch container sends: creates the pipe it writes into and,
+# on any exit, leaves "restore-exited" so that a fetch container still waiting for a reader stops.
+open_stream() {
+  exit_hooks=()
+  trap 'on_exit' EXIT
+  # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit through the hooks instead.
+  trap 'exit 143' TERM
+  rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
+  mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
+}
+on_exit() {
+  local status=$?
+  # First, so that the fetch container learns at once why its pipe broke.
+  : > "$SCRATCH_DIR/restore-exited"
+  for hook in "${exit_hooks[@]}"; do "$hook" || true; done
+  exit "$status"
+}
+
+# Waits (at most FETCH_WAIT_SECONDS) until the fetch container has found the dump and recorded its
+# name, size and SHA-256 from the time it was taken; checks that this pg_restore can read it.
+await_fetch() {
+  local key value tick dump_major restore_major
+  : "${FETCH_WAIT_SECONDS:?}"
+  declare -gA fetched=()
+  exec {tick}<> <(:)
+  until [[ -f "$SCRATCH_DIR/fetched.ready" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
+    ((SECONDS < FETCH_WAIT_SECONDS)) || fail "the fetch container found no dump within $FETCH_WAIT_SECONDS s: nothing was restored"
+    read -r -t 0.1 -u "$tick" _ || true
+  done
+  [[ -f "$SCRATCH_DIR/fetched.ready" ]] || fail "the fetch container failed (see its log): nothing was restored"
+  while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
+  [[ ${fetched[sha256]:-} =~ ^[0-9a-f]{64}$ && ${fetched[size]:-} =~ ^[0-9]+$ && -n ${fetched[blob]:-} ]] \
+    || fail "the fetch container recorded no blob, size or checksum"
+  dump_major=${fetched[pg_dump_version]%%.*}
+  restore_major=$(client_major pg_restore)
+  if [[ $dump_major =~ ^[0-9]+$ ]] && ((dump_major > restore_major)); then
+    fail "the dump was written by pg_dump ${fetched[pg_dump_version]}, which pg_restore $restore_major cannot read: use an image of PostgreSQL $dump_major or newer"
+  fi
+}
+
+# Copies pg_restore --single-transaction's SQL from stdin to stdout without its final COMMIT:
+# that statement, and the comments and \unrestrict after it, are held back and dropped (the
+# script sends COMMIT itself, after the checksum). With --single-transaction, pg_restore writes
+# one BEGIN first and one COMMIT last, and none around large objects. The last 64 KiB are kept
+# back while copying, so the COMMIT is always found; anything else after it is an error.
+hold_back_commit() {
+  perl -e '
+    binmode STDIN; binmode STDOUT;
+    my ($buf, $keep) = ("", 65536);
+    while (1) {
+      my $n = sysread(STDIN, $buf, 1 << 20, length $buf);
+      die "reading the SQL: $!\n" unless defined $n;
+      last if $n == 0;
+      print substr($buf, 0, length($buf) - $keep, "") or die "writing the SQL: $!\n" if length($buf) > $keep;
+    }
+    my $at = rindex($buf, "\nCOMMIT;\n");
+    die "pg_restore wrote no final COMMIT\n" if $at < 0;
+    for (split /\n/, substr($buf, $at + 9)) {
+      die "pg_restore wrote more after its COMMIT: $_\n" unless /^(|--.*|\\unrestrict \S+)$/;
+    }
+    print substr($buf, 0, $at + 1) or die "writing the SQL: $!\n";
+    close STDOUT or die "writing the SQL: $!\n";
+  '
+}
+
+# Restores the stream into database $1 (further arguments go to pg_restore) and prints nothing
+# until it is committed. pg_restore turns the archive into SQL (one transaction) that psql runs,
+# stopping at the first error; tee hashes and counts the same bytes on the way. The one COMMIT is
+# sent after the stream has ended, pg_restore and the filter have succeeded, and the stream's size
+# and SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so
+# the server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
+# Run in the background and waited for (see stream_restore), where errexit is off: every step is checked explicitly.
+stream_restore_pipeline() {
+  local target=$1 hasher counter size sha status
+  shift
+  rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
+  mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" || return 1
+  {
+    # Output redirected first: while they wait for the pipe's other end, they must not hold psql's input open.
+    sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
+    hasher=$!
+    wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
+    counter=$!
+    tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \
+      | pg_restore "$@" --single-transaction --file=- | hold_back_commit
+    status=("${PIPESTATUS[@]}")
+    ((status[0] == 0 && status[1] == 0 && status[2] == 0)) \
+      || fail "reading ${fetched[blob]} failed: tee exited with ${status[0]}, pg_restore with ${status[1]}, the COMMIT filter with ${status[2]} (an SQL error, if any, is reported above)"
+    wait "$hasher" || fail "hashing the stream failed"
+    wait "$counter" || fail "counting the stream's bytes failed"
+    size=$(< "$SCRATCH_DIR/bytes.out")
+    [[ $size == "${fetched[size]}" ]] \
+      || fail "size mismatch for ${fetched[blob]}: received $size bytes, the blob records ${fetched[size]}"
+    sha=$(< "$SCRATCH_DIR/sha256.out")
+    [[ $sha == "${fetched[sha256]}" ]] \
+      || fail "checksum mismatch for ${fetched[blob]}: sha256 $sha, recorded at backup time ${fetched[sha256]}; the dump is corrupt"
+    log "verified ${fetched[blob]}: $size bytes, sha256 $sha"
+    printf 'COMMIT;\n'
+  } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null
+}
+
+# Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's
+# deadline) only between foreground commands, but interrupts a wait at once.
+stream_restore() {
+  local pid
+  stream_restore_pipeline "$@" &
+  pid=$!
+  wait "$pid"
+}
