@@ -113,11 +113,20 @@ export function assembleEntry(dir: string, entry: string): AssembledScript {
   const twice = names.find((n, k) => names.indexOf(n) !== k);
   if (twice) throw new Error(`${entry}: function ${twice} is defined in two of the libraries it sources`);
   const functions = calledFunctions(codeOf(body), libraries);
-  const text = [...body.slice(0, Math.max(insertAt, 0)), ...functions.flatMap((f) => [f.text, '']), ...body.slice(Math.max(insertAt, 0))]
+  const text = [
+    ...body.slice(0, Math.max(insertAt, 0)),
+    ...functions.flatMap((f) => [f.text, '']),
+    ...body.slice(Math.max(insertAt, 0)),
+  ]
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  return { name: entry.replace(/\.sh$/, ''), description: description.join(' '), text: `${text}\n`, functions: functions.map((f) => f.name) };
+  return {
+    name: entry.replace(/\.sh$/, ''),
+    description: description.join(' '),
+    text: `${text}\n`,
+    functions: functions.map((f) => f.name),
+  };
 }
 
 /** The entry scripts of `dir`, assembled, by name. */

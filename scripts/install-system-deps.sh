@@ -9,14 +9,14 @@ packages=(postgresql azure-cli curl shellcheck shfmt)
 
 missing=()
 for package in "${packages[@]}"; do
-  if ! dpkg-query --show --showformat='${Status}' "$package" 2>/dev/null | grep --quiet 'install ok installed'; then
+  if ! dpkg-query --show --showformat='${Status}' "$package" 2> /dev/null | grep --quiet 'install ok installed'; then
     missing+=("$package")
   fi
 done
 
-if (( ${#missing[@]} > 0 )); then
+if ((${#missing[@]} > 0)); then
   sudo=()
-  if (( $(id -u) != 0 )); then sudo=(sudo); fi
+  if (($(id -u) != 0)); then sudo=(sudo); fi
   echo "installing: ${missing[*]}"
   "${sudo[@]}" apt-get update
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install --yes "${missing[@]}"
@@ -27,7 +27,7 @@ fi
 # Prove the tools run, as the tests will use them.
 shopt -s nullglob
 initdb=(/usr/lib/postgresql/*/bin/initdb)
-if (( ${#initdb[@]} == 0 )); then
+if ((${#initdb[@]} == 0)); then
   echo "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin" >&2
   exit 1
 fi
