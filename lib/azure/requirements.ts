@@ -226,19 +226,33 @@ function impliedAccounts(req: AzureRequirement): string[] {
  * app-wide checks report the same contradictions when the app is synthesized.
  */
 export function listAzureRequirements(root: IConstruct | readonly IConstruct[]): ListedAzureRequirement[] {
-  const { requirements, conflicts } = mergeAzureRequirements(root);
+  const { merged, conflicts } = mergeAzureRequirements(root);
   if (conflicts.length === 1) throw conflicts[0];
   if (conflicts.length > 1) throw new AksStatefulValidationErrors(conflicts, 'in the Azure requirements');
-  return requirements;
+  const order = [
+    'storageAccount',
+    'blobContainer',
+    'fileShare',
+    'workloadIdentity',
+    'servicePrincipalRoles',
+    'kubernetesSecret',
+  ];
+  return [...merged.entries()]
+    .map(([key, entry]) => ({ ...finished(entry), key, declaredBy: [...entry.by].sort() }) as ListedAzureRequirement)
+    .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.key.localeCompare(b.key));
 }
 
-/** Every contradiction between Azure requirements declared under `root`, each naming both declarers. */
+/**
+ * Every contradiction between Azure requirements declared under `root`, each naming both declarers.
+ * The app-wide check of every synthesis: it merges but does not build the sorted listing (the
+ * first `localeCompare` alone loads ICU's collation data, about 6 ms).
+ */
 export function azureRequirementConflicts(root: IConstruct | readonly IConstruct[]): AksStatefulValidationError[] {
   return mergeAzureRequirements(root).conflicts;
 }
 
 function mergeAzureRequirements(root: IConstruct | readonly IConstruct[]): {
-  requirements: ListedAzureRequirement[];
+  merged: ReadonlyMap<string, Entry>;
   conflicts: AksStatefulValidationError[];
 } {
   // Linear in the declarations: declarers in a Set, rules and roles merged into maps as they come.
@@ -270,18 +284,7 @@ function mergeAzureRequirements(root: IConstruct | readonly IConstruct[]): {
       for (const path of entry.by) add({ kind: 'storageAccount', account }, path, implied);
     }
   }
-  const order = [
-    'storageAccount',
-    'blobContainer',
-    'fileShare',
-    'workloadIdentity',
-    'servicePrincipalRoles',
-    'kubernetesSecret',
-  ];
-  const requirements = [...merged.entries()]
-    .map(([key, entry]) => ({ ...finished(entry), key, declaredBy: [...entry.by].sort() }) as ListedAzureRequirement)
-    .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.key.localeCompare(b.key));
-  return { requirements, conflicts };
+  return { merged, conflicts };
 }
 
 /** One requirement being merged: its declarers, and the lists that grow with every declaration. */

@@ -1,5 +1,9 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+// Types from the package index; classes from their own modules: the index loads every cdk8s-plus
+// construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
+import type * as kplus from 'cdk8s-plus-27';
+import { PersistentVolumeClaim as KplusPersistentVolumeClaim } from 'cdk8s-plus-27/lib/pvc';
+import { Volume as KplusVolume } from 'cdk8s-plus-27/lib/volume';
 import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
 import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkRecord } from '../core/types';
@@ -60,7 +64,7 @@ export class AzureVolumeClaim extends Construct implements kplus.IStorage {
   public readonly volumeMode: VolumeMode;
   /** The PersistentVolumeClaim object. */
   public readonly apiObject: KubePersistentVolumeClaim;
-  private volume?: kplus.Volume;
+  private volume?: KplusVolume;
 
   constructor(scope: Construct, id: string, props: AzureVolumeClaimProps) {
     super(scope, id);
@@ -107,16 +111,16 @@ export class AzureVolumeClaim extends Construct implements kplus.IStorage {
    * The claim as cdk8s-plus storage, so that `container.mount(path, claim)` works (cdk8s-plus's
    * `IStorage`). The same volume as {@link toVolume}.
    */
-  public asVolume(): kplus.Volume {
+  public asVolume(): KplusVolume {
     return this.toVolume();
   }
 
   /** A cdk8s-plus volume for this claim, to mount into pods and workloads (one per claim). */
-  public toVolume(): kplus.Volume {
-    this.volume ??= kplus.Volume.fromPersistentVolumeClaim(
+  public toVolume(): KplusVolume {
+    this.volume ??= KplusVolume.fromPersistentVolumeClaim(
       this,
       'Volume',
-      kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.name),
+      KplusPersistentVolumeClaim.fromClaimName(this, 'Ref', this.name),
     );
     return this.volume;
   }

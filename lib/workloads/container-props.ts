@@ -1,5 +1,11 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+// Types from the package index; classes from their own modules: the index loads every cdk8s-plus
+// construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
+import type * as kplus from 'cdk8s-plus-27';
+import { Cpu as KplusCpu, EnvFrom as KplusEnvFrom, EnvValue as KplusEnvValue } from 'cdk8s-plus-27/lib/container';
+import { Handler as KplusHandler } from 'cdk8s-plus-27/lib/handler';
+import { Probe as KplusProbe } from 'cdk8s-plus-27/lib/probe';
+import { Volume as KplusVolume } from 'cdk8s-plus-27/lib/volume';
 import { IConstruct } from 'constructs';
 import { cpuMillicores } from '../core/cpu-quantity';
 import { invalid } from '../core/errors';
@@ -93,12 +99,12 @@ export function resolveContainerProps(
   if (props.envVariables !== undefined) {
     for (const [name, env] of Object.entries(checkRecord(scope, `${field}.envVariables`, props.envVariables))) {
       if (!ENV_NAME.test(name)) invalid(scope, `${field}.envVariables key`, name, 'an environment variable name');
-      checkInstance(scope, `${field}.envVariables[${JSON.stringify(name)}]`, env, kplus.EnvValue, 'a kplus.EnvValue');
+      checkInstance(scope, `${field}.envVariables[${JSON.stringify(name)}]`, env, KplusEnvValue, 'a KplusEnvValue');
     }
   }
   if (props.envFrom !== undefined)
     checkArray(scope, `${field}.envFrom`, props.envFrom, (f, e) =>
-      checkInstance(scope, f, e, kplus.EnvFrom, 'a kplus.EnvFrom'),
+      checkInstance(scope, f, e, KplusEnvFrom, 'a KplusEnvFrom'),
     );
   if (props.volumeMounts !== undefined)
     checkArray(scope, `${field}.volumeMounts`, props.volumeMounts, (f, m) => checkMount(scope, f, m));
@@ -108,14 +114,14 @@ export function resolveContainerProps(
     if (props[key] === undefined) continue;
     // Kubernetes refuses probes on init containers.
     if (kind.init) invalid(scope, `${field}.${key}`, '(a probe)', 'unset: init containers take no probes');
-    checkInstance(scope, `${field}.${key}`, props[key], kplus.Probe, 'a kplus.Probe');
+    checkInstance(scope, `${field}.${key}`, props[key], KplusProbe, 'a KplusProbe');
   }
   if (props.lifecycle !== undefined) {
     const lifecycle = checkRecord(scope, `${field}.lifecycle`, props.lifecycle);
     for (const [key, handler] of Object.entries(lifecycle)) {
       checkOneOf(scope, `${field}.lifecycle.${key}`, key, ['postStart', 'preStop']);
       if (handler !== undefined)
-        checkInstance(scope, `${field}.lifecycle.${key}`, handler, kplus.Handler, 'a kplus.Handler');
+        checkInstance(scope, `${field}.lifecycle.${key}`, handler, KplusHandler, 'a KplusHandler');
     }
   }
   if (props.resources !== undefined) checkResources(scope, `${field}.resources`, props.resources);
@@ -139,7 +145,7 @@ function checkPortProps(scope: IConstruct, field: string, value: unknown): void 
 function checkMount(scope: IConstruct, field: string, value: unknown): void {
   const mount = checkRecord(scope, field, value);
   checkAbsolutePath(scope, `${field}.path`, mount.path as string);
-  checkInstance(scope, `${field}.volume`, mount.volume, kplus.Volume, 'a kplus.Volume');
+  checkInstance(scope, `${field}.volume`, mount.volume, KplusVolume, 'a KplusVolume');
   checkOptionalBoolean(scope, `${field}.readOnly`, mount.readOnly);
   for (const key of ['subPath', 'subPathExpr'])
     if (mount[key] !== undefined) checkString(scope, `${field}.${key}`, mount[key]);
@@ -154,7 +160,7 @@ function checkResources(scope: IConstruct, field: string, value: unknown): void 
     const amount = (part: string, v: unknown): number | undefined => {
       if (v === undefined) return undefined;
       if (key === 'cpu') {
-        const cpu = checkInstance(scope, `${field}.cpu.${part}`, v, kplus.Cpu, 'a kplus.Cpu, e.g. Cpu.millis(250)');
+        const cpu = checkInstance(scope, `${field}.cpu.${part}`, v, KplusCpu, 'a KplusCpu, e.g. Cpu.millis(250)');
         return cpuMillicores(scope, `${field}.cpu.${part}`, cpu.amount, part === 'limit' ? 'limit' : 'request');
       }
       const size = checkInstance(scope, `${field}.${key}.${part}`, v, Size, 'a cdk8s Size, e.g. Size.mebibytes(256)');

@@ -1,5 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+// Types from the package index; classes from their own modules: the index loads every cdk8s-plus
+// construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
+import type * as kplus from 'cdk8s-plus-27';
+import { Container as KplusContainer } from 'cdk8s-plus-27/lib/container';
+import { Pod as KplusPod } from 'cdk8s-plus-27/lib/pod';
 
 /** The parts of a pod spec cdk8s-plus renders from its containers, as Kubernetes JSON. */
 export interface RenderedPodParts {
@@ -10,26 +14,26 @@ export interface RenderedPodParts {
 
 /**
  * Containers built and rendered by cdk8s-plus itself, through its public API only: a real
- * `kplus.Pod` holds them and its object's public `toJson()` (`ApiObject.of(pod)`) renders them and the volumes they mount. The pod
+ * `KplusPod` holds them and its object's public `toJson()` (`ApiObject.of(pod)`) renders them and the volumes they mount. The pod
  * lives in an app of its own that is never synthesized, so it renders nothing into the user's chart;
  * the containers stay the user's to change (`container.mount(...)`) until synthesis.
  */
 export class KplusPodRendering {
-  private readonly pod: kplus.Pod;
+  private readonly pod: KplusPod;
 
   constructor() {
-    this.pod = new kplus.Pod(new Chart(new App(), 'rendering'), 'pod');
+    this.pod = new KplusPod(new Chart(new App(), 'rendering'), 'pod');
   }
 
   /** A container, cdk8s-plus style. */
-  public addContainer(props: kplus.ContainerProps): kplus.Container {
-    const container = new kplus.Container(props);
+  public addContainer(props: kplus.ContainerProps): KplusContainer {
+    const container = new KplusContainer(props);
     this.pod.attachContainer(container);
     return container;
   }
 
   /** An init container (cdk8s-plus names an unnamed one `init-<n>`). */
-  public addInitContainer(props: kplus.ContainerProps): kplus.Container {
+  public addInitContainer(props: kplus.ContainerProps): KplusContainer {
     return this.pod.addInitContainer(props);
   }
 

@@ -1,5 +1,5 @@
 import { Chart, Duration, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import type * as kplus from 'cdk8s-plus-27';
 import {
   IntOrString,
   KubePodDisruptionBudget,

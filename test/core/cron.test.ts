@@ -55,6 +55,15 @@ describe('cron schedules', () => {
     }
   });
 
+  it('gives a name the same verdict every time (the runtime lookup is remembered per name)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(checkTimeZone('p', 'timeZone', 'Asia/Tokyo')).toBe('Asia/Tokyo');
+      expect(() => checkTimeZone('p', 'timeZone', 'asia/tokyo')).toThrow(/spelled exactly: "Asia\/Tokyo"/);
+      expect(() => checkTimeZone('p', 'timeZone', 'Mars/Olympus')).toThrow(/an IANA time zone name/);
+      expect(() => checkTimeZone('p', 'timeZone', 'etc/utc')).toThrow(/an IANA time zone name/);
+    }
+  });
+
   it('names the exact spelling when only the case is wrong (the API server looks zones up case-sensitively)', () => {
     expect(() => checkTimeZone('p', 'timeZone', 'europe/amsterdam')).toThrow(/spelled exactly: "Europe\/Amsterdam"/);
   });
