@@ -38,6 +38,15 @@ async function runAndCheck(
   return pod;
 }
 
+/** The shadow databases (`<target>__restoring_<ts>`) of a target. */
+async function shadows(target: string): Promise<string[]> {
+  const out = await cluster.sql(
+    'postgres',
+    `SELECT datname FROM pg_database WHERE starts_with(datname, '${target}__restoring_') ORDER BY 1`,
+  );
+  return out.split('\n').filter(Boolean);
+}
+
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -105,14 +114,20 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     ).toBe('a large object');
   }, 120_000);
 
-  it('restores a named dump into the database itself (clean), undoing later changes, in one transaction', async () => {
+  it('restores a named dump in replace mode: the restored database takes the name, the old one is kept as <name>__before_<ts> with its data', async () => {
     const [dump] = await azurite.list(CONTAINER, PREFIX);
     await cluster.sql('shop', "DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = 'changed'");
     expect((await cluster.rowCounts('shop'))['public.orders']).toBe(10_001);
 
-    await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'clean' }, dump: dump.name }), true);
+    await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' }, dump: dump.name }), true);
     expect(await cluster.rowCounts('shop')).toEqual(sourceCounts);
     expect(await cluster.sql('shop', "SELECT count(*) FROM customers WHERE name = 'changed'")).toBe('0');
+    const kept = (await cluster.sql('postgres', "SELECT datname FROM pg_database WHERE datname LIKE 'shop\\_\\_before\\_%'")).split('\n');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/^shop__before_\d{8}T\d{6}Z$/);
+    expect((await cluster.rowCounts(kept[0]))['public.orders']).toBe(10_001);
+    expect(await cluster.sql('postgres', `SELECT datallowconn FROM pg_database WHERE datname = '${kept[0]}'`)).toBe('t');
+    expect(await shadows('shop')).toEqual([]);
   }, 120_000);
 
   it('never overwrites: an upload whose blob name already exists fails and leaves that blob alone', async () => {
@@ -209,13 +224,15 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     await blob.setMetadata({ ...dump.metadata, sha256: 'f'.repeat(64) });
     await cluster.sql('shop', "UPDATE customers SET name = 'kept' WHERE id = 1");
     try {
-      const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'clean' } }), false);
+      const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }), false);
       const output = restore.runs.find((r) => r.name === 'restore')!.output;
       expect(output).toMatch(
         /checksum mismatch for postgres\/shop\/\d{8}T\d{6}Z\.dump: sha256 [0-9a-f]{64}, recorded at backup time f{64}/,
       );
-      expect(output).toMatch(/the restore did not commit: shop is unchanged/);
-      expect(output).not.toMatch(/committing/);
+      expect(output).toMatch(/the restore failed: shop is unchanged/);
+      expect(output).not.toMatch(/switched/);
+      expect(await shadows('shop')).toEqual([]);
+      expect(await cluster.sql('postgres', "SELECT datallowconn FROM pg_database WHERE datname = 'shop'")).toBe('t');
       expect(restore.runs.find((r) => r.name === 'fetch')!.code).toBe(0);
       expect(await cluster.sql('shop', 'SELECT name FROM customers WHERE id = 1')).toBe('kept');
       expect(await cluster.rowCounts('shop')).toEqual(sourceCounts);
@@ -248,9 +265,10 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     expect(restore.runs.find((r) => r.name === 'restore')!.code).toBe(1);
     // pg_restore notices the damaged compressed data before the checksum can; either way nothing commits.
     expect(output).toMatch(/could not uncompress data|checksum mismatch/);
-    expect(output).toMatch(/the restore did not commit: nothing was restored/);
-    expect(output).toMatch(/dropping the new database shop_corrupt/);
+    expect(output).toMatch(/the restore failed: nothing was restored/);
+    expect(output).toMatch(/dropping the shadow database shop_corrupt__restoring_\d{8}T\d{6}Z/);
     expect(await cluster.databaseExists('shop_corrupt')).toBe(false);
+    expect(await shadows('shop_corrupt')).toEqual([]);
   }, 120_000);
 
   it('commits nothing from a stream cut short, even when the download claims success', async () => {
@@ -275,8 +293,9 @@ exec "${tools.az}" "$@"
         ['fetch', 0],
         ['restore', 1],
       ]);
-      expect(pod.runs[1].output).toMatch(/the restore did not commit: nothing was restored/);
+      expect(pod.runs[1].output).toMatch(/the restore failed: nothing was restored/);
       expect(await cluster.databaseExists('shop_short')).toBe(false);
+      expect(await shadows('shop_short')).toEqual([]);
     } finally {
       fs.rmSync(fake, { recursive: true, force: true });
     }
@@ -300,13 +319,13 @@ exec "${tools.az}" "$@"
     expect(await cluster.databaseExists('shop_denied')).toBe(false);
   }, 120_000);
 
-  it('on the Job deadline (TERM), stops mid-restore, rolls back and drops the database it created', async () => {
+  it('on the Job deadline (TERM), stops mid-restore and drops its shadow: no target, no shadow', async () => {
     // A pg_restore that announces itself and then takes long enough to be stopped.
     const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-slow-restore-'));
     fs.writeFileSync(
       path.join(fake, 'pg_restore'),
       `#!/bin/bash
-if [[ " $* " == *" --file=- "* ]]; then : > "$SCRATCH_DIR/pg_restore-started"; sleep 60; fi
+if [[ " $* " == *" --dbname="* ]]; then : > "$SCRATCH_DIR/pg_restore-started"; sleep 60; fi
 exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
 `,
       { mode: 0o755 },
@@ -329,7 +348,7 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
             stopping = (async () => {
               while (!fs.existsSync(path.join(scratch, 'pg_restore-started')))
                 await new Promise((r) => setTimeout(r, 20));
-              expect(await cluster.databaseExists('shop_term')).toBe(true);
+              expect(await shadows('shop_term')).toHaveLength(1);
               process.kill(pid, 'SIGTERM');
             })();
           },
@@ -338,7 +357,8 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
       await stopping;
       const restore = pod.runs.find((r) => r.name === 'restore')!;
       expect(restore.code).toBe(143);
-      expect(restore.output).toMatch(/dropping the new database shop_term/);
+      expect(restore.output).toMatch(/dropping the shadow database shop_term__restoring_/);
+      expect(await shadows('shop_term')).toEqual([]);
       expect(pod.runs.find((r) => r.name === 'fetch')!.output).toMatch(/the restore container stopped/);
       expect(await cluster.databaseExists('shop_term')).toBe(false);
       // Well before the 60 s the slow pg_restore would take.
