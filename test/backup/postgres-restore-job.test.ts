@@ -256,7 +256,12 @@ describe('PostgresRestoreJob', () => {
   describe('bad input', () => {
     it('rejects a bad mode', () => {
       expect(build({ mode: undefined as never })).toThrow(
-        rejected('test/restore', 'mode', '(unset)', "{ mode: 'replace' } or { mode: 'newDatabase', database: '<name>' }"),
+        rejected(
+          'test/restore',
+          'mode',
+          '(unset)',
+          "{ mode: 'replace' } or { mode: 'newDatabase', database: '<name>' }",
+        ),
       );
       expect(build({ mode: { mode: 'clean' } as never })).toThrow(
         rejected('test/restore', 'mode.mode', '"clean"', 'one of replace, newDatabase'),
