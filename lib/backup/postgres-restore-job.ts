@@ -37,22 +37,31 @@ import { RESTORE_SCRIPT } from '../postgres/scripts';
 /** Where a restore goes. */
 export type RestoreMode =
   /**
-   * Into the connection's own database: `pg_restore --clean --if-exists` drops and recreates the
-   * dumped objects, in one transaction (a failed restore leaves the database as it was).
+   * Replaces the connection's own database: the dump is restored into a shadow database
+   * (`<database>__restoring_<UTC timestamp>`, with the current one's owner, encoding and locale);
+   * only when that succeeded and the stream's size and SHA-256 match the backup's, new connections
+   * to the current database are refused, its sessions ended, and in one transaction it is renamed to
+   * `<database>__before_<timestamp>` (kept for a rollback, connectable again) and the shadow to its
+   * name. A failed restore leaves the current database in place and connectable. The user must own
+   * the database and have CREATEDB; ending other roles' sessions needs pg_signal_backend.
    */
-  | { readonly mode: 'clean' }
+  | { readonly mode: 'replace' }
   /**
-   * Into a new database on the same server, created by the Job (it fails if the database exists; the
-   * user needs CREATEDB). `database` is a PostgreSQL name (at most 63 letters, digits, `_`, `.` or `-`,
+   * Into a new database on the same server (the Job fails if the database exists; the user needs
+   * CREATEDB): restored into a shadow database as for `replace`, which is renamed to `database` only
+   * once verified, so the name appears only for a complete restore. `database` is a PostgreSQL name (at most 63 letters, digits, `_`, `.` or `-`,
    * not starting with `.` or `-`), passed to `createdb --` and psql's `--dbname`, never inside SQL text.
    */
   | { readonly mode: 'newDatabase'; readonly database: string };
+
+/** Longest target name: `__restoring_` and a `20250101T023000Z` timestamp (28 bytes) follow it in the shadow's name. */
+const MAX_TARGET_BYTES = 63 - 28;
 
 /** CPU and memory of the two restore containers. */
 export interface RestoreResources {
   /** The `az` container that streams the dump. @default cpu '100m', memory '256Mi' request / '512Mi' limit */
   readonly fetch?: JobContainerResources;
-  /** The `pg_restore` and `psql` container. @default cpu '250m', memory '256Mi' request / '512Mi' limit */
+  /** The `pg_restore` container. @default cpu '250m', memory '256Mi' request / '512Mi' limit */
   readonly restore?: JobContainerResources;
 }
 
@@ -61,7 +70,7 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
   /** Where the restore goes. */
   readonly mode: RestoreMode;
   /**
-   * The server (and, for `clean`, the database) to restore into; the Job runs in its namespace.
+   * The server (and, for `replace`, the database) to restore into; the Job runs in its namespace.
    * Required on {@link PostgresRestoreJobProps}; `BackupCronJob.addRestoreJob` defaults it to the backed-up database.
    * @default the backed-up database (through `BackupCronJob.addRestoreJob` only)
    */
@@ -116,7 +125,7 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
 
 /** Props of {@link PostgresRestoreJob}. */
 export interface PostgresRestoreJobProps extends PostgresRestoreJobOptions {
-  /** The server (and, for `clean`, the database) to restore into; the Job runs in its namespace. */
+  /** The server (and, for `replace`, the database) to restore into; the Job runs in its namespace. */
   readonly database: PostgresDatabaseRef;
   /** Where the dumps are: the same storage the `BackupCronJob` writes to. */
   readonly storage: BackupStorage;
@@ -134,11 +143,11 @@ function checkDumpName(scope: Construct, name: string, prefix: string): string {
 
 /**
  * A Job that restores a dump written by `BackupCronJob`: a named one or the latest under the
- * prefix, either cleaning the target database or into a new database. Two containers run side by
- * side: `fetch` (`az`) streams the blob through a pipe, and `restore` (`postgres:<major>`) turns it
- * into SQL with `pg_restore` and runs it with `psql` in one transaction, while hashing the same
- * bytes. The transaction commits only when the stream's size and SHA-256 equal those recorded at
- * backup time; otherwise it is rolled back and the target is left as it was.
+ * prefix, either replacing the target database or into a new database. Two containers run side by
+ * side: `fetch` (`az`) streams the blob through a pipe, and `restore` (`postgres:<major>`) restores
+ * it with `pg_restore --dbname` into a shadow database while hashing the same bytes. Only when
+ * pg_restore succeeded and the stream's size and SHA-256 equal those recorded at backup time does a
+ * rename make the shadow the target; otherwise the shadow is dropped and the target left as it was.
  *
  * The Job is created suspended by default, so applying the manifests never restores by itself.
  */
@@ -176,9 +185,9 @@ export class PostgresRestoreJob extends Construct {
     const dump = props.dump === undefined ? undefined : checkDumpName(this, props.dump, this.dumpPrefix);
 
     if (props.mode === null || typeof props.mode !== 'object' || Array.isArray(props.mode))
-      invalid(this, 'mode', props.mode, "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }");
+      invalid(this, 'mode', props.mode, "{ mode: 'replace' } or { mode: 'newDatabase', database: '<name>' }");
     checkRecord(this, 'mode', props.mode);
-    checkOneOf(this, 'mode.mode', props.mode.mode, ['clean', 'newDatabase']);
+    checkOneOf(this, 'mode.mode', props.mode.mode, ['replace', 'newDatabase']);
     const modeEnv: EnvVar[] = [{ name: 'RESTORE_MODE', value: props.mode.mode }];
     if (props.mode.mode === 'newDatabase') {
       this.targetDatabase = checkDatabaseName(this, 'mode.database', props.mode.database);
@@ -187,12 +196,22 @@ export class PostgresRestoreJob extends Construct {
           this,
           'mode.database',
           this.targetDatabase,
-          `a database other than the connection's own ("${c.database}"): use { mode: 'clean' } to restore into it`,
+          `a database other than the connection's own ("${c.database}"): use { mode: 'replace' } to restore into it`,
         );
       }
       modeEnv.push({ name: 'RESTORE_DATABASE', value: this.targetDatabase });
     } else {
       this.targetDatabase = c.database;
+    }
+    // PostgreSQL cuts names to 63 bytes: the shadow's name must stay distinct from the target's.
+    if (Buffer.byteLength(this.targetDatabase) > MAX_TARGET_BYTES) {
+      const field = props.mode.mode === 'newDatabase' ? 'mode.database' : 'database.database';
+      invalid(
+        this,
+        field,
+        this.targetDatabase,
+        `a name of at most ${MAX_TARGET_BYTES} bytes, so that "<name>__restoring_<UTC timestamp>" fits PostgreSQL's 63`,
+      );
     }
 
     const postgresImage = props.postgresImage ?? `postgres:${c.majorVersion}`;

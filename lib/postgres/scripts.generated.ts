@@ -80,65 +80,43 @@ await_fetch() {
   fi
 }
 
-# Copies pg_restore --single-transaction's SQL from stdin to stdout without its final COMMIT:
-# that statement, and the comments and \\unrestrict after it, are held back and dropped (the
-# script sends COMMIT itself, after the checksum). With --single-transaction, pg_restore writes
-# one BEGIN first and one COMMIT last, and none around large objects. The last 64 KiB are kept
-# back while copying, so the COMMIT is always found; anything else after it is an error.
-hold_back_commit() {
-  perl -e '
-    binmode STDIN; binmode STDOUT;
-    my ($buf, $keep) = ("", 65536);
-    while (1) {
-      my $n = sysread(STDIN, $buf, 1 << 20, length $buf);
-      die "reading the SQL: $!\\n" unless defined $n;
-      last if $n == 0;
-      print substr($buf, 0, length($buf) - $keep, "") or die "writing the SQL: $!\\n" if length($buf) > $keep;
-    }
-    my $at = rindex($buf, "\\nCOMMIT;\\n");
-    die "pg_restore wrote no final COMMIT\\n" if $at < 0;
-    for (split /\\n/, substr($buf, $at + 9)) {
-      die "pg_restore wrote more after its COMMIT: $_\\n" unless /^(|--.*|\\\\unrestrict \\S+)$/;
-    }
-    print substr($buf, 0, $at + 1) or die "writing the SQL: $!\\n";
-    close STDOUT or die "writing the SQL: $!\\n";
-  '
+# A libpq connection string naming database $1: pg_restore's --dbname would read a name holding
+# "=" as a connection string of its own.
+dbname_conninfo() {
+  local name=\${1//\\\\/\\\\\\\\}
+  printf "dbname='%s'\\n" "\${name//\\'/\\\\\\'}"
 }
 
-# Restores the stream into database $1 (further arguments go to pg_restore) and prints nothing
-# until it is committed. pg_restore turns the archive into SQL (one transaction) that psql runs,
-# stopping at the first error; tee hashes and counts the same bytes on the way. The one COMMIT is
-# sent after the stream has ended, pg_restore and the filter have succeeded, and the stream's size
-# and SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so
-# the server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
+# Restores the stream into database $1 (further arguments go to pg_restore): pg_restore --dbname
+# reads the archive and runs it itself, stopping at the first error, while tee hashes and counts the
+# same bytes on the way. It succeeds only when pg_restore and tee have, and the stream's size and
+# SHA-256 equal those recorded at backup time. The database is a shadow that only becomes the target
+# afterwards (see shadow.sh), so a truncated or corrupt dump never reaches a database in use.
 # Run in the background and waited for (see stream_restore), where errexit is off: every step is checked explicitly.
 stream_restore_pipeline() {
-  local target=$1 hasher counter size sha status
+  local database=$1 hasher counter size sha status
   shift
   rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
   mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" || return 1
-  {
-    # Output redirected first: while they wait for the pipe's other end, they must not hold psql's input open.
-    sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
-    hasher=$!
-    wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
-    counter=$!
-    tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \\
-      | pg_restore "$@" --single-transaction --file=- | hold_back_commit
-    status=("\${PIPESTATUS[@]}")
-    ((status[0] == 0 && status[1] == 0 && status[2] == 0)) \\
-      || fail "reading \${fetched[blob]} failed: tee exited with \${status[0]}, pg_restore with \${status[1]}, the COMMIT filter with \${status[2]} (an SQL error, if any, is reported above)"
-    wait "$hasher" || fail "hashing the stream failed"
-    wait "$counter" || fail "counting the stream's bytes failed"
-    size=$(< "$SCRATCH_DIR/bytes.out")
-    [[ $size == "\${fetched[size]}" ]] \\
-      || fail "size mismatch for \${fetched[blob]}: received $size bytes, the blob records \${fetched[size]}"
-    sha=$(< "$SCRATCH_DIR/sha256.out")
-    [[ $sha == "\${fetched[sha256]}" ]] \\
-      || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
-    log "verified \${fetched[blob]}: $size bytes, sha256 $sha"
-    printf 'COMMIT;\\n'
-  } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null
+  # Output redirected first: while they wait for the pipe's other end, they must not hold pg_restore's input open.
+  sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
+  hasher=$!
+  wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
+  counter=$!
+  tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \\
+    | pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")"
+  status=("\${PIPESTATUS[@]}")
+  ((status[0] == 0 && status[1] == 0)) \\
+    || fail "reading \${fetched[blob]} failed: tee exited with \${status[0]}, pg_restore with \${status[1]} (its error, if any, is above)"
+  wait "$hasher" || fail "hashing the stream failed"
+  wait "$counter" || fail "counting the stream's bytes failed"
+  size=$(< "$SCRATCH_DIR/bytes.out")
+  [[ $size == "\${fetched[size]}" ]] \\
+    || fail "size mismatch for \${fetched[blob]}: received $size bytes, the blob records \${fetched[size]}"
+  sha=$(< "$SCRATCH_DIR/sha256.out")
+  [[ $sha == "\${fetched[sha256]}" ]] \\
+    || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
+  log "verified \${fetched[blob]}: $size bytes, sha256 $sha"
 }
 
 # Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's
@@ -148,6 +126,54 @@ stream_restore() {
   stream_restore_pipeline "$@" &
   pid=$!
   wait "$pid"
+}
+
+# The database to connect to while the target is created, renamed or dropped: never the target itself.
+maintenance_database() {
+  if [[ $1 == postgres ]]; then printf 'template1\\n'; else printf 'postgres\\n'; fi
+}
+
+# Runs the SQL on stdin in the maintenance database, stopping at the first error; further
+# arguments are psql options (--set=name=value for the names the SQL uses). Prints the result rows.
+maintenance_sql() {
+  psql --no-psqlrc --quiet --no-align --tuples-only --set=ON_ERROR_STOP=1 --dbname="$maintenance_db" "$@"
+}
+
+# Sets the globals the other functions use for target $1: maintenance_db, stamp, shadow (where the
+# restore goes) and before (where replace mode keeps the current database). PostgreSQL cuts longer
+# names to 63 bytes without an error, which could make two of these one name, so they must fit.
+name_shadow() {
+  local target=$1
+  maintenance_db=$(maintenance_database "$target")
+  stamp=$(TZ=UTC printf '%(%Y%m%dT%H%M%SZ)T' -1)
+  shadow="\${target}__restoring_$stamp"
+  before="\${target}__before_$stamp"
+  local LC_ALL=C
+  ((\${#shadow} <= 63)) || fail "the database name $target is too long: $shadow must fit PostgreSQL's 63 bytes (a target of at most 35)"
+}
+
+# Creates the shadow; further arguments go to createdb. Registers its drop on exit: a restore that
+# fails (or is stopped by TERM) leaves no shadow; one killed outright leaves it to the next run.
+create_shadow() {
+  log "creating the shadow database $shadow"
+  createdb --no-password --maintenance-db="$maintenance_db" "$@" -- "$shadow"
+  exit_hooks+=(drop_shadow)
+}
+
+# --force: pg_restore's session may still be open (a TERM stops the script, not pg_restore).
+drop_shadow() {
+  log "dropping the shadow database $shadow"
+  dropdb --no-password --force --maintenance-db="$maintenance_db" --if-exists -- "$shadow"
+}
+
+# New-database mode: the restored shadow becomes target $1, which must still not exist. pg_restore's
+# own session may take a moment to end after it exits; rename needs the shadow unused.
+switch_to_new_database() {
+  maintenance_sql --set=target="$1" --set=shadow="$shadow" > /dev/null << 'SQL'
+SELECT pg_catalog.pg_terminate_backend(pid, 10000) FROM pg_catalog.pg_stat_activity WHERE datname = :'shadow';
+ALTER DATABASE :"shadow" RENAME TO :"target";
+SQL
+  exit_hooks=()
 }
 
 STEP=drill
@@ -175,11 +201,14 @@ pg_ctl --pgdata="$data" --log="$SCRATCH_DIR/postgres.log" --wait --silent \\
 }
 export PGHOST=$socket_dir PGPORT=5432 PGUSER=drill
 unset PGPASSWORD PGDATABASE
-createdb -- "$DRILL_DATABASE"
+# The same restore as a new-database PostgresRestoreJob: into a shadow, renamed once verified.
+name_shadow "$DRILL_DATABASE"
+create_shadow
 
 await_fetch
 log "restoring \${fetched[blob]} into the throwaway server"
-stream_restore "$DRILL_DATABASE" --no-owner --no-privileges || fail "\${fetched[blob]} cannot be restored: the drill failed"
+stream_restore "$shadow" --no-owner --no-privileges || fail "\${fetched[blob]} cannot be restored: the drill failed"
+switch_to_new_database "$DRILL_DATABASE"
 tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \\
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
 log "restored $tables tables; running the verification query"
@@ -444,7 +473,7 @@ fi
 log "sent $blob"
 `;
 
-/** postgres image, runs alongside the fetch: restores the streamed dump into the target (clean, or a new database) in one transaction that commits only when the stream's size and SHA-256 match the backup's. (lib/postgres/shell/restore.sh) */
+/** postgres image, runs alongside the fetch: restores the streamed dump into a shadow database (<target>__restoring_<UTC timestamp>) and, only once pg_restore succeeded and the stream's size and SHA-256 match the backup's, makes it the target with one rename: a new database (replace mode: the current one is renamed to <target>__before_<timestamp> and kept). (lib/postgres/shell/restore.sh) */
 export const RESTORE_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -515,65 +544,43 @@ await_fetch() {
   fi
 }
 
-# Copies pg_restore --single-transaction's SQL from stdin to stdout without its final COMMIT:
-# that statement, and the comments and \\unrestrict after it, are held back and dropped (the
-# script sends COMMIT itself, after the checksum). With --single-transaction, pg_restore writes
-# one BEGIN first and one COMMIT last, and none around large objects. The last 64 KiB are kept
-# back while copying, so the COMMIT is always found; anything else after it is an error.
-hold_back_commit() {
-  perl -e '
-    binmode STDIN; binmode STDOUT;
-    my ($buf, $keep) = ("", 65536);
-    while (1) {
-      my $n = sysread(STDIN, $buf, 1 << 20, length $buf);
-      die "reading the SQL: $!\\n" unless defined $n;
-      last if $n == 0;
-      print substr($buf, 0, length($buf) - $keep, "") or die "writing the SQL: $!\\n" if length($buf) > $keep;
-    }
-    my $at = rindex($buf, "\\nCOMMIT;\\n");
-    die "pg_restore wrote no final COMMIT\\n" if $at < 0;
-    for (split /\\n/, substr($buf, $at + 9)) {
-      die "pg_restore wrote more after its COMMIT: $_\\n" unless /^(|--.*|\\\\unrestrict \\S+)$/;
-    }
-    print substr($buf, 0, $at + 1) or die "writing the SQL: $!\\n";
-    close STDOUT or die "writing the SQL: $!\\n";
-  '
+# A libpq connection string naming database $1: pg_restore's --dbname would read a name holding
+# "=" as a connection string of its own.
+dbname_conninfo() {
+  local name=\${1//\\\\/\\\\\\\\}
+  printf "dbname='%s'\\n" "\${name//\\'/\\\\\\'}"
 }
 
-# Restores the stream into database $1 (further arguments go to pg_restore) and prints nothing
-# until it is committed. pg_restore turns the archive into SQL (one transaction) that psql runs,
-# stopping at the first error; tee hashes and counts the same bytes on the way. The one COMMIT is
-# sent after the stream has ended, pg_restore and the filter have succeeded, and the stream's size
-# and SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so
-# the server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
+# Restores the stream into database $1 (further arguments go to pg_restore): pg_restore --dbname
+# reads the archive and runs it itself, stopping at the first error, while tee hashes and counts the
+# same bytes on the way. It succeeds only when pg_restore and tee have, and the stream's size and
+# SHA-256 equal those recorded at backup time. The database is a shadow that only becomes the target
+# afterwards (see shadow.sh), so a truncated or corrupt dump never reaches a database in use.
 # Run in the background and waited for (see stream_restore), where errexit is off: every step is checked explicitly.
 stream_restore_pipeline() {
-  local target=$1 hasher counter size sha status
+  local database=$1 hasher counter size sha status
   shift
   rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
   mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" || return 1
-  {
-    # Output redirected first: while they wait for the pipe's other end, they must not hold psql's input open.
-    sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
-    hasher=$!
-    wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
-    counter=$!
-    tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \\
-      | pg_restore "$@" --single-transaction --file=- | hold_back_commit
-    status=("\${PIPESTATUS[@]}")
-    ((status[0] == 0 && status[1] == 0 && status[2] == 0)) \\
-      || fail "reading \${fetched[blob]} failed: tee exited with \${status[0]}, pg_restore with \${status[1]}, the COMMIT filter with \${status[2]} (an SQL error, if any, is reported above)"
-    wait "$hasher" || fail "hashing the stream failed"
-    wait "$counter" || fail "counting the stream's bytes failed"
-    size=$(< "$SCRATCH_DIR/bytes.out")
-    [[ $size == "\${fetched[size]}" ]] \\
-      || fail "size mismatch for \${fetched[blob]}: received $size bytes, the blob records \${fetched[size]}"
-    sha=$(< "$SCRATCH_DIR/sha256.out")
-    [[ $sha == "\${fetched[sha256]}" ]] \\
-      || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
-    log "verified \${fetched[blob]}: $size bytes, sha256 $sha"
-    printf 'COMMIT;\\n'
-  } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null
+  # Output redirected first: while they wait for the pipe's other end, they must not hold pg_restore's input open.
+  sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
+  hasher=$!
+  wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
+  counter=$!
+  tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \\
+    | pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")"
+  status=("\${PIPESTATUS[@]}")
+  ((status[0] == 0 && status[1] == 0)) \\
+    || fail "reading \${fetched[blob]} failed: tee exited with \${status[0]}, pg_restore with \${status[1]} (its error, if any, is above)"
+  wait "$hasher" || fail "hashing the stream failed"
+  wait "$counter" || fail "counting the stream's bytes failed"
+  size=$(< "$SCRATCH_DIR/bytes.out")
+  [[ $size == "\${fetched[size]}" ]] \\
+    || fail "size mismatch for \${fetched[blob]}: received $size bytes, the blob records \${fetched[size]}"
+  sha=$(< "$SCRATCH_DIR/sha256.out")
+  [[ $sha == "\${fetched[sha256]}" ]] \\
+    || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
+  log "verified \${fetched[blob]}: $size bytes, sha256 $sha"
 }
 
 # Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's
@@ -585,6 +592,127 @@ stream_restore() {
   wait "$pid"
 }
 
+# The database to connect to while the target is created, renamed or dropped: never the target itself.
+maintenance_database() {
+  if [[ $1 == postgres ]]; then printf 'template1\\n'; else printf 'postgres\\n'; fi
+}
+
+# Runs the SQL on stdin in the maintenance database, stopping at the first error; further
+# arguments are psql options (--set=name=value for the names the SQL uses). Prints the result rows.
+maintenance_sql() {
+  psql --no-psqlrc --quiet --no-align --tuples-only --set=ON_ERROR_STOP=1 --dbname="$maintenance_db" "$@"
+}
+
+# Sets the globals the other functions use for target $1: maintenance_db, stamp, shadow (where the
+# restore goes) and before (where replace mode keeps the current database). PostgreSQL cuts longer
+# names to 63 bytes without an error, which could make two of these one name, so they must fit.
+name_shadow() {
+  local target=$1
+  maintenance_db=$(maintenance_database "$target")
+  stamp=$(TZ=UTC printf '%(%Y%m%dT%H%M%SZ)T' -1)
+  shadow="\${target}__restoring_$stamp"
+  before="\${target}__before_$stamp"
+  local LC_ALL=C
+  ((\${#shadow} <= 63)) || fail "the database name $target is too long: $shadow must fit PostgreSQL's 63 bytes (a target of at most 35)"
+}
+
+# Drops every shadow a restore of target $1 killed before its exit hook could run left behind
+# (<target>__restoring_<UTC timestamp>); never a database of any other name, such as __before_.
+drop_stale_shadows() {
+  local stale
+  stale=$(
+    maintenance_sql --set=prefix="\${1}__restoring_" << 'SQL'
+SELECT datname FROM pg_catalog.pg_database
+WHERE starts_with(datname, :'prefix') AND substr(datname, length(:'prefix') + 1) ~ '^[0-9]{8}T[0-9]{6}Z$'
+ORDER BY datname;
+SQL
+  )
+  while IFS= read -r name; do
+    [[ -n $name ]] || continue
+    log "dropping $name, the shadow of an earlier restore that did not finish"
+    dropdb --no-password --force --maintenance-db="$maintenance_db" -- "$name"
+  done <<< "$stale"
+}
+
+# Whether database $1 exists.
+database_exists() {
+  [[ $(maintenance_sql --set=name="$1" <<< "SELECT count(*) FROM pg_catalog.pg_database WHERE datname = :'name';") == 1 ]]
+}
+
+# Creates the shadow; further arguments go to createdb. Registers its drop on exit: a restore that
+# fails (or is stopped by TERM) leaves no shadow; one killed outright leaves it to the next run.
+create_shadow() {
+  log "creating the shadow database $shadow"
+  createdb --no-password --maintenance-db="$maintenance_db" "$@" -- "$shadow"
+  exit_hooks+=(drop_shadow)
+}
+
+# --force: pg_restore's session may still be open (a TERM stops the script, not pg_restore).
+drop_shadow() {
+  log "dropping the shadow database $shadow"
+  dropdb --no-password --force --maintenance-db="$maintenance_db" --if-exists -- "$shadow"
+}
+
+# Like create_shadow, for replace mode: the shadow gets the owner, encoding and locale of the
+# current database $1, so that the renamed one is the same database to its users.
+create_replacing_shadow() {
+  local fields options owner encoding collate ctype provider locale
+  fields=$(
+    maintenance_sql --field-separator=$'\\t' --set=name="$1" << 'SQL'
+SELECT pg_catalog.pg_get_userbyid(datdba), pg_catalog.pg_encoding_to_char(encoding), datcollate, datctype,
+  coalesce(to_jsonb(d) ->> 'datlocprovider', 'c'), coalesce(to_jsonb(d) ->> 'datlocale', to_jsonb(d) ->> 'daticulocale', '')
+FROM pg_catalog.pg_database d WHERE datname = :'name';
+SQL
+  )
+  [[ -n $fields ]] || fail "the database $1 does not exist on $PGHOST: there is nothing to replace"
+  IFS=$'\\t' read -r owner encoding collate ctype provider locale <<< "$fields"
+  options=(--template=template0 --owner="$owner" --encoding="$encoding" --lc-collate="$collate" --lc-ctype="$ctype")
+  # The locale provider columns differ by version (none before 15, datlocale from 17): read by name.
+  case $provider in
+    i) options+=(--locale-provider=icu --icu-locale="$locale") ;;
+    b) options+=(--locale-provider=builtin --builtin-locale="$locale") ;;
+  esac
+  create_shadow "\${options[@]}"
+}
+
+# New-database mode: the restored shadow becomes target $1, which must still not exist. pg_restore's
+# own session may take a moment to end after it exits; rename needs the shadow unused.
+switch_to_new_database() {
+  maintenance_sql --set=target="$1" --set=shadow="$shadow" > /dev/null << 'SQL'
+SELECT pg_catalog.pg_terminate_backend(pid, 10000) FROM pg_catalog.pg_stat_activity WHERE datname = :'shadow';
+ALTER DATABASE :"shadow" RENAME TO :"target";
+SQL
+  exit_hooks=()
+}
+
+# Replace mode: current database $1 becomes $before (kept, connectable, for a rollback) and the
+# shadow becomes $1, in one transaction. New connections to $1 are refused first and its sessions
+# ended (the rename needs it unused); if the switch fails, $1 is connectable again and unchanged.
+switch_replacing() {
+  local target=$1
+  replaced=$target
+  log "refusing new connections to $target and ending its sessions"
+  maintenance_sql --set=target="$target" <<< 'ALTER DATABASE :"target" ALLOW_CONNECTIONS false;'
+  # Until the renames commit, any exit makes the current database connectable again.
+  exit_hooks=(allow_target_connections "\${exit_hooks[@]}")
+  maintenance_sql --set=target="$target" --set=shadow="$shadow" --set=before="$before" > /dev/null << 'SQL'
+SELECT pg_catalog.pg_terminate_backend(pid, 10000) FROM pg_catalog.pg_stat_activity
+WHERE datname IN (:'target', :'shadow') AND pid <> pg_catalog.pg_backend_pid();
+BEGIN;
+ALTER DATABASE :"target" RENAME TO :"before";
+ALTER DATABASE :"shadow" RENAME TO :"target";
+COMMIT;
+SQL
+  exit_hooks=()
+  log "switched: $target is the restored database; the one it replaced is kept as $before"
+  maintenance_sql --set=before="$before" <<< 'ALTER DATABASE :"before" ALLOW_CONNECTIONS true;'
+}
+
+allow_target_connections() {
+  log "allowing connections to $replaced again: it stays as it was"
+  maintenance_sql --set=target="$replaced" <<< 'ALTER DATABASE :"target" ALLOW_CONNECTIONS true;'
+}
+
 STEP=restore
 begin_script
 
@@ -592,38 +720,36 @@ begin_script
 umask 077
 open_stream
 [[ -n "\${PGPASSWORD-}" ]] || fail "PGPASSWORD is empty: check the password Secret"
+case "$RESTORE_MODE" in
+  replace) target=$PGDATABASE ;;
+  newDatabase) target=\${RESTORE_DATABASE:?} ;;
+  *) fail "unknown RESTORE_MODE '$RESTORE_MODE' (replace or newDatabase)" ;;
+esac
+name_shadow "$target"
 # Proves the server reachable and the password right while the fetch container looks for the dump.
-psql --no-psqlrc --quiet --command 'SELECT 1' > /dev/null
+maintenance_sql <<< 'SELECT 1;' > /dev/null
+drop_stale_shadows "$target"
+if [[ $RESTORE_MODE == replace ]]; then
+  create_replacing_shadow "$target"
+else
+  # A restore never overwrites a database it did not create.
+  ! database_exists "$target" || fail "the database $target exists: a new-database restore never replaces one"
+  create_shadow
+fi
 await_fetch
 
 options=()
 if [[ "\${RESTORE_OWNERSHIP:-false}" != true ]]; then options+=(--no-owner --no-privileges); fi
-case "$RESTORE_MODE" in
-  clean)
-    target=$PGDATABASE
-    log "restoring \${fetched[blob]} into $target on $PGHOST:$PGPORT, replacing its objects (one transaction: all or nothing)"
-    stream_restore "$target" "\${options[@]}" --clean --if-exists || fail "the restore did not commit: $target is unchanged"
-    log "committed"
-    ;;
-  newDatabase)
-    target=\${RESTORE_DATABASE:?}
-    log "creating database $target on $PGHOST:$PGPORT"
-    # createdb fails if the database exists: a restore never overwrites one it did not create.
-    createdb --no-password --maintenance-db="$PGDATABASE" -- "$target"
-    # --force: the rolled-back restore's session may still be closing.
-    drop_new_database() {
-      log "dropping the new database $target"
-      dropdb --no-password --force --maintenance-db="$PGDATABASE" --if-exists -- "$target"
-    }
-    exit_hooks+=(drop_new_database)
-    log "restoring \${fetched[blob]} into $target (one transaction: all or nothing)"
-    stream_restore "$target" "\${options[@]}" || fail "the restore did not commit: nothing was restored"
-    exit_hooks=()
-    log "committed"
-    ;;
-  *) fail "unknown RESTORE_MODE '$RESTORE_MODE' (clean or newDatabase)" ;;
-esac
-tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$target" \\
+log "restoring \${fetched[blob]} into $shadow on $PGHOST:$PGPORT"
+if [[ $RESTORE_MODE == replace ]]; then
+  stream_restore "$shadow" "\${options[@]}" || fail "the restore failed: $target is unchanged"
+  switch_replacing "$target"
+else
+  stream_restore "$shadow" "\${options[@]}" || fail "the restore failed: nothing was restored"
+  switch_to_new_database "$target"
+  log "switched: $target is the restored database"
+fi
+tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$(dbname_conninfo "$target")" \\
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
 log "restored \${fetched[blob]} into $target: $tables tables"
 `;

@@ -21,7 +21,7 @@ import {
   testChart,
 } from './helpers';
 
-const PROPS: PostgresRestoreJobProps = { database: CONNECTION, storage: STORAGE, mode: { mode: 'clean' } };
+const PROPS: PostgresRestoreJobProps = { database: CONNECTION, storage: STORAGE, mode: { mode: 'replace' } };
 
 function synthRestore(props: Partial<PostgresRestoreJobProps> = {}) {
   const app = Testing.app();
@@ -99,7 +99,7 @@ describe('PostgresRestoreJob', () => {
       PGPASSWORD: { secretKeyRef: { name: 'orders-db', key: 'password' } },
       PGCONNECT_TIMEOUT: '30',
       PGAPPNAME: 'aks-stateful-restore',
-      RESTORE_MODE: 'clean',
+      RESTORE_MODE: 'replace',
       RESTORE_OWNERSHIP: 'false',
       FETCH_WAIT_SECONDS: '900',
     });
@@ -178,7 +178,7 @@ describe('PostgresRestoreJob', () => {
     const restore = new PostgresRestoreJob(chart, 'restore', {
       database: db,
       storage: STORAGE,
-      mode: { mode: 'clean' },
+      mode: { mode: 'replace' },
     });
     const job = synthByKind(chart).only('Job');
     expect(job.metadata.namespace).toBe('shop');
@@ -256,11 +256,25 @@ describe('PostgresRestoreJob', () => {
   describe('bad input', () => {
     it('rejects a bad mode', () => {
       expect(build({ mode: undefined as never })).toThrow(
-        rejected('test/restore', 'mode', '(unset)', "{ mode: 'clean' } or { mode: 'newDatabase', database: '<name>' }"),
+        rejected(
+          'test/restore',
+          'mode',
+          '(unset)',
+          "{ mode: 'replace' } or { mode: 'newDatabase', database: '<name>' }",
+        ),
       );
-      expect(build({ mode: { mode: 'replace' } as never })).toThrow(
-        rejected('test/restore', 'mode.mode', '"replace"', 'one of clean, newDatabase'),
+      expect(build({ mode: { mode: 'clean' } as never })).toThrow(
+        rejected('test/restore', 'mode.mode', '"clean"', 'one of replace, newDatabase'),
       );
+      expect(build({ mode: { mode: 'newDatabase', database: 'o'.repeat(36) } })).toThrow(
+        rejected(
+          'test/restore',
+          'mode.database',
+          JSON.stringify('o'.repeat(36)),
+          `a name of at most 35 bytes, so that "<name>__restoring_<UTC timestamp>" fits PostgreSQL's 63`,
+        ),
+      );
+      expect(build({ mode: { mode: 'newDatabase', database: 'o'.repeat(35) } })).not.toThrow();
       expect(build({ mode: { mode: 'newDatabase', database: 'orders new' } })).toThrow(
         rejected('test/restore', 'mode.database', '"orders new"', 'a PostgreSQL name'),
       );
@@ -269,7 +283,7 @@ describe('PostgresRestoreJob', () => {
           'test/restore',
           'mode.database',
           '"orders"',
-          `a database other than the connection's own ("orders"): use { mode: 'clean' } to restore into it`,
+          `a database other than the connection's own ("orders"): use { mode: 'replace' } to restore into it`,
         ),
       );
     });

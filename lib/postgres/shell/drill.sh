@@ -8,6 +8,8 @@ source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 source "${BASH_SOURCE[0]%/*}/functions/postgres.sh"
 # shellcheck source=functions/stream.sh
 source "${BASH_SOURCE[0]%/*}/functions/stream.sh"
+# shellcheck source=functions/shadow.sh
+source "${BASH_SOURCE[0]%/*}/functions/shadow.sh"
 STEP=drill
 begin_script
 
@@ -33,11 +35,14 @@ pg_ctl --pgdata="$data" --log="$SCRATCH_DIR/postgres.log" --wait --silent \
 }
 export PGHOST=$socket_dir PGPORT=5432 PGUSER=drill
 unset PGPASSWORD PGDATABASE
-createdb -- "$DRILL_DATABASE"
+# The same restore as a new-database PostgresRestoreJob: into a shadow, renamed once verified.
+name_shadow "$DRILL_DATABASE"
+create_shadow
 
 await_fetch
 log "restoring ${fetched[blob]} into the throwaway server"
-stream_restore "$DRILL_DATABASE" --no-owner --no-privileges || fail "${fetched[blob]} cannot be restored: the drill failed"
+stream_restore "$shadow" --no-owner --no-privileges || fail "${fetched[blob]} cannot be restored: the drill failed"
+switch_to_new_database "$DRILL_DATABASE"
 tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
 log "restored $tables tables; running the verification query"

@@ -3,13 +3,14 @@
  * scripts, commands and environment taken from the synthesized BackupCronJob, PostgresRestoreJob
  * and PostgresRestoreDrill manifests. Needs scripts/install-system-deps.sh; fails (never skips) without it.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
-import { CONTAINER, backupPod, drillPod, restorePod, secrets, seedShop } from './support/fixture';
+import { APP_PASSWORD, CONTAINER, backupPod, drillPod, restorePod, secrets, seedShop } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
 import { PodRun, cleanUp, runPod } from './support/run-pod';
 import { E2eTools, requireE2eTools } from './support/tools';
@@ -36,6 +37,15 @@ async function runAndCheck(
     );
   }
   return pod;
+}
+
+/** The shadow databases (`<target>__restoring_<ts>`) of a target. */
+async function shadows(target: string): Promise<string[]> {
+  const out = await cluster.sql(
+    'postgres',
+    `SELECT datname FROM pg_database WHERE starts_with(datname, '${target}__restoring_') ORDER BY 1`,
+  );
+  return out.split('\n').filter(Boolean);
 }
 
 function sha256(data: Buffer): string {
@@ -105,14 +115,24 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     ).toBe('a large object');
   }, 120_000);
 
-  it('restores a named dump into the database itself (clean), undoing later changes, in one transaction', async () => {
+  it('restores a named dump in replace mode: the restored database takes the name, the old one is kept as <name>__before_<ts> with its data', async () => {
     const [dump] = await azurite.list(CONTAINER, PREFIX);
     await cluster.sql('shop', "DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = 'changed'");
     expect((await cluster.rowCounts('shop'))['public.orders']).toBe(10_001);
 
-    await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'clean' }, dump: dump.name }), true);
+    await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' }, dump: dump.name }), true);
     expect(await cluster.rowCounts('shop')).toEqual(sourceCounts);
     expect(await cluster.sql('shop', "SELECT count(*) FROM customers WHERE name = 'changed'")).toBe('0');
+    const kept = (
+      await cluster.sql('postgres', "SELECT datname FROM pg_database WHERE datname LIKE 'shop\\_\\_before\\_%'")
+    ).split('\n');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/^shop__before_\d{8}T\d{6}Z$/);
+    expect((await cluster.rowCounts(kept[0]))['public.orders']).toBe(10_001);
+    expect(await cluster.sql('postgres', `SELECT datallowconn FROM pg_database WHERE datname = '${kept[0]}'`)).toBe(
+      't',
+    );
+    expect(await shadows('shop')).toEqual([]);
   }, 120_000);
 
   it('never overwrites: an upload whose blob name already exists fails and leaves that blob alone', async () => {
@@ -201,21 +221,23 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     expect(passing.runs[1].output).toMatch(/drill passed/);
   }, 600_000);
 
-  it('commits nothing when the streamed bytes differ from the recorded checksum: a clean restore leaves the database as it was, the drill fails', async () => {
+  it('switches nothing when the streamed bytes differ from the recorded checksum: a replace restore leaves the database as it was, the drill fails', async () => {
     const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
     const blob = azurite.container(CONTAINER).getBlockBlobClient(dump.name);
-    // The archive itself is intact, so pg_restore reads all of it and psql runs every statement:
-    // only the checksum, compared after the last byte, holds the COMMIT back.
+    // The archive itself is intact, so pg_restore restores all of it into the shadow: only the
+    // checksum, compared after the last byte, holds the switch back.
     await blob.setMetadata({ ...dump.metadata, sha256: 'f'.repeat(64) });
     await cluster.sql('shop', "UPDATE customers SET name = 'kept' WHERE id = 1");
     try {
-      const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'clean' } }), false);
+      const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }), false);
       const output = restore.runs.find((r) => r.name === 'restore')!.output;
       expect(output).toMatch(
         /checksum mismatch for postgres\/shop\/\d{8}T\d{6}Z\.dump: sha256 [0-9a-f]{64}, recorded at backup time f{64}/,
       );
-      expect(output).toMatch(/the restore did not commit: shop is unchanged/);
-      expect(output).not.toMatch(/committing/);
+      expect(output).toMatch(/the restore failed: shop is unchanged/);
+      expect(output).not.toMatch(/switched/);
+      expect(await shadows('shop')).toEqual([]);
+      expect(await cluster.sql('postgres', "SELECT datallowconn FROM pg_database WHERE datname = 'shop'")).toBe('t');
       expect(restore.runs.find((r) => r.name === 'fetch')!.code).toBe(0);
       expect(await cluster.sql('shop', 'SELECT name FROM customers WHERE id = 1')).toBe('kept');
       expect(await cluster.rowCounts('shop')).toEqual(sourceCounts);
@@ -248,9 +270,10 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     expect(restore.runs.find((r) => r.name === 'restore')!.code).toBe(1);
     // pg_restore notices the damaged compressed data before the checksum can; either way nothing commits.
     expect(output).toMatch(/could not uncompress data|checksum mismatch/);
-    expect(output).toMatch(/the restore did not commit: nothing was restored/);
-    expect(output).toMatch(/dropping the new database shop_corrupt/);
+    expect(output).toMatch(/the restore failed: nothing was restored/);
+    expect(output).toMatch(/dropping the shadow database shop_corrupt__restoring_\d{8}T\d{6}Z/);
     expect(await cluster.databaseExists('shop_corrupt')).toBe(false);
+    expect(await shadows('shop_corrupt')).toEqual([]);
   }, 120_000);
 
   it('commits nothing from a stream cut short, even when the download claims success', async () => {
@@ -275,8 +298,9 @@ exec "${tools.az}" "$@"
         ['fetch', 0],
         ['restore', 1],
       ]);
-      expect(pod.runs[1].output).toMatch(/the restore did not commit: nothing was restored/);
+      expect(pod.runs[1].output).toMatch(/the restore failed: nothing was restored/);
       expect(await cluster.databaseExists('shop_short')).toBe(false);
+      expect(await shadows('shop_short')).toEqual([]);
     } finally {
       fs.rmSync(fake, { recursive: true, force: true });
     }
@@ -300,13 +324,13 @@ exec "${tools.az}" "$@"
     expect(await cluster.databaseExists('shop_denied')).toBe(false);
   }, 120_000);
 
-  it('on the Job deadline (TERM), stops mid-restore, rolls back and drops the database it created', async () => {
+  it('on the Job deadline (TERM), stops mid-restore and drops its shadow: no target, no shadow', async () => {
     // A pg_restore that announces itself and then takes long enough to be stopped.
     const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-slow-restore-'));
     fs.writeFileSync(
       path.join(fake, 'pg_restore'),
       `#!/bin/bash
-if [[ " $* " == *" --file=- "* ]]; then : > "$SCRATCH_DIR/pg_restore-started"; sleep 60; fi
+if [[ " $* " == *" --dbname="* ]]; then : > "$SCRATCH_DIR/pg_restore-started"; sleep 60; fi
 exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
 `,
       { mode: 0o755 },
@@ -329,7 +353,7 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
             stopping = (async () => {
               while (!fs.existsSync(path.join(scratch, 'pg_restore-started')))
                 await new Promise((r) => setTimeout(r, 20));
-              expect(await cluster.databaseExists('shop_term')).toBe(true);
+              expect(await shadows('shop_term')).toHaveLength(1);
               process.kill(pid, 'SIGTERM');
             })();
           },
@@ -338,13 +362,132 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
       await stopping;
       const restore = pod.runs.find((r) => r.name === 'restore')!;
       expect(restore.code).toBe(143);
-      expect(restore.output).toMatch(/dropping the new database shop_term/);
+      expect(restore.output).toMatch(/dropping the shadow database shop_term__restoring_/);
+      expect(await shadows('shop_term')).toEqual([]);
       expect(pod.runs.find((r) => r.name === 'fetch')!.output).toMatch(/the restore container stopped/);
       expect(await cluster.databaseExists('shop_term')).toBe(false);
       // Well before the 60 s the slow pg_restore would take.
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
       fs.rmSync(fake, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('killed outright (SIGKILL) mid-stream, leaves at most its one shadow, which the next run drops before it succeeds', async () => {
+    // A fresh latest dump: the corrupted-blob case above damaged the one before.
+    await runAndCheck(backupPod(tools, cluster, azurite), true);
+    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-killed-restore-'));
+    fs.writeFileSync(
+      path.join(fake, 'pg_restore'),
+      `#!/bin/bash
+if [[ " $* " == *" --dbname="* ]]; then : > "$SCRATCH_DIR/pg_restore-started"; sleep 60; fi
+exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
+`,
+      { mode: 0o755 },
+    );
+    fs.chmodSync(fake, 0o755);
+    let scratch = '';
+    let killing: Promise<void> | undefined;
+    try {
+      const pod = await runAndCheck(
+        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_killed' } }),
+        false,
+        {
+          pathPrefix: fake,
+          beforeStart: (_container, volumes) => {
+            scratch = volumes.scratch;
+          },
+          onStart: (container, pid) => {
+            if (container !== 'restore') return;
+            killing = (async () => {
+              while (!fs.existsSync(path.join(scratch, 'pg_restore-started')))
+                await new Promise((r) => setTimeout(r, 20));
+              process.kill(-pid, 'SIGKILL');
+            })();
+          },
+        },
+      );
+      await killing;
+      expect(pod.runs.find((r) => r.name === 'restore')!.signal).toBe('SIGKILL');
+    } finally {
+      fs.rmSync(fake, { recursive: true, force: true });
+    }
+    const left = await shadows('shop_killed');
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(/^shop_killed__restoring_\d{8}T\d{6}Z$/);
+    expect(await cluster.databaseExists('shop_killed')).toBe(false);
+
+    const next = await runAndCheck(
+      restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_killed' } }),
+      true,
+    );
+    expect(next.runs[1].output).toContain(`dropping ${left[0]}, the shadow of an earlier restore that did not finish`);
+    expect(await shadows('shop_killed')).toEqual([]);
+    expect(await cluster.rowCounts('shop_killed')).toEqual(sourceCounts);
+  }, 120_000);
+
+  it('replace mode ends the sessions connected to the target and switches; a corrupt blob leaves the target in place and connectable', async () => {
+    // An application session of the same role, idle in the target, that the switch must end.
+    const session = spawn(
+      path.join(tools.postgresBin, 'psql'),
+      [
+        '--no-psqlrc',
+        '--host',
+        cluster.host,
+        '--port',
+        String(cluster.port),
+        '--username',
+        'app',
+        '--dbname',
+        'shop',
+        '--command',
+        'SELECT pg_sleep(300)',
+      ],
+      { env: { ...process.env, PGPASSWORD: APP_PASSWORD }, stdio: 'ignore' },
+    );
+    const sessionEnded = new Promise<number | null>((resolve) => session.on('exit', (code) => resolve(code)));
+    try {
+      while (
+        (await cluster.sql(
+          'postgres',
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = 'shop' AND usename = 'app'",
+        )) !== '1'
+      )
+        await new Promise((r) => setTimeout(r, 50));
+      await cluster.sql('shop', "UPDATE customers SET name = 'before the switch' WHERE id = 2");
+      const before = new Set((await cluster.sql('postgres', 'SELECT datname FROM pg_database')).split('\n'));
+      const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }), true);
+      expect(pod.runs[1].output).toMatch(/refusing new connections to shop and ending its sessions/);
+      expect(await sessionEnded).not.toBe(0);
+      expect(await cluster.sql('shop', 'SELECT name FROM customers WHERE id = 2')).toBe('customer 2');
+      const added = (await cluster.sql('postgres', 'SELECT datname FROM pg_database'))
+        .split('\n')
+        .filter((d) => !before.has(d));
+      expect(added).toHaveLength(1);
+      expect(added[0]).toMatch(/^shop__before_\d{8}T\d{6}Z$/);
+      expect(await cluster.sql(added[0], 'SELECT name FROM customers WHERE id = 2')).toBe('before the switch');
+    } finally {
+      session.kill('SIGKILL');
+    }
+
+    const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
+    const original = await azurite.download(CONTAINER, dump.name);
+    const bytes = Buffer.from(original);
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const client = azurite.container(CONTAINER).getBlockBlobClient(dump.name);
+    await client.uploadData(bytes, { metadata: dump.metadata });
+    await cluster.sql('shop', "UPDATE customers SET name = 'kept' WHERE id = 3");
+    try {
+      const oid = await cluster.sql('postgres', "SELECT oid FROM pg_database WHERE datname = 'shop'");
+      const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }), false);
+      expect(pod.runs[1].output).toMatch(/the restore failed: shop is unchanged/);
+      expect(await cluster.sql('postgres', "SELECT oid FROM pg_database WHERE datname = 'shop'")).toBe(oid);
+      expect(await cluster.sql('postgres', "SELECT datallowconn FROM pg_database WHERE datname = 'shop'")).toBe('t');
+      expect(await cluster.sql('shop', 'SELECT name FROM customers WHERE id = 3')).toBe('kept');
+      expect(await shadows('shop')).toEqual([]);
+    } finally {
+      await client.uploadData(original, { metadata: dump.metadata });
+      await cluster.sql('shop', "UPDATE customers SET name = 'customer 3' WHERE id = 3");
     }
   }, 120_000);
 

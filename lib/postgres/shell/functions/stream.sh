@@ -40,65 +40,43 @@ await_fetch() {
   fi
 }
 
-# Copies pg_restore --single-transaction's SQL from stdin to stdout without its final COMMIT:
-# that statement, and the comments and \unrestrict after it, are held back and dropped (the
-# script sends COMMIT itself, after the checksum). With --single-transaction, pg_restore writes
-# one BEGIN first and one COMMIT last, and none around large objects. The last 64 KiB are kept
-# back while copying, so the COMMIT is always found; anything else after it is an error.
-hold_back_commit() {
-  perl -e '
-    binmode STDIN; binmode STDOUT;
-    my ($buf, $keep) = ("", 65536);
-    while (1) {
-      my $n = sysread(STDIN, $buf, 1 << 20, length $buf);
-      die "reading the SQL: $!\n" unless defined $n;
-      last if $n == 0;
-      print substr($buf, 0, length($buf) - $keep, "") or die "writing the SQL: $!\n" if length($buf) > $keep;
-    }
-    my $at = rindex($buf, "\nCOMMIT;\n");
-    die "pg_restore wrote no final COMMIT\n" if $at < 0;
-    for (split /\n/, substr($buf, $at + 9)) {
-      die "pg_restore wrote more after its COMMIT: $_\n" unless /^(|--.*|\\unrestrict \S+)$/;
-    }
-    print substr($buf, 0, $at + 1) or die "writing the SQL: $!\n";
-    close STDOUT or die "writing the SQL: $!\n";
-  '
+# A libpq connection string naming database $1: pg_restore's --dbname would read a name holding
+# "=" as a connection string of its own.
+dbname_conninfo() {
+  local name=${1//\\/\\\\}
+  printf "dbname='%s'\n" "${name//\'/\\\'}"
 }
 
-# Restores the stream into database $1 (further arguments go to pg_restore) and prints nothing
-# until it is committed. pg_restore turns the archive into SQL (one transaction) that psql runs,
-# stopping at the first error; tee hashes and counts the same bytes on the way. The one COMMIT is
-# sent after the stream has ended, pg_restore and the filter have succeeded, and the stream's size
-# and SHA-256 equal those recorded at backup time. Any failure ends psql's input without COMMIT, so
-# the server rolls the whole restore back: a truncated or corrupt dump never leaves a partial database.
+# Restores the stream into database $1 (further arguments go to pg_restore): pg_restore --dbname
+# reads the archive and runs it itself, stopping at the first error, while tee hashes and counts the
+# same bytes on the way. It succeeds only when pg_restore and tee have, and the stream's size and
+# SHA-256 equal those recorded at backup time. The database is a shadow that only becomes the target
+# afterwards (see shadow.sh), so a truncated or corrupt dump never reaches a database in use.
 # Run in the background and waited for (see stream_restore), where errexit is off: every step is checked explicitly.
 stream_restore_pipeline() {
-  local target=$1 hasher counter size sha status
+  local database=$1 hasher counter size sha status
   shift
   rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
   mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" || return 1
-  {
-    # Output redirected first: while they wait for the pipe's other end, they must not hold psql's input open.
-    sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
-    hasher=$!
-    wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
-    counter=$!
-    tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \
-      | pg_restore "$@" --single-transaction --file=- | hold_back_commit
-    status=("${PIPESTATUS[@]}")
-    ((status[0] == 0 && status[1] == 0 && status[2] == 0)) \
-      || fail "reading ${fetched[blob]} failed: tee exited with ${status[0]}, pg_restore with ${status[1]}, the COMMIT filter with ${status[2]} (an SQL error, if any, is reported above)"
-    wait "$hasher" || fail "hashing the stream failed"
-    wait "$counter" || fail "counting the stream's bytes failed"
-    size=$(< "$SCRATCH_DIR/bytes.out")
-    [[ $size == "${fetched[size]}" ]] \
-      || fail "size mismatch for ${fetched[blob]}: received $size bytes, the blob records ${fetched[size]}"
-    sha=$(< "$SCRATCH_DIR/sha256.out")
-    [[ $sha == "${fetched[sha256]}" ]] \
-      || fail "checksum mismatch for ${fetched[blob]}: sha256 $sha, recorded at backup time ${fetched[sha256]}; the dump is corrupt"
-    log "verified ${fetched[blob]}: $size bytes, sha256 $sha"
-    printf 'COMMIT;\n'
-  } | psql --no-psqlrc --quiet --set=ON_ERROR_STOP=1 --dbname="$target" > /dev/null
+  # Output redirected first: while they wait for the pipe's other end, they must not hold pg_restore's input open.
+  sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
+  hasher=$!
+  wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
+  counter=$!
+  tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \
+    | pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")"
+  status=("${PIPESTATUS[@]}")
+  ((status[0] == 0 && status[1] == 0)) \
+    || fail "reading ${fetched[blob]} failed: tee exited with ${status[0]}, pg_restore with ${status[1]} (its error, if any, is above)"
+  wait "$hasher" || fail "hashing the stream failed"
+  wait "$counter" || fail "counting the stream's bytes failed"
+  size=$(< "$SCRATCH_DIR/bytes.out")
+  [[ $size == "${fetched[size]}" ]] \
+    || fail "size mismatch for ${fetched[blob]}: received $size bytes, the blob records ${fetched[size]}"
+  sha=$(< "$SCRATCH_DIR/sha256.out")
+  [[ $sha == "${fetched[sha256]}" ]] \
+    || fail "checksum mismatch for ${fetched[blob]}: sha256 $sha, recorded at backup time ${fetched[sha256]}; the dump is corrupt"
+  log "verified ${fetched[blob]}: $size bytes, sha256 $sha"
 }
 
 # Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's
