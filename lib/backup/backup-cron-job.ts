@@ -82,7 +82,12 @@ export interface BackupCronJobProps extends MetadataProps {
    * tag and digest) to pin it. @default AZURE_CLI_IMAGE (`mcr.microsoft.com/azure-cli:2.77.0`)
    */
   readonly azureCliImage?: string;
-  /** Size limit of the emptyDir that holds the dump (also the pod's ephemeral-storage request). @default '20Gi' */
+  /**
+   * Size limit of the scratch emptyDir (also the pod's ephemeral-storage request). The dump never
+   * lands on it: pg_dump's output streams through named pipes on it to the upload, so it holds only
+   * the pipes and a few small files (markers, metadata, hashes, the staged block count).
+   * @default '16Mi'
+   */
   readonly scratchSize?: SizeInput;
   /** Time after which a running backup is killed and counted as failed. @default Duration.hours(3) */
   readonly activeDeadline?: Duration;
@@ -112,14 +117,16 @@ export interface BackupCronJobProps extends MetadataProps {
 
 /**
  * A CronJob that dumps a PostgreSQL database with `pg_dump -Fc`, proves the archive whole, and
- * uploads it to Azure Blob storage as `<prefix>/<database>/<UTC timestamp>.dump` with its SHA-256,
+ * streams it to Azure Blob storage as `<prefix>/<database>/<UTC timestamp>.dump` with its SHA-256,
  * size, server version and source as blob metadata. Any failure fails the Job: no truncated or
  * empty dump is ever uploaded, and an existing blob is never overwritten.
  *
  * The pod has two containers from public images that start together: `dump` (`postgres:<major>`)
- * dumps into a size-limited emptyDir and verifies the archive while it is written; `upload`
- * (`mcr.microsoft.com/azure-cli`) signs in meanwhile, waits for the dump's `ready` marker, and only
- * then uploads (a `failed` marker, or none within the Job's deadline, uploads nothing).
+ * streams the archive through a pipe to `upload` and verifies it on the way (read back, hashed,
+ * counted); `upload` (`mcr.microsoft.com/azure-cli`) stages the stream as uncommitted blocks of a
+ * block blob while pg_dump runs, and commits them only after the dump's `ready` marker, and only
+ * when its own hash and count of the stream are the dump's (a `failed` marker, a mismatch, or none
+ * within the Job's deadline commits nothing; uncommitted blocks expire).
  */
 export class BackupCronJob extends Construct {
   /** Name of the CronJob. */
@@ -183,7 +190,7 @@ export class BackupCronJob extends Construct {
       `pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL ${c.majorVersion}`,
     );
     this.azureCliImage = checkImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
-    const scratch = scratchSize(this, props.scratchSize, '20Gi');
+    const scratch = scratchSize(this, props.scratchSize, '16Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(3), backoffLimit: 1 });
     const cronLimits = cronJobLimits(this, props);
 
@@ -215,10 +222,15 @@ export class BackupCronJob extends Construct {
       name: 'upload',
       image: this.azureCliImage,
       script: UPLOAD_SCRIPT,
-      // The upload waits for the dump at most as long as the Job may run.
-      env: [...storageEnv(this.storage), { name: 'DUMP_WAIT_SECONDS', value: String(limits.activeDeadlineSeconds) }],
+      env: [
+        ...storageEnv(this.storage),
+        // The upload waits for the dump at most as long as the Job may run; its SAS expires then too.
+        { name: 'DUMP_WAIT_SECONDS', value: String(limits.activeDeadlineSeconds) },
+        // Named in the error when the image lacks a program the upload needs (curl, openssl, coreutils).
+        { name: 'CONTAINER_IMAGE', value: this.azureCliImage },
+      ],
       // Only the dump container asks for the scratch space: a pod's request is the sum of its
-      // containers', and the upload reads the same volume.
+      // containers', and the upload uses the same volume.
       resources: renderJobResources(this, 'resources.upload', props.resources?.upload, {
         cpuRequest: '100m',
         memoryRequest: '256Mi',

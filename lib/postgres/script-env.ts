@@ -42,8 +42,9 @@ export const SCRIPT_ENV = {
     programs: LIBPQ.programs,
   },
   upload: {
-    required: ['SCRATCH_DIR', 'DUMP_WAIT_SECONDS', ...AZURE_LOGIN.required],
-    optional: AZURE_LOGIN.optional,
+    required: ['SCRATCH_DIR', 'DUMP_WAIT_SECONDS', 'CONTAINER_IMAGE', ...AZURE_LOGIN.required],
+    // BLOCK_MIB: the staged block size, 16 MiB unless a test sets a smaller one to get many blocks.
+    optional: ['BLOCK_MIB', ...AZURE_LOGIN.optional],
     programs: AZURE_LOGIN.programs,
   },
   fetch: {

@@ -258,7 +258,7 @@ SQL
 log "drill passed: \${fetched[blob]} restores and satisfies the verification query"
 `;
 
-/** postgres image, runs alongside the upload: `pg_dump -Fc` into `$SCRATCH_DIR`, proving the archive whole while it is written (every byte read back by pg_restore, hashed and counted; the stored file's size equal to the bytes read; its table of contents non-empty), then records size and SHA-256 and writes `ready` (or `failed` on any exit without it). (lib/postgres/shell/dump.sh) */
+/** postgres image, runs alongside the upload: streams `pg_dump -Fc` to the upload container through a pipe in `$SCRATCH_DIR` (no archive is ever stored), proving the stream whole on the way: every byte read back by pg_restore, hashed and counted, its table of contents non-empty. Then records size and SHA-256 and writes `ready` (or `failed` on any exit without it); the upload commits the blocks it staged only if its own hash and count of the stream are the same. (lib/postgres/shell/dump.sh) */
 export const DUMP_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -301,7 +301,8 @@ begin_script
 : "\${SCRATCH_DIR:?}" "\${BLOB_DIR:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}"
 umask 077
 cd "$SCRATCH_DIR" || fail "cannot enter $SCRATCH_DIR"
-rm -f -- backup.partial backup.dump toc.list metadata blob-name ready failed sha256.out bytes.out hash.fifo read.fifo count.fifo
+rm -f -- metadata blob-name blob-name.new ready failed staging sha256.out bytes.out entries.out \\
+  hash.fifo read.fifo count.fifo list.fifo upload.fifo
 # The upload container runs alongside and waits for "ready" or "failed": any exit without "ready",
 # for whatever reason, leaves "failed" (a kill without a trap is bounded by the upload's wait and
 # the Job's activeDeadlineSeconds).
@@ -317,45 +318,64 @@ dump_version=$(client_version pg_dump)
 ((dump_major >= server_num / 10000)) \\
   || fail "pg_dump $dump_version is older than the server ($server_version): it refuses to dump a newer server"
 
-# The name records when the snapshot was taken (pg_dump's snapshot starts now), in UTC.
-TZ=UTC printf -v stamp '%(%Y%m%dT%H%M%SZ)T' -1
-printf '%s\\n' "$BLOB_DIR/$stamp.dump" > blob-name
-log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $dump_version)"
-# One pass: while pg_dump writes, tee stores the archive and feeds the same bytes to the hash, to a
-# byte count and to a full read-back (pg_restore --file=/dev/null reads and decompresses every
-# entry, which fails on a truncated or damaged archive; --list alone passes one). Every process's
-# exit status is checked: the pipeline's through PIPESTATUS, the readers' through wait.
-mkfifo hash.fifo read.fifo count.fifo
+# The readers of the stream, started first so that none of them holds the upload pipe open. Each
+# one blocks until tee opens its pipe. The TOC is listed from its own copy of the stream, which is
+# then drained: pg_restore --list stops reading after the TOC, and tee would die of SIGPIPE.
+mkfifo hash.fifo read.fifo count.fifo list.fifo upload.fifo
 sha256_hex > sha256.out < hash.fifo &
 hasher=$!
 wc --bytes > bytes.out < count.fifo &
 counter=$!
+# A full read-back: pg_restore --file=/dev/null reads and decompresses every entry, which fails on
+# a truncated or damaged archive (--list alone passes one).
 pg_restore --file=/dev/null < read.fifo &
 reader=$!
-pg_dump --format=custom --no-password | tee hash.fifo count.fifo read.fifo > backup.partial \\
+{
+  pg_restore --list | { grep --count --invert-match --regexp='^;' --regexp='^$' || true; } > entries.out
+  cat > /dev/null
+} < list.fifo &
+lister=$!
+# The upload pipe is opened for reading and writing first, so that opening it to write never blocks
+# however late the upload comes; that extra reader is closed once the upload has opened its end
+# ("staging"). From then on the upload is the only reader: if it exits, tee gets EPIPE and fails.
+exec {hold}<> upload.fifo
+exec {out}> upload.fifo
+# The name records when the snapshot was taken (pg_dump's snapshot starts now), in UTC; the upload
+# needs it (for its SAS) before the stream starts.
+TZ=UTC printf -v stamp '%(%Y%m%dT%H%M%SZ)T' -1
+printf '%s\\n' "$BLOB_DIR/$stamp.dump" > blob-name.new
+mv blob-name.new blob-name
+exec {tick}<> <(:)
+until [[ -f staging ]]; do
+  [[ ! -f upload-exited ]] || fail "the upload container exited before it read the stream (see its log): nothing was dumped"
+  read -r -t 0.1 -u "$tick" _ || true
+done
+exec {hold}>&-
+log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $dump_version)"
+# One pass: while pg_dump writes, tee feeds the same bytes to the upload, the hash, the byte count,
+# the read-back and the TOC listing. Every process's exit status is checked: the pipeline's through
+# PIPESTATUS, the readers' through wait.
+pg_dump --format=custom --no-password | tee hash.fifo count.fifo read.fifo list.fifo >&"$out" \\
   || {
     status=("\${PIPESTATUS[@]}")
-    fail "pg_dump exited with status \${status[0]}, tee (writing the archive) with \${status[1]}: the dump is incomplete"
+    fail "pg_dump exited with status \${status[0]}, tee (streaming to the upload) with \${status[1]}: the dump is incomplete"
   }
+# The end of the stream for the upload.
+exec {out}>&-
 log "verifying the archive"
 wait "$reader" || fail "the archive cannot be read back in full (pg_restore failed above): it is truncated or damaged"
 wait "$hasher" || fail "hashing the archive failed"
 wait "$counter" || fail "counting the archive's bytes failed"
+wait "$lister" || fail "the archive's table of contents cannot be listed (pg_restore failed above)"
 sha256=$(< sha256.out)
-streamed=$(< bytes.out)
-size=$(stat -c %s backup.partial)
+size=$(< bytes.out)
+entries=$(< entries.out)
 ((size > 0)) || fail "the archive is empty"
-# The stored file must be exactly the bytes that were read back and hashed.
-((size == streamed)) || fail "the stored archive has $size bytes, pg_dump wrote $streamed: the scratch volume lost data"
-# The stored file's table of contents must list at least one object.
-pg_restore --list backup.partial > toc.list
-entries=$(grep --count --invert-match --regexp='^;' --regexp='^$' toc.list || true)
 ((entries > 0)) || fail "the archive lists no objects: database $PGDATABASE is empty or not the one meant"
-mv backup.partial backup.dump
 
 printf '%s\\n' "sha256=$sha256" "size=$size" "server_version=$server_version" "pg_dump_version=$dump_version" \\
   "source=$PGHOST:$PGPORT/$PGDATABASE" "created=$stamp" "entries=$entries" > metadata
-# Written last: the upload step uploads nothing without it.
+# Written last: the upload commits nothing without it.
 printf 'ok\\n' > ready
 log "dump verified: $size bytes, $entries entries, sha256 $sha256"
 `;
@@ -754,7 +774,7 @@ tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$(dbname_co
 log "restored \${fetched[blob]} into $target: $tables tables"
 `;
 
-/** azure-cli image, runs alongside the dump: signs in and checks the container while pg_dump runs, waits (at most `$DUMP_WAIT_SECONDS`) for `ready`, then uploads the verified dump as a new block blob with its metadata; never overwrites. A `failed` marker or no `ready` uploads nothing. (lib/postgres/shell/upload.sh) */
+/** azure-cli image, runs alongside the dump: signs in and checks the container, makes a SAS for the one new blob, then stages the dump's stream as blocks with curl while pg_dump runs, hashing and counting what it reads. It commits the blocks (never over an existing blob) only after the dump's `ready`, and only if the dump's size and SHA-256 equal its own; then checks the blob's length. A `failed` marker, no `ready` within `$DUMP_WAIT_SECONDS`, a mismatch or any error commits nothing. (lib/postgres/shell/upload.sh) */
 export const UPLOAD_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -767,6 +787,13 @@ log() { TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T [%s] %s\\n' -1 "$STEP" "$*" >&2; }
 fail() {
   log "FAILED: $*"
   exit 1
+}
+
+# SHA-256 of a stream, as hex: openssl uses the CPU's SHA instructions (three times sha256sum's speed).
+sha256_hex() {
+  local out
+  out=$(openssl dgst -sha256 -r) || return 1
+  printf '%s\\n' "\${out%% *}"
 }
 
 # On its first call in a new AZURE_CONFIG_DIR, az indexes its command modules by loading every one
@@ -804,41 +831,177 @@ storage_login() {
   esac
 }
 
+# Fails, naming the image, unless every program given is on PATH.
+require_programs() {
+  local program missing=()
+  for program in "$@"; do command -v "$program" > /dev/null || missing+=("$program"); done
+  ((\${#missing[@]} == 0)) \\
+    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload stages the dump with curl, openssl and coreutils; use an azure-cli image that ships them"
+}
+
+# A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.
+url_path() {
+  local LC_ALL=C name=$1 out='' char i
+  for ((i = 0; i < \${#name}; i++)); do
+    char=\${name:i:1}
+    case $char in
+      [A-Za-z0-9/._~-]) out+=$char ;;
+      *) printf -v char '%%%02X' "'$char" && out+=$char ;;
+    esac
+  done
+  printf '%s\\n' "$out"
+}
+
+# Block id of index $1: base64 of the zero-padded index. Every id of a blob must have the same
+# length; six digits encode to eight characters without padding.
+block_id() {
+  local digits
+  printf -v digits '%06d' "$1"
+  printf '%s' "$digits" | base64
+}
+
+# Stages stdin as blocks of BLOCK_BYTES (the last one shorter) of the blob at $BLOB_URL, whose
+# query string is the SAS: it only ever reaches curl through a config on fd 3, never a command
+# line. Writes the number of blocks to $1 and the bytes curl sent to $2. A block that fails is
+# re-sent (the same id again replaces it), and the stream stops at the first block that fails for good.
+stage_blocks() {
+  local count_file=$1 sent_file=$2 first="$SCRATCH_DIR/block.first" i=0 total=0 id sent
+  : "\${BLOB_URL:?}" "\${BLOCK_BYTES:?}" "\${MAX_BLOCKS:?}" "\${X_MS_VERSION:?}"
+  while :; do
+    # One byte first, into a one-byte file: at the end of the stream nothing is sent (Azure refuses
+    # an empty block), and the block itself is that byte and the rest read by head.
+    head --bytes=1 > "$first" || return 1
+    [[ -s $first ]] || break
+    ((i < MAX_BLOCKS)) || fail "the dump needs more than $MAX_BLOCKS blocks of $BLOCK_BYTES bytes, Azure's limit per blob: raise BLOCK_MIB"
+    id=$(block_id "$i")
+    sent=$({ cat "$first" && head --bytes=$((BLOCK_BYTES - 1)); } | curl --silent --show-error --fail \\
+      --retry 6 --retry-all-errors --retry-delay 2 --connect-timeout 30 --max-time 900 \\
+      --request PUT --header "x-ms-version: $X_MS_VERSION" --header 'Content-Type:' --data-binary @- \\
+      --output /dev/null --write-out '%{size_upload}' --config /dev/fd/3 \\
+      3<<< "url = \\"$BLOB_URL&comp=block&blockid=$id\\"") || {
+      log "staging block $i failed"
+      return 1
+    }
+    total=$((total + sent))
+    i=$((i + 1))
+  done
+  printf '%s\\n' "$i" > "$count_file"
+  printf '%s\\n' "$total" > "$sent_file"
+}
+
+# Commits blocks 0 to $1-1 as the blob at $BLOB_URL, listed by index (never in the order they
+# were staged): Put Block List, refused if a blob of that name exists. Further arguments are
+# extra request headers (the metadata as x-ms-meta-*).
+commit_blocks() {
+  local blocks=$1 i header
+  shift
+  : "\${BLOB_URL:?}" "\${X_MS_VERSION:?}"
+  local headers=()
+  for header in "$@"; do headers+=(--header "$header"); done
+  {
+    printf '<?xml version="1.0" encoding="utf-8"?><BlockList>'
+    for ((i = 0; i < blocks; i++)); do printf '<Latest>%s</Latest>' "$(block_id "$i")"; done
+    printf '</BlockList>'
+  } | curl --silent --show-error --fail --retry 4 --connect-timeout 30 --max-time 300 \\
+    --request PUT --header "x-ms-version: $X_MS_VERSION" --header 'If-None-Match: *' \\
+    --header 'Content-Type: application/xml' --header 'x-ms-blob-content-type: application/octet-stream' \\
+    "\${headers[@]}" --data-binary @- --output /dev/null --config /dev/fd/3 \\
+    3<<< "url = \\"$BLOB_URL&comp=blocklist\\""
+}
+
 STEP=upload
 begin_script
 
-: "\${SCRATCH_DIR:?}" "\${DUMP_WAIT_SECONDS:?}"
-# Runs alongside the dump container: signs in and proves the container reachable while pg_dump
-# runs, then waits for the dump's "ready" (or "failed") marker.
+: "\${SCRATCH_DIR:?}" "\${DUMP_WAIT_SECONDS:?}" "\${CONTAINER_IMAGE:?}"
+# Any exit tells the dump container, which waits for this side to open the stream.
+trap ': > "$SCRATCH_DIR/upload-exited"' EXIT
+require_programs curl openssl head base64 cat wc tee mkfifo
+# The block size: 16 MiB unless a test sets another.
+if [[ ! \${BLOCK_MIB:=16} =~ ^[1-9][0-9]{0,3}$ ]] || ((BLOCK_MIB > 4000)); then
+  fail "BLOCK_MIB '$BLOCK_MIB' is not a block size from 1 to 4000 MiB"
+fi
+BLOCK_BYTES=$((BLOCK_MIB << 20))
+# Azure's limit of committed blocks per blob.
+MAX_BLOCKS=50000
+X_MS_VERSION=2021-08-06
 prime_az
 storage_login
 exists=$(az storage container exists "\${storage[@]}" --name "$BLOB_CONTAINER" --query exists --output tsv --only-show-errors)
 [[ $exists == true ]] || fail "container $BLOB_CONTAINER does not exist in $AZURE_STORAGE_ACCOUNT"
-log "storage reachable; waiting for the verified dump"
+log "storage reachable; waiting for the dump"
 exec {tick}<> <(:)
+until [[ -f "$SCRATCH_DIR/blob-name" || -f "$SCRATCH_DIR/failed" ]]; do
+  ((SECONDS < DUMP_WAIT_SECONDS)) || fail "the dump step did not start streaming within $DUMP_WAIT_SECONDS s"
+  read -r -t 0.1 -u "$tick" _ || true
+done
+[[ -f "$SCRATCH_DIR/blob-name" ]] || fail "the dump step failed (see its log): nothing was uploaded"
+blob=$(< "$SCRATCH_DIR/blob-name")
+
+# A SAS for this one blob, create and write only, valid until the Job's deadline: signed locally
+# with the account key, or a user delegation SAS with workload identity. It stays in this shell:
+# curl reads it from a config on a file descriptor, never from its command line.
+endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
+endpoint=\${endpoint%/}
+sas_options=()
+# Azurite in the tests is plain http; a SAS restricted to https would be refused there.
+if [[ $endpoint == https://* ]]; then sas_options+=(--https-only); fi
+if [[ $AUTH_MODE == workloadIdentity ]]; then sas_options+=(--as-user); fi
+TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + DUMP_WAIT_SECONDS + 600))
+sas=$(az storage blob generate-sas "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
+  --permissions cw --expiry "$expiry" "\${sas_options[@]}" --output tsv --only-show-errors)
+[[ -n $sas ]] || fail "az made no SAS for $blob"
+BLOB_URL="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$blob")?$sas"
+
+# The upload's own hash and count of the stream, as the dump computes them.
+rm -f -- "$SCRATCH_DIR"/upload-{hash,count}.fifo "$SCRATCH_DIR"/upload-{sha256,count,blocks,sent}.out
+mkfifo -- "$SCRATCH_DIR/upload-hash.fifo" "$SCRATCH_DIR/upload-count.fifo"
+sha256_hex > "$SCRATCH_DIR/upload-sha256.out" < "$SCRATCH_DIR/upload-hash.fifo" &
+hasher=$!
+wc --bytes > "$SCRATCH_DIR/upload-count.out" < "$SCRATCH_DIR/upload-count.fifo" &
+counter=$!
+exec {in}< "$SCRATCH_DIR/upload.fifo"
+: > "$SCRATCH_DIR/staging"
+log "staging $blob in blocks of $BLOCK_MIB MiB while the dump runs"
+tee "$SCRATCH_DIR/upload-hash.fifo" "$SCRATCH_DIR/upload-count.fifo" <&"$in" \\
+  | stage_blocks "$SCRATCH_DIR/upload-blocks.out" "$SCRATCH_DIR/upload-sent.out" \\
+  || {
+    status=("\${PIPESTATUS[@]}")
+    fail "staging failed (tee exited with \${status[0]}, the stager with \${status[1]}): nothing was committed"
+  }
+exec {in}<&-
+wait "$hasher" || fail "hashing the stream failed: nothing was committed"
+wait "$counter" || fail "counting the stream failed: nothing was committed"
+read_sha=$(< "$SCRATCH_DIR/upload-sha256.out")
+read_size=$(< "$SCRATCH_DIR/upload-count.out")
+blocks=$(< "$SCRATCH_DIR/upload-blocks.out")
+sent=$(< "$SCRATCH_DIR/upload-sent.out")
+((sent == read_size)) || fail "curl sent $sent bytes of the $read_size read: nothing was committed"
+
 until [[ -f "$SCRATCH_DIR/ready" || -f "$SCRATCH_DIR/failed" ]]; do
   ((SECONDS < DUMP_WAIT_SECONDS)) || fail "no verified dump after $DUMP_WAIT_SECONDS s: the dump step did not finish"
   read -r -t 0.1 -u "$tick" _ || true
 done
-[[ ! -f "$SCRATCH_DIR/failed" && -f "$SCRATCH_DIR/ready" && -f "$SCRATCH_DIR/backup.dump" ]] \\
+[[ ! -f "$SCRATCH_DIR/failed" && -f "$SCRATCH_DIR/ready" ]] \\
   || fail "the dump step failed (see its log): nothing was uploaded"
-# Sign in again: a workload identity token read before a long dump may have expired (az keeps the
-# token it was given and never rereads the file, which the kubelet has refreshed meanwhile).
-if [[ $AUTH_MODE == workloadIdentity ]]; then storage_login; fi
-blob=$(< "$SCRATCH_DIR/blob-name")
 declare -A meta=()
-metadata=()
+headers=()
 while IFS= read -r line; do
+  # Each value becomes an HTTP header value: no spaces or control characters.
   [[ $line =~ ^[a-z_0-9]+=[^[:space:]]+$ ]] || fail "bad metadata line '$line'"
-  metadata+=("$line")
+  headers+=("x-ms-meta-\${line%%=*}: \${line#*=}")
   meta[\${line%%=*}]=\${line#*=}
 done < "$SCRATCH_DIR/metadata"
 [[ \${meta[sha256]:-} =~ ^[0-9a-f]{64}$ && \${meta[size]:-} =~ ^[1-9][0-9]*$ ]] || fail "the dump step recorded no checksum or size"
+[[ $read_size == "\${meta[size]}" && $read_sha == "\${meta[sha256]}" ]] \\
+  || fail "the stream read here ($read_size bytes, sha256 $read_sha) is not the dump verified (\${meta[size]} bytes, sha256 \${meta[sha256]}): nothing was committed"
 
-log "uploading $blob (\${meta[size]} bytes) to container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
-# --if-none-match '*': the upload fails instead of replacing a blob that already has this name.
-az storage blob upload "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-  --file "$SCRATCH_DIR/backup.dump" --type block --metadata "\${metadata[@]}" \\
-  --if-none-match '*' --max-connections 8 --no-progress --only-show-errors --output none
+log "committing $blob: $blocks blocks, \${meta[size]} bytes"
+commit_blocks "$blocks" "\${headers[@]}" || fail "committing $blob failed (an existing blob is never replaced)"
+# Sign in again: a workload identity token read before a long dump may have expired (az keeps the
+# token it was given and never rereads the file, which the kubelet has refreshed meanwhile).
+if [[ $AUTH_MODE == workloadIdentity ]]; then storage_login; fi
+length=$(az storage blob show "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
+  --query properties.contentLength --output tsv --only-show-errors)
+[[ $length == "\${meta[size]}" ]] || fail "the committed blob $blob has $length bytes, the dump \${meta[size]}: it is wrong and must not be restored"
 log "uploaded $blob: \${meta[size]} bytes, sha256 \${meta[sha256]}"
 `;

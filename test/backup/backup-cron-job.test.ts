@@ -84,7 +84,8 @@ describe('BackupCronJob', () => {
     });
     expect(pod.serviceAccountName).toBeUndefined();
     expect(pod.volumes).toEqual([
-      { name: 'scratch', emptyDir: { sizeLimit: '20Gi' } },
+      // The dump streams through pipes on the scratch volume: it holds no archive, only small files.
+      { name: 'scratch', emptyDir: { sizeLimit: '16Mi' } },
       { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
     ]);
     expect(pod.initContainers).toBeUndefined();
@@ -119,7 +120,7 @@ describe('BackupCronJob', () => {
       BLOB_DIR: 'postgres/orders',
     });
     expect(dump.resources).toEqual({
-      requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '20Gi' },
+      requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '16Mi' },
       limits: { memory: '512Mi' },
     });
   });
@@ -140,6 +141,8 @@ describe('BackupCronJob', () => {
       AZURE_STORAGE_KEY: { secretKeyRef: { name: 'azure-storage-backups01', key: 'azurestorageaccountkey' } },
       // It waits for the dump's "ready" marker at most as long as the Job may run.
       DUMP_WAIT_SECONDS: String(3 * 3600),
+      // Named in the error when the image lacks curl, openssl or coreutils.
+      CONTAINER_IMAGE: AZURE_CLI_IMAGE,
     });
     expect(upload.resources).toEqual({
       requests: { cpu: '100m', memory: '256Mi' },

@@ -1,45 +1,107 @@
 #!/usr/bin/env bash
-# azure-cli image, runs alongside the dump: signs in and checks the container while pg_dump runs,
-# waits (at most `$DUMP_WAIT_SECONDS`) for `ready`, then uploads the verified dump as a new block
-# blob with its metadata; never overwrites. A `failed` marker or no `ready` uploads nothing.
+# azure-cli image, runs alongside the dump: signs in and checks the container, makes a SAS for the
+# one new blob, then stages the dump's stream as blocks with curl while pg_dump runs, hashing and
+# counting what it reads. It commits the blocks (never over an existing blob) only after the dump's
+# `ready`, and only if the dump's size and SHA-256 equal its own; then checks the blob's length.
+# A `failed` marker, no `ready` within `$DUMP_WAIT_SECONDS`, a mismatch or any error commits nothing.
 # shellcheck source=functions/common.sh
 source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 # shellcheck source=functions/azure.sh
 source "${BASH_SOURCE[0]%/*}/functions/azure.sh"
+# shellcheck source=functions/blocks.sh
+source "${BASH_SOURCE[0]%/*}/functions/blocks.sh"
 STEP=upload
 begin_script
 
-: "${SCRATCH_DIR:?}" "${DUMP_WAIT_SECONDS:?}"
-# Runs alongside the dump container: signs in and proves the container reachable while pg_dump
-# runs, then waits for the dump's "ready" (or "failed") marker.
+: "${SCRATCH_DIR:?}" "${DUMP_WAIT_SECONDS:?}" "${CONTAINER_IMAGE:?}"
+# Any exit tells the dump container, which waits for this side to open the stream.
+trap ': > "$SCRATCH_DIR/upload-exited"' EXIT
+require_programs curl openssl head base64 cat wc tee mkfifo
+# The block size: 16 MiB unless a test sets another.
+if [[ ! ${BLOCK_MIB:=16} =~ ^[1-9][0-9]{0,3}$ ]] || ((BLOCK_MIB > 4000)); then
+  fail "BLOCK_MIB '$BLOCK_MIB' is not a block size from 1 to 4000 MiB"
+fi
+BLOCK_BYTES=$((BLOCK_MIB << 20))
+# Azure's limit of committed blocks per blob.
+MAX_BLOCKS=50000
+X_MS_VERSION=2021-08-06
 prime_az
 storage_login
 exists=$(az storage container exists "${storage[@]}" --name "$BLOB_CONTAINER" --query exists --output tsv --only-show-errors)
 [[ $exists == true ]] || fail "container $BLOB_CONTAINER does not exist in $AZURE_STORAGE_ACCOUNT"
-log "storage reachable; waiting for the verified dump"
+log "storage reachable; waiting for the dump"
 exec {tick}<> <(:)
+until [[ -f "$SCRATCH_DIR/blob-name" || -f "$SCRATCH_DIR/failed" ]]; do
+  ((SECONDS < DUMP_WAIT_SECONDS)) || fail "the dump step did not start streaming within $DUMP_WAIT_SECONDS s"
+  read -r -t 0.1 -u "$tick" _ || true
+done
+[[ -f "$SCRATCH_DIR/blob-name" ]] || fail "the dump step failed (see its log): nothing was uploaded"
+blob=$(< "$SCRATCH_DIR/blob-name")
+
+# A SAS for this one blob, create and write only, valid until the Job's deadline: signed locally
+# with the account key, or a user delegation SAS with workload identity. It stays in this shell:
+# curl reads it from a config on a file descriptor, never from its command line.
+endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
+endpoint=${endpoint%/}
+sas_options=()
+# Azurite in the tests is plain http; a SAS restricted to https would be refused there.
+if [[ $endpoint == https://* ]]; then sas_options+=(--https-only); fi
+if [[ $AUTH_MODE == workloadIdentity ]]; then sas_options+=(--as-user); fi
+TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + DUMP_WAIT_SECONDS + 600))
+sas=$(az storage blob generate-sas "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
+  --permissions cw --expiry "$expiry" "${sas_options[@]}" --output tsv --only-show-errors)
+[[ -n $sas ]] || fail "az made no SAS for $blob"
+BLOB_URL="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$blob")?$sas"
+
+# The upload's own hash and count of the stream, as the dump computes them.
+rm -f -- "$SCRATCH_DIR"/upload-{hash,count}.fifo "$SCRATCH_DIR"/upload-{sha256,count,blocks,sent}.out
+mkfifo -- "$SCRATCH_DIR/upload-hash.fifo" "$SCRATCH_DIR/upload-count.fifo"
+sha256_hex > "$SCRATCH_DIR/upload-sha256.out" < "$SCRATCH_DIR/upload-hash.fifo" &
+hasher=$!
+wc --bytes > "$SCRATCH_DIR/upload-count.out" < "$SCRATCH_DIR/upload-count.fifo" &
+counter=$!
+exec {in}< "$SCRATCH_DIR/upload.fifo"
+: > "$SCRATCH_DIR/staging"
+log "staging $blob in blocks of $BLOCK_MIB MiB while the dump runs"
+tee "$SCRATCH_DIR/upload-hash.fifo" "$SCRATCH_DIR/upload-count.fifo" <&"$in" \
+  | stage_blocks "$SCRATCH_DIR/upload-blocks.out" "$SCRATCH_DIR/upload-sent.out" \
+  || {
+    status=("${PIPESTATUS[@]}")
+    fail "staging failed (tee exited with ${status[0]}, the stager with ${status[1]}): nothing was committed"
+  }
+exec {in}<&-
+wait "$hasher" || fail "hashing the stream failed: nothing was committed"
+wait "$counter" || fail "counting the stream failed: nothing was committed"
+read_sha=$(< "$SCRATCH_DIR/upload-sha256.out")
+read_size=$(< "$SCRATCH_DIR/upload-count.out")
+blocks=$(< "$SCRATCH_DIR/upload-blocks.out")
+sent=$(< "$SCRATCH_DIR/upload-sent.out")
+((sent == read_size)) || fail "curl sent $sent bytes of the $read_size read: nothing was committed"
+
 until [[ -f "$SCRATCH_DIR/ready" || -f "$SCRATCH_DIR/failed" ]]; do
   ((SECONDS < DUMP_WAIT_SECONDS)) || fail "no verified dump after $DUMP_WAIT_SECONDS s: the dump step did not finish"
   read -r -t 0.1 -u "$tick" _ || true
 done
-[[ ! -f "$SCRATCH_DIR/failed" && -f "$SCRATCH_DIR/ready" && -f "$SCRATCH_DIR/backup.dump" ]] \
+[[ ! -f "$SCRATCH_DIR/failed" && -f "$SCRATCH_DIR/ready" ]] \
   || fail "the dump step failed (see its log): nothing was uploaded"
-# Sign in again: a workload identity token read before a long dump may have expired (az keeps the
-# token it was given and never rereads the file, which the kubelet has refreshed meanwhile).
-if [[ $AUTH_MODE == workloadIdentity ]]; then storage_login; fi
-blob=$(< "$SCRATCH_DIR/blob-name")
 declare -A meta=()
-metadata=()
+headers=()
 while IFS= read -r line; do
+  # Each value becomes an HTTP header value: no spaces or control characters.
   [[ $line =~ ^[a-z_0-9]+=[^[:space:]]+$ ]] || fail "bad metadata line '$line'"
-  metadata+=("$line")
+  headers+=("x-ms-meta-${line%%=*}: ${line#*=}")
   meta[${line%%=*}]=${line#*=}
 done < "$SCRATCH_DIR/metadata"
 [[ ${meta[sha256]:-} =~ ^[0-9a-f]{64}$ && ${meta[size]:-} =~ ^[1-9][0-9]*$ ]] || fail "the dump step recorded no checksum or size"
+[[ $read_size == "${meta[size]}" && $read_sha == "${meta[sha256]}" ]] \
+  || fail "the stream read here ($read_size bytes, sha256 $read_sha) is not the dump verified (${meta[size]} bytes, sha256 ${meta[sha256]}): nothing was committed"
 
-log "uploading $blob (${meta[size]} bytes) to container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
-# --if-none-match '*': the upload fails instead of replacing a blob that already has this name.
-az storage blob upload "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
-  --file "$SCRATCH_DIR/backup.dump" --type block --metadata "${metadata[@]}" \
-  --if-none-match '*' --max-connections 8 --no-progress --only-show-errors --output none
+log "committing $blob: $blocks blocks, ${meta[size]} bytes"
+commit_blocks "$blocks" "${headers[@]}" || fail "committing $blob failed (an existing blob is never replaced)"
+# Sign in again: a workload identity token read before a long dump may have expired (az keeps the
+# token it was given and never rereads the file, which the kubelet has refreshed meanwhile).
+if [[ $AUTH_MODE == workloadIdentity ]]; then storage_login; fi
+length=$(az storage blob show "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
+  --query properties.contentLength --output tsv --only-show-errors)
+[[ $length == "${meta[size]}" ]] || fail "the committed blob $blob has $length bytes, the dump ${meta[size]}: it is wrong and must not be restored"
 log "uploaded $blob: ${meta[size]} bytes, sha256 ${meta[sha256]}"

@@ -1,6 +1,7 @@
 /**
  * Fault cases of the backup, end to end with real PostgreSQL, Azurite and az (see
- * backup-restore.test.ts): each failure fails the Job, and no blob appears.
+ * backup-restore.test.ts): each failure fails the Job, and no blob appears (the one success, the
+ * scratch-volume case, removes its blob).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,6 +13,15 @@ import { PostgresCluster } from './support/postgres-cluster';
 import { descendants, freePort } from './support/processes';
 import { PodRun, cleanUp, runPod } from './support/run-pod';
 import { E2eTools, requireE2eTools } from './support/tools';
+
+/** Bytes a process has written so far (/proc/<pid>/io wchar), 0 once it is gone. */
+function writtenBytes(pid: number): number {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 
 let tools: E2eTools;
 let cluster: PostgresCluster;
@@ -32,11 +42,11 @@ async function runFailing(podSpec: any, options: Partial<Parameters<typeof runPo
     ['dump', false],
     ['upload', false],
   ]);
-  expect(pod.runs[1].output, pod.log).toMatch(/\[upload\] storage reachable; waiting for the verified dump/);
+  expect(pod.runs[1].output, pod.log).toMatch(/\[upload\] storage reachable; waiting for the dump/);
   expect(pod.runs[1].output, pod.log).toMatch(
     /\[upload\] FAILED: the dump step failed \(see its log\): nothing was uploaded/,
   );
-  expect(pod.runs[1].output, pod.log).not.toMatch(/\[upload\] uploading/);
+  expect(pod.runs[1].output, pod.log).not.toMatch(/\[upload\] committing/);
   return pod;
 }
 
@@ -74,10 +84,9 @@ describe('backup faults: the Job fails and no blob appears', () => {
     expect(pod.runs[0].output).toMatch(/Connection refused/);
   }, 60_000);
 
-  it('pg_dump killed mid-dump: the partial archive is never uploaded', async () => {
+  it('pg_dump killed mid-dump: the partial archive is never committed', async () => {
     let killed: { pid: number; bytes: number } | undefined;
     let poller: NodeJS.Timeout | undefined;
-    let podVolumes: Record<string, string> = {};
     const pod = await runFailing(
       backupPod(tools, cluster, azurite, {
         database: connection(cluster, { database: 'big', majorVersion: tools.postgresMajor as 15 }),
@@ -85,14 +94,9 @@ describe('backup faults: the Job fails and no blob appears', () => {
       {
         onStart: (container, pid) => {
           if (container !== 'dump') return;
-          const partial = () =>
-            Object.values(podVolumes)
-              .map((dir) => path.join(dir, 'backup.partial'))
-              .find((f) => fs.existsSync(f));
           poller = setInterval(() => {
-            const file = partial();
-            const bytes = file ? fs.statSync(file).size : 0;
             const dump = descendants(pid).find((p) => p.command === 'pg_dump');
+            const bytes = dump ? writtenBytes(dump.pid) : 0;
             // Kill once pg_dump has written table data, well before it is done.
             if (dump && bytes > 4 * 1024 * 1024) {
               process.kill(dump.pid, 'SIGKILL');
@@ -101,15 +105,12 @@ describe('backup faults: the Job fails and no blob appears', () => {
             }
           }, 10);
         },
-        beforeStart: (_container, volumes) => {
-          podVolumes = volumes;
-        },
       },
     );
     clearInterval(poller);
     expect(killed, 'pg_dump was killed while writing').toBeDefined();
     expect(pod.runs[0].output).toMatch(
-      /FAILED: pg_dump exited with status 137, tee \(writing the archive\) with 0: the dump is incomplete/,
+      /FAILED: pg_dump exited with status 137, tee \(streaming to the upload\) with 0: the dump is incomplete/,
     );
   }, 120_000);
 
@@ -144,9 +145,9 @@ describe('backup faults: the Job fails and no blob appears', () => {
     }
   }, 60_000);
 
-  it('a stored archive shorter than the stream that was read back and hashed is caught by the size check', async () => {
+  it('a stream to the upload shorter than what was read back and hashed is caught by the upload, which commits nothing', async () => {
     // Fault injection: a tee that feeds the whole stream to the read-back, hash and count, but
-    // stores only its first 4 KiB without reporting it (a lying volume).
+    // passes only its first 4 KiB to the upload without reporting it (a lying pipe).
     const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-lying-tee-'));
     fs.chmodSync(shim, 0o755);
     fs.writeFileSync(
@@ -159,20 +160,52 @@ describe('backup faults: the Job fails and no blob appears', () => {
       { mode: 0o755 },
     );
     try {
-      const pod = await runFailing(backupPod(tools, cluster, azurite), { pathPrefix: shim });
-      expect(pod.runs[0].output).toMatch(
-        /FAILED: the stored archive has 4096 bytes, pg_dump wrote \d+: the scratch volume lost data/,
+      const pod = await runPod(backupPod(tools, cluster, azurite), tools, { secrets: secrets(), pathPrefix: shim });
+      cleanUp(pod);
+      expect(
+        pod.runs.map((r) => [r.name, r.code]),
+        pod.log,
+      ).toEqual([
+        ['dump', 0],
+        ['upload', 1],
+      ]);
+      expect(pod.runs[1].output).toMatch(
+        /FAILED: the stream read here \(4096 bytes, sha256 [0-9a-f]{64}\) is not the dump verified \(\d+ bytes, sha256 [0-9a-f]{64}\): nothing was committed/,
       );
+      expect(pod.runs[1].output).not.toMatch(/\[upload\] committing/);
     } finally {
       fs.rmSync(shim, { recursive: true, force: true });
     }
   }, 60_000);
 
-  it('disk quota exceeded: the scratch volume is smaller than the dump', async () => {
+  it('writes no archive to the scratch volume: a ~100 MB dump backs up with a 16Mi scratch tmpfs, no file there over 1 MiB', async () => {
     const big = connection(cluster, { database: 'big', majorVersion: tools.postgresMajor as 15 });
-    const pod = await runFailing(backupPod(tools, cluster, azurite, { database: big, scratchSize: '8Mi' }), {
+    let scratch: string | undefined;
+    let largest = 0;
+    const poller = setInterval(() => {
+      if (!scratch) return;
+      for (const name of fs.readdirSync(scratch)) {
+        try {
+          const stat = fs.statSync(path.join(scratch, name));
+          if (stat.isFile()) largest = Math.max(largest, stat.size);
+        } catch {
+          // removed meanwhile
+        }
+      }
+    }, 20);
+    const pod = await runPod(backupPod(tools, cluster, azurite, { database: big }), tools, {
+      secrets: secrets(),
       enforceSizeLimits: true,
+      beforeStart: (_container, volumes) => {
+        scratch = volumes.scratch;
+      },
     });
-    expect(pod.runs[0].output).toMatch(/No space left on device/);
-  }, 60_000);
+    clearInterval(poller);
+    cleanUp(pod);
+    expect(pod.succeeded, pod.log).toBe(true);
+    const [blob] = await azurite.list(CONTAINER, 'postgres/big/');
+    expect(blob.size).toBeGreaterThan(16 * 1024 * 1024);
+    expect(largest).toBeLessThan(1024 * 1024);
+    await azurite.container(CONTAINER).deleteBlob(blob.name);
+  }, 120_000);
 });

@@ -35,7 +35,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('backup faults: storage', () => {
-  it('Azurite down: the upload fails after its retries, the Job fails, and no blob appears', async () => {
+  it('Azurite down: the upload fails after its retries, the dump (which streams to it) fails too, and no blob appears', async () => {
     const pod = await runPod(backupPod(tools, cluster, azurite), tools, {
       secrets: secrets(),
       beforeStart: async (container) => {
@@ -49,10 +49,14 @@ describe('backup faults: storage', () => {
       pod.runs.map((r) => [r.name, r.code]),
       pod.log,
     ).toEqual([
-      ['dump', 0],
+      ['dump', 1],
       ['upload', 1],
     ]);
     expect(pod.runs[1].output).toMatch(/Connection refused/);
+    // The dump has nowhere to stream to: it stops before pg_dump runs.
+    expect(pod.runs[0].output).toMatch(
+      /\[dump\] FAILED: the upload container exited before it read the stream \(see its log\): nothing was dumped/,
+    );
 
     azurite = await Azurite.start(tools, { port: azurite.port, location });
     expect((await azurite.list(CONTAINER)).map((b) => b.name)).toEqual(['marker.txt']);

@@ -1,0 +1,149 @@
+/**
+ * The upload's block staging, end to end (real PostgreSQL, Azurite, az and curl; see
+ * backup-restore.test.ts): blocks are staged while pg_dump runs, and only a whole, verified stream
+ * is ever committed.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Azurite } from './support/azurite';
+import { CONTAINER, backupPod, connection, secrets, seedShop } from './support/fixture';
+import { PostgresCluster } from './support/postgres-cluster';
+import { descendants } from './support/processes';
+import { cleanUp, runPod } from './support/run-pod';
+import { E2eTools, requireE2eTools } from './support/tools';
+
+let tools: E2eTools;
+let cluster: PostgresCluster;
+let azurite: Azurite;
+
+/** The backup pod of `database`, its upload staging blocks of 1 MiB (16 MiB in production). */
+function smallBlocksPod(database: string): any {
+  const pod = backupPod(tools, cluster, azurite, {
+    database: connection(cluster, { database, majorVersion: tools.postgresMajor as 15 }),
+  });
+  pod.containers.find((c: any) => c.name === 'upload').env.push({ name: 'BLOCK_MIB', value: '1' });
+  return pod;
+}
+
+function writtenBytes(pid: number): number {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Every blob in the container, uncommitted ones included, with its committed and uncommitted block counts. */
+async function everything(): Promise<Array<{ name: string; committed: number; uncommitted: number }>> {
+  const out = [];
+  for await (const blob of azurite.container(CONTAINER).listBlobsFlat({ includeUncommitedBlobs: true })) {
+    const list = await azurite.container(CONTAINER).getBlockBlobClient(blob.name).getBlockList('all');
+    out.push({
+      name: blob.name,
+      committed: list.committedBlocks?.length ?? 0,
+      uncommitted: list.uncommittedBlocks?.length ?? 0,
+    });
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  tools = requireE2eTools();
+  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
+  await azurite.container(CONTAINER).create();
+  await seedShop(cluster, 'shop', 100_000);
+  await seedShop(cluster, 'big', 1_500_000);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([cluster?.stop(), azurite?.stop()]);
+}, 60_000);
+
+describe('staging blocks while pg_dump runs', () => {
+  it('a dump larger than one block is committed from many blocks, byte for byte the stream pg_dump wrote, and reads as an archive', async () => {
+    const pod = await runPod(smallBlocksPod('shop'), tools, { secrets: secrets() });
+    cleanUp(pod);
+    expect(pod.succeeded, pod.log).toBe(true);
+    const [blob] = await azurite.list(CONTAINER, 'postgres/shop/');
+    const blocks = await azurite.container(CONTAINER).getBlockBlobClient(blob.name).getBlockList('committed');
+    expect(blocks.committedBlocks!.length).toBeGreaterThan(1);
+    expect(blocks.committedBlocks!.slice(0, -1).every((b) => b.size === 1 << 20)).toBe(true);
+    const bytes = await azurite.download(CONTAINER, blob.name);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(blob.metadata.sha256);
+    expect(String(bytes.length)).toBe(blob.metadata.size);
+    // The blob is byte for byte the stream pg_dump wrote (sha256 and size taken by the dump
+    // container, above), and pg_restore reads it as an archive.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-staged-')), 'dump');
+    fs.writeFileSync(file, bytes);
+    const listed = execFileSync(`${tools.postgresBin}/pg_restore`, ['--list', file]);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    expect(String(listed)).toMatch(/TABLE DATA public orders/);
+    await azurite.container(CONTAINER).deleteBlob(blob.name);
+  }, 120_000);
+
+  it('the dump killed while blocks are being staged: the Job fails and only uncommitted blocks remain', async () => {
+    let killed = false;
+    let poller: NodeJS.Timeout | undefined;
+    const pod = await runPod(smallBlocksPod('big'), tools, {
+      secrets: secrets(),
+      onStart: (container, pid) => {
+        if (container !== 'dump') return;
+        poller = setInterval(() => {
+          const dump = descendants(pid).find((p) => p.command === 'pg_dump');
+          if (dump && writtenBytes(dump.pid) > 8 * 1024 * 1024) {
+            process.kill(dump.pid, 'SIGKILL');
+            killed = true;
+            clearInterval(poller);
+          }
+        }, 10);
+      },
+    });
+    clearInterval(poller);
+    cleanUp(pod);
+    expect(killed).toBe(true);
+    expect(pod.runs.map((r) => [r.name, r.code === 0])).toEqual([
+      ['dump', false],
+      ['upload', false],
+    ]);
+    expect(pod.runs[1].output).toMatch(/FAILED: the dump step failed \(see its log\): nothing was uploaded/);
+    expect(await azurite.list(CONTAINER)).toEqual([]);
+    const left = await everything();
+    expect(left.length).toBeLessThanOrEqual(1);
+    for (const blob of left) expect(blob).toMatchObject({ committed: 0, uncommitted: expect.any(Number) });
+    expect(left[0]?.uncommitted ?? 0).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('every block staged twice, the first time with wrong bytes: the last one wins and the blob hashes right', async () => {
+    // Fault injection: a curl that sends each block first as garbage under the same id (a retry
+    // after a damaged attempt), then the real one.
+    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-twice-curl-'));
+    fs.chmodSync(shim, 0o755);
+    fs.writeFileSync(
+      path.join(shim, 'curl'),
+      [
+        '#!/bin/bash',
+        'config=$(cat /dev/fd/3)',
+        'if [[ $config == *comp=block\\&* ]]; then',
+        '  head --bytes=1000 /dev/urandom | /usr/bin/curl "$@" 3<<< "$config" > /dev/null || exit',
+        'fi',
+        'exec /usr/bin/curl "$@" 3<<< "$config"',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    try {
+      const pod = await runPod(smallBlocksPod('shop'), tools, { secrets: secrets(), pathPrefix: shim });
+      cleanUp(pod);
+      expect(pod.succeeded, pod.log).toBe(true);
+      const [blob] = await azurite.list(CONTAINER, 'postgres/shop/');
+      const bytes = await azurite.download(CONTAINER, blob.name);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(blob.metadata.sha256);
+      await azurite.container(CONTAINER).deleteBlob(blob.name);
+    } finally {
+      fs.rmSync(shim, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
