@@ -412,7 +412,7 @@ describe('BackupCronJob', () => {
     expect(podOf(drillCronJob).containers[1].image).toBe('postgres:17');
     // Into another server: the restore runs there, still reading this backup's dumps.
     const other = backup.addRestoreJob('to-staging', {
-      mode: { mode: 'clean' },
+      mode: { mode: 'replace' },
       database: {
         ...CONNECTION,
         host: 'staging-db.staging.svc.cluster.local',

@@ -20,7 +20,7 @@ const builders = {
     new PostgresRestoreJob(testChart(), 'job', {
       database: CONNECTION,
       storage: STORAGE,
-      mode: { mode: 'clean' },
+      mode: { mode: 'replace' },
       ...props,
     }),
   PostgresRestoreDrill: (props: object) =>

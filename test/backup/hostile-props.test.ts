@@ -172,7 +172,7 @@ const subjects: HostileSubject<any>[] = [
     valid: {
       ...COMMON,
       storage: IDENTITY_STORAGE,
-      mode: { mode: 'clean' },
+      mode: { mode: 'replace' },
       networkPolicy: { ...STORAGE_POLICY, signIn: { cidrs: ['20.190.128.0/18'] } },
     },
     paths: [...IDENTITY_PATHS, 'networkPolicy.signIn', 'networkPolicy.signIn.cidrs'],
@@ -201,7 +201,7 @@ const subjects: HostileSubject<any>[] = [
     name: 'BackupCronJob.addRestoreJob',
     build: (chart, props) =>
       new BackupCronJob(chart, 'backup', { database: CONNECTION, storage: STORAGE }).addRestoreJob('restore', props),
-    valid: { mode: { mode: 'clean' }, suspend: true },
+    valid: { mode: { mode: 'replace' }, suspend: true },
     paths: ['mode', 'mode.mode', 'database', 'database.host', 'sourceDatabase', 'suspend', 'restoreOwnership'],
   },
   {
@@ -211,7 +211,7 @@ const subjects: HostileSubject<any>[] = [
     valid: {
       database: CONNECTION,
       storage: STORAGE,
-      mode: { mode: 'clean' },
+      mode: { mode: 'replace' },
       dump: 'team/postgres/orders/20250101T023000Z.dump',
     },
     paths: ['dump'],
