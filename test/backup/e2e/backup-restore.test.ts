@@ -161,7 +161,10 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
       ['dump', 0],
       ['upload', 1],
     ]);
-    expect(pod.runs[1].output).toMatch(/BlobAlreadyExists|already exists/);
+    // Put Block List with If-None-Match: * is refused with 409 Conflict when the name exists.
+    expect(pod.runs[1].output).toMatch(
+      /returned error: 409[\s\S]*FAILED: committing \S+ failed \(an existing blob is never replaced\)/,
+    );
     expect((await azurite.download(CONTAINER, planted)).toString()).toBe('not a dump');
     expect(await azurite.list(CONTAINER, PREFIX)).toHaveLength(before.length + 1);
     await azurite.container(CONTAINER).deleteBlob(planted);
