@@ -178,7 +178,7 @@ export function jobPodSpec(spec: {
 export function scratchSize(scope: IConstruct, value: SizeInput | undefined, fallback: string): StorageSize {
   const size = StorageSize.from(value ?? fallback, scope, 'scratchSize');
   if (size.isSmallerThan(StorageSize.mebibytes(1)) || StorageSize.tebibytes(16).isSmallerThan(size)) {
-    invalid(scope, 'scratchSize', size.toString(), 'a size from 1Mi to 16Ti: it must hold the whole dump');
+    invalid(scope, 'scratchSize', size.toString(), 'a size from 1Mi to 16Ti');
   }
   return size;
 }
