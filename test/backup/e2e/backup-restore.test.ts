@@ -327,8 +327,16 @@ exec "${tools.az}" "$@"
     expect(await cluster.databaseExists('shop_denied')).toBe(false);
   }, 120_000);
 
-  it('on the Job deadline (TERM), stops mid-restore and drops its shadow: no target, no shadow', async () => {
-    // A pg_restore that announces itself and then takes long enough to be stopped.
+  /**
+   * Runs a new-database restore whose pg_restore announces itself and then takes 60 s, and sends
+   * `signal` to the restore container once pg_restore is writing into the shadow (`beforeSignal`
+   * runs just before). SIGTERM goes to the script, as the kubelet sends it; SIGKILL to its whole group.
+   */
+  async function interruptedRestore(
+    database: string,
+    signal: 'SIGTERM' | 'SIGKILL',
+    beforeSignal: () => Promise<void> = async () => {},
+  ): Promise<PodRun> {
     const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-slow-restore-'));
     fs.writeFileSync(
       path.join(fake, 'pg_restore'),
@@ -340,11 +348,10 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
     );
     fs.chmodSync(fake, 0o755);
     let scratch = '';
-    let stopping: Promise<void> | undefined;
-    const started = Date.now();
+    let signalling: Promise<void> | undefined;
     try {
       const pod = await runAndCheck(
-        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_term' } }),
+        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database } }),
         false,
         {
           pathPrefix: fake,
@@ -353,68 +360,42 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
           },
           onStart: (container, pid) => {
             if (container !== 'restore') return;
-            stopping = (async () => {
+            signalling = (async () => {
               while (!fs.existsSync(path.join(scratch, 'pg_restore-started')))
                 await new Promise((r) => setTimeout(r, 20));
-              expect(await shadows('shop_term')).toHaveLength(1);
-              process.kill(pid, 'SIGTERM');
+              await beforeSignal();
+              process.kill(signal === 'SIGKILL' ? -pid : pid, signal);
             })();
           },
         },
       );
-      await stopping;
-      const restore = pod.runs.find((r) => r.name === 'restore')!;
-      expect(restore.code).toBe(143);
-      expect(restore.output).toMatch(/dropping the shadow database shop_term__restoring_/);
-      expect(await shadows('shop_term')).toEqual([]);
-      expect(pod.runs.find((r) => r.name === 'fetch')!.output).toMatch(/the restore container stopped/);
-      expect(await cluster.databaseExists('shop_term')).toBe(false);
-      // Well before the 60 s the slow pg_restore would take.
-      expect(Date.now() - started).toBeLessThan(30_000);
+      await signalling;
+      return pod;
     } finally {
       fs.rmSync(fake, { recursive: true, force: true });
     }
+  }
+
+  it('on the Job deadline (TERM), stops mid-restore and drops its shadow: no target, no shadow', async () => {
+    const started = Date.now();
+    const pod = await interruptedRestore('shop_term', 'SIGTERM', async () => {
+      expect(await shadows('shop_term')).toHaveLength(1);
+    });
+    const restore = pod.runs.find((r) => r.name === 'restore')!;
+    expect(restore.code).toBe(143);
+    expect(restore.output).toMatch(/dropping the shadow database shop_term__restoring_/);
+    expect(await shadows('shop_term')).toEqual([]);
+    expect(pod.runs.find((r) => r.name === 'fetch')!.output).toMatch(/the restore container stopped/);
+    expect(await cluster.databaseExists('shop_term')).toBe(false);
+    // Well before the 60 s the slow pg_restore would take.
+    expect(Date.now() - started).toBeLessThan(30_000);
   }, 120_000);
 
   it('killed outright (SIGKILL) mid-stream, leaves at most its one shadow, which the next run drops before it succeeds', async () => {
     // A fresh latest dump: the corrupted-blob case above damaged the one before.
     await runAndCheck(backupPod(tools, cluster, azurite), true);
-    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-killed-restore-'));
-    fs.writeFileSync(
-      path.join(fake, 'pg_restore'),
-      `#!/bin/bash
-if [[ " $* " == *" --dbname="* ]]; then : > "$SCRATCH_DIR/pg_restore-started"; sleep 60; fi
-exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
-`,
-      { mode: 0o755 },
-    );
-    fs.chmodSync(fake, 0o755);
-    let scratch = '';
-    let killing: Promise<void> | undefined;
-    try {
-      const pod = await runAndCheck(
-        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_killed' } }),
-        false,
-        {
-          pathPrefix: fake,
-          beforeStart: (_container, volumes) => {
-            scratch = volumes.scratch;
-          },
-          onStart: (container, pid) => {
-            if (container !== 'restore') return;
-            killing = (async () => {
-              while (!fs.existsSync(path.join(scratch, 'pg_restore-started')))
-                await new Promise((r) => setTimeout(r, 20));
-              process.kill(-pid, 'SIGKILL');
-            })();
-          },
-        },
-      );
-      await killing;
-      expect(pod.runs.find((r) => r.name === 'restore')!.signal).toBe('SIGKILL');
-    } finally {
-      fs.rmSync(fake, { recursive: true, force: true });
-    }
+    const pod = await interruptedRestore('shop_killed', 'SIGKILL');
+    expect(pod.runs.find((r) => r.name === 'restore')!.signal).toBe('SIGKILL');
     const left = await shadows('shop_killed');
     expect(left).toHaveLength(1);
     expect(left[0]).toMatch(/^shop_killed__restoring_\d{8}T\d{6}Z$/);
