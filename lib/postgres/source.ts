@@ -22,11 +22,12 @@ const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
  * a comma-separated list — would be read by libpq as something else than one server.
  */
 export function checkDatabaseHost(scope: IConstruct | string, field: string, host: string): string {
+  // The DNS name first: most hosts are one, and Node's isIP compiles its IPv6 pattern on its first
+  // call (about 3 ms, a tenth of building a one-team app).
   const ok =
     typeof host === 'string' &&
-    (isIP(host) !== 0 ||
-      // A name whose last label is all digits is an (invalid) address, not a DNS name.
-      (DNS_NAME.test(host) && !/(^|\.)[0-9]+$/.test(host)));
+    // A name whose last label is all digits is an (invalid) address, not a DNS name.
+    ((DNS_NAME.test(host) && !/(^|\.)[0-9]+$/.test(host)) || isIP(host) !== 0);
   if (!ok) {
     invalid(
       scope,
