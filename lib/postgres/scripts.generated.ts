@@ -955,6 +955,39 @@ put_blob() {
     3<<< "url = \\"$url\\""
 }
 
+# Prints the blob's uncommitted block list (Get Block List XML) from $BLOB_URL, whose SAS (with
+# read permission) reaches curl only through a config on fd 3.
+staged_block_list() {
+  : "\${BLOB_URL:?}" "\${X_MS_VERSION:?}"
+  curl --silent --show-error --fail --retry 4 --connect-timeout 30 --max-time 300 \\
+    --header "x-ms-version: $X_MS_VERSION" --config /dev/fd/3 \\
+    3<<< "url = \\"$BLOB_URL&comp=blocklist&blocklisttype=uncommitted\\""
+}
+
+# Checks the block list XML $1 against what was staged: blocks 0 to $2-1 (ids of block_id), each
+# BLOCK_BYTES long but the last, $3 bytes in all. Logs the first block that differs.
+check_block_sizes() {
+  local xml=$1 blocks=$2 total=$3 line i id expected
+  local -A sizes=()
+  : "\${BLOCK_BYTES:?}"
+  # No whitespace in ids or sizes: what there is only formats the XML.
+  xml=\${xml//[$'\\r\\n\\t ']/}
+  # One block per line (a regex over the whole text would copy it once per block).
+  while IFS= read -r line; do
+    [[ $line =~ \\<Block\\>\\<Name\\>([^<]*)\\</Name\\>\\<Size\\>([0-9]+)\\</Size\\>$ ]] || continue
+    sizes[\${BASH_REMATCH[1]}]=\${BASH_REMATCH[2]}
+  done <<< "\${xml//<\\/Block>/$'\\n'}"
+  for ((i = 0; i < blocks; i++)); do
+    id=$(block_id "$i")
+    expected=$BLOCK_BYTES
+    ((i < blocks - 1)) || expected=$((total - (blocks - 1) * BLOCK_BYTES))
+    [[ \${sizes[$id]:-none} == "$expected" ]] || {
+      log "block $i ($id) is \${sizes[$id]:-missing} bytes in storage, $expected were staged"
+      return 1
+    }
+  done
+}
+
 STEP=upload
 begin_script
 
@@ -985,7 +1018,7 @@ blob=$(< "$SCRATCH_DIR/blob-name")
 [[ $blob == *.dump ]] || fail "the dump step named the blob '$blob', not <name>.dump"
 globals_blob=\${blob%.dump}.globals.sql
 
-# A SAS for this one blob, create and write only, valid until the Job's deadline: signed locally
+# A SAS for this one blob, create, write and read (its own block list) only, valid until the Job's deadline: signed locally
 # with the account key, or a user delegation SAS with workload identity. It stays in this shell:
 # curl reads it from a config on a file descriptor, never from its command line.
 endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
@@ -996,7 +1029,7 @@ if [[ $endpoint == https://* ]]; then sas_options+=(--https-only); fi
 if [[ $AUTH_MODE == workloadIdentity ]]; then sas_options+=(--as-user); fi
 TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + DUMP_WAIT_SECONDS + 600))
 sas=$(az storage blob generate-sas "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-  --permissions cw --expiry "$expiry" "\${sas_options[@]}" --output tsv --only-show-errors)
+  --permissions rcw --expiry "$expiry" "\${sas_options[@]}" --output tsv --only-show-errors)
 [[ -n $sas ]] || fail "az made no SAS for $blob"
 BLOB_URL="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$blob")?$sas"
 # The globals' own one-blob SAS, made now while the sign-in is fresh (a user delegation SAS stays
@@ -1049,6 +1082,11 @@ done < "$SCRATCH_DIR/metadata"
 [[ \${meta[sha256]:-} =~ ^[0-9a-f]{64}$ && \${meta[size]:-} =~ ^[1-9][0-9]*$ ]] || fail "the dump step recorded no checksum or size"
 [[ $read_size == "\${meta[size]}" && $read_sha == "\${meta[sha256]}" ]] \\
   || fail "the stream read here ($read_size bytes, sha256 $read_sha) is not the dump verified (\${meta[size]} bytes, sha256 \${meta[sha256]}): nothing was committed"
+
+# What Azure holds under each id is the last copy it received: the sizes must be those staged.
+staged=$(staged_block_list) || fail "listing the blocks staged for $blob failed: nothing was committed"
+check_block_sizes "$staged" "$blocks" "$read_size" \\
+  || fail "the blocks stored for $blob are not those staged (a late or damaged copy replaced one): nothing was committed"
 
 # The globals, read here from the scratch volume, must be what the dump recorded; stored first, so a
 # committed dump always has them. A commit that fails after this leaves them without a dump (retention

@@ -13,6 +13,8 @@ source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 source "${BASH_SOURCE[0]%/*}/functions/azure.sh"
 # shellcheck source=functions/blocks.sh
 source "${BASH_SOURCE[0]%/*}/functions/blocks.sh"
+# shellcheck source=functions/block-list.sh
+source "${BASH_SOURCE[0]%/*}/functions/block-list.sh"
 STEP=upload
 begin_script
 
@@ -43,7 +45,7 @@ blob=$(< "$SCRATCH_DIR/blob-name")
 [[ $blob == *.dump ]] || fail "the dump step named the blob '$blob', not <name>.dump"
 globals_blob=${blob%.dump}.globals.sql
 
-# A SAS for this one blob, create and write only, valid until the Job's deadline: signed locally
+# A SAS for this one blob, create, write and read (its own block list) only, valid until the Job's deadline: signed locally
 # with the account key, or a user delegation SAS with workload identity. It stays in this shell:
 # curl reads it from a config on a file descriptor, never from its command line.
 endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
@@ -54,7 +56,7 @@ if [[ $endpoint == https://* ]]; then sas_options+=(--https-only); fi
 if [[ $AUTH_MODE == workloadIdentity ]]; then sas_options+=(--as-user); fi
 TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + DUMP_WAIT_SECONDS + 600))
 sas=$(az storage blob generate-sas "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
-  --permissions cw --expiry "$expiry" "${sas_options[@]}" --output tsv --only-show-errors)
+  --permissions rcw --expiry "$expiry" "${sas_options[@]}" --output tsv --only-show-errors)
 [[ -n $sas ]] || fail "az made no SAS for $blob"
 BLOB_URL="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$blob")?$sas"
 # The globals' own one-blob SAS, made now while the sign-in is fresh (a user delegation SAS stays
@@ -107,6 +109,11 @@ done < "$SCRATCH_DIR/metadata"
 [[ ${meta[sha256]:-} =~ ^[0-9a-f]{64}$ && ${meta[size]:-} =~ ^[1-9][0-9]*$ ]] || fail "the dump step recorded no checksum or size"
 [[ $read_size == "${meta[size]}" && $read_sha == "${meta[sha256]}" ]] \
   || fail "the stream read here ($read_size bytes, sha256 $read_sha) is not the dump verified (${meta[size]} bytes, sha256 ${meta[sha256]}): nothing was committed"
+
+# What Azure holds under each id is the last copy it received: the sizes must be those staged.
+staged=$(staged_block_list) || fail "listing the blocks staged for $blob failed: nothing was committed"
+check_block_sizes "$staged" "$blocks" "$read_size" \
+  || fail "the blocks stored for $blob are not those staged (a late or damaged copy replaced one): nothing was committed"
 
 # The globals, read here from the scratch volume, must be what the dump recorded; stored first, so a
 # committed dump always has them. A commit that fails after this leaves them without a dump (retention
