@@ -14,7 +14,6 @@ import { PostgresCluster } from './support/postgres-cluster';
 import { cleanUp, runPod } from './support/run-pod';
 import { E2eTools, requireE2eTools } from './support/tools';
 
-const PREFIX = 'postgres/shop/';
 const REPORTING_PASSWORD = 'reporting-e2e-password';
 
 let tools: E2eTools;
