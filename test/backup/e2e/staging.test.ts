@@ -83,6 +83,7 @@ describe('staging blocks while pg_dump runs', () => {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     expect(String(listed)).toMatch(/TABLE DATA public orders/);
     await azurite.container(CONTAINER).deleteBlob(blob.name);
+    await azurite.container(CONTAINER).deleteBlob(blob.name.replace(/\.dump$/, '.globals.sql'));
   }, 120_000);
 
   it('the dump killed while blocks are being staged: the Job fails and only uncommitted blocks remain', async () => {
@@ -139,13 +140,16 @@ describe('staging blocks while pg_dump runs', () => {
     }
   }
 
-  /** The one committed dump of `shop` hashes to its recorded sha256; then it is deleted. */
+  /** The one committed dump of `shop` (and its globals) hashes to its recorded sha256; then both are deleted. */
   async function expectCommittedDumpWhole() {
     const blobs = await azurite.list(CONTAINER, 'postgres/shop/');
-    expect(blobs.map((b) => b.name)).toEqual([expect.stringMatching(/\.dump$/)]);
+    expect(blobs.map((b) => b.name)).toEqual([
+      expect.stringMatching(/\.dump$/),
+      blobs[0].name.replace(/\.dump$/, '.globals.sql'),
+    ]);
     const bytes = await azurite.download(CONTAINER, blobs[0].name);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(blobs[0].metadata.sha256);
-    await azurite.container(CONTAINER).deleteBlob(blobs[0].name);
+    for (const blob of blobs) await azurite.container(CONTAINER).deleteBlob(blob.name);
   }
 
   it('every block staged twice, the first time with wrong bytes: the last one wins and the blob hashes right', async () => {
