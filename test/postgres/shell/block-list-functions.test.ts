@@ -10,7 +10,9 @@ function blockList(blocks: Array<[string, number]>): string {
     '<?xml version="1.0" encoding="utf-8"?>',
     '<BlockList>',
     '  <UncommittedBlocks>',
-    ...blocks.map(([name, size]) => `    <Block>\n      <Name>${name}</Name>\n      <Size>${size}</Size>\n    </Block>`),
+    ...blocks.map(
+      ([name, size]) => `    <Block>\n      <Name>${name}</Name>\n      <Size>${size}</Size>\n    </Block>`,
+    ),
     '  </UncommittedBlocks>',
     '</BlockList>',
   ].join('\n');
@@ -38,13 +40,36 @@ describe('checking the staged blocks before the commit', () => {
   });
 
   it('fails naming the block when one is missing or holds other bytes than staged', () => {
-    const missing = check(blockList([[id(0), 100], [id(2), 42]]), 3, 242);
+    const missing = check(
+      blockList([
+        [id(0), 100],
+        [id(2), 42],
+      ]),
+      3,
+      242,
+    );
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain(`block 1 (${id(1)}) is missing bytes in storage, 100 were staged`);
-    const short = check(blockList([[id(0), 100], [id(1), 1000], [id(2), 42]]), 3, 242);
+    const short = check(
+      blockList([
+        [id(0), 100],
+        [id(1), 1000],
+        [id(2), 42],
+      ]),
+      3,
+      242,
+    );
     expect(short.status).not.toBe(0);
     expect(short.stderr).toContain(`block 1 (${id(1)}) is 1000 bytes in storage, 100 were staged`);
-    const last = check(blockList([[id(0), 100], [id(1), 100], [id(2), 100]]), 3, 242);
+    const last = check(
+      blockList([
+        [id(0), 100],
+        [id(1), 100],
+        [id(2), 100],
+      ]),
+      3,
+      242,
+    );
     expect(last.stderr).toContain(`block 2 (${id(2)}) is 100 bytes in storage, 42 were staged`);
     expect(check('', 1, 5).status).not.toBe(0);
   });
