@@ -6,13 +6,14 @@
 import * as fs from 'node:fs';
 import { CompressionVariant } from './compression';
 import { Measurement, PodMeasurement } from './backup-steps';
+import { Marker } from './sampler';
 
 /** One backup of one compression: its ceiling, the pod, and the blob it committed. */
 export interface BackupSample {
   readonly ceiling: Measurement;
   readonly backup: PodMeasurement;
   readonly blobBytes: number;
-  /** The blob's `compression` metadata ('' when it has none). */
+  /** The blob's `compression` metadata. */
   readonly compression: string;
 }
 
@@ -40,10 +41,11 @@ export interface RunInfo {
 /**
  * Status files of the scripts that mark the phases of a pod: the upload writes `staging` when it
  * reads the stream (pg_dump starts right after), the dump `ready` once the archive is verified;
- * the fetch writes `fetched.ready` when it has found the blob (the download starts right after).
+ * the fetch writes `fetched.ready` when it has found the blob (the download starts right after),
+ * and the restore's byte count `bytes.out` gets its number when the stream has ended.
  */
-export const BACKUP_MARKERS = ['staging', 'ready'] as const;
-export const RESTORE_MARKERS = ['fetched.ready'] as const;
+export const BACKUP_MARKERS: readonly Marker[] = [{ name: 'staging' }, { name: 'ready' }];
+export const RESTORE_MARKERS: readonly Marker[] = [{ name: 'fetched.ready' }, { name: 'bytes.out', nonEmpty: true }];
 
 /** The targets of the issue. */
 export const BACKUP_OVER_CEILING = 1.1;
@@ -195,7 +197,7 @@ export function report(info: RunInfo, variants: readonly CompressionVariant[], r
     verdict(restore.scratchBytes < MIB),
   ]);
 
-  const fetchEnd = restore.containers.find((c) => c.name.endsWith(': fetch'))?.ms;
+  const streamEnd = restore.markers['bytes.out'];
   const phases = table([
     ['pod (fastest run)', 'before the stream', 'streaming', 'after the stream', 'whole pod'],
     ...backups.map((b) => {
@@ -208,12 +210,12 @@ export function report(info: RunInfo, variants: readonly CompressionVariant[], r
         seconds(b.backup.pod.ms),
       ];
     }),
-    // The stream ends when the fetch container does; pg_restore then builds the indexes and the shadow is renamed.
+    // After the stream's end, pg_restore finishes (indexes built after the data), the shadow is renamed.
     [
       'restore',
       span(0, restore.markers['fetched.ready']),
-      span(restore.markers['fetched.ready'], fetchEnd),
-      span(fetchEnd, restore.pod.ms),
+      span(restore.markers['fetched.ready'], streamEnd),
+      span(streamEnd, restore.pod.ms),
       seconds(restore.pod.ms),
     ],
   ]);
@@ -222,7 +224,7 @@ export function report(info: RunInfo, variants: readonly CompressionVariant[], r
     ...backups.map((b) => [
       b.variant.label,
       `${mib(b.blobBytes)} (${b.blobBytes} bytes)`,
-      b.compression || '(none recorded)',
+      b.compression,
       size(b.backup.scratchBytes),
     ]),
   ]);

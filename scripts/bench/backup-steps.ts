@@ -12,6 +12,7 @@ import { ownedTempDir, run } from '../../test/backup/e2e/support/processes';
 import { cleanUp, runPod } from '../../test/backup/e2e/support/run-pod';
 import { E2eTools } from '../../test/backup/e2e/support/tools';
 import {
+  Marker,
   MemoryPeak,
   TreeUsage,
   children,
@@ -156,7 +157,7 @@ export async function timedPod(
   ctx: BenchContext,
   label: string,
   podSpec: any,
-  markerNames: readonly string[] = [],
+  markerNames: readonly Marker[] = [],
 ): Promise<PodMeasurement> {
   const samplers = new Map<string, ReturnType<typeof sampleTree>>();
   let scratch: { stop(): number } | undefined;

@@ -178,20 +178,32 @@ export function sampleCpu(): { stop(): number } {
   };
 }
 
+/** A file to watch for: its first sighting, or (`nonEmpty`) the first sighting with content. */
+export interface Marker {
+  readonly name: string;
+  readonly nonEmpty?: boolean;
+}
+
 /**
- * Watches a folder for files to appear (e.g. a script's status markers) every `intervalMs`;
- * returns, for each name seen, the milliseconds from `since` to its first sighting.
+ * Watches a folder for files to appear (a script's status files) every `intervalMs`; returns, for
+ * each one seen, the milliseconds from `since` to its first sighting.
  */
 export function watchMarkers(
   dir: string,
-  names: readonly string[],
+  markers: readonly Marker[],
   since: number,
   intervalMs = 20,
 ): { stop(): Record<string, number> } {
   const seen: Record<string, number> = {};
   const look = () => {
-    for (const name of names) {
-      if (seen[name] === undefined && fs.existsSync(path.join(dir, name))) seen[name] = Date.now() - since;
+    for (const { name, nonEmpty } of markers) {
+      if (seen[name] !== undefined) continue;
+      try {
+        const { size } = fs.statSync(path.join(dir, name));
+        if (!nonEmpty || size > 0) seen[name] = Date.now() - since;
+      } catch {
+        // not there yet
+      }
     }
   };
   look();
