@@ -6,7 +6,7 @@ import { CONNECTION, STORAGE, envOf, podOf, rejected, synthByKind, testChart } f
 function dumpCompression(props: Partial<BackupCronJobProps>): string {
   const chart = testChart();
   const backup = new BackupCronJob(chart, 'backup', { database: CONNECTION, storage: STORAGE, ...props });
-  const value = envOf(podOf(synthByKind(chart).only('CronJob')).containers[0]).DUMP_COMPRESSION;
+  const value = String(envOf(podOf(synthByKind(chart).only('CronJob')).containers[0]).DUMP_COMPRESSION);
   expect(backup.compression).toBe(value);
   return value;
 }
