@@ -1,11 +1,14 @@
 /**
  * Samplers for the backup benchmark: peak resident memory of a process and everything it starts
- * (what a container's memory limit sees, page cache aside), and peak bytes in a folder.
+ * (what a container's memory limit sees, page cache aside), the CPU time of such a tree, how busy
+ * the whole machine was, and peak bytes in a folder.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const PAGE_KIB = 4;
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 
 /** Resident set size of one process in bytes, or 0 when it has exited. */
 function rssBytes(pid: number): number {
@@ -17,8 +20,24 @@ function rssBytes(pid: number): number {
   }
 }
 
+/**
+ * CPU ticks of one process and of its children it has waited for (utime, stime, cutime, cstime of
+ * /proc/<pid>/stat), or 0 when it has exited. Summed over a live tree, this counts every process
+ * that ran in it once: an exited process's time moves into the parent that reaped it.
+ */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command, which is in parentheses and may hold spaces: state is field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  } catch {
+    return 0;
+  }
+}
+
 /** Children of one process, from each of its threads' `children` list (only the tree is read, not all of /proc). */
-function children(pid: number): number[] {
+export function children(pid: number): number[] {
   let threads: string[];
   try {
     threads = fs.readdirSync(`/proc/${pid}/task`);
@@ -45,6 +64,11 @@ function tree(root: number): number[] {
   return pids;
 }
 
+/** CPU seconds used so far by the tree under `pid` (its live processes and all they have reaped). */
+export function treeCpuSeconds(pid: number): number {
+  return tree(pid).reduce((sum, p) => sum + cpuTicks(p), 0) / TICKS_PER_SECOND;
+}
+
 /** Peak memory of a process tree. */
 export interface MemoryPeak {
   /** Largest sum of RSS over the tree at one instant. */
@@ -54,16 +78,29 @@ export interface MemoryPeak {
   readonly process: string;
 }
 
-/** Samples the tree under `pid` every `intervalMs` until stopped. */
-export function sampleMemory(pid: number, intervalMs = 50): { stop(): MemoryPeak } {
+/** What {@link sampleTree} saw of a process tree. */
+export interface TreeUsage {
+  readonly memory: MemoryPeak;
+  /**
+   * CPU seconds of the whole tree, at the last sample: what ran in the 50 ms after it (at most)
+   * is missing.
+   */
+  readonly cpuSeconds: number;
+}
+
+/** Samples the tree under `pid` every `intervalMs` (memory peak and CPU time) until stopped. */
+export function sampleTree(pid: number, intervalMs = 50): { stop(): TreeUsage } {
   let treeBytes = 0;
   let processBytes = 0;
   let processName = '';
+  let cpuSeconds = 0;
   const sample = () => {
     let sum = 0;
+    let ticks = 0;
     for (const p of tree(pid)) {
       const rss = rssBytes(p);
       sum += rss;
+      ticks += cpuTicks(p);
       if (rss > processBytes) {
         processBytes = rss;
         try {
@@ -74,13 +111,15 @@ export function sampleMemory(pid: number, intervalMs = 50): { stop(): MemoryPeak
       }
     }
     treeBytes = Math.max(treeBytes, sum);
+    // The largest sum seen: a process that has exited but is not yet reaped may be missed once.
+    cpuSeconds = Math.max(cpuSeconds, ticks / TICKS_PER_SECOND);
   };
   sample();
   const timer = setInterval(sample, intervalMs);
   return {
     stop: () => {
       clearInterval(timer);
-      return { treeBytes, processBytes, process: processName };
+      return { memory: { treeBytes, processBytes, process: processName }, cpuSeconds };
     },
   };
 }
@@ -121,7 +160,7 @@ export function sampleFolder(dir: string, intervalMs = 100): { stop(): number } 
 }
 
 /** Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat). */
-function cpuTicks(): { busy: number; total: number } {
+function machineTicks(): { busy: number; total: number } {
   const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = fields.reduce((a, b) => a + b, 0);
   // idle and iowait
@@ -130,11 +169,49 @@ function cpuTicks(): { busy: number; total: number } {
 
 /** Measures how busy all CPUs of the machine were between start and stop, as a fraction (1 = every core busy all the time). */
 export function sampleCpu(): { stop(): number } {
-  const start = cpuTicks();
+  const start = machineTicks();
   return {
     stop: () => {
-      const end = cpuTicks();
+      const end = machineTicks();
       return end.total > start.total ? (end.busy - start.busy) / (end.total - start.total) : 0;
+    },
+  };
+}
+
+/** A file to watch for: its first sighting, or (`nonEmpty`) the first sighting with content. */
+export interface Marker {
+  readonly name: string;
+  readonly nonEmpty?: boolean;
+}
+
+/**
+ * Watches a folder for files to appear (a script's status files) every `intervalMs`; returns, for
+ * each one seen, the milliseconds from `since` to its first sighting.
+ */
+export function watchMarkers(
+  dir: string,
+  markers: readonly Marker[],
+  since: number,
+  intervalMs = 20,
+): { stop(): Record<string, number> } {
+  const seen: Record<string, number> = {};
+  const look = () => {
+    for (const { name, nonEmpty } of markers) {
+      if (seen[name] !== undefined) continue;
+      try {
+        const { size } = fs.statSync(path.join(dir, name));
+        if (!nonEmpty || size > 0) seen[name] = Date.now() - since;
+      } catch {
+        // not there yet
+      }
+    }
+  };
+  look();
+  const timer = setInterval(look, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return seen;
     },
   };
 }

@@ -1,0 +1,267 @@
+/**
+ * The measured steps of the backup benchmark: a bash command run as the containers' user, or a pod
+ * of a synthesized manifest run by the end-to-end harness; each after a CHECKPOINT, with the
+ * machine's CPU share, the CPU seconds of the server, of Azurite and of the step's own processes,
+ * and the peak memory of each process tree.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Azurite } from '../../test/backup/e2e/support/azurite';
+import { PostgresCluster } from '../../test/backup/e2e/support/postgres-cluster';
+import { ownedTempDir, run } from '../../test/backup/e2e/support/processes';
+import { cleanUp, runPod } from '../../test/backup/e2e/support/run-pod';
+import { E2eTools } from '../../test/backup/e2e/support/tools';
+import {
+  Marker,
+  MemoryPeak,
+  TreeUsage,
+  children,
+  sampleCpu,
+  sampleFolder,
+  sampleTree,
+  treeCpuSeconds,
+  watchMarkers,
+} from './sampler';
+
+/** What every step runs against, and the processes whose CPU time is counted beside the step's own. */
+export interface BenchContext {
+  readonly tools: E2eTools;
+  readonly cluster: PostgresCluster;
+  readonly azurite: Azurite;
+  /** The postmaster: its tree is every backend that serves the step. */
+  readonly serverPid: number;
+  readonly azuritePid: number;
+  /** The Secret values the kubelet would inject (`<secret>/<key>`). */
+  readonly secrets: Record<string, string>;
+}
+
+/** One timed step. */
+export interface Measurement {
+  readonly name: string;
+  readonly ms: number;
+  /** How busy the machine's CPUs were (1 = every core busy all the time), whoever used them. */
+  readonly cpuShare?: number;
+  /** CPU seconds of the step's own processes (a command's tree, or a container's). */
+  readonly ownCpu: number;
+  /** CPU seconds of the PostgreSQL server and of Azurite during the step (pods and commands only). */
+  readonly serverCpu?: number;
+  readonly azuriteCpu?: number;
+  readonly memory: MemoryPeak;
+}
+
+/** A pod run: the wall clock of the pod as a whole, each container, and the peak of its volumes. */
+export interface PodMeasurement {
+  readonly pod: Measurement;
+  readonly containers: Measurement[];
+  /** Peak bytes of files in the scratch emptyDir (pipes take none). */
+  readonly scratchBytes: number;
+  /** Peak bytes of files in all its emptyDirs (scratch and the az configuration). */
+  readonly volumeBytes: number;
+  /** Milliseconds from the pod's start to the first sighting of each status file asked for in the scratch folder. */
+  readonly markers: Record<string, number>;
+}
+
+/** The PID of the postmaster (first line of postmaster.pid) and of Azurite (a child of this process). */
+export function serverAndAzuritePids(
+  cluster: PostgresCluster,
+  tools: E2eTools,
+): { serverPid: number; azuritePid: number } {
+  const serverPid = Number(fs.readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const azuritePid = children(process.pid).find((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(tools.azuriteBlob);
+    } catch {
+      return false;
+    }
+  });
+  if (!serverPid || !azuritePid) throw new Error('cannot find the PIDs of the PostgreSQL server and of Azurite');
+  return { serverPid, azuritePid };
+}
+
+/** Every measurement starts from the same server state: no dirty buffers or WAL from the step before. */
+async function settle(ctx: BenchContext): Promise<void> {
+  await ctx.cluster.sql('postgres', 'CHECKPOINT');
+}
+
+/** Runs `body` after a CHECKPOINT, timing it and counting the machine's, the server's and Azurite's CPU. */
+async function around<T>(
+  ctx: BenchContext,
+  body: () => Promise<T>,
+): Promise<{ result: T; ms: number; cpuShare: number; serverCpu: number; azuriteCpu: number }> {
+  await settle(ctx);
+  const machine = sampleCpu();
+  const server = treeCpuSeconds(ctx.serverPid);
+  const azurite = treeCpuSeconds(ctx.azuritePid);
+  const started = Date.now();
+  const result = await body();
+  const ms = Date.now() - started;
+  return {
+    result,
+    ms,
+    cpuShare: machine.stop(),
+    serverCpu: treeCpuSeconds(ctx.serverPid) - server,
+    azuriteCpu: treeCpuSeconds(ctx.azuritePid) - azurite,
+  };
+}
+
+/** The containers' environment for a PostgreSQL client: libpq settings for the app user. */
+export function clientEnv(ctx: BenchContext, database: string, password: string): Record<string, string> {
+  return {
+    PATH: `${ctx.tools.postgresBin}:/usr/bin:/bin`,
+    PGHOST: ctx.cluster.host,
+    PGPORT: String(ctx.cluster.port),
+    PGUSER: 'app',
+    PGPASSWORD: password,
+    PGDATABASE: database,
+  };
+}
+
+/** Runs one bash command as the containers' user with the given environment. */
+export async function timedBash(
+  ctx: BenchContext,
+  name: string,
+  command: string,
+  env: Record<string, string>,
+): Promise<Measurement> {
+  let sampler: { stop(): TreeUsage } | undefined;
+  const { result, ms, cpuShare, serverCpu, azuriteCpu } = await around(ctx, () =>
+    run('bash', ['-c', command], {
+      env,
+      uid: ctx.tools.uid,
+      gid: ctx.tools.gid,
+      cwd: '/',
+      timeoutMs: 3 * 3600_000,
+      onSpawn: (pid) => {
+        sampler = sampleTree(pid);
+      },
+    }),
+  );
+  const usage = sampler?.stop();
+  if (result.code !== 0) throw new Error(`${name} failed (${result.code ?? result.signal}):\n${result.output}`);
+  return {
+    name,
+    ms,
+    cpuShare,
+    serverCpu,
+    azuriteCpu,
+    ownCpu: usage?.cpuSeconds ?? 0,
+    memory: usage?.memory ?? { treeBytes: 0, processBytes: 0, process: '?' },
+  };
+}
+
+/**
+ * Runs a pod from a manifest. Its time is the pod's wall clock, from the first container's start
+ * to the last one's end: containers that run side by side overlap, so their times do not add up.
+ */
+export async function timedPod(
+  ctx: BenchContext,
+  label: string,
+  podSpec: any,
+  markerNames: readonly Marker[] = [],
+): Promise<PodMeasurement> {
+  const samplers = new Map<string, ReturnType<typeof sampleTree>>();
+  let scratch: { stop(): number } | undefined;
+  let markers: { stop(): Record<string, number> } | undefined;
+  const podStart = { at: 0 };
+  let volumes: Array<{ stop(): number }> = [];
+  const { result: pod, ...totals } = await around(ctx, () =>
+    runPod(podSpec, ctx.tools, {
+      secrets: ctx.secrets,
+      timeoutMs: 3 * 3600_000,
+      beforeStart: (_container, dirs) => {
+        if (!scratch) {
+          podStart.at = Date.now();
+          scratch = sampleFolder(dirs.scratch);
+          markers = watchMarkers(dirs.scratch, markerNames, podStart.at);
+        }
+        if (volumes.length === 0) volumes = Object.values(dirs).map((dir) => sampleFolder(dir));
+      },
+      onStart: (container, pid) => samplers.set(container, sampleTree(pid)),
+    }),
+  );
+  const scratchBytes = scratch?.stop() ?? 0;
+  const volumeBytes = volumes.reduce((sum, v) => sum + v.stop(), 0);
+  const seen = markers?.stop() ?? {};
+  cleanUp(pod);
+  if (!pod.succeeded) throw new Error(`${label} failed:\n${pod.log}`);
+  const containers = pod.runs.map((r) => {
+    const usage = samplers.get(r.name)!.stop();
+    return { name: `${label}: ${r.name}`, ms: r.durationMs, ownCpu: usage.cpuSeconds, memory: usage.memory };
+  });
+  const largest = containers.reduce((a, b) => (b.memory.processBytes > a.memory.processBytes ? b : a)).memory;
+  return {
+    pod: {
+      name: `${label}: whole pod`,
+      ...totals,
+      ownCpu: containers.reduce((sum, c) => sum + c.ownCpu, 0),
+      // Containers side by side: the sum of their peaks bounds the pod's; the largest process among them.
+      memory: {
+        treeBytes: containers.reduce((sum, c) => sum + c.memory.treeBytes, 0),
+        processBytes: largest.processBytes,
+        process: largest.process,
+      },
+    },
+    containers,
+    scratchBytes,
+    volumeBytes,
+    markers: seen,
+  };
+}
+
+/** The download command of fetch.sh, which the download alone repeats with /dev/null for the pipe. */
+const FETCH_DOWNLOAD =
+  'az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" --no-progress --only-show-errors >';
+
+/**
+ * The fetch container's download alone, into /dev/null: the same functions (prime_az writes az's
+ * command index, storage_login the account options), the same az command and the fetch
+ * container's own manifest environment, with fresh folders for its volumes. Refuses to run when
+ * fetch.sh no longer downloads with that command, rather than time something the restore does not do.
+ */
+export async function downloadAlone(
+  ctx: BenchContext,
+  restoreSpec: any,
+  blob: string,
+  name: string,
+): Promise<Measurement> {
+  const shell = path.resolve(__dirname, '../../lib/postgres/shell');
+  const fetchScript = fs.readFileSync(path.join(shell, 'fetch.sh'), 'utf8').replace(/\\\n\s*/g, '');
+  if (!fetchScript.includes(FETCH_DOWNLOAD))
+    throw new Error(`lib/postgres/shell/fetch.sh no longer runs "${FETCH_DOWNLOAD}": update downloadAlone to match it`);
+  const fetch = (restoreSpec.containers ?? []).find((c: any) => c.name === 'fetch');
+  if (!fetch) throw new Error('the restore pod has no fetch container');
+  const dirs: Record<string, string> = {};
+  for (const volume of restoreSpec.volumes ?? [])
+    dirs[volume.name] = ownedTempDir(`aks-stateful-bench-${volume.name}-`, ctx.tools.uid, ctx.tools.gid);
+  const mounts = (fetch.volumeMounts ?? [])
+    .map((m: any) => [m.mountPath as string, dirs[m.name]] as const)
+    .sort((a: readonly [string, string], b: readonly [string, string]) => b[0].length - a[0].length);
+  const env: Record<string, string> = {
+    PATH: `${path.dirname(ctx.tools.az)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+  };
+  for (const variable of fetch.env ?? []) {
+    if (variable.value !== undefined) {
+      const value = String(variable.value);
+      const mount = mounts.find(([m]: readonly [string, string]) => value === m || value.startsWith(`${m}/`));
+      env[variable.name] = mount ? mount[1] + value.slice(mount[0].length) : value;
+    } else {
+      const { name: secret, key } = variable.valueFrom.secretKeyRef;
+      env[variable.name] = ctx.secrets[`${secret}/${key}`];
+    }
+  }
+  env.blob = blob;
+  const command = [
+    'set -euo pipefail',
+    'STEP=download-alone',
+    `source ${path.join(shell, 'functions/common.sh')}`,
+    `source ${path.join(shell, 'functions/azure.sh')}`,
+    'prime_az',
+    'storage_login',
+    `${FETCH_DOWNLOAD} /dev/null`,
+  ].join('\n');
+  try {
+    return await timedBash(ctx, name, command, env);
+  } finally {
+    for (const dir of Object.values(dirs)) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
