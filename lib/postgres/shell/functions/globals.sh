@@ -14,11 +14,12 @@ apply_globals() {
   local -a refused=()
   errors=$(
     psql --no-psqlrc --quiet --set=ON_ERROR_STOP=0 --set=VERBOSITY=verbose --set=ECHO=errors \
-      --dbname="$database" < "$file" 2>&1 > /dev/null
+      --dbname="$database" --file="$file" 2>&1 > /dev/null
   ) || status=$?
   ((status == 0)) || fail "psql could not apply the globals (exit $status): ${errors:-no output}"
-  # Each error is a line "psql:<stdin>:<line>: ERROR:  <SQLSTATE>: <message>", then DETAIL, HINT or
-  # LOCATION lines, then "psql:<stdin>:<line>: STATEMENT:  <the statement's first line>".
+  # Each error is a line "psql:<file>:<line>: ERROR:  <SQLSTATE>: <message>", then DETAIL, HINT or
+  # LOCATION lines, then "psql:<file>:<line>: STATEMENT:  <the statement's first line>" (psql
+  # prefixes its messages so only with --file; the scripts' paths hold no colon).
   while IFS= read -r line; do
     if [[ $line =~ ^psql:[^:]*:[0-9]+:\ (ERROR|FATAL|PANIC|error):\ +(.*)$ ]]; then
       next=${BASH_REMATCH[2]}
