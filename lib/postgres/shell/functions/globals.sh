@@ -18,15 +18,16 @@ apply_globals() {
   ) || status=$?
   ((status == 0)) || fail "psql could not apply the globals (exit $status): ${errors:-no output}"
   # Each error is a line "psql:<file>:<line>: ERROR:  <SQLSTATE>: <message>", then DETAIL, HINT or
-  # LOCATION lines, then "psql:<file>:<line>: STATEMENT:  <the statement's first line>" (psql
-  # prefixes its messages so only with --file; the scripts' paths hold no colon).
+  # LOCATION lines, then "psql:<file>:<line>: STATEMENT:  <the statement's first line>". The
+  # prefix is optional here: a line of any other shape that starts like an error counts as one,
+  # so that a change of format fails the restore rather than letting an error through.
   while IFS= read -r line; do
-    if [[ $line =~ ^psql:[^:]*:[0-9]+:\ (ERROR|FATAL|PANIC|error):\ +(.*)$ ]]; then
-      next=${BASH_REMATCH[2]}
+    if [[ $line =~ ^(psql:[^:]*:[0-9]+:\ )?(ERROR|FATAL|PANIC|error):\ +(.*)$ ]]; then
+      next=${BASH_REMATCH[3]}
       judge_globals_error
       message=$next statement=''
-    elif [[ -n $message && -z $statement && $line =~ ^psql:[^:]*:[0-9]+:\ STATEMENT:\ +(.*)$ ]]; then
-      statement=${BASH_REMATCH[1]}
+    elif [[ -n $message && -z $statement && $line =~ ^(psql:[^:]*:[0-9]+:\ )?STATEMENT:\ +(.*)$ ]]; then
+      statement=${BASH_REMATCH[2]}
     fi
   done <<< "$errors"
   judge_globals_error
