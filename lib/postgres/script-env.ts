@@ -54,14 +54,7 @@ export const SCRIPT_ENV = {
     programs: AZURE_LOGIN.programs,
   },
   restore: {
-    required: [
-      'SCRATCH_DIR',
-      'FETCH_WAIT_SECONDS',
-      'RESTORE_MODE',
-      'RESTORE_JOBS',
-      'APPLY_GLOBALS',
-      ...LIBPQ.required,
-    ],
+    required: ['SCRATCH_DIR', 'FETCH_WAIT_SECONDS', 'RESTORE_MODE', 'RESTORE_JOBS', 'APPLY_GLOBALS', ...LIBPQ.required],
     optional: ['RESTORE_DATABASE', 'RESTORE_OWNERSHIP'],
     programs: LIBPQ.programs,
   },

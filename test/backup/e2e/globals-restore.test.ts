@@ -102,7 +102,9 @@ async function addGlobals(name: string): Promise<Buffer> {
 async function copyWithoutGlobals(from: string, to: string): Promise<void> {
   const container = azurite.container(CONTAINER);
   const { metadata } = await container.getBlockBlobClient(from).getProperties();
-  const { globals_sha256: _sha, globals_size: _size, ...old } = metadata ?? {};
+  const old = { ...metadata };
+  delete old.globals_sha256;
+  delete old.globals_size;
   await container.getBlockBlobClient(to).uploadData(await azurite.download(CONTAINER, from), { metadata: old });
 }
 
