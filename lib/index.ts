@@ -93,6 +93,7 @@ export { BackupCronJob, PostgresRestoreJob, PostgresRestoreDrill, AZURE_CLI_IMAG
 export type {
   BackupCronJobProps,
   BackupResources,
+  DumpCompression,
   PostgresRestoreJobProps,
   PostgresRestoreJobOptions,
   RestoreMode,

@@ -36,6 +36,7 @@ import { PostgresDatabaseRef, clientLabels, postgresEnv, resolvePostgres } from 
 import { PostgresRestoreDrill, PostgresRestoreDrillOptions } from './postgres-restore-drill';
 import { PostgresRestoreJob, PostgresRestoreJobOptions } from './postgres-restore-job';
 import { checkSchedule, longestGapDays } from './schedule';
+import { DumpCompression, checkCompression } from './compression';
 import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../postgres/scripts';
 
 /** CPU and memory of the two backup containers. */
@@ -113,12 +114,23 @@ export interface BackupCronJobProps extends MetadataProps {
   readonly networkPolicy?: BackupNetworkPolicy;
   /** CPU and memory of the containers. @default see {@link BackupResources} */
   readonly resources?: BackupResources;
+  /**
+   * How pg_dump compresses the archive: `'gzip'`, `'gzip:0'`…`'gzip:9'`, `'lz4'`, `'lz4:1'`…`'lz4:12'`,
+   * `'zstd'`, `'zstd:1'`…`'zstd:22'` or `'none'` (see {@link DumpCompression} and docs/backup.md).
+   * lz4 and zstd need a PostgreSQL 16+ `postgresImage`, and a 16+ image for the restore. Recorded in
+   * the dump's blob metadata as `compression`.
+   * @default 'gzip' (pg_dump's default level)
+   */
+  readonly compression?: DumpCompression;
 }
 
 /**
  * A CronJob that dumps a PostgreSQL database with `pg_dump -Fc`, proves the archive whole, and
  * streams it to Azure Blob storage as `<prefix>/<database>/<UTC timestamp>.dump` with its SHA-256,
- * size, server version and source as blob metadata. Any failure fails the Job: no truncated or
+ * size, server version, source and compression as blob metadata. The cluster's roles and tablespaces
+ * (`pg_dumpall --globals-only --no-role-passwords`: no password hashes) go beside it as
+ * `<UTC timestamp>.globals.sql`, stored before the dump is committed and named by its hash in the
+ * dump's metadata (`globals_sha256`, `globals_size`). Any failure fails the Job: no truncated or
  * empty dump is ever uploaded, and an existing blob is never overwritten.
  *
  * The pod has two containers from public images that start together: `dump` (`postgres:<major>`)
@@ -145,6 +157,8 @@ export class BackupCronJob extends Construct {
   public readonly clientMajorVersion: number;
   /** Image that runs az. */
   public readonly azureCliImage: string;
+  /** How pg_dump compresses the archive. */
+  public readonly compression: DumpCompression;
   /** Days dumps are kept. */
   public readonly retentionDays: number;
   /** The CronJob. */
@@ -189,6 +203,7 @@ export class BackupCronJob extends Construct {
       c.majorVersion,
       `pg_dump refuses to dump a server newer than itself, and the server is PostgreSQL ${c.majorVersion}`,
     );
+    this.compression = checkCompression(this, 'compression', props.compression, this.clientMajorVersion);
     this.azureCliImage = checkImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
     const scratch = scratchSize(this, props.scratchSize, '16Mi');
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(3), backoffLimit: 1 });
@@ -210,7 +225,11 @@ export class BackupCronJob extends Construct {
       name: 'dump',
       image: this.postgresImage,
       script: DUMP_SCRIPT,
-      env: [...postgresEnv(c, 'aks-stateful-backup'), { name: 'BLOB_DIR', value: this.dumpPrefix.slice(0, -1) }],
+      env: [
+        ...postgresEnv(c, 'aks-stateful-backup'),
+        { name: 'BLOB_DIR', value: this.dumpPrefix.slice(0, -1) },
+        { name: 'DUMP_COMPRESSION', value: this.compression },
+      ],
       resources: renderJobResources(this, 'resources.dump', props.resources?.dump, {
         cpuRequest: '250m',
         memoryRequest: '256Mi',

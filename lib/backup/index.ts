@@ -1,6 +1,7 @@
 // PostgreSQL backup and restore constructs: the public names, re-exported by lib/index.ts.
 export { BackupCronJob } from './backup-cron-job';
 export type { BackupCronJobProps, BackupResources } from './backup-cron-job';
+export type { DumpCompression } from './compression';
 export { PostgresRestoreJob } from './postgres-restore-job';
 export type {
   PostgresRestoreJobProps,

@@ -37,7 +37,8 @@ const LIBPQ = {
 /** The environment contract of every script, by script name (lib/postgres/shell/<name>.sh). */
 export const SCRIPT_ENV = {
   dump: {
-    required: ['SCRATCH_DIR', 'BLOB_DIR', ...LIBPQ.required],
+    // DUMP_COMPRESSION: BackupCronJob's `compression` prop, mapped to pg_dump's --compress.
+    required: ['SCRATCH_DIR', 'BLOB_DIR', 'DUMP_COMPRESSION', ...LIBPQ.required],
     optional: [],
     programs: LIBPQ.programs,
   },

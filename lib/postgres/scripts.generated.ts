@@ -337,7 +337,7 @@ SQL
 log "drill passed: \${fetched[blob]} restores and satisfies the verification query"
 `;
 
-/** postgres image, runs alongside the upload: streams `pg_dump -Fc` to the upload container through a pipe in `$SCRATCH_DIR` (no archive is ever stored), proving the stream whole on the way: every byte read back by pg_restore, hashed and counted, its table of contents non-empty. Then records size and SHA-256 and writes `ready` (or `failed` on any exit without it); the upload commits the blocks it staged only if its own hash and count of the stream are the same. (lib/postgres/shell/dump.sh) */
+/** postgres image, runs alongside the upload: streams `pg_dump -Fc` to the upload container through a pipe in `$SCRATCH_DIR` (no archive is ever stored), proving the stream whole on the way: every byte read back by pg_restore, hashed and counted, its table of contents non-empty. Then records size and SHA-256 and writes `ready` (or `failed` on any exit without it); the upload commits the blocks it staged only if its own hash and count of the stream are the same. Before the stream, the cluster's roles and tablespaces (`pg_dumpall --globals-only`, without role passwords) are written to `globals.sql` on the scratch volume, their hash and size recorded with the dump's metadata; the upload stores them as their own blob beside the dump. (lib/postgres/shell/dump.sh) */
 export const DUMP_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -377,11 +377,11 @@ client_version() {
 STEP=dump
 begin_script
 
-: "\${SCRATCH_DIR:?}" "\${BLOB_DIR:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}"
+: "\${SCRATCH_DIR:?}" "\${BLOB_DIR:?}" "\${DUMP_COMPRESSION:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}"
 umask 077
 cd "$SCRATCH_DIR" || fail "cannot enter $SCRATCH_DIR"
 rm -f -- metadata blob-name blob-name.new ready failed staging sha256.out bytes.out entries.out \\
-  hash.fifo read.fifo count.fifo list.fifo upload.fifo
+  hash.fifo read.fifo count.fifo list.fifo upload.fifo globals.sql
 # The upload container runs alongside and waits for "ready" or "failed": any exit without "ready",
 # for whatever reason, leaves "failed" (a kill without a trap is bounded by the upload's wait and
 # the Job's activeDeadlineSeconds).
@@ -396,6 +396,34 @@ dump_major=$(client_major pg_dump)
 dump_version=$(client_version pg_dump)
 ((dump_major >= server_num / 10000)) \\
   || fail "pg_dump $dump_version is older than the server ($server_version): it refuses to dump a newer server"
+
+# The archive's compression, as BackupCronJob's \`compression\` prop wrote it (checked at synth; checked
+# again here, as the variable is the script's whole contract). PostgreSQL 15's pg_dump knows only
+# gzip levels (--compress=0..9, 0 meaning none), which 16 and later read the same way; lz4 and zstd
+# need --compress=method[:level] of pg_dump 16. Plain \`gzip\` passes nothing: pg_dump's own default.
+compress=()
+case $DUMP_COMPRESSION in
+  gzip) ;;
+  none) compress=(--compress=0) ;;
+  gzip:[0-9]) compress=(--compress="\${DUMP_COMPRESSION#gzip:}") ;;
+  lz4 | lz4:[1-9] | lz4:1[0-2] | zstd | zstd:[1-9] | zstd:1[0-9] | zstd:2[0-2])
+    ((dump_major >= 16)) \\
+      || fail "DUMP_COMPRESSION '$DUMP_COMPRESSION' needs pg_dump 16 or later, this is pg_dump $dump_version: use gzip or none, or a PostgreSQL 16+ image"
+    compress=(--compress="$DUMP_COMPRESSION")
+    ;;
+  *) fail "DUMP_COMPRESSION '$DUMP_COMPRESSION' is not one of gzip, gzip:0-9, lz4, lz4:1-12, zstd, zstd:1-22, none" ;;
+esac
+
+# The globals (roles, their memberships and settings, tablespaces) that a dump of one database does
+# not hold, from the database the dump reads (so no access to another database is needed).
+# --no-role-passwords: no password hash ever leaves the server (it also lets a non-superuser read
+# the roles, from pg_roles instead of pg_authid).
+pg_dumpall --globals-only --no-role-passwords --no-password --database="$PGDATABASE" --file=globals.sql \\
+  || fail "pg_dumpall --globals-only failed (see above): the roles and tablespaces cannot be backed up, so nothing is"
+globals_sha256=$(sha256_hex < globals.sql) || fail "hashing the globals failed"
+globals_size=$(wc --bytes < globals.sql) || fail "counting the globals' bytes failed"
+((globals_size > 0)) || fail "pg_dumpall --globals-only wrote nothing"
+log "globals dumped: $globals_size bytes, sha256 $globals_sha256"
 
 # The readers of the stream, started first so that none of them holds the upload pipe open. Each
 # one blocks until tee opens its pipe. The TOC is listed from its own copy of the stream, which is
@@ -430,11 +458,11 @@ until [[ -f staging ]]; do
   read -r -t 0.1 -u "$tick" _ || true
 done
 exec {hold}>&-
-log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $dump_version)"
+log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $dump_version, compression $DUMP_COMPRESSION)"
 # One pass: while pg_dump writes, tee feeds the same bytes to the upload, the hash, the byte count,
 # the read-back and the TOC listing. Every process's exit status is checked: the pipeline's through
 # PIPESTATUS, the readers' through wait.
-pg_dump --format=custom --no-password | tee hash.fifo count.fifo read.fifo list.fifo >&"$out" \\
+pg_dump --format=custom "\${compress[@]}" --no-password | tee hash.fifo count.fifo read.fifo list.fifo >&"$out" \\
   || {
     status=("\${PIPESTATUS[@]}")
     fail "pg_dump exited with status \${status[0]}, tee (streaming to the upload) with \${status[1]}: the dump is incomplete"
@@ -453,7 +481,8 @@ entries=$(< entries.out)
 ((entries > 0)) || fail "the archive lists no objects: database $PGDATABASE is empty or not the one meant"
 
 printf '%s\\n' "sha256=$sha256" "size=$size" "server_version=$server_version" "pg_dump_version=$dump_version" \\
-  "source=$PGHOST:$PGPORT/$PGDATABASE" "created=$stamp" "entries=$entries" > metadata
+  "source=$PGHOST:$PGPORT/$PGDATABASE" "created=$stamp" "entries=$entries" "compression=$DUMP_COMPRESSION" \\
+  "globals_sha256=$globals_sha256" "globals_size=$globals_size" > metadata
 # Written last: the upload commits nothing without it.
 printf 'ok\\n' > ready
 log "dump verified: $size bytes, $entries entries, sha256 $sha256"
@@ -1024,7 +1053,7 @@ tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$(dbname_co
 log "restored \${fetched[blob]} into $target: $tables tables"
 `;
 
-/** azure-cli image, runs alongside the dump: signs in and checks the container, makes a SAS for the one new blob, then stages the dump's stream as blocks with curl while pg_dump runs, hashing and counting what it reads. It commits the blocks (never over an existing blob) only after the dump's `ready`, and only if the dump's size and SHA-256 equal its own; then checks the blob's length. A `failed` marker, no `ready` within `$DUMP_WAIT_SECONDS`, a mismatch or any error commits nothing. (lib/postgres/shell/upload.sh) */
+/** azure-cli image, runs alongside the dump: signs in and checks the container, makes a SAS for the one new blob, then stages the dump's stream as blocks with curl while pg_dump runs, hashing and counting what it reads. It commits the blocks (never over an existing blob) only after the dump's `ready`, and only if the dump's size and SHA-256 equal its own; then checks the blob's length. Just before that commit it stores the dump's globals (`globals.sql`, checked against the hash and size the dump recorded) as the blob `<stamp>.globals.sql` beside it, so that every committed dump has its globals. A `failed` marker, no `ready` within `$DUMP_WAIT_SECONDS`, a mismatch or any error commits nothing. (lib/postgres/shell/upload.sh) */
 export const UPLOAD_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -1159,6 +1188,56 @@ commit_blocks() {
     3<<< "url = \\"$BLOB_URL&comp=blocklist\\""
 }
 
+# Stores the file $1 as the block blob at the URL $2, whose query string is a SAS (it reaches curl
+# only through a config on fd 3, never a command line), in one Put Blob, refused if a blob of that
+# name exists. Further arguments are extra request headers (the metadata as x-ms-meta-*). For small
+# files (the globals): Put Blob takes the whole body in one request.
+put_blob() {
+  local file=$1 url=$2 header
+  shift 2
+  : "\${X_MS_VERSION:?}"
+  local headers=()
+  for header in "$@"; do headers+=(--header "$header"); done
+  curl --silent --show-error --fail --retry 4 --connect-timeout 30 --max-time 300 \\
+    --request PUT --header "x-ms-version: $X_MS_VERSION" --header 'x-ms-blob-type: BlockBlob' \\
+    --header 'If-None-Match: *' --header 'Content-Type: application/sql' \\
+    "\${headers[@]}" --data-binary @"$file" --output /dev/null --config /dev/fd/3 \\
+    3<<< "url = \\"$url\\""
+}
+
+# Prints the blob's uncommitted block list (Get Block List XML) from $BLOB_URL, whose SAS (with
+# read permission) reaches curl only through a config on fd 3.
+staged_block_list() {
+  : "\${BLOB_URL:?}" "\${X_MS_VERSION:?}"
+  curl --silent --show-error --fail --retry 4 --connect-timeout 30 --max-time 300 \\
+    --header "x-ms-version: $X_MS_VERSION" --config /dev/fd/3 \\
+    3<<< "url = \\"$BLOB_URL&comp=blocklist&blocklisttype=uncommitted\\""
+}
+
+# Checks the block list XML $1 against what was staged: blocks 0 to $2-1 (ids of block_id), each
+# BLOCK_BYTES long but the last, $3 bytes in all. Logs the first block that differs.
+check_block_sizes() {
+  local xml=$1 blocks=$2 total=$3 line i id expected
+  local -A sizes=()
+  : "\${BLOCK_BYTES:?}"
+  # No whitespace in ids or sizes: what there is only formats the XML.
+  xml=\${xml//[$'\\r\\n\\t ']/}
+  # One block per line (a regex over the whole text would copy it once per block).
+  while IFS= read -r line; do
+    [[ $line =~ \\<Block\\>\\<Name\\>([^<]*)\\</Name\\>\\<Size\\>([0-9]+)\\</Size\\>$ ]] || continue
+    sizes[\${BASH_REMATCH[1]}]=\${BASH_REMATCH[2]}
+  done <<< "\${xml//<\\/Block>/$'\\n'}"
+  for ((i = 0; i < blocks; i++)); do
+    id=$(block_id "$i")
+    expected=$BLOCK_BYTES
+    ((i < blocks - 1)) || expected=$((total - (blocks - 1) * BLOCK_BYTES))
+    [[ \${sizes[$id]:-none} == "$expected" ]] || {
+      log "block $i ($id) is \${sizes[$id]:-missing} bytes in storage, $expected were staged"
+      return 1
+    }
+  done
+}
+
 STEP=upload
 begin_script
 
@@ -1186,8 +1265,10 @@ until [[ -f "$SCRATCH_DIR/blob-name" || -f "$SCRATCH_DIR/failed" ]]; do
 done
 [[ -f "$SCRATCH_DIR/blob-name" ]] || fail "the dump step failed (see its log): nothing was uploaded"
 blob=$(< "$SCRATCH_DIR/blob-name")
+[[ $blob == *.dump ]] || fail "the dump step named the blob '$blob', not <name>.dump"
+globals_blob=\${blob%.dump}.globals.sql
 
-# A SAS for this one blob, create and write only, valid until the Job's deadline: signed locally
+# A SAS for this one blob, create, write and read (its own block list) only, valid until the Job's deadline: signed locally
 # with the account key, or a user delegation SAS with workload identity. It stays in this shell:
 # curl reads it from a config on a file descriptor, never from its command line.
 endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
@@ -1198,9 +1279,16 @@ if [[ $endpoint == https://* ]]; then sas_options+=(--https-only); fi
 if [[ $AUTH_MODE == workloadIdentity ]]; then sas_options+=(--as-user); fi
 TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + DUMP_WAIT_SECONDS + 600))
 sas=$(az storage blob generate-sas "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-  --permissions cw --expiry "$expiry" "\${sas_options[@]}" --output tsv --only-show-errors)
+  --permissions rcw --expiry "$expiry" "\${sas_options[@]}" --output tsv --only-show-errors)
 [[ -n $sas ]] || fail "az made no SAS for $blob"
 BLOB_URL="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$blob")?$sas"
+# The globals' own one-blob SAS, made now while the sign-in is fresh (a user delegation SAS stays
+# valid after the token it was made with expires).
+sas=$(az storage blob generate-sas "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$globals_blob" \\
+  --permissions cw --expiry "$expiry" "\${sas_options[@]}" --output tsv --only-show-errors)
+[[ -n $sas ]] || fail "az made no SAS for $globals_blob"
+globals_url="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$globals_blob")?$sas"
+unset sas
 
 # The upload's own hash and count of the stream, as the dump computes them.
 rm -f -- "$SCRATCH_DIR"/upload-{hash,count}.fifo "$SCRATCH_DIR"/upload-{sha256,count,blocks,sent}.out
@@ -1244,6 +1332,24 @@ done < "$SCRATCH_DIR/metadata"
 [[ \${meta[sha256]:-} =~ ^[0-9a-f]{64}$ && \${meta[size]:-} =~ ^[1-9][0-9]*$ ]] || fail "the dump step recorded no checksum or size"
 [[ $read_size == "\${meta[size]}" && $read_sha == "\${meta[sha256]}" ]] \\
   || fail "the stream read here ($read_size bytes, sha256 $read_sha) is not the dump verified (\${meta[size]} bytes, sha256 \${meta[sha256]}): nothing was committed"
+
+# What Azure holds under each id is the last copy it received: the sizes must be those staged.
+staged=$(staged_block_list) || fail "listing the blocks staged for $blob failed: nothing was committed"
+check_block_sizes "$staged" "$blocks" "$read_size" \\
+  || fail "the blocks stored for $blob are not those staged (a late or damaged copy replaced one): nothing was committed"
+
+# The globals, read here from the scratch volume, must be what the dump recorded; stored first, so a
+# committed dump always has them. A commit that fails after this leaves them without a dump (retention
+# deletes them): the restore reads globals only by the name of a dump.
+[[ \${meta[globals_sha256]:-} =~ ^[0-9a-f]{64}$ && \${meta[globals_size]:-} =~ ^[1-9][0-9]*$ ]] \\
+  || fail "the dump step recorded no checksum or size of the globals: nothing was committed"
+globals_sha=$(sha256_hex < "$SCRATCH_DIR/globals.sql") || fail "hashing the globals failed: nothing was committed"
+globals_read=$(wc --bytes < "$SCRATCH_DIR/globals.sql") || fail "counting the globals failed: nothing was committed"
+[[ $globals_read == "\${meta[globals_size]}" && $globals_sha == "\${meta[globals_sha256]}" ]] \\
+  || fail "the globals read here ($globals_read bytes, sha256 $globals_sha) are not those the dump recorded (\${meta[globals_size]} bytes, sha256 \${meta[globals_sha256]}): nothing was committed"
+put_blob "$SCRATCH_DIR/globals.sql" "$globals_url" "x-ms-meta-sha256: $globals_sha" "x-ms-meta-size: $globals_read" \\
+  'x-ms-meta-kind: globals' || fail "storing the globals as $globals_blob failed (an existing blob is never replaced): nothing was committed"
+log "stored the globals as $globals_blob: $globals_read bytes, sha256 $globals_sha"
 
 log "committing $blob: $blocks blocks, \${meta[size]} bytes"
 commit_blocks "$blocks" "\${headers[@]}" || fail "committing $blob failed (an existing blob is never replaced)"

@@ -118,6 +118,8 @@ describe('BackupCronJob', () => {
       PGCONNECT_TIMEOUT: '30',
       PGAPPNAME: 'aks-stateful-backup',
       BLOB_DIR: 'postgres/orders',
+      // pg_dump's own default; the dump passes no --compress for it.
+      DUMP_COMPRESSION: 'gzip',
     });
     expect(dump.resources).toEqual({
       requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '16Mi' },
@@ -288,6 +290,7 @@ describe('BackupCronJob', () => {
       retentionDays: 10,
       postgresImage: 'postgres:16',
       azureCliImage: 'mcr.microsoft.com/azure-cli:2.76.0',
+      compression: 'zstd:3',
       scratchSize: StorageSize.gibibytes(64),
       activeDeadline: Duration.hours(1),
       backoffLimit: 0,
@@ -328,6 +331,8 @@ describe('BackupCronJob', () => {
     expect(pod.volumes[0]).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '64Gi' } });
     expect(dump.image).toBe('postgres:16');
     expect(envOf(dump).BLOB_DIR).toBe('team-a/nightly/orders');
+    expect(envOf(dump).DUMP_COMPRESSION).toBe('zstd:3');
+    expect(backup.compression).toBe('zstd:3');
     expect(dump.resources).toEqual({
       requests: { cpu: '1', memory: '512Mi', 'ephemeral-storage': '64Gi' },
       limits: { memory: '1Gi' },

@@ -120,8 +120,9 @@ const subjects: HostileSubject<any>[] = [
   {
     name: 'BackupCronJob',
     build: (chart, props) => new BackupCronJob(chart, 'backup', props),
-    valid: { ...COMMON, ...CRON, retentionDays: 30, scratchSize: '10Gi', name: 'orders-backup' },
+    valid: { ...COMMON, ...CRON, retentionDays: 30, scratchSize: '10Gi', name: 'orders-backup', compression: 'gzip:1' },
     paths: [
+      'compression',
       ...CONNECTION_PATHS,
       ...STORAGE_PATHS,
       ...JOB_PATHS,

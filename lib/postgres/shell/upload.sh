@@ -3,6 +3,9 @@
 # one new blob, then stages the dump's stream as blocks with curl while pg_dump runs, hashing and
 # counting what it reads. It commits the blocks (never over an existing blob) only after the dump's
 # `ready`, and only if the dump's size and SHA-256 equal its own; then checks the blob's length.
+# Just before that commit it stores the dump's globals (`globals.sql`, checked against the hash and
+# size the dump recorded) as the blob `<stamp>.globals.sql` beside it, so that every committed dump
+# has its globals.
 # A `failed` marker, no `ready` within `$DUMP_WAIT_SECONDS`, a mismatch or any error commits nothing.
 # shellcheck source=functions/common.sh
 source "${BASH_SOURCE[0]%/*}/functions/common.sh"
@@ -10,6 +13,8 @@ source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 source "${BASH_SOURCE[0]%/*}/functions/azure.sh"
 # shellcheck source=functions/blocks.sh
 source "${BASH_SOURCE[0]%/*}/functions/blocks.sh"
+# shellcheck source=functions/block-list.sh
+source "${BASH_SOURCE[0]%/*}/functions/block-list.sh"
 STEP=upload
 begin_script
 
@@ -37,8 +42,10 @@ until [[ -f "$SCRATCH_DIR/blob-name" || -f "$SCRATCH_DIR/failed" ]]; do
 done
 [[ -f "$SCRATCH_DIR/blob-name" ]] || fail "the dump step failed (see its log): nothing was uploaded"
 blob=$(< "$SCRATCH_DIR/blob-name")
+[[ $blob == *.dump ]] || fail "the dump step named the blob '$blob', not <name>.dump"
+globals_blob=${blob%.dump}.globals.sql
 
-# A SAS for this one blob, create and write only, valid until the Job's deadline: signed locally
+# A SAS for this one blob, create, write and read (its own block list) only, valid until the Job's deadline: signed locally
 # with the account key, or a user delegation SAS with workload identity. It stays in this shell:
 # curl reads it from a config on a file descriptor, never from its command line.
 endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
@@ -49,9 +56,16 @@ if [[ $endpoint == https://* ]]; then sas_options+=(--https-only); fi
 if [[ $AUTH_MODE == workloadIdentity ]]; then sas_options+=(--as-user); fi
 TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + DUMP_WAIT_SECONDS + 600))
 sas=$(az storage blob generate-sas "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
-  --permissions cw --expiry "$expiry" "${sas_options[@]}" --output tsv --only-show-errors)
+  --permissions rcw --expiry "$expiry" "${sas_options[@]}" --output tsv --only-show-errors)
 [[ -n $sas ]] || fail "az made no SAS for $blob"
 BLOB_URL="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$blob")?$sas"
+# The globals' own one-blob SAS, made now while the sign-in is fresh (a user delegation SAS stays
+# valid after the token it was made with expires).
+sas=$(az storage blob generate-sas "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$globals_blob" \
+  --permissions cw --expiry "$expiry" "${sas_options[@]}" --output tsv --only-show-errors)
+[[ -n $sas ]] || fail "az made no SAS for $globals_blob"
+globals_url="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$globals_blob")?$sas"
+unset sas
 
 # The upload's own hash and count of the stream, as the dump computes them.
 rm -f -- "$SCRATCH_DIR"/upload-{hash,count}.fifo "$SCRATCH_DIR"/upload-{sha256,count,blocks,sent}.out
@@ -95,6 +109,24 @@ done < "$SCRATCH_DIR/metadata"
 [[ ${meta[sha256]:-} =~ ^[0-9a-f]{64}$ && ${meta[size]:-} =~ ^[1-9][0-9]*$ ]] || fail "the dump step recorded no checksum or size"
 [[ $read_size == "${meta[size]}" && $read_sha == "${meta[sha256]}" ]] \
   || fail "the stream read here ($read_size bytes, sha256 $read_sha) is not the dump verified (${meta[size]} bytes, sha256 ${meta[sha256]}): nothing was committed"
+
+# What Azure holds under each id is the last copy it received: the sizes must be those staged.
+staged=$(staged_block_list) || fail "listing the blocks staged for $blob failed: nothing was committed"
+check_block_sizes "$staged" "$blocks" "$read_size" \
+  || fail "the blocks stored for $blob are not those staged (a late or damaged copy replaced one): nothing was committed"
+
+# The globals, read here from the scratch volume, must be what the dump recorded; stored first, so a
+# committed dump always has them. A commit that fails after this leaves them without a dump (retention
+# deletes them): the restore reads globals only by the name of a dump.
+[[ ${meta[globals_sha256]:-} =~ ^[0-9a-f]{64}$ && ${meta[globals_size]:-} =~ ^[1-9][0-9]*$ ]] \
+  || fail "the dump step recorded no checksum or size of the globals: nothing was committed"
+globals_sha=$(sha256_hex < "$SCRATCH_DIR/globals.sql") || fail "hashing the globals failed: nothing was committed"
+globals_read=$(wc --bytes < "$SCRATCH_DIR/globals.sql") || fail "counting the globals failed: nothing was committed"
+[[ $globals_read == "${meta[globals_size]}" && $globals_sha == "${meta[globals_sha256]}" ]] \
+  || fail "the globals read here ($globals_read bytes, sha256 $globals_sha) are not those the dump recorded (${meta[globals_size]} bytes, sha256 ${meta[globals_sha256]}): nothing was committed"
+put_blob "$SCRATCH_DIR/globals.sql" "$globals_url" "x-ms-meta-sha256: $globals_sha" "x-ms-meta-size: $globals_read" \
+  'x-ms-meta-kind: globals' || fail "storing the globals as $globals_blob failed (an existing blob is never replaced): nothing was committed"
+log "stored the globals as $globals_blob: $globals_read bytes, sha256 $globals_sha"
 
 log "committing $blob: $blocks blocks, ${meta[size]} bytes"
 commit_blocks "$blocks" "${headers[@]}" || fail "committing $blob failed (an existing blob is never replaced)"

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Azurite } from './support/azurite';
+import { Azurite, StoredBlob } from './support/azurite';
 import { APP_PASSWORD, CONTAINER, backupPod, drillPod, restorePod, secrets, seedShop } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
 import { PodRun, cleanUp, runPod } from './support/run-pod';
@@ -48,6 +48,11 @@ async function shadows(target: string): Promise<string[]> {
   return out.split('\n').filter(Boolean);
 }
 
+/** The dumps under the prefix, in name order (each backup also stores its globals beside its dump). */
+async function dumps(): Promise<StoredBlob[]> {
+  return (await azurite.list(CONTAINER, PREFIX)).filter((b) => b.name.endsWith('.dump'));
+}
+
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -74,9 +79,10 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     expect(pod.runs[0].output).toMatch(/\[dump\] dump verified: \d+ bytes, \d+ entries, sha256 [0-9a-f]{64}/);
 
     const blobs = await azurite.list(CONTAINER);
-    expect(blobs).toHaveLength(1);
-    const [blob] = blobs;
+    expect(blobs).toHaveLength(2);
+    const [blob, globals] = blobs;
     expect(blob.name).toMatch(DUMP_NAME);
+    expect(globals.name).toBe(blob.name.replace(/\.dump$/, '.globals.sql'));
     const properties = await azurite.container(CONTAINER).getBlobClient(blob.name).getProperties();
     expect(properties.blobType).toBe('BlockBlob');
     const bytes = await azurite.download(CONTAINER, blob.name);
@@ -90,6 +96,9 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
       source: `127.0.0.1:${cluster.port}/shop`,
       created: blob.name.slice(PREFIX.length, -'.dump'.length),
       entries: expect.stringMatching(/^[1-9]\d*$/),
+      compression: 'gzip',
+      globals_sha256: globals.metadata.sha256,
+      globals_size: globals.metadata.size,
     });
     expect(blob.size).toBe(bytes.length);
   }, 120_000);
@@ -116,7 +125,7 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('restores a named dump in replace mode: the restored database takes the name, the old one is kept as <name>__before_<ts> with its data', async () => {
-    const [dump] = await azurite.list(CONTAINER, PREFIX);
+    const [dump] = await dumps();
     await cluster.sql('shop', "DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = 'changed'");
     expect((await cluster.rowCounts('shop'))['public.orders']).toBe(10_001);
 
@@ -166,8 +175,10 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
       /returned error: 409[\s\S]*FAILED: committing \S+ failed \(an existing blob is never replaced\)/,
     );
     expect((await azurite.download(CONTAINER, planted)).toString()).toBe('not a dump');
-    expect(await azurite.list(CONTAINER, PREFIX)).toHaveLength(before.length + 1);
+    // The planted blob, and the globals stored before the refused commit (a dump's globals go first).
+    expect(await azurite.list(CONTAINER, PREFIX)).toHaveLength(before.length + 2);
     await azurite.container(CONTAINER).deleteBlob(planted);
+    await azurite.container(CONTAINER).deleteBlob(planted.replace(/\.dump$/, '.globals.sql'));
   }, 120_000);
 
   it('drills: restores the latest dump into a throwaway server in the pod and runs the verification query', async () => {
@@ -225,7 +236,7 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 600_000);
 
   it('switches nothing when the streamed bytes differ from the recorded checksum: a replace restore leaves the database as it was, the drill fails', async () => {
-    const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
+    const [dump] = (await dumps()).slice(-1);
     const blob = azurite.container(CONTAINER).getBlockBlobClient(dump.name);
     // The archive itself is intact, so pg_restore restores all of it into the shadow: only the
     // checksum, compared after the last byte, holds the switch back.
@@ -259,7 +270,7 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('refuses a corrupted blob: the restore fails and nothing is restored', async () => {
-    const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
+    const [dump] = (await dumps()).slice(-1);
     const bytes = await azurite.download(CONTAINER, dump.name);
     // Same length, one byte flipped in the middle.
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;
@@ -454,7 +465,7 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
       session.kill('SIGKILL');
     }
 
-    const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
+    const [dump] = (await dumps()).slice(-1);
     const original = await azurite.download(CONTAINER, dump.name);
     const bytes = Buffer.from(original);
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;

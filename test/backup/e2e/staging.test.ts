@@ -83,6 +83,7 @@ describe('staging blocks while pg_dump runs', () => {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     expect(String(listed)).toMatch(/TABLE DATA public orders/);
     await azurite.container(CONTAINER).deleteBlob(blob.name);
+    await azurite.container(CONTAINER).deleteBlob(blob.name.replace(/\.dump$/, '.globals.sql'));
   }, 120_000);
 
   it('the dump killed while blocks are being staged: the Job fails and only uncommitted blocks remain', async () => {
@@ -117,33 +118,106 @@ describe('staging blocks while pg_dump runs', () => {
     expect(left[0]?.uncommitted ?? 0).toBeGreaterThan(1);
   }, 120_000);
 
-  it('every block staged twice, the first time with wrong bytes: the last one wins and the blob hashes right', async () => {
-    // Fault injection: a curl that sends each block first as garbage under the same id (a retry
-    // after a damaged attempt), then the real one.
-    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-twice-curl-'));
+  /** Runs the small-blocks backup of `shop` with a `curl` shim (bash lines) ahead of the real one on PATH. */
+  async function withCurlShim(lines: string[]) {
+    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-curl-shim-'));
     fs.chmodSync(shim, 0o755);
-    fs.writeFileSync(
-      path.join(shim, 'curl'),
-      [
-        '#!/bin/bash',
-        'config=$(cat /dev/fd/3)',
-        'if [[ $config == *comp=block\\&* ]]; then',
-        '  head --bytes=1000 /dev/urandom | /usr/bin/curl "$@" 3<<< "$config" > /dev/null || exit',
-        'fi',
-        'exec /usr/bin/curl "$@" 3<<< "$config"',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
+    // Somewhere the pod's user may write, for a shim that holds blocks back.
+    fs.mkdirSync(path.join(shim, 'held'), { mode: 0o777 });
+    fs.chmodSync(path.join(shim, 'held'), 0o777);
+    fs.writeFileSync(path.join(shim, 'curl'), ['#!/bin/bash', `held=${shim}/held`, ...lines].join('\n'), {
+      mode: 0o755,
+    });
     try {
       const pod = await runPod(smallBlocksPod('shop'), tools, { secrets: secrets(), pathPrefix: shim });
       cleanUp(pod);
-      expect(pod.succeeded, pod.log).toBe(true);
-      const [blob] = await azurite.list(CONTAINER, 'postgres/shop/');
-      const bytes = await azurite.download(CONTAINER, blob.name);
-      expect(createHash('sha256').update(bytes).digest('hex')).toBe(blob.metadata.sha256);
-      await azurite.container(CONTAINER).deleteBlob(blob.name);
+      const orderFile = path.join(shim, 'held', 'order');
+      // The block indexes in the order a holding shim staged them.
+      const order = fs.existsSync(orderFile) ? fs.readFileSync(orderFile, 'utf8').trim().split('\n').map(Number) : [];
+      return Object.assign(pod, { order });
     } finally {
       fs.rmSync(shim, { recursive: true, force: true });
     }
+  }
+
+  /** The one committed dump of `shop` (and its globals) hashes to its recorded sha256; then both are deleted. */
+  async function expectCommittedDumpWhole() {
+    const blobs = await azurite.list(CONTAINER, 'postgres/shop/');
+    expect(blobs.map((b) => b.name)).toEqual([
+      expect.stringMatching(/\.dump$/),
+      blobs[0].name.replace(/\.dump$/, '.globals.sql'),
+    ]);
+    const bytes = await azurite.download(CONTAINER, blobs[0].name);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(blobs[0].metadata.sha256);
+    for (const blob of blobs) await azurite.container(CONTAINER).deleteBlob(blob.name);
+  }
+
+  it('every block staged twice, the first time with wrong bytes: the last one wins and the blob hashes right', async () => {
+    // Fault injection: a curl that sends each block first as garbage under the same id (a retry
+    // after a damaged attempt), then the real one.
+    const pod = await withCurlShim([
+      'config=$(cat /dev/fd/3)',
+      'if [[ $config == *comp=block\\&* ]]; then',
+      '  head --bytes=1000 /dev/urandom | /usr/bin/curl "$@" 3<<< "$config" > /dev/null || exit',
+      'fi',
+      'exec /usr/bin/curl "$@" 3<<< "$config"',
+    ]);
+    expect(pod.succeeded, pod.log).toBe(true);
+    await expectCommittedDumpWhole();
+  }, 120_000);
+
+  it('every block staged twice, a damaged copy arriving after the good one: the backup fails and commits nothing', async () => {
+    // A late duplicate (a retry whose first attempt was still in flight) would replace the good
+    // block silently: the check of the staged block list before the commit catches it.
+    const pod = await withCurlShim([
+      'config=$(cat /dev/fd/3)',
+      'if [[ $config == *comp=block\\&* ]]; then',
+      '  /usr/bin/curl "$@" 3<<< "$config" || exit',
+      '  head --bytes=1000 /dev/urandom | /usr/bin/curl "$@" 3<<< "$config" > /dev/null',
+      '  exit',
+      'fi',
+      'exec /usr/bin/curl "$@" 3<<< "$config"',
+    ]);
+    expect(pod.succeeded).toBe(false);
+    const upload = pod.runs.find((r) => r.name === 'upload')!;
+    expect(upload.output).toMatch(/block 0 \(MDAwMDAw\) is 1000 bytes in storage, 1048576 were staged/);
+    expect(upload.output).toMatch(/FAILED: the blocks stored for \S+ are not those staged .*: nothing was committed/);
+    expect(await azurite.list(CONTAINER)).toEqual([]);
+    const left = await everything();
+    for (const blob of left) expect(blob.committed).toBe(0);
+    for (const blob of left)
+      await azurite
+        .container(CONTAINER)
+        .deleteBlob(blob.name)
+        .catch(() => undefined);
+  }, 120_000);
+
+  it('blocks staged out of order (all held back, then sent last first): the commit lists them by index and the blob hashes right', async () => {
+    // The shim answers each block at once with its size (as curl's --write-out would) but keeps
+    // it; at the first block-list request it stages them all in reverse order.
+    const pod = await withCurlShim([
+      'config=$(cat /dev/fd/3)',
+      'if [[ $config == *comp=block\\&* ]]; then',
+      '  [[ $config =~ blockid=([A-Za-z0-9+/=]+) ]] || exit 2',
+      '  key=$(printf %s "${BASH_REMATCH[1]}" | base64 -d)',
+      '  cat > "$held/$key.block" && printf %s "$config" > "$held/$key.config" && printf "%q " "$@" > "$held/args"',
+      '  stat --format=%s "$held/$key.block"',
+      '  exit',
+      'fi',
+      'if [[ $config == *comp=blocklist* ]]; then',
+      '  for block in $(ls "$held" | grep "\\.block$" | sort -r); do',
+      '    key=${block%.block}',
+      '    eval "/usr/bin/curl $(< "$held/args")" 3< "$held/$key.config" < "$held/$block" > /dev/null || exit',
+      '    rm "$held/$block"',
+      '    printf "%s\\n" "$key" >> "$held/order"',
+      '  done',
+      'fi',
+      'exec /usr/bin/curl "$@" 3<<< "$config"',
+    ]);
+    expect(pod.succeeded, pod.log).toBe(true);
+    expect(pod.order.length).toBeGreaterThan(2);
+    expect(pod.order).toEqual([...pod.order].sort((a, b) => b - a));
+    expect(pod.order.at(-1)).toBe(0);
+    await expectCommittedDumpWhole();
   }, 120_000);
 });

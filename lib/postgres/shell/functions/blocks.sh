@@ -79,3 +79,20 @@ commit_blocks() {
     "${headers[@]}" --data-binary @- --output /dev/null --config /dev/fd/3 \
     3<<< "url = \"$BLOB_URL&comp=blocklist\""
 }
+
+# Stores the file $1 as the block blob at the URL $2, whose query string is a SAS (it reaches curl
+# only through a config on fd 3, never a command line), in one Put Blob, refused if a blob of that
+# name exists. Further arguments are extra request headers (the metadata as x-ms-meta-*). For small
+# files (the globals): Put Blob takes the whole body in one request.
+put_blob() {
+  local file=$1 url=$2 header
+  shift 2
+  : "${X_MS_VERSION:?}"
+  local headers=()
+  for header in "$@"; do headers+=(--header "$header"); done
+  curl --silent --show-error --fail --retry 4 --connect-timeout 30 --max-time 300 \
+    --request PUT --header "x-ms-version: $X_MS_VERSION" --header 'x-ms-blob-type: BlockBlob' \
+    --header 'If-None-Match: *' --header 'Content-Type: application/sql' \
+    "${headers[@]}" --data-binary @"$file" --output /dev/null --config /dev/fd/3 \
+    3<<< "url = \"$url\""
+}
