@@ -130,7 +130,7 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
   }, 120_000);
 
   it('refuses a corrupted blob before pg_restore reads it: no target, no shadow, no file left', async () => {
-    const [dump] = (await azurite.list(CONTAINER, PREFIX)).slice(-1);
+    const [dump] = (await azurite.list(CONTAINER, PREFIX)).filter((b) => b.name.endsWith('.dump')).slice(-1);
     const original = await azurite.download(CONTAINER, dump.name);
     const client = azurite.container(CONTAINER).getBlockBlobClient(dump.name);
     try {
