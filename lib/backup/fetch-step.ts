@@ -21,9 +21,10 @@ export function streamReaderEnv(limits: JobLimits): EnvVar[] {
 
 /**
  * The `az` container of the restore Job and the drill, running beside the container that restores:
- * finds a named dump, or the latest under the prefix, with the checksum recorded when it was taken,
- * and streams it into the pipe the other container reads. It asks for no scratch space: nothing of
- * the dump is stored.
+ * finds a named dump, or the latest under the prefix, with the checksum recorded when it was taken
+ * (and that of its globals), and streams it into the pipe the other container reads, or downloads
+ * it to the scratch volume (`toFile`). It asks for no scratch space of its own: the restoring
+ * container's request covers the shared volume.
  */
 export function fetchContainer(
   scope: IConstruct,
@@ -36,6 +37,10 @@ export function fetchContainer(
     readonly blob?: string;
     /** The Job's limits: the wait for the restoring container's pipe is bounded by its deadline. */
     readonly limits: JobLimits;
+    /** Download the dump to `<scratch>/dump` instead of streaming it (for `pg_restore --jobs`). @default false */
+    readonly toFile?: boolean;
+    /** Download the dump's globals (`<stamp>.globals.sql`) to `<scratch>/globals.sql` when it records them. @default false */
+    readonly globals?: boolean;
   },
 ): Container {
   return scriptContainer({
@@ -47,6 +52,8 @@ export function fetchContainer(
       { name: 'DUMP_PREFIX', value: spec.dumpPrefix },
       ...(spec.blob ? [{ name: 'BACKUP_BLOB', value: spec.blob }] : []),
       { name: 'RESTORE_WAIT_SECONDS', value: String(streamWaitSeconds(spec.limits)) },
+      ...(spec.toFile ? [{ name: 'FETCH_TO_FILE', value: 'true' }] : []),
+      ...(spec.globals ? [{ name: 'FETCH_GLOBALS', value: 'true' }] : []),
     ],
     resources: renderJobResources(scope, 'resources.fetch', spec.resources, {
       cpuRequest: '100m',

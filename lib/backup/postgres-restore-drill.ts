@@ -109,8 +109,10 @@ export interface PostgresRestoreDrillProps extends PostgresRestoreDrillOptions {
 
 /**
  * "A backup that was never restored is not a backup": a CronJob (suspended by default) that
- * streams the latest dump into a throwaway PostgreSQL started inside the Job's own pod, commits
- * the restore only if the stream's SHA-256 matches the backup's, and runs a verification query.
+ * streams the latest dump into a throwaway PostgreSQL started inside the Job's own pod (after
+ * applying its globals, the roles, with owners and privileges, when the backup saved them; without
+ * owners and privileges for older dumps), commits the restore only if the stream's SHA-256 matches
+ * the backup's, and runs a verification query.
  * The Job fails if the dump cannot be restored or the query is not true. Run it by hand with
  * `kubectl create job --from=cronjob/<name>`.
  */
@@ -177,6 +179,8 @@ export class PostgresRestoreDrill extends Construct {
       image: azureCliImage,
       resources: props.resources?.fetch,
       limits,
+      // Always: the drill restores owners and privileges when the dump's roles are there to own them.
+      globals: true,
     });
     const drill = scriptContainer({
       name: 'drill',

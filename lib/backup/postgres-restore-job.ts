@@ -9,7 +9,7 @@ import { BackupNetworkPolicy, renderNetworkPolicy } from './network-policy';
 import { invalid } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { SizeInput } from '../core/storage-size';
-import { checkOneOf } from '../core/values';
+import { checkInteger, checkOneOf } from '../core/values';
 import { PostgresConnection } from '../postgres/connection';
 import {
   BackupStorage,
@@ -86,9 +86,31 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
   /**
    * Keep the dumped owners and privileges (`ALTER OWNER`, `GRANT`): the roles must exist and the
    * restoring user must be allowed to assign them. Without it, objects belong to the restoring user.
-   * @default false
+   * With `applyGlobals` it must stay true: roles that own nothing and hold no grant would be pointless.
+   * @default true with `applyGlobals`, false without
    */
   readonly restoreOwnership?: boolean;
+  /**
+   * Apply the dump's globals (the roles, their settings and memberships, and tablespaces, as
+   * `pg_dumpall --globals-only --no-role-passwords` wrote them beside the dump) to the target
+   * server before the restore, then restore with owners and privileges: for a restore into a new
+   * server, where the roles do not exist yet. Roles that already exist are kept, and the dump's
+   * `ALTER ROLE` sets their attributes, which is why it is off by default: on the server the dump
+   * came from, it would reset roles changed since. The user must be a superuser of the target
+   * (checked before anything is created); a dump without globals (written before the backup saved
+   * them) fails the Job before anything is created. Applied roles have no password, and stay when a
+   * restore fails after them.
+   * @default false
+   */
+  readonly applyGlobals?: boolean;
+  /**
+   * Parallel restore: with more than 1, the dump is downloaded to the scratch volume, its size and
+   * SHA-256 are checked against the backup's before `pg_restore` reads any of it, and `pg_restore
+   * --jobs=<jobs>` restores it into the shadow (the file is deleted afterwards). Needs `scratchSize`
+   * to hold the whole dump. A whole number from 1 to 64.
+   * @default 1: the dump is streamed and restored as it downloads, nothing is stored
+   */
+  readonly jobs?: number;
   /**
    * Create the Job suspended, so that applying the manifests never restores anything by itself.
    * Start it with `kubectl patch job <name> --type=merge -p '{"spec":{"suspend":false}}'`.
@@ -100,9 +122,10 @@ export interface PostgresRestoreJobOptions extends MetadataProps {
   /** Image with `az`: a tag other than `latest`, or a digest to pin it. @default AZURE_CLI_IMAGE */
   readonly azureCliImage?: string;
   /**
-   * Size limit of the scratch emptyDir. The dump is streamed, never stored: the volume only holds
-   * the pipes and a few small status files.
-   * @default '64Mi'
+   * Size limit of the scratch emptyDir. A streamed restore (`jobs` 1) stores nothing of the dump:
+   * the volume only holds the pipes, the globals and a few small status files. With `jobs` above 1
+   * it holds the whole dump and is required: the library cannot know the dump's size.
+   * @default '64Mi' (required when `jobs` is above 1)
    */
   readonly scratchSize?: SizeInput;
   /** Time after which a running restore is killed. @default Duration.hours(6) */
@@ -145,9 +168,11 @@ function checkDumpName(scope: Construct, name: string, prefix: string): string {
  * A Job that restores a dump written by `BackupCronJob`: a named one or the latest under the
  * prefix, either replacing the target database or into a new database. Two containers run side by
  * side: `fetch` (`az`) streams the blob through a pipe, and `restore` (`postgres:<major>`) restores
- * it with `pg_restore --dbname` into a shadow database while hashing the same bytes. Only when
- * pg_restore succeeded and the stream's size and SHA-256 equal those recorded at backup time does a
- * rename make the shadow the target; otherwise the shadow is dropped and the target left as it was.
+ * it with `pg_restore --dbname` into a shadow database while hashing the same bytes (with `jobs`
+ * above 1: downloads it, verifies it, then runs `pg_restore --jobs`). Only when pg_restore succeeded
+ * and the dump's size and SHA-256 equal those recorded at backup time does a rename make the shadow
+ * the target; otherwise the shadow is dropped and the target left as it was. With `applyGlobals`,
+ * the dump's roles are applied to the server first.
  *
  * The Job is created suspended by default, so applying the manifests never restores by itself.
  */
@@ -223,7 +248,26 @@ export class PostgresRestoreJob extends Construct {
       `pg_restore must be at least the target server's version (PostgreSQL ${c.majorVersion}) to read its dumps`,
     );
     const azureCliImage = checkImage(this, 'azureCliImage', props.azureCliImage ?? AZURE_CLI_IMAGE);
+    const jobs = checkInteger(this, 'jobs', props.jobs ?? 1, 1, 64);
+    if (jobs > 1 && props.scratchSize === undefined) {
+      invalid(
+        this,
+        'scratchSize',
+        props.scratchSize,
+        `a size that holds the whole dump: with jobs ${jobs} it is downloaded to the scratch volume before pg_restore --jobs reads it`,
+      );
+    }
     const scratch = scratchSize(this, props.scratchSize, '64Mi');
+    const applyGlobals = checkBoolean(this, 'applyGlobals', props.applyGlobals, false);
+    const restoreOwnership = checkBoolean(this, 'restoreOwnership', props.restoreOwnership, applyGlobals);
+    if (applyGlobals && !restoreOwnership) {
+      invalid(
+        this,
+        'restoreOwnership',
+        props.restoreOwnership,
+        'true or unset with applyGlobals: true (the applied roles would own nothing and hold no grant)',
+      );
+    }
     const limits = jobLimits(this, props, { activeDeadline: Duration.hours(6), backoffLimit: 0 });
 
     const extra = resolveMetadataProps(this, props);
@@ -244,6 +288,8 @@ export class PostgresRestoreJob extends Construct {
       resources: props.resources?.fetch,
       blob: dump,
       limits,
+      toFile: jobs > 1,
+      globals: applyGlobals,
     });
     const restore = scriptContainer({
       name: 'restore',
@@ -252,10 +298,9 @@ export class PostgresRestoreJob extends Construct {
       env: [
         ...postgresEnv(c, 'aks-stateful-restore'),
         ...modeEnv,
-        {
-          name: 'RESTORE_OWNERSHIP',
-          value: String(checkBoolean(this, 'restoreOwnership', props.restoreOwnership, false)),
-        },
+        { name: 'RESTORE_OWNERSHIP', value: String(restoreOwnership) },
+        { name: 'RESTORE_JOBS', value: String(jobs) },
+        { name: 'APPLY_GLOBALS', value: String(applyGlobals) },
         ...streamReaderEnv(limits),
       ],
       resources: renderJobResources(this, 'resources.restore', props.resources?.restore, {

@@ -50,11 +50,12 @@ export const SCRIPT_ENV = {
   },
   fetch: {
     required: ['SCRATCH_DIR', 'DUMP_PREFIX', 'RESTORE_WAIT_SECONDS', ...AZURE_LOGIN.required],
-    optional: ['BACKUP_BLOB', ...AZURE_LOGIN.optional],
+    // A named dump; download it to a file (parallel restore); download its globals too.
+    optional: ['BACKUP_BLOB', 'FETCH_TO_FILE', 'FETCH_GLOBALS', ...AZURE_LOGIN.optional],
     programs: AZURE_LOGIN.programs,
   },
   restore: {
-    required: ['SCRATCH_DIR', 'FETCH_WAIT_SECONDS', 'RESTORE_MODE', ...LIBPQ.required],
+    required: ['SCRATCH_DIR', 'FETCH_WAIT_SECONDS', 'RESTORE_MODE', 'RESTORE_JOBS', 'APPLY_GLOBALS', ...LIBPQ.required],
     optional: ['RESTORE_DATABASE', 'RESTORE_OWNERSHIP'],
     programs: LIBPQ.programs,
   },

@@ -2,7 +2,7 @@
 // Each constant is an entry script with the functions it calls copied in.
 /* eslint-disable */
 
-/** postgres image, runs alongside the fetch: restores the streamed, checksum-verified dump into a throwaway server in the pod, then runs `$DRILL_QUERY` as a read-only, non-superuser role through a cursor (one statement returning one boolean row; psql never interprets it). (lib/postgres/shell/drill.sh) */
+/** postgres image, runs alongside the fetch: restores the streamed, checksum-verified dump (after its globals, the roles, when the backup saved them) into a throwaway server in the pod, then runs `$DRILL_QUERY` as a read-only, non-superuser role through a cursor (one statement returning one boolean row; psql never interprets it). (lib/postgres/shell/drill.sh) */
 export const DRILL_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -39,15 +39,16 @@ client_version() {
   printf '%s\\n' "\${BASH_REMATCH[1]}"
 }
 
-# The restore side of the stream the fetch container sends: creates the pipe it writes into and,
-# on any exit, leaves "restore-exited" so that a fetch container still waiting for a reader stops.
+# The restore side of the stream the fetch container sends: creates the pipe it writes into (for
+# $1 "stream"; for "file" the fetch container downloads the dump to the scratch volume) and, on
+# any exit, leaves "restore-exited" so that a fetch container still sending or downloading stops.
 open_stream() {
   exit_hooks=()
   trap 'on_exit' EXIT
   # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit through the hooks instead.
   trap 'exit 143' TERM
   rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
-  mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
+  [[ $1 == file ]] || mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
 }
 
 on_exit() {
@@ -73,6 +74,8 @@ await_fetch() {
   while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
   [[ \${fetched[sha256]:-} =~ ^[0-9a-f]{64}$ && \${fetched[size]:-} =~ ^[0-9]+$ && -n \${fetched[blob]:-} ]] \\
     || fail "the fetch container recorded no blob, size or checksum"
+  [[ \${fetched[globals]:-absent} == absent || (\${fetched[globals_sha256]:-} =~ ^[0-9a-f]{64}$ && \${fetched[globals_size]:-} =~ ^[0-9]+$) ]] \\
+    || fail "the fetch container recorded globals without their size or checksum"
   dump_major=\${fetched[pg_dump_version]%%.*}
   restore_major=$(client_major pg_restore)
   if [[ $dump_major =~ ^[0-9]+$ ]] && ((dump_major > restore_major)); then
@@ -128,6 +131,19 @@ stream_restore() {
   wait "$pid"
 }
 
+# Checks that file $1 has size $2 and SHA-256 $3 (what the blob's metadata recorded at backup
+# time); $4 names it in the messages.
+verify_file() {
+  local file=$1 size=$2 sha=$3 what=$4 actual
+  [[ -f $file ]] || fail "$what is missing from the scratch volume"
+  actual=$(stat --format=%s -- "$file")
+  [[ $actual == "$size" ]] || fail "size mismatch for $what: $actual bytes, the blob records $size"
+  actual=$(sha256_hex < "$file") || fail "hashing $what failed"
+  [[ $actual == "$sha" ]] \\
+    || fail "checksum mismatch for $what: sha256 $actual, recorded at backup time $sha; it is corrupt"
+  log "verified $what: $size bytes, sha256 $sha"
+}
+
 # The database to connect to while the target is created, renamed or dropped: never the target itself.
 maintenance_database() {
   if [[ $1 == postgres ]]; then printf 'template1\\n'; else printf 'postgres\\n'; fi
@@ -176,12 +192,61 @@ SQL
   exit_hooks=()
 }
 
+# Applies the globals file $1 through psql in database $2, as a superuser. pg_dumpall writes
+# CREATE ROLE for every role, including those that exist on any server (the bootstrap superuser,
+# the connecting user), so psql runs the whole file (ON_ERROR_STOP off) and every error is judged
+# afterwards by its SQLSTATE (VERBOSITY verbose) and statement (ECHO errors): 42710
+# (duplicate_object: the role is there, and the ALTER ROLE that follows sets its attributes) is
+# accepted; with $3 = skip-tablespaces, so is any failed statement on a tablespace (a throwaway
+# server has none of the source's directories; the restore then uses --no-tablespaces). Any other
+# error fails, naming each. The file ends psql's meta-commands itself (\\restrict).
+apply_globals() {
+  local file=$1 database=$2 tablespaces=\${3:-} errors status=0 line next message='' statement='' accepted=0 skipped=0
+  local -a refused=()
+  errors=$(
+    psql --no-psqlrc --quiet --set=ON_ERROR_STOP=0 --set=VERBOSITY=verbose --set=ECHO=errors \\
+      --dbname="$database" --file="$file" 2>&1 > /dev/null
+  ) || status=$?
+  ((status == 0)) || fail "psql could not apply the globals (exit $status): \${errors:-no output}"
+  # Each error is a line "psql:<file>:<line>: ERROR:  <SQLSTATE>: <message>", then DETAIL, HINT or
+  # LOCATION lines, then "psql:<file>:<line>: STATEMENT:  <the statement's first line>". The
+  # prefix is optional here: a line of any other shape that starts like an error counts as one,
+  # so that a change of format fails the restore rather than letting an error through.
+  while IFS= read -r line; do
+    if [[ $line =~ ^(psql:[^:]*:[0-9]+:\\ )?(ERROR|FATAL|PANIC|error):\\ +(.*)$ ]]; then
+      next=\${BASH_REMATCH[3]}
+      judge_globals_error
+      message=$next statement=''
+    elif [[ -n $message && -z $statement && $line =~ ^(psql:[^:]*:[0-9]+:\\ )?STATEMENT:\\ +(.*)$ ]]; then
+      statement=\${BASH_REMATCH[2]}
+    fi
+  done <<< "$errors"
+  judge_globals_error
+  ((\${#refused[@]} == 0)) || fail "applying the globals failed: $(printf '%s; ' "\${refused[@]}")"
+  log "applied the globals: $accepted existing roles kept (their attributes set from the dump), $skipped tablespace statements skipped"
+}
+
+# Called by apply_globals for the error it has read (message and statement), if any.
+judge_globals_error() {
+  local on_tablespace='^((CREATE|ALTER|DROP) TABLESPACE |(COMMENT|SECURITY LABEL( FOR [^ ]+)?) ON TABLESPACE |(GRANT|REVOKE) .* ON TABLESPACE )'
+  [[ -n $message ]] || return 0
+  if [[ $message =~ ^42710: ]]; then
+    ((++accepted))
+  elif [[ $tablespaces == skip-tablespaces && $statement =~ $on_tablespace ]]; then
+    log "skipped (no tablespaces in this server): $statement"
+    ((++skipped))
+  else
+    refused+=("$message\${statement:+ (in: $statement)}")
+  fi
+  message=''
+}
+
 STEP=drill
 begin_script
 
 : "\${SCRATCH_DIR:?}" "\${DRILL_DATABASE:?}" "\${DRILL_QUERY:?}"
 umask 077
-open_stream
+open_stream stream
 
 # A throwaway server inside this container, started while the fetch container looks for the dump:
 # data in the scratch volume, a Unix socket only, no TCP.
@@ -206,8 +271,22 @@ name_shadow "$DRILL_DATABASE"
 create_shadow
 
 await_fetch
-log "restoring \${fetched[blob]} into the throwaway server"
-stream_restore "$shadow" --no-owner --no-privileges || fail "\${fetched[blob]} cannot be restored: the drill failed"
+# The throwaway server has none of the source's tablespace directories (and the pod may create no
+# folder outside its volumes): objects go to the default tablespace, and the globals' tablespace
+# statements are skipped.
+options=(--no-tablespaces)
+if [[ \${fetched[globals]} == present ]]; then
+  # The dump's roles first, so that the restore checks what a restore into a new server would:
+  # every owner and grant names a role that exists.
+  verify_file "$SCRATCH_DIR/globals.sql" "\${fetched[globals_size]}" "\${fetched[globals_sha256]}" "the globals of \${fetched[blob]}"
+  log "applying the globals of \${fetched[blob]}"
+  apply_globals "$SCRATCH_DIR/globals.sql" postgres skip-tablespaces
+  log "restoring \${fetched[blob]} into the throwaway server, with its owners and privileges"
+else
+  options+=(--no-owner --no-privileges)
+  log "\${fetched[blob]} has no globals (written before BackupCronJob saved them): restoring it without owners and privileges"
+fi
+stream_restore "$shadow" "\${options[@]}" || fail "\${fetched[blob]} cannot be restored: the drill failed"
 switch_to_new_database "$DRILL_DATABASE"
 tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \\
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
@@ -409,7 +488,7 @@ printf 'ok\\n' > ready
 log "dump verified: $size bytes, $entries entries, sha256 $sha256"
 `;
 
-/** azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under `$DUMP_PREFIX`, records its size and checksum for the other container, and streams it into the pipe that container reads. Nothing is stored on disk. (lib/postgres/shell/fetch.sh) */
+/** azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under `$DUMP_PREFIX`, records its size and checksum (and those of its globals) for the other container, downloads its globals when asked to, and either streams the dump into the pipe that container reads or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume. (lib/postgres/shell/fetch.sh) */
 export const FETCH_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -464,43 +543,76 @@ begin_script
 
 : "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}" "\${RESTORE_WAIT_SECONDS:?}"
 umask 077
-# The restore container waits for "fetched.ready" or "fetch-failed": any exit before the first,
-# for whatever reason, leaves the second.
-trap '[[ -f "$SCRATCH_DIR/fetched.ready" ]] || printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"' EXIT
+to_file=\${FETCH_TO_FILE:-false}
+# The other container waits for "fetched.ready" (and, with a file, "downloaded") or "fetch-failed":
+# any exit before the last marker it waits for, for whatever reason, leaves "fetch-failed".
+done_marker=fetched.ready
+[[ $to_file != true ]] || done_marker=downloaded
+trap '[[ -f "$SCRATCH_DIR/$done_marker" ]] || { rm -f -- "$SCRATCH_DIR/dump"; printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"; }' EXIT
 # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
 trap 'exit 143' TERM
 prime_az
 storage_login
+fields_query='[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version, metadata.globals_sha256, metadata.globals_size]'
 if [[ -n "\${BACKUP_BLOB:-}" ]]; then
   found=$(az storage blob show "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$BACKUP_BLOB" \\
-    --query '[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version]' --output tsv --only-show-errors)
+    --query "$fields_query" --output tsv --only-show-errors)
 else
   # Names carry a UTC timestamp, so the last name in order is the latest dump.
   found=$(az storage blob list "\${storage[@]}" --container-name "$BLOB_CONTAINER" --prefix "$DUMP_PREFIX" --include m --num-results '*' \\
-    --query "sort_by([?ends_with(name, '.dump')], &name)[-1].[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version]" \\
+    --query "sort_by([?ends_with(name, '.dump')], &name)[-1].$fields_query" \\
     --output tsv --only-show-errors)
 fi
 mapfile -t fields <<< "$found"
+for i in "\${!fields[@]}"; do [[ \${fields[i]} != None ]] || fields[i]=''; done
 blob=\${fields[0]:-}
-[[ -n $blob && $blob != None ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+[[ -n $blob ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
 [[ \${fields[2]:-} =~ ^[0-9a-f]{64}$ ]] \\
   || fail "blob $blob records no sha256: it was not written by BackupCronJob, and an unverifiable dump is not restored"
 
-# The restore container creates the pipe when it starts, and reads it once it has the checksum.
+# The globals (roles, tablespaces) of the dump's server: <stamp>.globals.sql beside <stamp>.dump,
+# checked by the other container against the size and SHA-256 the dump's metadata records. Dumps
+# written before globals were backed up record none.
+globals=absent
+if [[ -n \${fields[4]:-} ]]; then
+  [[ \${fields[4]} =~ ^[0-9a-f]{64}$ && \${fields[5]:-} =~ ^[0-9]+$ ]] \\
+    || fail "blob $blob records globals_sha256 '\${fields[4]}' and globals_size '\${fields[5]:-}', which are not a SHA-256 and a size"
+  globals=present
+fi
+if [[ \${FETCH_GLOBALS:-false} == true && $globals == present ]]; then
+  log "downloading \${blob%.dump}.globals.sql (\${fields[5]} bytes)"
+  az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "\${blob%.dump}.globals.sql" \\
+    --file "$SCRATCH_DIR/globals.sql" --no-progress --only-show-errors --output none \\
+    || fail "downloading \${blob%.dump}.globals.sql failed: $blob records globals, so they must be there"
+fi
+
 exec {tick}<> <(:)
-until [[ -p "$SCRATCH_DIR/dump.fifo" ]]; do
-  [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped before the download (see its log)"
-  ((SECONDS < RESTORE_WAIT_SECONDS)) || fail "the restore container created no pipe within $RESTORE_WAIT_SECONDS s"
-  read -r -t 0.1 -u "$tick" _ || true
-done
-printf '%s\\n' "blob=$blob" "size=\${fields[1]}" "sha256=\${fields[2]}" "pg_dump_version=\${fields[3]:-}" > "$SCRATCH_DIR/fetched"
+if [[ $to_file != true ]]; then
+  # The restore container creates the pipe when it starts, and reads it once it has the checksum.
+  until [[ -p "$SCRATCH_DIR/dump.fifo" ]]; do
+    [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped before the download (see its log)"
+    ((SECONDS < RESTORE_WAIT_SECONDS)) || fail "the restore container created no pipe within $RESTORE_WAIT_SECONDS s"
+    read -r -t 0.1 -u "$tick" _ || true
+  done
+fi
+printf '%s\\n' "blob=$blob" "size=\${fields[1]}" "sha256=\${fields[2]}" "pg_dump_version=\${fields[3]:-}" \\
+  "globals=$globals" "globals_sha256=\${fields[4]:-}" "globals_size=\${fields[5]:-}" > "$SCRATCH_DIR/fetched"
 printf 'ok\\n' > "$SCRATCH_DIR/fetched.ready"
-log "streaming $blob (\${fields[1]} bytes) to the restore"
-# Without --file, az writes the blob to its standard output, which is the pipe. Opening it waits
-# for the reader; a reader that is gone ends the download (az fails writing), and one that never
-# came is noticed through "restore-exited", after a grace period for a download that is finishing.
-az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-  --no-progress --only-show-errors > "$SCRATCH_DIR/dump.fifo" &
+
+if [[ $to_file == true ]]; then
+  # pg_restore --jobs needs a file it can seek in: the whole dump goes to the scratch volume first,
+  # and the restore container checks its size and SHA-256 before pg_restore reads any of it.
+  log "downloading $blob (\${fields[1]} bytes) to the scratch volume"
+  az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
+    --file "$SCRATCH_DIR/dump" --no-progress --only-show-errors --output none &
+else
+  log "streaming $blob (\${fields[1]} bytes) to the restore"
+  # Without --file, az writes the blob to its standard output, which is the pipe. Opening it waits
+  # for the reader; a reader that is gone ends the download (az fails writing), and one that never
+  # came is noticed through "restore-exited", after a grace period for a download that is finishing.
+  az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
+    --no-progress --only-show-errors > "$SCRATCH_DIR/dump.fifo" &
+fi
 downloader=$!
 grace=0
 while kill -0 "$downloader" 2> /dev/null; do
@@ -519,10 +631,15 @@ if ! wait "$downloader"; then
   done
   fail "downloading $blob failed"
 fi
-log "sent $blob"
+if [[ $to_file == true ]]; then
+  printf 'ok\\n' > "$SCRATCH_DIR/downloaded"
+  log "downloaded $blob"
+else
+  log "sent $blob"
+fi
 `;
 
-/** postgres image, runs alongside the fetch: restores the streamed dump into a shadow database (<target>__restoring_<UTC timestamp>) and, only once pg_restore succeeded and the stream's size and SHA-256 match the backup's, makes it the target with one rename: a new database (replace mode: the current one is renamed to <target>__before_<timestamp> and kept). (lib/postgres/shell/restore.sh) */
+/** postgres image, runs alongside the fetch: restores the dump into a shadow database (<target>__restoring_<UTC timestamp>) and, only once pg_restore succeeded and the dump's size and SHA-256 match the backup's, makes it the target with one rename: a new database (replace mode: the current one is renamed to <target>__before_<timestamp> and kept). The dump is streamed and verified as it is restored, or (RESTORE_JOBS > 1) downloaded, verified, then restored by pg_restore --jobs. With APPLY_GLOBALS=true, the dump's roles are applied first. (lib/postgres/shell/restore.sh) */
 export const RESTORE_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -552,15 +669,16 @@ client_major() {
   printf '%s\\n' "\${BASH_REMATCH[1]}"
 }
 
-# The restore side of the stream the fetch container sends: creates the pipe it writes into and,
-# on any exit, leaves "restore-exited" so that a fetch container still waiting for a reader stops.
+# The restore side of the stream the fetch container sends: creates the pipe it writes into (for
+# $1 "stream"; for "file" the fetch container downloads the dump to the scratch volume) and, on
+# any exit, leaves "restore-exited" so that a fetch container still sending or downloading stops.
 open_stream() {
   exit_hooks=()
   trap 'on_exit' EXIT
   # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit through the hooks instead.
   trap 'exit 143' TERM
   rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
-  mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
+  [[ $1 == file ]] || mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
 }
 
 on_exit() {
@@ -586,6 +704,8 @@ await_fetch() {
   while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
   [[ \${fetched[sha256]:-} =~ ^[0-9a-f]{64}$ && \${fetched[size]:-} =~ ^[0-9]+$ && -n \${fetched[blob]:-} ]] \\
     || fail "the fetch container recorded no blob, size or checksum"
+  [[ \${fetched[globals]:-absent} == absent || (\${fetched[globals_sha256]:-} =~ ^[0-9a-f]{64}$ && \${fetched[globals_size]:-} =~ ^[0-9]+$) ]] \\
+    || fail "the fetch container recorded globals without their size or checksum"
   dump_major=\${fetched[pg_dump_version]%%.*}
   restore_major=$(client_major pg_restore)
   if [[ $dump_major =~ ^[0-9]+$ ]] && ((dump_major > restore_major)); then
@@ -640,6 +760,60 @@ stream_restore() {
   pid=$!
   wait "$pid"
 }
+
+# Checks that file $1 has size $2 and SHA-256 $3 (what the blob's metadata recorded at backup
+# time); $4 names it in the messages.
+verify_file() {
+  local file=$1 size=$2 sha=$3 what=$4 actual
+  [[ -f $file ]] || fail "$what is missing from the scratch volume"
+  actual=$(stat --format=%s -- "$file")
+  [[ $actual == "$size" ]] || fail "size mismatch for $what: $actual bytes, the blob records $size"
+  actual=$(sha256_hex < "$file") || fail "hashing $what failed"
+  [[ $actual == "$sha" ]] \\
+    || fail "checksum mismatch for $what: sha256 $actual, recorded at backup time $sha; it is corrupt"
+  log "verified $what: $size bytes, sha256 $sha"
+}
+
+# Waits until the fetch container has downloaded the whole dump to $SCRATCH_DIR/dump (or failed).
+# There is no bound on a download that progresses (the Job's deadline is), but one whose file
+# stops growing for FETCH_WAIT_SECONDS is given up: a fetch container killed outright leaves no marker.
+await_download() {
+  local tick size last=-1 since=$SECONDS
+  exec {tick}<> <(:)
+  until [[ -f "$SCRATCH_DIR/downloaded" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
+    size=$(stat --format=%s -- "$SCRATCH_DIR/dump" 2> /dev/null || printf '0')
+    if ((size != last)); then
+      last=$size since=$SECONDS
+    fi
+    ((SECONDS - since < FETCH_WAIT_SECONDS)) \\
+      || fail "the download of \${fetched[blob]} made no progress for $FETCH_WAIT_SECONDS s: nothing was restored"
+    read -r -t 0.1 -u "$tick" _ || true
+  done
+  [[ -f "$SCRATCH_DIR/downloaded" ]] || fail "the fetch container failed (see its log): nothing was restored"
+}
+
+# Restores the downloaded dump ($SCRATCH_DIR/dump) into database $1 with $2 parallel jobs (further
+# arguments go to pg_restore), once its size and SHA-256 equal those recorded at backup time:
+# pg_restore --jobs needs a file it can seek in, so the check comes first and a damaged download
+# never reaches even the shadow. Stops at the first error. Run in the background, as stream_restore_pipeline.
+file_restore_run() {
+  local database=$1 jobs=$2
+  shift 2
+  verify_file "$SCRATCH_DIR/dump" "\${fetched[size]}" "\${fetched[sha256]}" "\${fetched[blob]}"
+  log "running pg_restore with $jobs jobs"
+  pg_restore "$@" --jobs="$jobs" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")" \\
+    -- "$SCRATCH_DIR/dump" || fail "pg_restore of \${fetched[blob]} failed (its error is above)"
+}
+
+# Runs file_restore_run in the background and waits for it (see stream_restore).
+file_restore() {
+  local pid
+  file_restore_run "$@" &
+  pid=$!
+  wait "$pid"
+}
+
+remove_dump_file() { rm -f -- "$SCRATCH_DIR/dump"; }
 
 # The database to connect to while the target is created, renamed or dropped: never the target itself.
 maintenance_database() {
@@ -762,12 +936,63 @@ allow_target_connections() {
   maintenance_sql --set=target="$replaced" <<< 'ALTER DATABASE :"target" ALLOW_CONNECTIONS true;'
 }
 
+# Applies the globals file $1 through psql in database $2, as a superuser. pg_dumpall writes
+# CREATE ROLE for every role, including those that exist on any server (the bootstrap superuser,
+# the connecting user), so psql runs the whole file (ON_ERROR_STOP off) and every error is judged
+# afterwards by its SQLSTATE (VERBOSITY verbose) and statement (ECHO errors): 42710
+# (duplicate_object: the role is there, and the ALTER ROLE that follows sets its attributes) is
+# accepted; with $3 = skip-tablespaces, so is any failed statement on a tablespace (a throwaway
+# server has none of the source's directories; the restore then uses --no-tablespaces). Any other
+# error fails, naming each. The file ends psql's meta-commands itself (\\restrict).
+apply_globals() {
+  local file=$1 database=$2 tablespaces=\${3:-} errors status=0 line next message='' statement='' accepted=0 skipped=0
+  local -a refused=()
+  errors=$(
+    psql --no-psqlrc --quiet --set=ON_ERROR_STOP=0 --set=VERBOSITY=verbose --set=ECHO=errors \\
+      --dbname="$database" --file="$file" 2>&1 > /dev/null
+  ) || status=$?
+  ((status == 0)) || fail "psql could not apply the globals (exit $status): \${errors:-no output}"
+  # Each error is a line "psql:<file>:<line>: ERROR:  <SQLSTATE>: <message>", then DETAIL, HINT or
+  # LOCATION lines, then "psql:<file>:<line>: STATEMENT:  <the statement's first line>". The
+  # prefix is optional here: a line of any other shape that starts like an error counts as one,
+  # so that a change of format fails the restore rather than letting an error through.
+  while IFS= read -r line; do
+    if [[ $line =~ ^(psql:[^:]*:[0-9]+:\\ )?(ERROR|FATAL|PANIC|error):\\ +(.*)$ ]]; then
+      next=\${BASH_REMATCH[3]}
+      judge_globals_error
+      message=$next statement=''
+    elif [[ -n $message && -z $statement && $line =~ ^(psql:[^:]*:[0-9]+:\\ )?STATEMENT:\\ +(.*)$ ]]; then
+      statement=\${BASH_REMATCH[2]}
+    fi
+  done <<< "$errors"
+  judge_globals_error
+  ((\${#refused[@]} == 0)) || fail "applying the globals failed: $(printf '%s; ' "\${refused[@]}")"
+  log "applied the globals: $accepted existing roles kept (their attributes set from the dump), $skipped tablespace statements skipped"
+}
+
+# Called by apply_globals for the error it has read (message and statement), if any.
+judge_globals_error() {
+  local on_tablespace='^((CREATE|ALTER|DROP) TABLESPACE |(COMMENT|SECURITY LABEL( FOR [^ ]+)?) ON TABLESPACE |(GRANT|REVOKE) .* ON TABLESPACE )'
+  [[ -n $message ]] || return 0
+  if [[ $message =~ ^42710: ]]; then
+    ((++accepted))
+  elif [[ $tablespaces == skip-tablespaces && $statement =~ $on_tablespace ]]; then
+    log "skipped (no tablespaces in this server): $statement"
+    ((++skipped))
+  else
+    refused+=("$message\${statement:+ (in: $statement)}")
+  fi
+  message=''
+}
+
 STEP=restore
 begin_script
 
-: "\${SCRATCH_DIR:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}" "\${RESTORE_MODE:?}"
+: "\${SCRATCH_DIR:?}" "\${PGHOST:?}" "\${PGPORT:?}" "\${PGDATABASE:?}" "\${PGUSER:?}" "\${RESTORE_MODE:?}" \\
+  "\${RESTORE_JOBS:?}" "\${APPLY_GLOBALS:?}"
 umask 077
-open_stream
+[[ $RESTORE_JOBS =~ ^[1-9][0-9]*$ ]] || fail "RESTORE_JOBS '$RESTORE_JOBS' is not a number of jobs"
+if ((RESTORE_JOBS > 1)); then open_stream file; else open_stream stream; fi
 [[ -n "\${PGPASSWORD-}" ]] || fail "PGPASSWORD is empty: check the password Secret"
 case "$RESTORE_MODE" in
   replace) target=$PGDATABASE ;;
@@ -777,6 +1002,19 @@ esac
 name_shadow "$target"
 # Proves the server reachable and the password right while the fetch container looks for the dump.
 maintenance_sql <<< 'SELECT 1;' > /dev/null
+if [[ $APPLY_GLOBALS == true ]]; then
+  # Creating roles with any attribute (SUPERUSER, REPLICATION, BYPASSRLS), granting their
+  # memberships and making them owners takes a superuser.
+  [[ $(maintenance_sql <<< 'SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user;') == t ]] \\
+    || fail "applying the globals needs a superuser: $PGUSER is not one on $PGHOST"
+fi
+await_fetch
+if [[ $APPLY_GLOBALS == true ]]; then
+  [[ \${fetched[globals]} == present ]] \\
+    || fail "\${fetched[blob]} has no globals (it was written before BackupCronJob saved them): nothing was restored; restore it without applyGlobals"
+  verify_file "$SCRATCH_DIR/globals.sql" "\${fetched[globals_size]}" "\${fetched[globals_sha256]}" "the globals of \${fetched[blob]}"
+fi
+
 drop_stale_shadows "$target"
 if [[ $RESTORE_MODE == replace ]]; then
   create_replacing_shadow "$target"
@@ -785,16 +1023,28 @@ else
   ! database_exists "$target" || fail "the database $target exists: a new-database restore never replaces one"
   create_shadow
 fi
-await_fetch
+if [[ $APPLY_GLOBALS == true ]]; then
+  # Before the restore, so that the owners and grants it restores name roles that exist. Roles
+  # are the server's, not the shadow's: a restore that fails after this keeps them.
+  log "applying the globals of \${fetched[blob]} to $PGHOST:$PGPORT"
+  apply_globals "$SCRATCH_DIR/globals.sql" "$maintenance_db"
+fi
 
 options=()
 if [[ "\${RESTORE_OWNERSHIP:-false}" != true ]]; then options+=(--no-owner --no-privileges); fi
+if [[ $RESTORE_MODE == replace ]]; then failed="the restore failed: $target is unchanged"; else failed="the restore failed: nothing was restored"; fi
 log "restoring \${fetched[blob]} into $shadow on $PGHOST:$PGPORT"
+if ((RESTORE_JOBS > 1)); then
+  exit_hooks+=(remove_dump_file)
+  await_download
+  file_restore "$shadow" "$RESTORE_JOBS" "\${options[@]}" || fail "$failed"
+  remove_dump_file
+else
+  stream_restore "$shadow" "\${options[@]}" || fail "$failed"
+fi
 if [[ $RESTORE_MODE == replace ]]; then
-  stream_restore "$shadow" "\${options[@]}" || fail "the restore failed: $target is unchanged"
   switch_replacing "$target"
 else
-  stream_restore "$shadow" "\${options[@]}" || fail "the restore failed: nothing was restored"
   switch_to_new_database "$target"
   log "switched: $target is the restored database"
 fi

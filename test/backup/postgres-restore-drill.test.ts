@@ -67,7 +67,11 @@ describe('PostgresRestoreDrill', () => {
       DUMP_PREFIX: 'postgres/orders/',
       BLOB_CONTAINER: 'pg-dumps',
       RESTORE_WAIT_SECONDS: '900',
+      // The dump's roles, when the backup saved them, are applied in the throwaway server.
+      FETCH_GLOBALS: 'true',
     });
+    // Streamed: the drill's scratch space is for the throwaway server's data, not the dump.
+    expect(envOf(fetch)).not.toHaveProperty('FETCH_TO_FILE');
     expect(fetch.resources.requests).not.toHaveProperty('ephemeral-storage');
     expect(drillContainer).toMatchObject({
       name: 'drill',

@@ -8,6 +8,7 @@ import {
   StorageSize,
   listAzureRequirements,
 } from '../../lib';
+import { formatValue } from '../../lib/core/errors';
 import { FETCH_SCRIPT, RESTORE_SCRIPT } from '../../lib/postgres/scripts';
 import {
   CLIENT_ID,
@@ -101,8 +102,13 @@ describe('PostgresRestoreJob', () => {
       PGAPPNAME: 'aks-stateful-restore',
       RESTORE_MODE: 'replace',
       RESTORE_OWNERSHIP: 'false',
+      RESTORE_JOBS: '1',
+      APPLY_GLOBALS: 'false',
       FETCH_WAIT_SECONDS: '900',
     });
+    // Streamed, without the globals: the fetch container neither stores the dump nor fetches them.
+    expect(envOf(fetch)).not.toHaveProperty('FETCH_TO_FILE');
+    expect(envOf(fetch)).not.toHaveProperty('FETCH_GLOBALS');
     expect(restoreContainer.resources).toEqual({
       requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '64Mi' },
       limits: { memory: '512Mi' },
@@ -196,6 +202,8 @@ describe('PostgresRestoreJob', () => {
       sourceDatabase: 'orders_legacy',
       dump: 'pg/orders_legacy/20250101T023000Z.dump',
       restoreOwnership: true,
+      applyGlobals: true,
+      jobs: 8,
       suspend: false,
       postgresImage: 'postgres:16',
       azureCliImage: 'mcr.microsoft.com/azure-cli:2.76.0',
@@ -234,6 +242,8 @@ describe('PostgresRestoreJob', () => {
       DUMP_PREFIX: 'pg/orders_legacy/',
       BACKUP_BLOB: 'pg/orders_legacy/20250101T023000Z.dump',
       BLOB_ENDPOINT: 'https://backups01.blob.core.chinacloudapi.cn',
+      FETCH_TO_FILE: 'true',
+      FETCH_GLOBALS: 'true',
     });
     expect(fetch.resources.requests.cpu).toBe('200m');
     expect(restoreContainer.image).toBe('postgres:16');
@@ -241,12 +251,34 @@ describe('PostgresRestoreJob', () => {
       RESTORE_MODE: 'newDatabase',
       RESTORE_DATABASE: 'orders_2025',
       RESTORE_OWNERSHIP: 'true',
+      RESTORE_JOBS: '8',
+      APPLY_GLOBALS: 'true',
       FETCH_WAIT_SECONDS: '900',
     });
     expect(restoreContainer.resources).toEqual({
       requests: { cpu: '2', memory: '1Gi', 'ephemeral-storage': '100Gi' },
       limits: { memory: '2Gi' },
     });
+  });
+
+  it('restores in parallel from a downloaded file only when jobs is above 1, into the scratch size given', () => {
+    const { pod, fetch, restoreContainer } = synthRestore({ jobs: 4, scratchSize: '20Gi' });
+    expect(envOf(fetch).FETCH_TO_FILE).toBe('true');
+    expect(envOf(restoreContainer).RESTORE_JOBS).toBe('4');
+    expect(pod.volumes[0]).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '20Gi' } });
+    expect(restoreContainer.resources.requests['ephemeral-storage']).toBe('20Gi');
+    const one = synthRestore({ jobs: 1 });
+    expect(envOf(one.fetch)).not.toHaveProperty('FETCH_TO_FILE');
+    expect(envOf(one.restoreContainer).RESTORE_JOBS).toBe('1');
+  });
+
+  it('applies the globals with owners and privileges: restoreOwnership follows applyGlobals unless set', () => {
+    const applied = synthRestore({ applyGlobals: true });
+    expect(envOf(applied.fetch).FETCH_GLOBALS).toBe('true');
+    expect(envOf(applied.restoreContainer)).toMatchObject({ APPLY_GLOBALS: 'true', RESTORE_OWNERSHIP: 'true' });
+    const owners = synthRestore({ restoreOwnership: true });
+    expect(envOf(owners.fetch)).not.toHaveProperty('FETCH_GLOBALS');
+    expect(envOf(owners.restoreContainer)).toMatchObject({ APPLY_GLOBALS: 'false', RESTORE_OWNERSHIP: 'true' });
   });
 
   it('puts no Secret, key or password into the manifests', () => {
@@ -301,6 +333,39 @@ describe('PostgresRestoreJob', () => {
           'dump',
           JSON.stringify(dump),
           'a dump blob name under "postgres/orders/", like "postgres/orders/20250101T023000Z.dump"',
+        ),
+      );
+    });
+
+    it.each([0, 65, 2.5, -1, Number.NaN, '4', '1'])('rejects jobs %j', (jobs) => {
+      expect(build({ jobs: jobs as never, scratchSize: '10Gi' })).toThrow(
+        rejected('test/restore', 'jobs', formatValue(jobs), 'a whole number from 1 to 64'),
+      );
+    });
+
+    it('requires scratchSize to hold the dump when jobs is above 1', () => {
+      expect(build({ jobs: 2 })).toThrow(
+        rejected(
+          'test/restore',
+          'scratchSize',
+          '(unset)',
+          'a size that holds the whole dump: with jobs 2 it is downloaded to the scratch volume before pg_restore --jobs reads it',
+        ),
+      );
+      expect(build({ jobs: 64, scratchSize: '1Ti' })).not.toThrow();
+      expect(build({ jobs: 1 })).not.toThrow();
+    });
+
+    it('rejects applyGlobals that is not a boolean, and applyGlobals without ownership', () => {
+      expect(build({ applyGlobals: 'true' as never })).toThrow(
+        rejected('test/restore', 'applyGlobals', '"true"', 'true or false'),
+      );
+      expect(build({ applyGlobals: true, restoreOwnership: false })).toThrow(
+        rejected(
+          'test/restore',
+          'restoreOwnership',
+          'false',
+          'true or unset with applyGlobals: true (the applied roles would own nothing and hold no grant)',
         ),
       );
     });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# postgres image, runs alongside the fetch: restores the streamed, checksum-verified dump into a
-# throwaway server in the pod, then runs `$DRILL_QUERY` as a read-only, non-superuser role through a
+# postgres image, runs alongside the fetch: restores the streamed, checksum-verified dump (after
+# its globals, the roles, when the backup saved them) into a throwaway server in the pod, then runs `$DRILL_QUERY` as a read-only, non-superuser role through a
 # cursor (one statement returning one boolean row; psql never interprets it).
 # shellcheck source=functions/common.sh
 source "${BASH_SOURCE[0]%/*}/functions/common.sh"
@@ -10,12 +10,14 @@ source "${BASH_SOURCE[0]%/*}/functions/postgres.sh"
 source "${BASH_SOURCE[0]%/*}/functions/stream.sh"
 # shellcheck source=functions/shadow.sh
 source "${BASH_SOURCE[0]%/*}/functions/shadow.sh"
+# shellcheck source=functions/globals.sh
+source "${BASH_SOURCE[0]%/*}/functions/globals.sh"
 STEP=drill
 begin_script
 
 : "${SCRATCH_DIR:?}" "${DRILL_DATABASE:?}" "${DRILL_QUERY:?}"
 umask 077
-open_stream
+open_stream stream
 
 # A throwaway server inside this container, started while the fetch container looks for the dump:
 # data in the scratch volume, a Unix socket only, no TCP.
@@ -40,8 +42,22 @@ name_shadow "$DRILL_DATABASE"
 create_shadow
 
 await_fetch
-log "restoring ${fetched[blob]} into the throwaway server"
-stream_restore "$shadow" --no-owner --no-privileges || fail "${fetched[blob]} cannot be restored: the drill failed"
+# The throwaway server has none of the source's tablespace directories (and the pod may create no
+# folder outside its volumes): objects go to the default tablespace, and the globals' tablespace
+# statements are skipped.
+options=(--no-tablespaces)
+if [[ ${fetched[globals]} == present ]]; then
+  # The dump's roles first, so that the restore checks what a restore into a new server would:
+  # every owner and grant names a role that exists.
+  verify_file "$SCRATCH_DIR/globals.sql" "${fetched[globals_size]}" "${fetched[globals_sha256]}" "the globals of ${fetched[blob]}"
+  log "applying the globals of ${fetched[blob]}"
+  apply_globals "$SCRATCH_DIR/globals.sql" postgres skip-tablespaces
+  log "restoring ${fetched[blob]} into the throwaway server, with its owners and privileges"
+else
+  options+=(--no-owner --no-privileges)
+  log "${fetched[blob]} has no globals (written before BackupCronJob saved them): restoring it without owners and privileges"
+fi
+stream_restore "$shadow" "${options[@]}" || fail "${fetched[blob]} cannot be restored: the drill failed"
 switch_to_new_database "$DRILL_DATABASE"
 tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$DRILL_DATABASE" \
   --command "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")

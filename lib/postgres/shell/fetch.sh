@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under
-# `$DUMP_PREFIX`, records its size and checksum for the other container, and streams it into the
-# pipe that container reads. Nothing is stored on disk.
+# `$DUMP_PREFIX`, records its size and checksum (and those of its globals) for the other container,
+# downloads its globals when asked to, and either streams the dump into the pipe that container
+# reads or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume.
 # shellcheck source=functions/common.sh
 source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 # shellcheck source=functions/azure.sh
@@ -11,43 +12,76 @@ begin_script
 
 : "${SCRATCH_DIR:?}" "${DUMP_PREFIX:?}" "${RESTORE_WAIT_SECONDS:?}"
 umask 077
-# The restore container waits for "fetched.ready" or "fetch-failed": any exit before the first,
-# for whatever reason, leaves the second.
-trap '[[ -f "$SCRATCH_DIR/fetched.ready" ]] || printf "failed\n" > "$SCRATCH_DIR/fetch-failed"' EXIT
+to_file=${FETCH_TO_FILE:-false}
+# The other container waits for "fetched.ready" (and, with a file, "downloaded") or "fetch-failed":
+# any exit before the last marker it waits for, for whatever reason, leaves "fetch-failed".
+done_marker=fetched.ready
+[[ $to_file != true ]] || done_marker=downloaded
+trap '[[ -f "$SCRATCH_DIR/$done_marker" ]] || { rm -f -- "$SCRATCH_DIR/dump"; printf "failed\n" > "$SCRATCH_DIR/fetch-failed"; }' EXIT
 # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
 trap 'exit 143' TERM
 prime_az
 storage_login
+fields_query='[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version, metadata.globals_sha256, metadata.globals_size]'
 if [[ -n "${BACKUP_BLOB:-}" ]]; then
   found=$(az storage blob show "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$BACKUP_BLOB" \
-    --query '[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version]' --output tsv --only-show-errors)
+    --query "$fields_query" --output tsv --only-show-errors)
 else
   # Names carry a UTC timestamp, so the last name in order is the latest dump.
   found=$(az storage blob list "${storage[@]}" --container-name "$BLOB_CONTAINER" --prefix "$DUMP_PREFIX" --include m --num-results '*' \
-    --query "sort_by([?ends_with(name, '.dump')], &name)[-1].[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version]" \
+    --query "sort_by([?ends_with(name, '.dump')], &name)[-1].$fields_query" \
     --output tsv --only-show-errors)
 fi
 mapfile -t fields <<< "$found"
+for i in "${!fields[@]}"; do [[ ${fields[i]} != None ]] || fields[i]=''; done
 blob=${fields[0]:-}
-[[ -n $blob && $blob != None ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+[[ -n $blob ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
 [[ ${fields[2]:-} =~ ^[0-9a-f]{64}$ ]] \
   || fail "blob $blob records no sha256: it was not written by BackupCronJob, and an unverifiable dump is not restored"
 
-# The restore container creates the pipe when it starts, and reads it once it has the checksum.
+# The globals (roles, tablespaces) of the dump's server: <stamp>.globals.sql beside <stamp>.dump,
+# checked by the other container against the size and SHA-256 the dump's metadata records. Dumps
+# written before globals were backed up record none.
+globals=absent
+if [[ -n ${fields[4]:-} ]]; then
+  [[ ${fields[4]} =~ ^[0-9a-f]{64}$ && ${fields[5]:-} =~ ^[0-9]+$ ]] \
+    || fail "blob $blob records globals_sha256 '${fields[4]}' and globals_size '${fields[5]:-}', which are not a SHA-256 and a size"
+  globals=present
+fi
+if [[ ${FETCH_GLOBALS:-false} == true && $globals == present ]]; then
+  log "downloading ${blob%.dump}.globals.sql (${fields[5]} bytes)"
+  az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "${blob%.dump}.globals.sql" \
+    --file "$SCRATCH_DIR/globals.sql" --no-progress --only-show-errors --output none \
+    || fail "downloading ${blob%.dump}.globals.sql failed: $blob records globals, so they must be there"
+fi
+
 exec {tick}<> <(:)
-until [[ -p "$SCRATCH_DIR/dump.fifo" ]]; do
-  [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped before the download (see its log)"
-  ((SECONDS < RESTORE_WAIT_SECONDS)) || fail "the restore container created no pipe within $RESTORE_WAIT_SECONDS s"
-  read -r -t 0.1 -u "$tick" _ || true
-done
-printf '%s\n' "blob=$blob" "size=${fields[1]}" "sha256=${fields[2]}" "pg_dump_version=${fields[3]:-}" > "$SCRATCH_DIR/fetched"
+if [[ $to_file != true ]]; then
+  # The restore container creates the pipe when it starts, and reads it once it has the checksum.
+  until [[ -p "$SCRATCH_DIR/dump.fifo" ]]; do
+    [[ ! -f "$SCRATCH_DIR/restore-exited" ]] || fail "the restore container stopped before the download (see its log)"
+    ((SECONDS < RESTORE_WAIT_SECONDS)) || fail "the restore container created no pipe within $RESTORE_WAIT_SECONDS s"
+    read -r -t 0.1 -u "$tick" _ || true
+  done
+fi
+printf '%s\n' "blob=$blob" "size=${fields[1]}" "sha256=${fields[2]}" "pg_dump_version=${fields[3]:-}" \
+  "globals=$globals" "globals_sha256=${fields[4]:-}" "globals_size=${fields[5]:-}" > "$SCRATCH_DIR/fetched"
 printf 'ok\n' > "$SCRATCH_DIR/fetched.ready"
-log "streaming $blob (${fields[1]} bytes) to the restore"
-# Without --file, az writes the blob to its standard output, which is the pipe. Opening it waits
-# for the reader; a reader that is gone ends the download (az fails writing), and one that never
-# came is noticed through "restore-exited", after a grace period for a download that is finishing.
-az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
-  --no-progress --only-show-errors > "$SCRATCH_DIR/dump.fifo" &
+
+if [[ $to_file == true ]]; then
+  # pg_restore --jobs needs a file it can seek in: the whole dump goes to the scratch volume first,
+  # and the restore container checks its size and SHA-256 before pg_restore reads any of it.
+  log "downloading $blob (${fields[1]} bytes) to the scratch volume"
+  az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
+    --file "$SCRATCH_DIR/dump" --no-progress --only-show-errors --output none &
+else
+  log "streaming $blob (${fields[1]} bytes) to the restore"
+  # Without --file, az writes the blob to its standard output, which is the pipe. Opening it waits
+  # for the reader; a reader that is gone ends the download (az fails writing), and one that never
+  # came is noticed through "restore-exited", after a grace period for a download that is finishing.
+  az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
+    --no-progress --only-show-errors > "$SCRATCH_DIR/dump.fifo" &
+fi
 downloader=$!
 grace=0
 while kill -0 "$downloader" 2> /dev/null; do
@@ -66,4 +100,9 @@ if ! wait "$downloader"; then
   done
   fail "downloading $blob failed"
 fi
-log "sent $blob"
+if [[ $to_file == true ]]; then
+  printf 'ok\n' > "$SCRATCH_DIR/downloaded"
+  log "downloaded $blob"
+else
+  log "sent $blob"
+fi

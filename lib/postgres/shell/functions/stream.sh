@@ -1,14 +1,15 @@
 # The restoring side of the stream the fetch container sends (postgres image).
 
-# The restore side of the stream the fetch container sends: creates the pipe it writes into and,
-# on any exit, leaves "restore-exited" so that a fetch container still waiting for a reader stops.
+# The restore side of the stream the fetch container sends: creates the pipe it writes into (for
+# $1 "stream"; for "file" the fetch container downloads the dump to the scratch volume) and, on
+# any exit, leaves "restore-exited" so that a fetch container still sending or downloading stops.
 open_stream() {
   exit_hooks=()
   trap 'on_exit' EXIT
   # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit through the hooks instead.
   trap 'exit 143' TERM
   rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
-  mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
+  [[ $1 == file ]] || mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
 }
 on_exit() {
   local status=$?
@@ -33,6 +34,8 @@ await_fetch() {
   while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
   [[ ${fetched[sha256]:-} =~ ^[0-9a-f]{64}$ && ${fetched[size]:-} =~ ^[0-9]+$ && -n ${fetched[blob]:-} ]] \
     || fail "the fetch container recorded no blob, size or checksum"
+  [[ ${fetched[globals]:-absent} == absent || (${fetched[globals_sha256]:-} =~ ^[0-9a-f]{64}$ && ${fetched[globals_size]:-} =~ ^[0-9]+$) ]] \
+    || fail "the fetch container recorded globals without their size or checksum"
   dump_major=${fetched[pg_dump_version]%%.*}
   restore_major=$(client_major pg_restore)
   if [[ $dump_major =~ ^[0-9]+$ ]] && ((dump_major > restore_major)); then
@@ -87,3 +90,56 @@ stream_restore() {
   pid=$!
   wait "$pid"
 }
+
+# Checks that file $1 has size $2 and SHA-256 $3 (what the blob's metadata recorded at backup
+# time); $4 names it in the messages.
+verify_file() {
+  local file=$1 size=$2 sha=$3 what=$4 actual
+  [[ -f $file ]] || fail "$what is missing from the scratch volume"
+  actual=$(stat --format=%s -- "$file")
+  [[ $actual == "$size" ]] || fail "size mismatch for $what: $actual bytes, the blob records $size"
+  actual=$(sha256_hex < "$file") || fail "hashing $what failed"
+  [[ $actual == "$sha" ]] \
+    || fail "checksum mismatch for $what: sha256 $actual, recorded at backup time $sha; it is corrupt"
+  log "verified $what: $size bytes, sha256 $sha"
+}
+
+# Waits until the fetch container has downloaded the whole dump to $SCRATCH_DIR/dump (or failed).
+# There is no bound on a download that progresses (the Job's deadline is), but one whose file
+# stops growing for FETCH_WAIT_SECONDS is given up: a fetch container killed outright leaves no marker.
+await_download() {
+  local tick size last=-1 since=$SECONDS
+  exec {tick}<> <(:)
+  until [[ -f "$SCRATCH_DIR/downloaded" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
+    size=$(stat --format=%s -- "$SCRATCH_DIR/dump" 2> /dev/null || printf '0')
+    if ((size != last)); then
+      last=$size since=$SECONDS
+    fi
+    ((SECONDS - since < FETCH_WAIT_SECONDS)) \
+      || fail "the download of ${fetched[blob]} made no progress for $FETCH_WAIT_SECONDS s: nothing was restored"
+    read -r -t 0.1 -u "$tick" _ || true
+  done
+  [[ -f "$SCRATCH_DIR/downloaded" ]] || fail "the fetch container failed (see its log): nothing was restored"
+}
+
+# Restores the downloaded dump ($SCRATCH_DIR/dump) into database $1 with $2 parallel jobs (further
+# arguments go to pg_restore), once its size and SHA-256 equal those recorded at backup time:
+# pg_restore --jobs needs a file it can seek in, so the check comes first and a damaged download
+# never reaches even the shadow. Stops at the first error. Run in the background, as stream_restore_pipeline.
+file_restore_run() {
+  local database=$1 jobs=$2
+  shift 2
+  verify_file "$SCRATCH_DIR/dump" "${fetched[size]}" "${fetched[sha256]}" "${fetched[blob]}"
+  log "running pg_restore with $jobs jobs"
+  pg_restore "$@" --jobs="$jobs" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")" \
+    -- "$SCRATCH_DIR/dump" || fail "pg_restore of ${fetched[blob]} failed (its error is above)"
+}
+
+# Runs file_restore_run in the background and waits for it (see stream_restore).
+file_restore() {
+  local pid
+  file_restore_run "$@" &
+  pid=$!
+  wait "$pid"
+}
+remove_dump_file() { rm -f -- "$SCRATCH_DIR/dump"; }
