@@ -39,8 +39,22 @@ SQL
   while IFS= read -r name; do
     [[ -n $name ]] || continue
     log "dropping $name, the shadow of an earlier restore that did not finish"
-    dropdb --no-password --force --maintenance-db="$maintenance_db" -- "$name"
+    drop_own_database "$name"
   done <<< "$stale"
+}
+
+# Ends this user's own sessions in database $1 (pg_restore's, which a TERM of the script leaves
+# running) and drops it. Not `dropdb --force`: that also terminates autovacuum workers, which run as
+# the bootstrap superuser and start on freshly loaded tables, and a non-superuser may not signal
+# them; a plain DROP DATABASE asks autovacuum to leave by itself. Further arguments go to dropdb.
+drop_own_database() {
+  local name=$1
+  shift
+  maintenance_sql --set=name="$name" > /dev/null << 'SQL'
+SELECT pg_catalog.pg_terminate_backend(pid, 10000) FROM pg_catalog.pg_stat_activity
+WHERE datname = :'name' AND backend_type = 'client backend' AND usename = current_user AND pid <> pg_catalog.pg_backend_pid();
+SQL
+  dropdb --no-password --maintenance-db="$maintenance_db" "$@" -- "$name"
 }
 
 # Whether database $1 exists.
@@ -55,10 +69,10 @@ create_shadow() {
   createdb --no-password --maintenance-db="$maintenance_db" "$@" -- "$shadow"
   exit_hooks+=(drop_shadow)
 }
-# --force: pg_restore's session may still be open (a TERM stops the script, not pg_restore).
+# pg_restore's session may still be open (a TERM stops the script, not pg_restore): see drop_own_database.
 drop_shadow() {
   log "dropping the shadow database $shadow"
-  dropdb --no-password --force --maintenance-db="$maintenance_db" --if-exists -- "$shadow"
+  drop_own_database "$shadow" --if-exists
 }
 
 # Like create_shadow, for replace mode: the shadow gets the owner, encoding and locale of the
@@ -84,10 +98,13 @@ SQL
 }
 
 # New-database mode: the restored shadow becomes target $1, which must still not exist. pg_restore's
-# own session may take a moment to end after it exits; rename needs the shadow unused.
+# own session may take a moment to end after it exits; rename needs the shadow unused. Only client
+# sessions are ended: autovacuum, which starts on the freshly loaded tables as the bootstrap
+# superuser (a non-superuser may not signal it), is asked to leave by the rename itself.
 switch_to_new_database() {
   maintenance_sql --set=target="$1" --set=shadow="$shadow" > /dev/null << 'SQL'
-SELECT pg_catalog.pg_terminate_backend(pid, 10000) FROM pg_catalog.pg_stat_activity WHERE datname = :'shadow';
+SELECT pg_catalog.pg_terminate_backend(pid, 10000) FROM pg_catalog.pg_stat_activity
+WHERE datname = :'shadow' AND backend_type = 'client backend' AND usename = current_user;
 ALTER DATABASE :"shadow" RENAME TO :"target";
 SQL
   exit_hooks=()
@@ -105,7 +122,7 @@ switch_replacing() {
   exit_hooks=(allow_target_connections "${exit_hooks[@]}")
   maintenance_sql --set=target="$target" --set=shadow="$shadow" --set=before="$before" > /dev/null << 'SQL'
 SELECT pg_catalog.pg_terminate_backend(pid, 10000) FROM pg_catalog.pg_stat_activity
-WHERE datname IN (:'target', :'shadow') AND pid <> pg_catalog.pg_backend_pid();
+WHERE datname IN (:'target', :'shadow') AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid();
 BEGIN;
 ALTER DATABASE :"target" RENAME TO :"before";
 ALTER DATABASE :"shadow" RENAME TO :"target";
