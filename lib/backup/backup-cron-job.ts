@@ -86,7 +86,8 @@ export interface BackupCronJobProps extends MetadataProps {
   /**
    * Size limit of the scratch emptyDir (also the pod's ephemeral-storage request). The dump never
    * lands on it: pg_dump's output streams through named pipes on it to the upload, so it holds only
-   * the pipes and a few small files (markers, metadata, hashes, the staged block count).
+   * the pipes and a few small files (markers, metadata, hashes, the staged block count, the globals
+   * of `pg_dumpall --globals-only`, usually a few KiB).
    * @default '16Mi'
    */
   readonly scratchSize?: SizeInput;

@@ -4,7 +4,6 @@
  * scratch-volume case, removes its blob).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
@@ -12,6 +11,7 @@ import { CONTAINER, backupPod, connection, secrets, seedShop } from './support/f
 import { PostgresCluster } from './support/postgres-cluster';
 import { descendants, freePort } from './support/processes';
 import { PodRun, cleanUp, runPod } from './support/run-pod';
+import { withShims } from './support/shims';
 import { E2eTools, requireE2eTools } from './support/tools';
 
 /** Bytes a process has written so far (/proc/<pid>/io wchar), 0 once it is gone. */
@@ -117,65 +117,50 @@ describe('backup faults: the Job fails and no blob appears', () => {
   it('a pg_dump that exits 0 but writes a truncated archive is caught by the full read-back (pg_restore --list alone passes it)', async () => {
     // Fault injection: a pg_dump that runs the real one, then delivers only the first half of the
     // archive without reporting it (a lying pipe or volume).
-    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-lying-pg-dump-'));
-    fs.chmodSync(shim, 0o755);
-    fs.writeFileSync(
-      path.join(shim, 'pg_dump'),
-      [
-        '#!/bin/bash',
-        'whole=$(mktemp)',
-        `"${tools.postgresBin}/pg_dump" "$@" --file="$whole" || exit`,
-        'head --bytes=$(( $(stat -c %s "$whole") / 2 )) "$whole"',
-        'rm -f "$whole"',
-        'exit 0',
-      ].join('\n'),
-      { mode: 0o755 },
+    await withShims(
+      {
+        pg_dump: [
+          'whole=$(mktemp)',
+          `"${tools.postgresBin}/pg_dump" "$@" --file="$whole" || exit`,
+          'head --bytes=$(( $(stat -c %s "$whole") / 2 )) "$whole"',
+          'rm -f "$whole"',
+          'exit 0',
+        ],
+      },
+      async (shim) => {
+        const pod = await runFailing(backupPod(tools, cluster, azurite), { pathPrefix: shim });
+        expect(pod.runs[0].output).toMatch(/\[dump\] verifying the archive/);
+        // The containers' output is one interleaved stream: another line may land between
+        // pg_restore's "pg_restore:" prefix and its message, so the message is matched alone.
+        expect(pod.runs[0].output).toMatch(/error: could not read from input file: end of file/);
+        expect(pod.runs[0].output).toMatch(
+          /FAILED: the archive cannot be read back in full \(pg_restore failed above\): it is truncated or damaged/,
+        );
+      },
     );
-    try {
-      const pod = await runFailing(backupPod(tools, cluster, azurite), { pathPrefix: shim });
-      expect(pod.runs[0].output).toMatch(/\[dump\] verifying the archive/);
-      // The containers' output is one interleaved stream: another line may land between
-      // pg_restore's "pg_restore:" prefix and its message, so the message is matched alone.
-      expect(pod.runs[0].output).toMatch(/error: could not read from input file: end of file/);
-      expect(pod.runs[0].output).toMatch(
-        /FAILED: the archive cannot be read back in full \(pg_restore failed above\): it is truncated or damaged/,
-      );
-    } finally {
-      fs.rmSync(shim, { recursive: true, force: true });
-    }
   }, 60_000);
 
   it('a stream to the upload shorter than what was read back and hashed is caught by the upload, which commits nothing', async () => {
     // Fault injection: a tee that feeds the whole stream to the read-back, hash and count, but
     // passes only its first 4 KiB to the upload without reporting it (a lying pipe).
-    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-lying-tee-'));
-    fs.chmodSync(shim, 0o755);
-    fs.writeFileSync(
-      path.join(shim, 'tee'),
-      [
-        '#!/bin/bash',
-        '/usr/bin/tee --output-error=warn-nopipe "$@" | { head --bytes=4096; cat > /dev/null; }',
-        'exit 0',
-      ].join('\n'),
-      { mode: 0o755 },
+    await withShims(
+      { tee: ['/usr/bin/tee --output-error=warn-nopipe "$@" | { head --bytes=4096; cat > /dev/null; }', 'exit 0'] },
+      async (shim) => {
+        const pod = await runPod(backupPod(tools, cluster, azurite), tools, { secrets: secrets(), pathPrefix: shim });
+        cleanUp(pod);
+        expect(
+          pod.runs.map((r) => [r.name, r.code]),
+          pod.log,
+        ).toEqual([
+          ['dump', 0],
+          ['upload', 1],
+        ]);
+        expect(pod.runs[1].output).toMatch(
+          /FAILED: the stream read here \(4096 bytes, sha256 [0-9a-f]{64}\) is not the dump verified \(\d+ bytes, sha256 [0-9a-f]{64}\): nothing was committed/,
+        );
+        expect(pod.runs[1].output).not.toMatch(/\[upload\] committing/);
+      },
     );
-    try {
-      const pod = await runPod(backupPod(tools, cluster, azurite), tools, { secrets: secrets(), pathPrefix: shim });
-      cleanUp(pod);
-      expect(
-        pod.runs.map((r) => [r.name, r.code]),
-        pod.log,
-      ).toEqual([
-        ['dump', 0],
-        ['upload', 1],
-      ]);
-      expect(pod.runs[1].output).toMatch(
-        /FAILED: the stream read here \(4096 bytes, sha256 [0-9a-f]{64}\) is not the dump verified \(\d+ bytes, sha256 [0-9a-f]{64}\): nothing was committed/,
-      );
-      expect(pod.runs[1].output).not.toMatch(/\[upload\] committing/);
-    } finally {
-      fs.rmSync(shim, { recursive: true, force: true });
-    }
   }, 60_000);
 
   it('writes no archive to the scratch volume: a ~100 MB dump backs up with a 16Mi scratch tmpfs, no file there over 1 MiB', async () => {

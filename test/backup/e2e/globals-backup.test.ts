@@ -6,13 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
 import { CONTAINER, backupPod, secrets, seedShop } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
 import { cleanUp, runPod } from './support/run-pod';
+import { withShims } from './support/shims';
 import { E2eTools, requireE2eTools } from './support/tools';
 
 const REPORTING_PASSWORD = 'reporting-e2e-password';
@@ -114,37 +114,34 @@ describe('the globals of a backup', () => {
   it('changed on the scratch volume after the dump recorded them: the upload stores neither them nor the dump', async () => {
     // Fault injection: a pg_dumpall that works, then (a lying volume) appends a line to the file once
     // the dump has hashed it and the upload is reading the stream, well before the dump is ready.
-    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-changed-globals-'));
-    fs.chmodSync(shim, 0o755);
-    fs.writeFileSync(
-      path.join(shim, 'pg_dumpall'),
-      [
-        '#!/bin/bash',
-        `"${tools.postgresBin}/pg_dumpall" "$@" || exit`,
-        "(until [[ -f staging ]]; do sleep 0.01; done; printf -- '-- changed\\n' >> globals.sql) > /dev/null 2>&1 &",
-      ].join('\n'),
-      { mode: 0o755 },
+    await withShims(
+      {
+        pg_dumpall: [
+          `"${tools.postgresBin}/pg_dumpall" "$@" || exit`,
+          "(until [[ -f staging ]]; do sleep 0.01; done; printf -- '-- changed\\n' >> globals.sql) > /dev/null 2>&1 &",
+        ],
+      },
+      async (shim) => {
+        const pod = await runPod(backupPod(tools, cluster, azurite), tools, { secrets: secrets(), pathPrefix: shim });
+        cleanUp(pod);
+        expect(
+          pod.runs.map((r) => [r.name, r.code]),
+          pod.log,
+        ).toEqual([
+          ['dump', 0],
+          ['upload', 1],
+        ]);
+        const recorded = /\[dump\] globals dumped: (\d+) bytes, sha256 ([0-9a-f]{64})/.exec(pod.runs[0].output)!;
+        expect(pod.runs[1].output).toContain(
+          `FAILED: the globals read here (${Number(recorded[1]) + 11} bytes, sha256 `,
+        );
+        expect(pod.runs[1].output).toContain(
+          `are not those the dump recorded (${recorded[1]} bytes, sha256 ${recorded[2]}): nothing was committed`,
+        );
+        expect(pod.runs[1].output).not.toMatch(/\[upload\] (stored|committing)/);
+        expect(await azurite.list(CONTAINER)).toEqual([]);
+      },
     );
-    try {
-      const pod = await runPod(backupPod(tools, cluster, azurite), tools, { secrets: secrets(), pathPrefix: shim });
-      cleanUp(pod);
-      expect(
-        pod.runs.map((r) => [r.name, r.code]),
-        pod.log,
-      ).toEqual([
-        ['dump', 0],
-        ['upload', 1],
-      ]);
-      const recorded = /\[dump\] globals dumped: (\d+) bytes, sha256 ([0-9a-f]{64})/.exec(pod.runs[0].output)!;
-      expect(pod.runs[1].output).toContain(`FAILED: the globals read here (${Number(recorded[1]) + 11} bytes, sha256 `);
-      expect(pod.runs[1].output).toContain(
-        `are not those the dump recorded (${recorded[1]} bytes, sha256 ${recorded[2]}): nothing was committed`,
-      );
-      expect(pod.runs[1].output).not.toMatch(/\[upload\] (stored|committing)/);
-      expect(await azurite.list(CONTAINER)).toEqual([]);
-    } finally {
-      fs.rmSync(shim, { recursive: true, force: true });
-    }
   }, 120_000);
 
   it('are never overwritten: a globals blob of that name already there fails the upload, and the dump is not committed', async () => {

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
+import type { RestoreMode } from '../../../lib';
 import { CONTAINER, backupPod, restorePod, secrets, seedShop } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
 import { PodRun, cleanUp, runPod } from './support/run-pod';
@@ -24,6 +25,11 @@ let sourceCounts: Record<string, number>;
  * Runs a pod and fails the test with its log unless it succeeded as expected; returns the run and
  * what was left in its scratch volume (checked before its folders are removed).
  */
+/** The restore pod with `jobs` above 1: the dump downloaded to a scratch volume large enough for it. */
+function parallelRestorePod(mode: RestoreMode, jobs: number): any {
+  return restorePod(tools, cluster, azurite, { mode, jobs, scratchSize: '1Gi' });
+}
+
 async function runAndCheck(
   podSpec: any,
   expectSuccess: boolean,
@@ -82,14 +88,7 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
       true,
     );
     expect(output(streamed.pod, 'fetch')).toMatch(/streaming postgres\/shop\/\d{8}T\d{6}Z\.dump/);
-    const parallel = await runAndCheck(
-      restorePod(tools, cluster, azurite, {
-        mode: { mode: 'newDatabase', database: 'shop_parallel' },
-        jobs: 4,
-        scratchSize: '1Gi',
-      }),
-      true,
-    );
+    const parallel = await runAndCheck(parallelRestorePod({ mode: 'newDatabase', database: 'shop_parallel' }, 4), true);
     const fetch = output(parallel.pod, 'fetch');
     const restore = output(parallel.pod, 'restore');
     expect(fetch).toMatch(/downloading postgres\/shop\/\d{8}T\d{6}Z\.dump \(\d+ bytes\) to the scratch volume/);
@@ -111,10 +110,7 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
 
   it('replaces the database from a parallel restore, keeping the old one as __before_', async () => {
     await cluster.sql('shop', "DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = 'changed'");
-    const { pod, scratchLeft } = await runAndCheck(
-      restorePod(tools, cluster, azurite, { mode: { mode: 'replace' }, jobs: 2, scratchSize: '1Gi' }),
-      true,
-    );
+    const { pod, scratchLeft } = await runAndCheck(parallelRestorePod({ mode: 'replace' }, 2), true);
     expect(output(pod, 'restore')).toMatch(
       /running pg_restore with 2 jobs[\s\S]*switched: shop is the restored database/,
     );
@@ -139,11 +135,7 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
       flipped[Math.floor(flipped.length / 2)] ^= 0xff;
       await client.uploadData(flipped, { metadata: dump.metadata });
       const corrupt = await runAndCheck(
-        restorePod(tools, cluster, azurite, {
-          mode: { mode: 'newDatabase', database: 'shop_corrupt' },
-          jobs: 4,
-          scratchSize: '1Gi',
-        }),
+        parallelRestorePod({ mode: 'newDatabase', database: 'shop_corrupt' }, 4),
         false,
       );
       const restore = output(corrupt.pod, 'restore');
@@ -159,11 +151,7 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
       // Truncated: the first half only, under the original metadata.
       await client.uploadData(original.subarray(0, Math.floor(original.length / 2)), { metadata: dump.metadata });
       const truncated = await runAndCheck(
-        restorePod(tools, cluster, azurite, {
-          mode: { mode: 'newDatabase', database: 'shop_truncated' },
-          jobs: 4,
-          scratchSize: '1Gi',
-        }),
+        parallelRestorePod({ mode: 'newDatabase', database: 'shop_truncated' }, 4),
         false,
       );
       expect(output(truncated.pod, 'restore')).toMatch(/checksum mismatch for postgres\/shop\//);
@@ -196,11 +184,7 @@ exec "${tools.az}" "$@"
     fs.chmodSync(fake, 0o755);
     try {
       const { pod, scratchLeft } = await runAndCheck(
-        restorePod(tools, cluster, azurite, {
-          mode: { mode: 'newDatabase', database: 'shop_short' },
-          jobs: 2,
-          scratchSize: '1Gi',
-        }),
+        parallelRestorePod({ mode: 'newDatabase', database: 'shop_short' }, 2),
         false,
         { pathPrefix: fake },
       );

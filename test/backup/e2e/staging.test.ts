@@ -14,6 +14,7 @@ import { CONTAINER, backupPod, connection, secrets, seedShop } from './support/f
 import { PostgresCluster } from './support/postgres-cluster';
 import { descendants } from './support/processes';
 import { cleanUp, runPod } from './support/run-pod';
+import { withShims } from './support/shims';
 import { E2eTools, requireE2eTools } from './support/tools';
 
 let tools: E2eTools;
@@ -120,24 +121,17 @@ describe('staging blocks while pg_dump runs', () => {
 
   /** Runs the small-blocks backup of `shop` with a `curl` shim (bash lines) ahead of the real one on PATH. */
   async function withCurlShim(lines: string[]) {
-    const shim = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-curl-shim-'));
-    fs.chmodSync(shim, 0o755);
-    // Somewhere the pod's user may write, for a shim that holds blocks back.
-    fs.mkdirSync(path.join(shim, 'held'), { mode: 0o777 });
-    fs.chmodSync(path.join(shim, 'held'), 0o777);
-    fs.writeFileSync(path.join(shim, 'curl'), ['#!/bin/bash', `held=${shim}/held`, ...lines].join('\n'), {
-      mode: 0o755,
-    });
-    try {
+    // `held`: beside the shim, somewhere the pod's user may write, for a shim that holds blocks back.
+    return withShims({ curl: ['held=${0%/*}/held', ...lines] }, async (shim) => {
+      fs.mkdirSync(path.join(shim, 'held'), { mode: 0o777 });
+      fs.chmodSync(path.join(shim, 'held'), 0o777);
       const pod = await runPod(smallBlocksPod('shop'), tools, { secrets: secrets(), pathPrefix: shim });
       cleanUp(pod);
       const orderFile = path.join(shim, 'held', 'order');
       // The block indexes in the order a holding shim staged them.
       const order = fs.existsSync(orderFile) ? fs.readFileSync(orderFile, 'utf8').trim().split('\n').map(Number) : [];
       return Object.assign(pod, { order });
-    } finally {
-      fs.rmSync(shim, { recursive: true, force: true });
-    }
+    });
   }
 
   /** The one committed dump of `shop` (and its globals) hashes to its recorded sha256; then both are deleted. */
