@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AzureDiskStorageClass, AzureVolumeClaim } from '../../lib';
-import { synthesisComputations } from '../../lib/core/synthesis-session';
+import { synthesisComputations, withinSynthesis } from '../../lib/core/synthesis-session';
 import { buildFleet } from '../../scripts/bench/fleet';
 
 // What makes synthesis linear, counted instead of timed: a regression fails here on any machine.
@@ -38,6 +38,70 @@ describe('synthesis at fleet scale', () => {
     expect(Math.max(...objects.map((o) => calls.get(o) ?? 0))).toBe(1);
     expect(synthesisComputations(app).get('app-checks')).toBe(2);
   }, 120_000);
+
+  it('prepares the app (validations, dependencies) once per synthesis, not once per chart (200 teams)', () => {
+    const app = buildFleet(new App({ outdir }), 200);
+    let validations = 0;
+    let dependencyReads = 0;
+    app.node.addValidation({ validate: () => (validations++, []) });
+    // cdk8s reads every construct's dependencies when it resolves the app's: count one construct's.
+    const probe = app.node.findAll().find((c) => c instanceof ApiObject)!;
+    const dependencies = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(probe.node), 'dependencies')!;
+    Object.defineProperty(probe.node, 'dependencies', {
+      get() {
+        dependencyReads++;
+        return dependencies.get!.call(this);
+      },
+    });
+    app.synth();
+    expect(validations).toBe(1);
+    // Twice by the one resolution (chart edges, then object edges), once by the order of the
+    // app's charts, once by the order of the probe's chart: cdk8s alone reads them 2 × 203 + 2 times.
+    expect(dependencyReads).toBe(4);
+    validations = 0;
+    dependencyReads = 0;
+    app.synthYaml();
+    expect(validations).toBe(1);
+    expect(dependencyReads).toBe(4);
+    expect(app.charts.length).toBe(202);
+    // Outside a session a single chart prepares the whole app, as cdk8s does.
+    validations = 0;
+    app.charts[0].toJson();
+    app.charts[1].toJson();
+    expect(validations).toBe(2);
+  }, 120_000);
+
+  it('writes the same objects in the same order as charts prepared one by one', () => {
+    const app = buildFleet(new App({ outdir }), 3);
+    // A construct-level edge across charts, resolved into object edges by the preparation only.
+    const last = new Chart(app, 'zz-last');
+    const first = new ApiObject(last, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+    const second = new ApiObject(last, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    second.node.addDependency(first);
+    const ark = app.node.findAll().find((c) => c.node.id === 'ark');
+    if (ark) last.node.addDependency(ark);
+    // Outside a session every chart.toJson() prepares the whole app itself (cdk8s's own path).
+    const alone = app.charts.map((chart) => chart.toJson());
+    const together = withinSynthesis(app, () => app.charts.map((chart) => chart.toJson()));
+    expect(together).toEqual(alone);
+    const lastObjects = together[together.length - 1].map((o: { metadata: { name: string } }) => o.metadata.name);
+    expect(lastObjects).toEqual(['b', 'a']);
+  });
+
+  it('validates again in a session after a synthesis that failed', () => {
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'team');
+    new AzureDiskStorageClass(chart, 'disks', {});
+    let invalid = true;
+    chart.node.addValidation({ validate: () => (invalid ? ['not yet'] : []) });
+    withinSynthesis(app, () => {
+      expect(() => app.synthYaml()).toThrow(/not yet/);
+      // The failed synthYaml() did not leave the session marked as prepared.
+      expect(() => chart.toJson()).toThrow(/not yet/);
+      invalid = false;
+    });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
 
   it('sees a tree changed between two synth() calls', () => {
     const app = new App({ outdir });
