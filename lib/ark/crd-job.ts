@@ -10,9 +10,10 @@ import {
   Quantity,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { makeClusterScoped } from '../core/cluster-scoped';
+import { restrictedContainerSecurity } from '../core/container-security';
 import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { LINUX_NODE_AFFINITY, VELERO_LABELS } from './labels';
-import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './pod-security';
+import { RESTRICTED_POD_SECURITY_CONTEXT } from './pod-security';
 import { versionSuffix } from './versions';
 
 /** What the CRD job needs to know (built by ArkInstallation from its validated props). */
@@ -116,7 +117,7 @@ export class VeleroCrdJob extends Construct {
                   limits: { memory: Quantity.fromString('256Mi') },
                 },
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-                securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+                securityContext: restrictedContainerSecurity(),
               },
             ],
           },

@@ -1,4 +1,4 @@
-import { PodSecurityContext, SecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
+import { PodSecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
 
 /**
  * Pod Security Standards for what Velero runs. The server, its init containers and the CRD job
@@ -27,13 +27,6 @@ export const RESTRICTED_POD_SECURITY_CONTEXT: PodSecurityContext = {
   runAsUser: VELERO_UID,
   runAsGroup: VELERO_GID,
   seccompProfile: { type: 'RuntimeDefault' },
-};
-
-/** Container-level settings of a "restricted" container with a read-only root file system. */
-export const RESTRICTED_CONTAINER_SECURITY_CONTEXT: SecurityContext = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
 };
 
 /** The `pod-security.kubernetes.io` labels enforcing, auditing and warning at `level`. */

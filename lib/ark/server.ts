@@ -8,6 +8,7 @@ import {
   Volume,
   VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
+import { restrictedContainerSecurity } from '../core/container-security';
 import { ResolvedMetadata, metadata, nonEmpty } from '../core/metadata';
 import {
   CREDENTIALS_FILE,
@@ -16,12 +17,7 @@ import {
   VELERO_LABELS,
   WORKLOAD_IDENTITY_USE_LABEL,
 } from './labels';
-import {
-  KUBECTL_UID,
-  RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-  RESTRICTED_POD_SECURITY_CONTEXT,
-  VELERO_HOME,
-} from './pod-security';
+import { KUBECTL_UID, RESTRICTED_POD_SECURITY_CONTEXT, VELERO_HOME } from './pod-security';
 
 /** Metrics port of the server and node agent. */
 export const VELERO_METRICS_PORT = 8085;
@@ -145,11 +141,7 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
                 requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('32Mi') },
                 limits: { memory: Quantity.fromString('128Mi') },
               },
-              securityContext: {
-                ...RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-                runAsUser: KUBECTL_UID,
-                runAsGroup: KUBECTL_UID,
-              },
+              securityContext: restrictedContainerSecurity({ user: KUBECTL_UID }),
             },
             {
               name: 'velero-velero-plugin-for-microsoft-azure',
@@ -157,7 +149,7 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
               imagePullPolicy: 'IfNotPresent',
               volumeMounts: [{ name: 'plugins', mountPath: '/target' }],
               // Runs as the pod's user, so that the server (the same user) owns the copied plugin.
-              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+              securityContext: restrictedContainerSecurity(),
             },
           ],
           containers: [
@@ -174,7 +166,7 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
                 ...VELERO_WRITABLE_DIRS,
                 CREDENTIALS_VOLUME_MOUNT,
               ],
-              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+              securityContext: restrictedContainerSecurity(),
               env: [
                 { name: 'VELERO_SCRATCH_DIR', value: '/scratch' },
                 NAMESPACE_ENV,

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Container, EnvVar, PodSpec, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
+import { restrictedContainerSecurity } from '../core/container-security';
 import { invalid } from '../core/errors';
 import { durationSeconds } from '../core/duration';
 import { ContainerResources, renderResources, resolveResources } from '../core/resources';
@@ -133,12 +134,7 @@ export function scriptContainer(spec: {
     args: [spec.script],
     env: [...base, ...az, ...spec.env],
     resources: spec.resources,
-    securityContext: {
-      runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    },
+    securityContext: restrictedContainerSecurity(),
     volumeMounts: [
       { name: 'scratch', mountPath: SCRATCH_DIR },
       { name: 'tmp', mountPath: TMP_DIR },

@@ -1,6 +1,7 @@
 import { Container, EnvVar, Probe, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
 import { PostgresMajorVersion } from '../postgres/connection';
 
+import { restrictedContainerSecurity } from '../core/container-security';
 import { POSTGRES_UID } from '../core/well-known';
 
 export { POSTGRES_UID };
@@ -63,14 +64,7 @@ export function postgresContainer(spec: PostgresContainerSpec): Container {
       ...(spec.env ?? []),
     ],
     resources: spec.resources,
-    securityContext: {
-      runAsUser: POSTGRES_UID,
-      runAsGroup: POSTGRES_UID,
-      runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    },
+    securityContext: restrictedContainerSecurity({ user: POSTGRES_UID }),
     // Crash recovery after an unclean stop can replay a lot of WAL: up to 30 minutes before liveness counts.
     startupProbe: probe(spec, { periodSeconds: 10, failureThreshold: 180 }),
     readinessProbe: probe(spec, { periodSeconds: 10, failureThreshold: 3 }),

@@ -1,5 +1,6 @@
 import { Container, SecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
+import { restrictedContainerSecurity } from '../core/container-security';
 import { invalid } from '../core/errors';
 import { checkImage } from '../core/image';
 import { checkDnsLabel, checkPortName } from '../core/names';
@@ -16,14 +17,10 @@ import { checkAbsolutePath } from '../core/values';
 import { ALLOWED_ADDED_CAPABILITY } from './container-props';
 
 /**
- * The securityContext every sidecar starts from: Pod Security "restricted" (no escalation, every
- * capability dropped, non-root). The user's own securityContext fields win one by one.
+ * The securityContext every sidecar starts from: Pod Security "restricted" with a writable root
+ * file system (a sidecar's image may expect one). The user's own securityContext fields win one by one.
  */
-export const SIDECAR_SECURITY: SecurityContext = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-};
+const sidecarSecurity = (): SecurityContext => restrictedContainerSecurity({ writableRoot: true });
 
 /**
  * Checks one raw Kubernetes sidecar container (`field` is e.g. `sidecars[0]`) and returns it with
@@ -63,7 +60,7 @@ export function resolveSidecar(
       checkOptionalBoolean(scope, `${f}.readOnly`, mount.readOnly);
     });
   if (c.securityContext !== undefined) checkSecurity(scope, `${field}.securityContext`, c.securityContext);
-  return { ...value, securityContext: { ...SIDECAR_SECURITY, ...value.securityContext } };
+  return { ...value, securityContext: { ...sidecarSecurity(), ...value.securityContext } };
 }
 
 function checkSecurity(scope: IConstruct, field: string, value: unknown): void {

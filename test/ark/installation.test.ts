@@ -37,6 +37,7 @@ const RESTRICTED_POD = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 const RESTRICTED_CONTAINER = {
+  runAsNonRoot: true,
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
   readOnlyRootFilesystem: true,
