@@ -52,11 +52,9 @@ async function backUpAndRestore(
   database: string,
 ) {
   const before = new Set((await dumps()).map((b) => b.name));
-  const started = Date.now();
   const backup = await run(
     backupPod(tools, cluster, azurite, compression === 'default' ? {} : { compression: compression }),
   );
-  const backupMs = Date.now() - started;
   expect(backup.succeeded, backup.log).toBe(true);
   const added = (await dumps()).filter((b) => !before.has(b.name));
   expect(added).toHaveLength(1);
@@ -72,7 +70,6 @@ async function backUpAndRestore(
   expect(await cluster.sql(database, 'SELECT sum(total) FROM orders')).toBe(
     await cluster.sql('shop', 'SELECT sum(total) FROM orders'),
   );
-  console.log(`compression ${compression}: ${dump.size} bytes, backup pod ${backupMs} ms`);
   return dump;
 }
 
