@@ -8,7 +8,7 @@
  *        blocks staged into Azurite while pg_dump runs);
  *   then, for the default compression's blob:
  *     3. the restore: PostgresRestoreJob's pod into a new database (fetch streams into pg_restore);
- *     4. the download alone: fetch.sh's `az storage blob download` into /dev/null;
+ *     4. the download alone: fetch.sh's curl download (through the SAS it signs) into /dev/null;
  *     5. the local restore alone: `pg_restore --dbname` of a local copy, with the restore's options;
  * with the CPU share and seconds, the peak memory of each container's process tree and the peak
  * size of the pods' scratch folders. Each measurement runs after a CHECKPOINT, `--rounds` times
@@ -132,8 +132,8 @@ async function restoreRound(
   const restore = await timedPod(ctx, 'restore', spec, RESTORE_MARKERS);
   await check(`shop_blob_${round}`);
 
-  log(`round ${round}: download alone (fetch.sh's az storage blob download, into /dev/null)`);
-  const download = await downloadAlone(ctx, spec, blob, 'download alone: az storage blob download > /dev/null');
+  log(`round ${round}: download alone (fetch.sh's curl download, into /dev/null)`);
+  const download = await downloadAlone(ctx, spec, blob, "download alone: fetch.sh's curl download > /dev/null");
 
   log(`round ${round}: local restore alone (pg_restore --dbname of a local copy)`);
   const file = path.join(work, 'local.dump');

@@ -505,7 +505,7 @@ printf 'ok\\n' > ready
 log "dump verified: $size bytes, $entries entries, sha256 $sha256"
 `;
 
-/** azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under `$DUMP_PREFIX`, records its size and checksum (and those of its globals) for the other container, downloads its globals when asked to, and either streams the dump into the pipe that container reads or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume. (lib/postgres/shell/fetch.sh) */
+/** azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under `$DUMP_PREFIX`, records its size and checksum (and those of its globals) for the other container, downloads its globals when asked to, and either streams the dump into the pipe that container reads or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume. All of it with curl through one read-and-list SAS of the container: signed here with the account key, or, with workload identity, a user delegation SAS that az makes (its only az call). (lib/postgres/shell/fetch.sh) */
 export const FETCH_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -555,10 +555,152 @@ storage_login() {
   esac
 }
 
+# A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.
+url_path() {
+  local LC_ALL=C name=$1 out='' char i
+  for ((i = 0; i < \${#name}; i++)); do
+    char=\${name:i:1}
+    case $char in
+      [A-Za-z0-9/._~-]) out+=$char ;;
+      *) printf -v char '%%%02X' "'$char" && out+=$char ;;
+    esac
+  done
+  printf '%s\\n' "$out"
+}
+
+# Prints a service SAS (its query string, the parameters az's generate-sas prints) for the signed resource
+# $1 ("c": the container $2; "b": its blob $3) with permissions $4, expiring at $5
+# (YYYY-MM-DDTHH:MMZ), https only if $6 is "https". Signed with the account key, which python3
+# reads from AZURE_STORAGE_KEY itself: it is never on a command line.
+service_sas() {
+  [[ $1 == [bc] && -n $2 && ($1 == c || -n $3) && $4 =~ ^[racwdl]+$ && $5 =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z$ && ($6 == '' || $6 == https) ]] || {
+    log "service_sas: bad arguments (resource '$1', container '$2', permissions '$4', expiry '$5', protocol '$6')"
+    return 1
+  }
+  : "\${AZURE_STORAGE_ACCOUNT:?}"
+  python3 -c '
+import base64, binascii, hashlib, hmac, os, sys, urllib.parse
+resource, account, container, blob, permissions, expiry, protocol = sys.argv[1:8]
+try:
+    key = base64.b64decode(os.environ.get("AZURE_STORAGE_KEY", ""), validate=True)
+except binascii.Error:
+    sys.exit("AZURE_STORAGE_KEY is not base64: check the storage account key Secret")
+if not key:
+    sys.exit("AZURE_STORAGE_KEY is empty: check the storage account key Secret")
+version = "2021-06-08"
+resource_path = "/blob/" + account + "/" + container + ("/" + blob if resource == "b" else "")
+# The string to sign of a service SAS since version 2020-12-06: permissions, start, expiry,
+# resource, identifier, IP, protocol, version, resource type, snapshot time, encryption scope and
+# five response header overrides; the empty fields are the ones this SAS leaves out.
+fields = [permissions, "", expiry, resource_path, "", "", protocol, version, resource] + [""] * 7
+signature = hmac.new(key, "\\n".join(fields).encode("utf-8"), hashlib.sha256).digest()
+quote = lambda value: urllib.parse.quote(value, safe="")
+query = ["se=" + quote(expiry), "sp=" + permissions] + (["spr=https"] if protocol else [])
+query += ["sv=" + version, "sr=" + resource, "sig=" + quote(base64.b64encode(signature).decode())]
+print("&".join(query))
+' "$1" "$AZURE_STORAGE_ACCOUNT" "$2" "$3" "$4" "$5" "$6"
+}
+
+# Prints a read-and-list SAS of the container $1 expiring at $2, https only when the endpoint $3
+# is https (the emulator of the tests is plain http): signed here with the account key, or with
+# workload identity a user delegation SAS from az (which signs in first).
+container_read_sas() {
+  local container=$1 expiry=$2 endpoint=$3 protocol='' https=()
+  if [[ $endpoint == https://* ]]; then protocol=https https=(--https-only); fi
+  case \${AUTH_MODE:?} in
+    storageAccountKey) service_sas c "$container" '' rl "$expiry" "$protocol" ;;
+    workloadIdentity)
+      prime_az
+      storage_login
+      az storage container generate-sas "\${storage[@]}" --name "$container" --permissions rl --expiry "$expiry" \\
+        --as-user "\${https[@]}" --output tsv --only-show-errors
+      ;;
+    *) fail "unknown AUTH_MODE '$AUTH_MODE' (storageAccountKey or workloadIdentity)" ;;
+  esac
+}
+
+# An XML text's five predefined entities decoded (names and metadata values in Azure's listings).
+xml_text() {
+  local text=$1 amp='&'
+  text=\${text//&lt;/<}
+  text=\${text//&gt;/>}
+  text=\${text//&quot;/\\"}
+  text=\${text//&apos;/\\'}
+  # Quoted: bash 5.2 would put the matched text for an unquoted & in the replacement.
+  printf '%s\\n' "\${text//&amp;/"$amp"}"
+}
+
+# Prints the last name (in byte order) ending in ".dump" under the prefix $2 in the container at
+# $1 (its URL with the SAS), or nothing when there is none. Follows the listing's pages (of at
+# most $3 names each: 5000, Azure's largest, unless a test asks for fewer).
+latest_dump_name() {
+  local container_url=$1 prefix=$2 page_size=\${3:-5000} marker='' page name latest='' chunk query
+  local LC_ALL=C
+  : "\${X_MS_VERSION:?}"
+  while :; do
+    query="restype=container&comp=list&prefix=$(url_path "$prefix")&maxresults=$page_size"
+    [[ -z $marker ]] || query+="&marker=$(url_path "$marker")"
+    page=$(curl --silent --show-error --fail --retry 4 --connect-timeout 30 --max-time 300 \\
+      --header "x-ms-version: $X_MS_VERSION" --config /dev/fd/3 \\
+      3<<< "url = \\"$container_url&$query\\"") || return 1
+    # One blob per line (a regex over the whole page would copy it once per blob).
+    while IFS= read -r chunk; do
+      [[ $chunk =~ ^\\<Name\\>([^<]*)\\</Name\\> ]] || continue
+      name=$(xml_text "\${BASH_REMATCH[1]}")
+      if [[ $name == *.dump && $name > $latest ]]; then latest=$name; fi
+    done <<< "\${page//<Blob>/$'\\n'}"
+    marker=''
+    if [[ $page =~ \\<NextMarker\\>([^<]+)\\</NextMarker\\> ]]; then marker=$(xml_text "\${BASH_REMATCH[1]}"); fi
+    [[ -n $marker ]] || break
+  done
+  [[ -z $latest ]] || printf '%s\\n' "$latest"
+}
+
+# Prints the properties the fetch needs of the blob at $1 (its URL with the SAS), one per line:
+# its length, then its metadata sha256, pg_dump_version, globals_sha256 and globals_size (empty
+# lines where it has none). Returns 2 when there is no such blob, 1 on any other failure.
+blob_fields() {
+  local url=$1 headers status line key value
+  local -A meta=()
+  : "\${X_MS_VERSION:?}"
+  headers=$(curl --silent --show-error --head --retry 4 --connect-timeout 30 --max-time 300 \\
+    --header "x-ms-version: $X_MS_VERSION" --write-out 'status=%{http_code}\\n' --config /dev/fd/3 \\
+    3<<< "url = \\"$url\\"") || return 1
+  status=\${headers##*status=}
+  status=\${status%%[^0-9]*}
+  [[ $status != 404 ]] || return 2
+  [[ $status == 200 ]] || {
+    log "reading the properties of the blob failed: HTTP $status"
+    return 1
+  }
+  while IFS= read -r line; do
+    line=\${line%$'\\r'}
+    [[ $line =~ ^([A-Za-z0-9_-]+):[[:space:]]*(.*)$ ]] || continue
+    key=\${BASH_REMATCH[1],,}
+    value=\${BASH_REMATCH[2]}
+    case $key in
+      content-length) meta[length]=$value ;;
+      x-ms-meta-*) meta[\${key#x-ms-meta-}]=$value ;;
+    esac
+  done <<< "$headers"
+  printf '%s\\n' "\${meta[length]:-}" "\${meta[sha256]:-}" "\${meta[pg_dump_version]:-}" \\
+    "\${meta[globals_sha256]:-}" "\${meta[globals_size]:-}"
+}
+
+# Writes the blob at $1 (its URL with the SAS) to standard output. No retry: a download that
+# failed part-way cannot be restarted into a pipe that already holds its first bytes (the reader
+# then fails on the size and checksum); a file is simply downloaded again by the next run.
+download_blob() {
+  : "\${X_MS_VERSION:?}"
+  curl --silent --show-error --fail --connect-timeout 30 \\
+    --header "x-ms-version: $X_MS_VERSION" --config /dev/fd/3 \\
+    3<<< "url = \\"$1\\""
+}
+
 STEP=fetch
 begin_script
 
-: "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}" "\${RESTORE_WAIT_SECONDS:?}"
+: "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}" "\${RESTORE_WAIT_SECONDS:?}" "\${AZURE_STORAGE_ACCOUNT:?}" "\${BLOB_CONTAINER:?}" "\${AUTH_MODE:?}"
 umask 077
 to_file=\${FETCH_TO_FILE:-false}
 # The other container waits for "fetched.ready" (and, with a file, "downloaded") or "fetch-failed":
@@ -568,22 +710,30 @@ done_marker=fetched.ready
 trap '[[ -f "$SCRATCH_DIR/$done_marker" ]] || { rm -f -- "$SCRATCH_DIR/dump"; printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"; }' EXIT
 # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
 trap 'exit 143' TERM
-prime_az
-storage_login
-fields_query='[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version, metadata.globals_sha256, metadata.globals_size]'
+X_MS_VERSION=2021-08-06
+endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
+endpoint=\${endpoint%/}
+# Azure checks a SAS when a request starts: the last one starts once the other container is ready.
+TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + RESTORE_WAIT_SECONDS + 600))
+# Read and list only, for this container only; it stays in this shell (curl reads it from fd 3).
+sas=$(container_read_sas "$BLOB_CONTAINER" "$expiry" "$endpoint") || fail "no SAS for container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+container_url="$endpoint/$(url_path "$BLOB_CONTAINER")?$sas"
+blob_url() { printf '%s\\n' "$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$1")?$sas"; }
+
 if [[ -n "\${BACKUP_BLOB:-}" ]]; then
-  found=$(az storage blob show "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$BACKUP_BLOB" \\
-    --query "$fields_query" --output tsv --only-show-errors)
+  blob=$BACKUP_BLOB
 else
   # Names carry a UTC timestamp, so the last name in order is the latest dump.
-  found=$(az storage blob list "\${storage[@]}" --container-name "$BLOB_CONTAINER" --prefix "$DUMP_PREFIX" --include m --num-results '*' \\
-    --query "sort_by([?ends_with(name, '.dump')], &name)[-1].$fields_query" \\
-    --output tsv --only-show-errors)
+  blob=$(latest_dump_name "$container_url" "$DUMP_PREFIX") \\
+    || fail "listing the dumps under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT failed (see above)"
+  [[ -n $blob ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
 fi
+status=0
+found=$(blob_fields "$(blob_url "$blob")") || status=$?
+((status != 2)) || fail "no blob $blob in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+((status == 0)) || fail "reading the properties of $blob failed (see above)"
 mapfile -t fields <<< "$found"
-for i in "\${!fields[@]}"; do [[ \${fields[i]} != None ]] || fields[i]=''; done
-blob=\${fields[0]:-}
-[[ -n $blob ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+fields=("$blob" "\${fields[@]}")
 [[ \${fields[2]:-} =~ ^[0-9a-f]{64}$ ]] \\
   || fail "blob $blob records no sha256: it was not written by BackupCronJob, and an unverifiable dump is not restored"
 
@@ -598,8 +748,7 @@ if [[ -n \${fields[4]:-} ]]; then
 fi
 if [[ \${FETCH_GLOBALS:-false} == true && $globals == present ]]; then
   log "downloading \${blob%.dump}.globals.sql (\${fields[5]} bytes)"
-  az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "\${blob%.dump}.globals.sql" \\
-    --file "$SCRATCH_DIR/globals.sql" --no-progress --only-show-errors --output none \\
+  download_blob "$(blob_url "\${blob%.dump}.globals.sql")" > "$SCRATCH_DIR/globals.sql" \\
     || fail "downloading \${blob%.dump}.globals.sql failed: $blob records globals, so they must be there"
 fi
 
@@ -620,15 +769,13 @@ if [[ $to_file == true ]]; then
   # pg_restore --jobs needs a file it can seek in: the whole dump goes to the scratch volume first,
   # and the restore container checks its size and SHA-256 before pg_restore reads any of it.
   log "downloading $blob (\${fields[1]} bytes) to the scratch volume"
-  az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-    --file "$SCRATCH_DIR/dump" --no-progress --only-show-errors --output none &
+  download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump" &
 else
   log "streaming $blob (\${fields[1]} bytes) to the restore"
-  # Without --file, az writes the blob to its standard output, which is the pipe. Opening it waits
-  # for the reader; a reader that is gone ends the download (az fails writing), and one that never
-  # came is noticed through "restore-exited", after a grace period for a download that is finishing.
-  az storage blob download "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-    --no-progress --only-show-errors > "$SCRATCH_DIR/dump.fifo" &
+  # curl writes the blob to its standard output, which is the pipe. Opening it waits for the
+  # reader; a reader that is gone ends the download (curl fails writing), and one that never came
+  # is noticed through "restore-exited", after a grace period for a download that is finishing.
+  download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump.fifo" &
 fi
 downloader=$!
 grace=0

@@ -208,15 +208,14 @@ export async function timedPod(
   };
 }
 
-/** The download command of fetch.sh, which the download alone repeats with /dev/null for the pipe. */
-const FETCH_DOWNLOAD =
-  'az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" --no-progress --only-show-errors >';
+/** The streamed download of fetch.sh, which the download alone repeats with /dev/null for the pipe. */
+const FETCH_DOWNLOAD = 'download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump.fifo" &';
 
 /**
- * The fetch container's download alone, into /dev/null: the same functions (prime_az writes az's
- * command index, storage_login the account options), the same az command and the fetch
- * container's own manifest environment, with fresh folders for its volumes. Refuses to run when
- * fetch.sh no longer downloads with that command, rather than time something the restore does not do.
+ * The fetch container's download alone, into /dev/null: the same functions (the container SAS
+ * signed with the key, the same curl download), the fetch container's own manifest environment,
+ * with fresh folders for its volumes. Refuses to run when fetch.sh no longer downloads with that
+ * command, rather than time something the restore does not do.
  */
 export async function downloadAlone(
   ctx: BenchContext,
@@ -253,11 +252,15 @@ export async function downloadAlone(
   const command = [
     'set -euo pipefail',
     'STEP=download-alone',
-    `source ${path.join(shell, 'functions/common.sh')}`,
-    `source ${path.join(shell, 'functions/azure.sh')}`,
-    'prime_az',
-    'storage_login',
-    `${FETCH_DOWNLOAD} /dev/null`,
+    ...['common', 'azure', 'blocks', 'service-sas', 'blob-read'].map(
+      (f) => `source ${path.join(shell, `functions/${f}.sh`)}`,
+    ),
+    'X_MS_VERSION=2021-08-06',
+    'endpoint=${BLOB_ENDPOINT%/}',
+    "TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + 3600))",
+    'sas=$(container_read_sas "$BLOB_CONTAINER" "$expiry" "$endpoint")',
+    'blob_url() { printf \'%s\\n\' "$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$1")?$sas"; }',
+    FETCH_DOWNLOAD.replace('"$SCRATCH_DIR/dump.fifo" &', '/dev/null'),
   ].join('\n');
   try {
     return await timedBash(ctx, name, command, env);

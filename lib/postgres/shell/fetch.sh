@@ -2,15 +2,23 @@
 # azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under
 # `$DUMP_PREFIX`, records its size and checksum (and those of its globals) for the other container,
 # downloads its globals when asked to, and either streams the dump into the pipe that container
-# reads or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume.
+# reads or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume. All of
+# it with curl through one read-and-list SAS of the container: signed here with the account key,
+# or, with workload identity, a user delegation SAS that az makes (its only az call).
 # shellcheck source=functions/common.sh
 source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 # shellcheck source=functions/azure.sh
 source "${BASH_SOURCE[0]%/*}/functions/azure.sh"
+# shellcheck source=functions/blocks.sh
+source "${BASH_SOURCE[0]%/*}/functions/blocks.sh"
+# shellcheck source=functions/service-sas.sh
+source "${BASH_SOURCE[0]%/*}/functions/service-sas.sh"
+# shellcheck source=functions/blob-read.sh
+source "${BASH_SOURCE[0]%/*}/functions/blob-read.sh"
 STEP=fetch
 begin_script
 
-: "${SCRATCH_DIR:?}" "${DUMP_PREFIX:?}" "${RESTORE_WAIT_SECONDS:?}"
+: "${SCRATCH_DIR:?}" "${DUMP_PREFIX:?}" "${RESTORE_WAIT_SECONDS:?}" "${AZURE_STORAGE_ACCOUNT:?}" "${BLOB_CONTAINER:?}" "${AUTH_MODE:?}"
 umask 077
 to_file=${FETCH_TO_FILE:-false}
 # The other container waits for "fetched.ready" (and, with a file, "downloaded") or "fetch-failed":
@@ -20,22 +28,30 @@ done_marker=fetched.ready
 trap '[[ -f "$SCRATCH_DIR/$done_marker" ]] || { rm -f -- "$SCRATCH_DIR/dump"; printf "failed\n" > "$SCRATCH_DIR/fetch-failed"; }' EXIT
 # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
 trap 'exit 143' TERM
-prime_az
-storage_login
-fields_query='[name, properties.contentLength, metadata.sha256, metadata.pg_dump_version, metadata.globals_sha256, metadata.globals_size]'
+X_MS_VERSION=2021-08-06
+endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
+endpoint=${endpoint%/}
+# Azure checks a SAS when a request starts: the last one starts once the other container is ready.
+TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + RESTORE_WAIT_SECONDS + 600))
+# Read and list only, for this container only; it stays in this shell (curl reads it from fd 3).
+sas=$(container_read_sas "$BLOB_CONTAINER" "$expiry" "$endpoint") || fail "no SAS for container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+container_url="$endpoint/$(url_path "$BLOB_CONTAINER")?$sas"
+blob_url() { printf '%s\n' "$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$1")?$sas"; }
+
 if [[ -n "${BACKUP_BLOB:-}" ]]; then
-  found=$(az storage blob show "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$BACKUP_BLOB" \
-    --query "$fields_query" --output tsv --only-show-errors)
+  blob=$BACKUP_BLOB
 else
   # Names carry a UTC timestamp, so the last name in order is the latest dump.
-  found=$(az storage blob list "${storage[@]}" --container-name "$BLOB_CONTAINER" --prefix "$DUMP_PREFIX" --include m --num-results '*' \
-    --query "sort_by([?ends_with(name, '.dump')], &name)[-1].$fields_query" \
-    --output tsv --only-show-errors)
+  blob=$(latest_dump_name "$container_url" "$DUMP_PREFIX") \
+    || fail "listing the dumps under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT failed (see above)"
+  [[ -n $blob ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
 fi
+status=0
+found=$(blob_fields "$(blob_url "$blob")") || status=$?
+((status != 2)) || fail "no blob $blob in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+((status == 0)) || fail "reading the properties of $blob failed (see above)"
 mapfile -t fields <<< "$found"
-for i in "${!fields[@]}"; do [[ ${fields[i]} != None ]] || fields[i]=''; done
-blob=${fields[0]:-}
-[[ -n $blob ]] || fail "no dump under $DUMP_PREFIX in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT"
+fields=("$blob" "${fields[@]}")
 [[ ${fields[2]:-} =~ ^[0-9a-f]{64}$ ]] \
   || fail "blob $blob records no sha256: it was not written by BackupCronJob, and an unverifiable dump is not restored"
 
@@ -50,8 +66,7 @@ if [[ -n ${fields[4]:-} ]]; then
 fi
 if [[ ${FETCH_GLOBALS:-false} == true && $globals == present ]]; then
   log "downloading ${blob%.dump}.globals.sql (${fields[5]} bytes)"
-  az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "${blob%.dump}.globals.sql" \
-    --file "$SCRATCH_DIR/globals.sql" --no-progress --only-show-errors --output none \
+  download_blob "$(blob_url "${blob%.dump}.globals.sql")" > "$SCRATCH_DIR/globals.sql" \
     || fail "downloading ${blob%.dump}.globals.sql failed: $blob records globals, so they must be there"
 fi
 
@@ -72,15 +87,13 @@ if [[ $to_file == true ]]; then
   # pg_restore --jobs needs a file it can seek in: the whole dump goes to the scratch volume first,
   # and the restore container checks its size and SHA-256 before pg_restore reads any of it.
   log "downloading $blob (${fields[1]} bytes) to the scratch volume"
-  az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
-    --file "$SCRATCH_DIR/dump" --no-progress --only-show-errors --output none &
+  download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump" &
 else
   log "streaming $blob (${fields[1]} bytes) to the restore"
-  # Without --file, az writes the blob to its standard output, which is the pipe. Opening it waits
-  # for the reader; a reader that is gone ends the download (az fails writing), and one that never
-  # came is noticed through "restore-exited", after a grace period for a download that is finishing.
-  az storage blob download "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
-    --no-progress --only-show-errors > "$SCRATCH_DIR/dump.fifo" &
+  # curl writes the blob to its standard output, which is the pipe. Opening it waits for the
+  # reader; a reader that is gone ends the download (curl fails writing), and one that never came
+  # is noticed through "restore-exited", after a grace period for a download that is finishing.
+  download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump.fifo" &
 fi
 downloader=$!
 grace=0

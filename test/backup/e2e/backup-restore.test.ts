@@ -291,13 +291,15 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('commits nothing from a stream cut short, even when the download claims success', async () => {
-    // An az that passes on only the first 64 KiB of the blob and exits 0.
-    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-short-az-'));
+    // A curl whose download of the dump (its URL comes in the config on fd 3) passes on only the
+    // first 64 KiB of the blob and exits 0.
+    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-short-curl-'));
     fs.writeFileSync(
-      path.join(fake, 'az'),
+      path.join(fake, 'curl'),
       `#!/bin/bash
-if [[ "$1 $2 $3" == "storage blob download" ]]; then "${tools.az}" "$@" | head --bytes=65536; exit 0; fi
-exec "${tools.az}" "$@"
+config=$(< /dev/fd/3)
+if [[ $config == *'.dump?'* && " $* " != *' --head '* ]]; then /usr/bin/curl "$@" 3<<< "$config" | head --bytes=65536; exit 0; fi
+exec /usr/bin/curl "$@" 3<<< "$config"
 `,
       { mode: 0o755 },
     );

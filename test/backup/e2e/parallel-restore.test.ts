@@ -164,20 +164,16 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
     }
   }, 180_000);
 
-  it('refuses a download cut short that az reports as a success (size mismatch)', async () => {
-    // An az whose download to a file keeps only the first 64 KiB of it and exits 0.
-    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-short-file-az-'));
+  it('refuses a download cut short that curl reports as a success (size mismatch)', async () => {
+    // A curl whose download of the dump (its URL comes in the config on fd 3) keeps only the first
+    // 64 KiB of it and exits 0.
+    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-short-file-curl-'));
     fs.writeFileSync(
-      path.join(fake, 'az'),
+      path.join(fake, 'curl'),
       `#!/bin/bash
-if [[ "$1 $2 $3" == "storage blob download" ]]; then
-  file=''
-  for ((i = 1; i <= $#; i++)); do if [[ \${!i} == --file ]]; then j=$((i + 1)); file=\${!j}; fi; done
-  "${tools.az}" "$@" || exit
-  [[ -z $file || $file == *globals.sql ]] || truncate --size=65536 -- "$file"
-  exit 0
-fi
-exec "${tools.az}" "$@"
+config=$(< /dev/fd/3)
+if [[ $config == *'.dump?'* && " $* " != *' --head '* ]]; then /usr/bin/curl "$@" 3<<< "$config" | head --bytes=65536; exit 0; fi
+exec /usr/bin/curl "$@" 3<<< "$config"
 `,
       { mode: 0o755 },
     );
