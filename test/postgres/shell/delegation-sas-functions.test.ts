@@ -56,13 +56,16 @@ describe('the two user delegation SASes of workload identity (delegation_sas_pai
     const r = pair();
     expect(r).toMatchObject({
       status: 0,
-      stdout: 'se=2031&sp=x&sv=2021-06-08&sr=b&skoid=o&sig=for-p_x.dump\nse=2031&sp=x&sv=2021-06-08&sr=b&skoid=o&sig=for-p_x.globals.sql\n',
+      stdout:
+        'se=2031&sp=x&sv=2021-06-08&sr=b&skoid=o&sig=for-p_x.dump\nse=2031&sp=x&sv=2021-06-08&sr=b&skoid=o&sig=for-p_x.globals.sql\n',
       stderr: '',
     });
     expect(r.dump.join(' ')).toBe(
       'storage blob generate-sas --account-name acct01 --auth-mode login --container-name dumps --name p/x.dump --permissions rcw --expiry 2031-05-06T07:08Z --as-user --https-only --output tsv --only-show-errors ',
     );
-    expect(r.globals.join(' ')).toContain('--name p/x.globals.sql --permissions cw --expiry 2031-05-06T07:08Z --as-user --https-only');
+    expect(r.globals.join(' ')).toContain(
+      '--name p/x.globals.sql --permissions cw --expiry 2031-05-06T07:08Z --as-user --https-only',
+    );
   });
 
   it('fails, naming the blob and printing no SAS, when either az fails', () => {

@@ -55,18 +55,22 @@ function azSas(blob: string, permissions: string, httpsOnly: boolean): string {
 }
 
 function blobSas(blob: string, permissions: string, protocol: string, env: Record<string, string> = {}) {
-  return runFunctions(['common', 'sas'], 'blob_sas "$ACCOUNT" "$CONTAINER" "$BLOB" "$PERMISSIONS" "$EXPIRY" "$PROTOCOL"', {
-    env: {
-      AZURE_STORAGE_KEY: KEY,
-      ACCOUNT,
-      CONTAINER,
-      BLOB: blob,
-      PERMISSIONS: permissions,
-      EXPIRY,
-      PROTOCOL: protocol,
-      ...env,
+  return runFunctions(
+    ['common', 'sas'],
+    'blob_sas "$ACCOUNT" "$CONTAINER" "$BLOB" "$PERMISSIONS" "$EXPIRY" "$PROTOCOL"',
+    {
+      env: {
+        AZURE_STORAGE_KEY: KEY,
+        ACCOUNT,
+        CONTAINER,
+        BLOB: blob,
+        PERMISSIONS: permissions,
+        EXPIRY,
+        PROTOCOL: protocol,
+        ...env,
+      },
     },
-  });
+  );
 }
 
 describe('signing a service SAS for one blob locally', () => {
@@ -129,7 +133,10 @@ describe('signing a service SAS for one blob locally', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(message);
     }
-    const missing = runFunctions(['common', 'sas'], 'unset AZURE_STORAGE_KEY; blob_sas acct01 c x.dump r 2031-05-06T07:08Z');
+    const missing = runFunctions(
+      ['common', 'sas'],
+      'unset AZURE_STORAGE_KEY; blob_sas acct01 c x.dump r 2031-05-06T07:08Z',
+    );
     expect(missing).toMatchObject({ status: 1, stdout: '' });
     expect(missing.stderr).toMatch(/AZURE_STORAGE_KEY is empty/);
   });
