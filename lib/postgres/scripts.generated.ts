@@ -1184,10 +1184,10 @@ delegation_sas_pair() {
 
 # Prints a service SAS for the one blob $3 of container $2 in account $1 (Azure's "Create a service
 # SAS": sr=b) with the permissions $4 (in Azure's order, e.g. rcw), valid until the expiry $5
-# (e.g. 2026-01-01T00:00Z), https only if $6 is "https": the query string, its values URL-encoded as
-# az writes them. The HMAC-SHA256 over the string to sign is keyed by the base64-decoded
-# AZURE_STORAGE_KEY, which python3 reads from its environment (its arguments carry only the public
-# fields). The signed version is az 2.45's, so the result is exactly what that az prints.
+# (e.g. 2026-01-01T00:00Z), https only if $6 is "https": the query string, as az writes it. The
+# HMAC-SHA256 over the string to sign is keyed by the base64-decoded AZURE_STORAGE_KEY, which
+# python3 reads from its environment (its arguments carry only the public fields). The signed
+# version (sv) is az 2.45's, 2021-06-08, so the result is exactly what that az prints.
 blob_sas() {
   local account=$1 container=$2 blob=$3 permissions=$4 expiry=$5 protocol=\${6:-} out status=0
   [[ $account =~ ^[a-z0-9]+$ && -n $container && -n $blob && $permissions =~ ^[racwdxytmei]+$ &&
@@ -1195,8 +1195,9 @@ blob_sas() {
     log "blob_sas: bad arguments (account '$account', container '$container', blob '$blob', permissions '$permissions', expiry '$expiry', protocol '$protocol')"
     return 1
   }
-  # Exit 3: no key; 4: not base64. The blob name's bytes are signed as given (os.fsencode undoes
-  # python's decoding of its arguments, whatever the locale).
+  # -I: no PYTHON* variable or user site-packages changes what runs. Exit 3: no key; 4: not base64.
+  # The blob name's bytes are signed as given (os.fsencode undoes python's decoding of its
+  # arguments, whatever the locale); every value is percent-encoded, '/' too, as az does.
   out=$(python3 -I -c '
 import base64, binascii, hashlib, hmac, os, sys
 from urllib.parse import quote
