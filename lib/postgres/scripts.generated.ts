@@ -1234,7 +1234,7 @@ tables=$(psql --no-psqlrc --no-align --tuples-only --quiet --dbname="$(dbname_co
 log "restored \${fetched[blob]} into $target: $tables tables"
 `;
 
-/** azure-cli image, runs alongside the dump: signs in and checks the container, makes a SAS for the one new blob, then stages the dump's stream as blocks with curl while pg_dump runs, hashing and counting what it reads. It commits the blocks (never over an existing blob) only after the dump's `ready`, and only if the dump's size and SHA-256 equal its own; then checks the blob's length. Just before that commit it stores the dump's globals (`globals.sql`, checked against the hash and size the dump recorded) as the blob `<stamp>.globals.sql` beside it, so that every committed dump has its globals. A `failed` marker, no `ready` within `$DUMP_WAIT_SECONDS`, a mismatch or any error commits nothing. (lib/postgres/shell/upload.sh) */
+/** azure-cli image, runs alongside the dump: checks that the container is reachable, makes a SAS for the one new blob (signed locally with the account key, or by az with workload identity) and checks the container through it with a HEAD of the blob, then stages the dump's stream as blocks with curl while pg_dump runs, hashing and counting what it reads. It commits the blocks (never over an existing blob) only after the dump's `ready`, and only if the dump's size and SHA-256 equal its own; then checks the blob's length. Just before that commit it stores the dump's globals (`globals.sql`, checked against the hash and size the dump recorded) as the blob `<stamp>.globals.sql` beside it, so that every committed dump has its globals. A `failed` marker, no `ready` within `$DUMP_WAIT_SECONDS`, a mismatch or any error commits nothing. (lib/postgres/shell/upload.sh) */
 export const UPLOAD_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -1291,12 +1291,96 @@ storage_login() {
   esac
 }
 
+# Prints user delegation SASes (workload identity, after storage_login) for two blobs of
+# BLOB_CONTAINER, one a line: $2 with the permissions $3 and $4 with $5, both valid until $1;
+# further arguments go to both az calls (--https-only). The two az processes run at once (each is
+# about a second, mostly its own start). Their output reaches this shell through pipes, never a file
+# or a log. Returns 1, naming the blob, unless both made a SAS.
+delegation_sas_pair() {
+  local expiry=$1 first=$2 first_permissions=$3 second=$4 second_permissions=$5 first_sas='' second_sas=''
+  local first_fd second_fd first_pid second_pid made=0
+  shift 5
+  : "\${BLOB_CONTAINER:?}"
+  # Inside each process substitution the ERR trap is dropped: a failure is reported once, below.
+  exec {first_fd}< <(
+    trap - ERR
+    az storage blob generate-sas "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$first" \\
+      --permissions "$first_permissions" --expiry "$expiry" --as-user "$@" --output tsv --only-show-errors
+  )
+  first_pid=$!
+  exec {second_fd}< <(
+    trap - ERR
+    az storage blob generate-sas "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$second" \\
+      --permissions "$second_permissions" --expiry "$expiry" --as-user "$@" --output tsv --only-show-errors
+  )
+  second_pid=$!
+  read -r -u "$first_fd" first_sas || true
+  read -r -u "$second_fd" second_sas || true
+  exec {first_fd}<&- {second_fd}<&-
+  if ! wait "$first_pid" || [[ -z $first_sas ]]; then
+    log "az made no SAS for $first"
+    made=1
+  fi
+  if ! wait "$second_pid" || [[ -z $second_sas ]]; then
+    log "az made no SAS for $second"
+    made=1
+  fi
+  ((made == 0)) || return 1
+  printf '%s\\n%s\\n' "$first_sas" "$second_sas"
+}
+
+# Prints a service SAS for the one blob $3 of container $2 in account $1 (Azure's "Create a service
+# SAS": sr=b) with the permissions $4 (in Azure's order, e.g. rcw), valid until the expiry $5
+# (e.g. 2026-01-01T00:00Z), https only if $6 is "https": the query string, as az writes it. The
+# HMAC-SHA256 over the string to sign is keyed by the base64-decoded AZURE_STORAGE_KEY, which
+# python3 reads from its environment (its arguments carry only the public fields). The signed
+# version (sv) is az 2.45's, 2021-06-08, so the result is exactly what that az prints.
+blob_sas() {
+  local account=$1 container=$2 blob=$3 permissions=$4 expiry=$5 protocol=\${6:-} out status=0
+  [[ $account =~ ^[a-z0-9]+$ && -n $container && -n $blob && $permissions =~ ^[racwdxytmei]+$ &&
+    $expiry =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z$ && $protocol =~ ^(https)?$ ]] || {
+    log "blob_sas: bad arguments (account '$account', container '$container', blob '$blob', permissions '$permissions', expiry '$expiry', protocol '$protocol')"
+    return 1
+  }
+  # -I: no PYTHON* variable or user site-packages changes what runs. Exit 3: no key; 4: not base64.
+  # The blob name's bytes are signed as given (os.fsencode undoes python's decoding of its
+  # arguments, whatever the locale); every value is percent-encoded, '/' too, as az does.
+  out=$(python3 -I -c '
+import base64, binascii, hashlib, hmac, os, sys
+from urllib.parse import quote
+account, container, blob, permissions, expiry, protocol = sys.argv[1:]
+key = os.environ.get("AZURE_STORAGE_KEY", "")
+if not key:
+    sys.exit(3)
+try:
+    secret = base64.b64decode(key, validate=True)
+except (binascii.Error, ValueError):
+    sys.exit(4)
+version = "2021-06-08"
+resource = "/blob/" + account + "/" + container + "/" + blob
+fields = [permissions, "", expiry, resource, "", "", protocol, version, "b", "", "", "", "", "", "", ""]
+digest = hmac.new(secret, os.fsencode("\\n".join(fields)), hashlib.sha256).digest()
+query = [("se", expiry), ("sp", permissions)]
+if protocol:
+    query.append(("spr", protocol))
+query += [("sv", version), ("sr", "b"), ("sig", base64.b64encode(digest).decode())]
+print("&".join(name + "=" + quote(value, safe="") for name, value in query))
+' "$account" "$container" "$blob" "$permissions" "$expiry" "$protocol") || status=$?
+  case $status in
+    0) printf '%s\\n' "$out" ;;
+    3) log "AZURE_STORAGE_KEY is empty: check the storage account key Secret" ;;
+    4) log "AZURE_STORAGE_KEY is not base64: check the storage account key Secret" ;;
+    *) log "python3 exited with status $status signing a SAS for $blob" ;;
+  esac
+  return "$((status == 0 ? 0 : 1))"
+}
+
 # Fails, naming the image, unless every program given is on PATH.
 require_programs() {
   local program missing=()
   for program in "$@"; do command -v "$program" > /dev/null || missing+=("$program"); done
   ((\${#missing[@]} == 0)) \\
-    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload stages the dump with curl, openssl and coreutils; use an azure-cli image that ships them"
+    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload stages the dump with curl, openssl and coreutils, and signs its SASes with python3 when it has the storage account key; use an azure-cli image that ships them"
 }
 
 # A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.
@@ -1386,6 +1470,82 @@ put_blob() {
     3<<< "url = \\"$url\\""
 }
 
+# HEADs the blob at the URL $1, whose query string is a SAS with read permission: it reaches curl
+# only through a config on fd 3, never a command line. Prints the HTTP status of the last response,
+# its x-ms-error-code and its Content-Length ("-" for a header it did not have) on one line. When no
+# response came, logs curl's error and the system's reason (e.g. "Connection refused", which curl
+# names only among its verbose notes) and returns 1.
+blob_head() {
+  local url=$1 out line status=000 error=- length=- reason='' message='' code=0
+  : "\${X_MS_VERSION:?}"
+  # --verbose --stderr -: the response headers and curl's notes in one capture, read here line by
+  # line and never printed whole (its request lines hold the SAS). Transient failures (timeouts,
+  # 5xx, a refused connection) are retried; a 404 is an answer.
+  out=$(curl --silent --show-error --verbose --stderr - --head --output /dev/null \\
+    --retry 4 --retry-connrefused --connect-timeout 30 --max-time 60 \\
+    --header "x-ms-version: $X_MS_VERSION" --write-out '\\nhttp_code %{http_code}\\n' \\
+    --config /dev/fd/3 3<<< "url = \\"$url\\"") || code=$?
+  while IFS= read -r line; do
+    line=\${line%$'\\r'}
+    case \${line,,} in
+      # A retried request's headers are replaced by the next response's.
+      '< http/'*) error=- length=- ;;
+      '< x-ms-error-code:'*) read -r error <<< "\${line#*:}" ;;
+      '< content-length:'*) read -r length <<< "\${line#*:}" ;;
+      'http_code '*) status=\${line#* } ;;
+      '* '*' failed: '*) reason=\${line##* failed: } ;;
+      'curl: ('*) message=$line ;;
+    esac
+  done <<< "$out"
+  if ((code != 0)); then
+    log "curl exited with status $code: \${message:-no message}\${reason:+ ($reason)}"
+    return 1
+  fi
+  printf '%s %s %s\\n' "$status" "$error" "$length"
+}
+
+# Before the stream: fails unless the container BLOB_CONTAINER exists and the SAS in the blob's URL
+# $1 (read permission; $2 names the blob in messages) is accepted. A blob of that name is only
+# logged: the commit refuses it at the end (If-None-Match: * never replaces a blob), after the dump
+# and its globals are stored, as when another writer takes the name during the dump.
+check_new_blob() {
+  local url=$1 name=$2 head status error
+  head=$(blob_head "$url") || fail "checking for $name in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT failed (see above)"
+  read -r status error _ <<< "$head"
+  case $status/$error in
+    404/BlobNotFound) ;;
+    404/ContainerNotFound) fail "container $BLOB_CONTAINER does not exist in $AZURE_STORAGE_ACCOUNT" ;;
+    200/*) log "a blob $name already exists in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT: its commit (If-None-Match: *) will be refused" ;;
+    *) fail "checking for $name in container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT failed: HTTP $status \${error/#-/with no error code}" ;;
+  esac
+}
+
+# Fails unless the container BLOB_CONTAINER exists, asked through the blob at $1 (a URL with a SAS
+# with read permission, for a name that need not exist; $2 names it in messages).
+check_container() {
+  local url=$1 name=$2 head status error
+  head=$(blob_head "$url") || fail "reaching container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT failed (see above)"
+  read -r status error _ <<< "$head"
+  case $status/$error in
+    200/* | 404/BlobNotFound) ;;
+    404/ContainerNotFound) fail "container $BLOB_CONTAINER does not exist in $AZURE_STORAGE_ACCOUNT" ;;
+    *) fail "checking container $BLOB_CONTAINER of $AZURE_STORAGE_ACCOUNT (through $name) failed: HTTP $status \${error/#-/with no error code}" ;;
+  esac
+}
+
+# Prints the Content-Length of the blob at $1 (a URL with a SAS with read permission). Logs the
+# status and returns 1 unless Azure answers 200 with a length.
+blob_length() {
+  local head status error length
+  head=$(blob_head "$1") || return 1
+  read -r status error length <<< "$head"
+  [[ $status == 200 && $length =~ ^[0-9]+$ ]] || {
+    log "the HEAD of the blob answered HTTP $status \${error/#-/with no error code}"
+    return 1
+  }
+  printf '%s\\n' "$length"
+}
+
 # Prints the blob's uncommitted block list (Get Block List XML) from $BLOB_URL, whose SAS (with
 # read permission) reaches curl only through a config on fd 3.
 staged_block_list() {
@@ -1425,7 +1585,10 @@ begin_script
 : "\${SCRATCH_DIR:?}" "\${DUMP_WAIT_SECONDS:?}" "\${CONTAINER_IMAGE:?}"
 # Any exit tells the dump container, which waits for this side to open the stream.
 trap ': > "$SCRATCH_DIR/upload-exited"' EXIT
-require_programs curl openssl head base64 cat wc tee mkfifo
+programs=(curl openssl head base64 cat wc tee mkfifo)
+# With the account key the SASes are signed by python3 (the azure-cli image's own), not az.
+if [[ \${AUTH_MODE:-} == storageAccountKey ]]; then programs+=(python3); fi
+require_programs "\${programs[@]}"
 # The block size: 16 MiB unless a test sets another.
 if [[ ! \${BLOCK_MIB:=16} =~ ^[1-9][0-9]{0,3}$ ]] || ((BLOCK_MIB > 4000)); then
   fail "BLOCK_MIB '$BLOCK_MIB' is not a block size from 1 to 4000 MiB"
@@ -1434,11 +1597,29 @@ BLOCK_BYTES=$((BLOCK_MIB << 20))
 # Azure's limit of committed blocks per blob.
 MAX_BLOCKS=50000
 X_MS_VERSION=2021-08-06
-prime_az
+# az runs only with workload identity (az login, the user delegation SASes).
+if [[ \${AUTH_MODE:-} == workloadIdentity ]]; then prime_az; fi
 storage_login
-exists=$(az storage container exists "\${storage[@]}" --name "$BLOB_CONTAINER" --query exists --output tsv --only-show-errors)
-[[ $exists == true ]] || fail "container $BLOB_CONTAINER does not exist in $AZURE_STORAGE_ACCOUNT"
-log "storage reachable; waiting for the dump"
+endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
+endpoint=\${endpoint%/}
+container_url="$endpoint/$(url_path "$BLOB_CONTAINER")"
+# Azurite in the tests is plain http; a SAS restricted to https would be refused there.
+protocol=''
+if [[ $endpoint == https://* ]]; then protocol=https; fi
+if [[ $AUTH_MODE == storageAccountKey ]]; then
+  # The container is checked now, before the dump names its blob, through a read-only SAS for a
+  # name that is never written (signing costs no az call): a 404 BlobNotFound proves the endpoint,
+  # the key and the container.
+  probe=aks-stateful/upload-probe
+  TZ=UTC printf -v probe_expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + 600))
+  sas=$(blob_sas "$AZURE_STORAGE_ACCOUNT" "$BLOB_CONTAINER" "$probe" r "$probe_expiry" "$protocol") \\
+    || fail "signing a SAS for $probe failed (see above)"
+  check_container "$container_url/$probe?$sas" "$probe"
+  log "storage reachable; waiting for the dump"
+else
+  # A user delegation SAS needs the blob's name: the container is checked once the dump names it.
+  log "signed in; waiting for the dump (the container is checked once it names its blob)"
+fi
 exec {tick}<> <(:)
 until [[ -f "$SCRATCH_DIR/blob-name" || -f "$SCRATCH_DIR/failed" ]]; do
   ((SECONDS < DUMP_WAIT_SECONDS)) || fail "the dump step did not start streaming within $DUMP_WAIT_SECONDS s"
@@ -1449,27 +1630,32 @@ blob=$(< "$SCRATCH_DIR/blob-name")
 [[ $blob == *.dump ]] || fail "the dump step named the blob '$blob', not <name>.dump"
 globals_blob=\${blob%.dump}.globals.sql
 
-# A SAS for this one blob, create, write and read (its own block list) only, valid until the Job's deadline: signed locally
-# with the account key, or a user delegation SAS with workload identity. It stays in this shell:
-# curl reads it from a config on a file descriptor, never from its command line.
-endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
-endpoint=\${endpoint%/}
-sas_options=()
-# Azurite in the tests is plain http; a SAS restricted to https would be refused there.
-if [[ $endpoint == https://* ]]; then sas_options+=(--https-only); fi
-if [[ $AUTH_MODE == workloadIdentity ]]; then sas_options+=(--as-user); fi
+# A SAS for this one blob, create, write and read (its own block list, its length) only, valid until
+# the Job's deadline, and one for the globals (create and write): signed locally with the account
+# key, or with workload identity two user delegation SASes made by az at once, while the sign-in is
+# fresh (such a SAS stays valid after the token it was made with expires). They stay in this shell:
+# curl reads them from a config on a file descriptor, never from its command line.
 TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + DUMP_WAIT_SECONDS + 600))
-sas=$(az storage blob generate-sas "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-  --permissions rcw --expiry "$expiry" "\${sas_options[@]}" --output tsv --only-show-errors)
-[[ -n $sas ]] || fail "az made no SAS for $blob"
-BLOB_URL="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$blob")?$sas"
-# The globals' own one-blob SAS, made now while the sign-in is fresh (a user delegation SAS stays
-# valid after the token it was made with expires).
-sas=$(az storage blob generate-sas "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$globals_blob" \\
-  --permissions cw --expiry "$expiry" "\${sas_options[@]}" --output tsv --only-show-errors)
-[[ -n $sas ]] || fail "az made no SAS for $globals_blob"
-globals_url="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$globals_blob")?$sas"
-unset sas
+if [[ $AUTH_MODE == storageAccountKey ]]; then
+  sas=$(blob_sas "$AZURE_STORAGE_ACCOUNT" "$BLOB_CONTAINER" "$blob" rcw "$expiry" "$protocol") \\
+    || fail "signing a SAS for $blob failed (see above)"
+  globals_sas=$(blob_sas "$AZURE_STORAGE_ACCOUNT" "$BLOB_CONTAINER" "$globals_blob" cw "$expiry" "$protocol") \\
+    || fail "signing a SAS for $globals_blob failed (see above)"
+else
+  sas_options=()
+  if [[ -n $protocol ]]; then sas_options+=(--https-only); fi
+  pair=$(delegation_sas_pair "$expiry" "$blob" rcw "$globals_blob" cw "\${sas_options[@]}") \\
+    || fail "making the SASes for $blob and $globals_blob failed (see above)"
+  sas=\${pair%%$'\\n'*}
+  globals_sas=\${pair#*$'\\n'}
+  unset pair
+fi
+BLOB_URL="$container_url/$(url_path "$blob")?$sas"
+globals_url="$container_url/$(url_path "$globals_blob")?$globals_sas"
+unset sas globals_sas
+# Before the dump starts streaming: the container exists and accepts the SAS (a blob of that name is
+# only logged: the commit refuses it).
+check_new_blob "$BLOB_URL" "$blob"
 
 # The upload's own hash and count of the stream, as the dump computes them.
 rm -f -- "$SCRATCH_DIR"/upload-{hash,count}.fifo "$SCRATCH_DIR"/upload-{sha256,count,blocks,sent}.out
@@ -1534,11 +1720,10 @@ log "stored the globals as $globals_blob: $globals_read bytes, sha256 $globals_s
 
 log "committing $blob: $blocks blocks, \${meta[size]} bytes"
 commit_blocks "$blocks" "\${headers[@]}" || fail "committing $blob failed (an existing blob is never replaced)"
-# Sign in again: a workload identity token read before a long dump may have expired (az keeps the
-# token it was given and never rereads the file, which the kubelet has refreshed meanwhile).
-if [[ $AUTH_MODE == workloadIdentity ]]; then storage_login; fi
-length=$(az storage blob show "\${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \\
-  --query properties.contentLength --output tsv --only-show-errors)
+# Its length through the same SAS (read permission): no second sign-in, as a user delegation SAS
+# stays valid after the workload identity token it was made with has expired.
+length=$(blob_length "$BLOB_URL") \\
+  || fail "reading the length of the committed blob $blob failed (see above): it is unchecked and must not be restored"
 [[ $length == "\${meta[size]}" ]] || fail "the committed blob $blob has $length bytes, the dump \${meta[size]}: it is wrong and must not be restored"
 log "uploaded $blob: \${meta[size]} bytes, sha256 \${meta[sha256]}"
 `;

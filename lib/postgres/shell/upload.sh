@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# azure-cli image, runs alongside the dump: signs in and checks the container, makes a SAS for the
-# one new blob, then stages the dump's stream as blocks with curl while pg_dump runs, hashing and
-# counting what it reads. It commits the blocks (never over an existing blob) only after the dump's
-# `ready`, and only if the dump's size and SHA-256 equal its own; then checks the blob's length.
+# azure-cli image, runs alongside the dump: checks that the container is reachable, makes a SAS for
+# the one new blob (signed locally with the account key, or by az with workload identity) and checks
+# the container through it with a HEAD of the blob, then stages the dump's stream as blocks with curl while pg_dump
+# runs, hashing and counting what it reads. It commits the blocks (never over an existing blob) only
+# after the dump's `ready`, and only if the dump's size and SHA-256 equal its own; then checks the
+# blob's length.
 # Just before that commit it stores the dump's globals (`globals.sql`, checked against the hash and
 # size the dump recorded) as the blob `<stamp>.globals.sql` beside it, so that every committed dump
 # has its globals.
@@ -11,8 +13,12 @@
 source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 # shellcheck source=functions/azure.sh
 source "${BASH_SOURCE[0]%/*}/functions/azure.sh"
+# shellcheck source=functions/sas.sh
+source "${BASH_SOURCE[0]%/*}/functions/sas.sh"
 # shellcheck source=functions/blocks.sh
 source "${BASH_SOURCE[0]%/*}/functions/blocks.sh"
+# shellcheck source=functions/blob-head.sh
+source "${BASH_SOURCE[0]%/*}/functions/blob-head.sh"
 # shellcheck source=functions/block-list.sh
 source "${BASH_SOURCE[0]%/*}/functions/block-list.sh"
 STEP=upload
@@ -21,7 +27,10 @@ begin_script
 : "${SCRATCH_DIR:?}" "${DUMP_WAIT_SECONDS:?}" "${CONTAINER_IMAGE:?}"
 # Any exit tells the dump container, which waits for this side to open the stream.
 trap ': > "$SCRATCH_DIR/upload-exited"' EXIT
-require_programs curl openssl head base64 cat wc tee mkfifo
+programs=(curl openssl head base64 cat wc tee mkfifo)
+# With the account key the SASes are signed by python3 (the azure-cli image's own), not az.
+if [[ ${AUTH_MODE:-} == storageAccountKey ]]; then programs+=(python3); fi
+require_programs "${programs[@]}"
 # The block size: 16 MiB unless a test sets another.
 if [[ ! ${BLOCK_MIB:=16} =~ ^[1-9][0-9]{0,3}$ ]] || ((BLOCK_MIB > 4000)); then
   fail "BLOCK_MIB '$BLOCK_MIB' is not a block size from 1 to 4000 MiB"
@@ -30,11 +39,29 @@ BLOCK_BYTES=$((BLOCK_MIB << 20))
 # Azure's limit of committed blocks per blob.
 MAX_BLOCKS=50000
 X_MS_VERSION=2021-08-06
-prime_az
+# az runs only with workload identity (az login, the user delegation SASes).
+if [[ ${AUTH_MODE:-} == workloadIdentity ]]; then prime_az; fi
 storage_login
-exists=$(az storage container exists "${storage[@]}" --name "$BLOB_CONTAINER" --query exists --output tsv --only-show-errors)
-[[ $exists == true ]] || fail "container $BLOB_CONTAINER does not exist in $AZURE_STORAGE_ACCOUNT"
-log "storage reachable; waiting for the dump"
+endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
+endpoint=${endpoint%/}
+container_url="$endpoint/$(url_path "$BLOB_CONTAINER")"
+# Azurite in the tests is plain http; a SAS restricted to https would be refused there.
+protocol=''
+if [[ $endpoint == https://* ]]; then protocol=https; fi
+if [[ $AUTH_MODE == storageAccountKey ]]; then
+  # The container is checked now, before the dump names its blob, through a read-only SAS for a
+  # name that is never written (signing costs no az call): a 404 BlobNotFound proves the endpoint,
+  # the key and the container.
+  probe=aks-stateful/upload-probe
+  TZ=UTC printf -v probe_expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + 600))
+  sas=$(blob_sas "$AZURE_STORAGE_ACCOUNT" "$BLOB_CONTAINER" "$probe" r "$probe_expiry" "$protocol") \
+    || fail "signing a SAS for $probe failed (see above)"
+  check_container "$container_url/$probe?$sas" "$probe"
+  log "storage reachable; waiting for the dump"
+else
+  # A user delegation SAS needs the blob's name: the container is checked once the dump names it.
+  log "signed in; waiting for the dump (the container is checked once it names its blob)"
+fi
 exec {tick}<> <(:)
 until [[ -f "$SCRATCH_DIR/blob-name" || -f "$SCRATCH_DIR/failed" ]]; do
   ((SECONDS < DUMP_WAIT_SECONDS)) || fail "the dump step did not start streaming within $DUMP_WAIT_SECONDS s"
@@ -45,27 +72,32 @@ blob=$(< "$SCRATCH_DIR/blob-name")
 [[ $blob == *.dump ]] || fail "the dump step named the blob '$blob', not <name>.dump"
 globals_blob=${blob%.dump}.globals.sql
 
-# A SAS for this one blob, create, write and read (its own block list) only, valid until the Job's deadline: signed locally
-# with the account key, or a user delegation SAS with workload identity. It stays in this shell:
-# curl reads it from a config on a file descriptor, never from its command line.
-endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
-endpoint=${endpoint%/}
-sas_options=()
-# Azurite in the tests is plain http; a SAS restricted to https would be refused there.
-if [[ $endpoint == https://* ]]; then sas_options+=(--https-only); fi
-if [[ $AUTH_MODE == workloadIdentity ]]; then sas_options+=(--as-user); fi
+# A SAS for this one blob, create, write and read (its own block list, its length) only, valid until
+# the Job's deadline, and one for the globals (create and write): signed locally with the account
+# key, or with workload identity two user delegation SASes made by az at once, while the sign-in is
+# fresh (such a SAS stays valid after the token it was made with expires). They stay in this shell:
+# curl reads them from a config on a file descriptor, never from its command line.
 TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + DUMP_WAIT_SECONDS + 600))
-sas=$(az storage blob generate-sas "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
-  --permissions rcw --expiry "$expiry" "${sas_options[@]}" --output tsv --only-show-errors)
-[[ -n $sas ]] || fail "az made no SAS for $blob"
-BLOB_URL="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$blob")?$sas"
-# The globals' own one-blob SAS, made now while the sign-in is fresh (a user delegation SAS stays
-# valid after the token it was made with expires).
-sas=$(az storage blob generate-sas "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$globals_blob" \
-  --permissions cw --expiry "$expiry" "${sas_options[@]}" --output tsv --only-show-errors)
-[[ -n $sas ]] || fail "az made no SAS for $globals_blob"
-globals_url="$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$globals_blob")?$sas"
-unset sas
+if [[ $AUTH_MODE == storageAccountKey ]]; then
+  sas=$(blob_sas "$AZURE_STORAGE_ACCOUNT" "$BLOB_CONTAINER" "$blob" rcw "$expiry" "$protocol") \
+    || fail "signing a SAS for $blob failed (see above)"
+  globals_sas=$(blob_sas "$AZURE_STORAGE_ACCOUNT" "$BLOB_CONTAINER" "$globals_blob" cw "$expiry" "$protocol") \
+    || fail "signing a SAS for $globals_blob failed (see above)"
+else
+  sas_options=()
+  if [[ -n $protocol ]]; then sas_options+=(--https-only); fi
+  pair=$(delegation_sas_pair "$expiry" "$blob" rcw "$globals_blob" cw "${sas_options[@]}") \
+    || fail "making the SASes for $blob and $globals_blob failed (see above)"
+  sas=${pair%%$'\n'*}
+  globals_sas=${pair#*$'\n'}
+  unset pair
+fi
+BLOB_URL="$container_url/$(url_path "$blob")?$sas"
+globals_url="$container_url/$(url_path "$globals_blob")?$globals_sas"
+unset sas globals_sas
+# Before the dump starts streaming: the container exists and accepts the SAS (a blob of that name is
+# only logged: the commit refuses it).
+check_new_blob "$BLOB_URL" "$blob"
 
 # The upload's own hash and count of the stream, as the dump computes them.
 rm -f -- "$SCRATCH_DIR"/upload-{hash,count}.fifo "$SCRATCH_DIR"/upload-{sha256,count,blocks,sent}.out
@@ -130,10 +162,9 @@ log "stored the globals as $globals_blob: $globals_read bytes, sha256 $globals_s
 
 log "committing $blob: $blocks blocks, ${meta[size]} bytes"
 commit_blocks "$blocks" "${headers[@]}" || fail "committing $blob failed (an existing blob is never replaced)"
-# Sign in again: a workload identity token read before a long dump may have expired (az keeps the
-# token it was given and never rereads the file, which the kubelet has refreshed meanwhile).
-if [[ $AUTH_MODE == workloadIdentity ]]; then storage_login; fi
-length=$(az storage blob show "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$blob" \
-  --query properties.contentLength --output tsv --only-show-errors)
+# Its length through the same SAS (read permission): no second sign-in, as a user delegation SAS
+# stays valid after the workload identity token it was made with has expired.
+length=$(blob_length "$BLOB_URL") \
+  || fail "reading the length of the committed blob $blob failed (see above): it is unchecked and must not be restored"
 [[ $length == "${meta[size]}" ]] || fail "the committed blob $blob has $length bytes, the dump ${meta[size]}: it is wrong and must not be restored"
 log "uploaded $blob: ${meta[size]} bytes, sha256 ${meta[sha256]}"

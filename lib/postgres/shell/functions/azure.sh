@@ -34,3 +34,41 @@ storage_login() {
     *) fail "unknown AUTH_MODE '$AUTH_MODE' (storageAccountKey or workloadIdentity)" ;;
   esac
 }
+
+# Prints user delegation SASes (workload identity, after storage_login) for two blobs of
+# BLOB_CONTAINER, one a line: $2 with the permissions $3 and $4 with $5, both valid until $1;
+# further arguments go to both az calls (--https-only). The two az processes run at once (each is
+# about a second, mostly its own start). Their output reaches this shell through pipes, never a file
+# or a log. Returns 1, naming the blob, unless both made a SAS.
+delegation_sas_pair() {
+  local expiry=$1 first=$2 first_permissions=$3 second=$4 second_permissions=$5 first_sas='' second_sas=''
+  local first_fd second_fd first_pid second_pid made=0
+  shift 5
+  : "${BLOB_CONTAINER:?}"
+  # Inside each process substitution the ERR trap is dropped: a failure is reported once, below.
+  exec {first_fd}< <(
+    trap - ERR
+    az storage blob generate-sas "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$first" \
+      --permissions "$first_permissions" --expiry "$expiry" --as-user "$@" --output tsv --only-show-errors
+  )
+  first_pid=$!
+  exec {second_fd}< <(
+    trap - ERR
+    az storage blob generate-sas "${storage[@]}" --container-name "$BLOB_CONTAINER" --name "$second" \
+      --permissions "$second_permissions" --expiry "$expiry" --as-user "$@" --output tsv --only-show-errors
+  )
+  second_pid=$!
+  read -r -u "$first_fd" first_sas || true
+  read -r -u "$second_fd" second_sas || true
+  exec {first_fd}<&- {second_fd}<&-
+  if ! wait "$first_pid" || [[ -z $first_sas ]]; then
+    log "az made no SAS for $first"
+    made=1
+  fi
+  if ! wait "$second_pid" || [[ -z $second_sas ]]; then
+    log "az made no SAS for $second"
+    made=1
+  fi
+  ((made == 0)) || return 1
+  printf '%s\n%s\n' "$first_sas" "$second_sas"
+}
