@@ -54,6 +54,8 @@ export function fetchContainer(
       { name: 'RESTORE_WAIT_SECONDS', value: String(streamWaitSeconds(spec.limits)) },
       ...(spec.toFile ? [{ name: 'FETCH_TO_FILE', value: 'true' }] : []),
       ...(spec.globals ? [{ name: 'FETCH_GLOBALS', value: 'true' }] : []),
+      // Named in the error when the image lacks a program the fetch needs (curl, python3).
+      { name: 'CONTAINER_IMAGE', value: spec.image },
     ],
     resources: renderJobResources(scope, 'resources.fetch', spec.resources, {
       cpuRequest: '100m',

@@ -49,7 +49,7 @@ export const SCRIPT_ENV = {
     programs: AZURE_LOGIN.programs,
   },
   fetch: {
-    required: ['SCRATCH_DIR', 'DUMP_PREFIX', 'RESTORE_WAIT_SECONDS', ...AZURE_LOGIN.required],
+    required: ['SCRATCH_DIR', 'DUMP_PREFIX', 'RESTORE_WAIT_SECONDS', 'CONTAINER_IMAGE', ...AZURE_LOGIN.required],
     // A named dump; download it to a file (parallel restore); download its globals too.
     optional: ['BACKUP_BLOB', 'FETCH_TO_FILE', 'FETCH_GLOBALS', ...AZURE_LOGIN.optional],
     programs: AZURE_LOGIN.programs,

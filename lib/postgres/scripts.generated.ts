@@ -555,6 +555,32 @@ storage_login() {
   esac
 }
 
+# Prints a read-and-list SAS of the container $1 expiring at $2, https only when the endpoint $3
+# is https (the emulator of the tests is plain http): signed here with the account key, or with
+# workload identity a user delegation SAS from az (which signs in first).
+container_read_sas() {
+  local container=$1 expiry=$2 endpoint=$3 protocol='' https=()
+  if [[ $endpoint == https://* ]]; then protocol=https https=(--https-only); fi
+  case \${AUTH_MODE:?} in
+    storageAccountKey) container_sas "\${AZURE_STORAGE_ACCOUNT:?}" "$container" rl "$expiry" "$protocol" ;;
+    workloadIdentity)
+      prime_az
+      storage_login
+      az storage container generate-sas "\${storage[@]}" --name "$container" --permissions rl --expiry "$expiry" \\
+        --as-user "\${https[@]}" --output tsv --only-show-errors
+      ;;
+    *) fail "unknown AUTH_MODE '$AUTH_MODE' (storageAccountKey or workloadIdentity)" ;;
+  esac
+}
+
+# Fails, naming the image, unless every program given is on PATH.
+require_programs() {
+  local program missing=()
+  for program in "$@"; do command -v "$program" > /dev/null || missing+=("$program"); done
+  ((\${#missing[@]} == 0)) \\
+    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload and the fetch reach the storage with curl (the upload also hashes with openssl and coreutils), and sign their SASes with python3 when they have the storage account key; use an azure-cli image that ships them"
+}
+
 # A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.
 url_path() {
   local LC_ALL=C name=$1 out='' char i
@@ -568,55 +594,58 @@ url_path() {
   printf '%s\\n' "$out"
 }
 
-# Prints a service SAS (its query string, the parameters az's generate-sas prints) for the signed resource
-# $1 ("c": the container $2; "b": its blob $3) with permissions $4, expiring at $5
-# (YYYY-MM-DDTHH:MMZ), https only if $6 is "https". Signed with the account key, which python3
-# reads from AZURE_STORAGE_KEY itself: it is never on a command line.
+# Prints a service SAS (Azure's "Create a service SAS") of account $2 for the resource $1: "b",
+# the one blob $4 of container $3, or "c", the container $3 itself ($4 empty), with the
+# permissions $5 (in Azure's order, e.g. rcw or rl), valid until the expiry $6 (e.g.
+# 2026-01-01T00:00Z), https only if $7 is "https": the query string, its values URL-encoded. The
+# HMAC-SHA256 over the string to sign is keyed by the base64-decoded AZURE_STORAGE_KEY, which
+# python3 reads from its environment (its arguments carry only the public fields). The signed
+# version (sv) is az 2.45's, 2021-06-08, so the parameters are exactly those that az prints.
 service_sas() {
-  [[ $1 == [bc] && -n $2 && ($1 == c || -n $3) && $4 =~ ^[racwdl]+$ && $5 =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z$ && ($6 == '' || $6 == https) ]] || {
-    log "service_sas: bad arguments (resource '$1', container '$2', permissions '$4', expiry '$5', protocol '$6')"
+  local resource=$1 account=$2 container=$3 blob=$4 permissions=$5 expiry=$6 protocol=\${7:-} out status=0
+  [[ (($resource == b && -n $blob) || ($resource == c && -z $blob)) && $account =~ ^[a-z0-9]+$ && -n $container &&
+    $permissions =~ ^[racwdxytmeil]+$ && $expiry =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z$ && $protocol =~ ^(https)?$ ]] || {
+    log "service_sas: bad arguments (resource '$resource', account '$account', container '$container', blob '$blob', permissions '$permissions', expiry '$expiry', protocol '$protocol')"
     return 1
   }
-  : "\${AZURE_STORAGE_ACCOUNT:?}"
-  python3 -c '
-import base64, binascii, hashlib, hmac, os, sys, urllib.parse
-resource, account, container, blob, permissions, expiry, protocol = sys.argv[1:8]
-try:
-    key = base64.b64decode(os.environ.get("AZURE_STORAGE_KEY", ""), validate=True)
-except binascii.Error:
-    sys.exit("AZURE_STORAGE_KEY is not base64: check the storage account key Secret")
+  # Exit 3: no key; 4: not base64. The blob name's bytes are signed as given (os.fsencode undoes
+  # python's decoding of its arguments, whatever the locale).
+  out=$(python3 -I -c '
+import base64, binascii, hashlib, hmac, os, sys
+from urllib.parse import quote
+resource, account, container, blob, permissions, expiry, protocol = sys.argv[1:]
+key = os.environ.get("AZURE_STORAGE_KEY", "")
 if not key:
-    sys.exit("AZURE_STORAGE_KEY is empty: check the storage account key Secret")
+    sys.exit(3)
+try:
+    secret = base64.b64decode(key, validate=True)
+except (binascii.Error, ValueError):
+    sys.exit(4)
 version = "2021-06-08"
-resource_path = "/blob/" + account + "/" + container + ("/" + blob if resource == "b" else "")
-# The string to sign of a service SAS since version 2020-12-06: permissions, start, expiry,
-# resource, identifier, IP, protocol, version, resource type, snapshot time, encryption scope and
-# five response header overrides; the empty fields are the ones this SAS leaves out.
-fields = [permissions, "", expiry, resource_path, "", "", protocol, version, resource] + [""] * 7
-signature = hmac.new(key, "\\n".join(fields).encode("utf-8"), hashlib.sha256).digest()
-quote = lambda value: urllib.parse.quote(value, safe="")
-query = ["se=" + quote(expiry), "sp=" + permissions] + (["spr=https"] if protocol else [])
-query += ["sv=" + version, "sr=" + resource, "sig=" + quote(base64.b64encode(signature).decode())]
-print("&".join(query))
-' "$1" "$AZURE_STORAGE_ACCOUNT" "$2" "$3" "$4" "$5" "$6"
+# The string to sign since version 2020-12-06: permissions, start, expiry, the canonical resource,
+# identifier, IP range, protocol, version, resource type, snapshot time, encryption scope and five
+# response header overrides; the empty fields are those this SAS leaves out.
+canonical = "/blob/" + account + "/" + container + ("/" + blob if resource == "b" else "")
+fields = [permissions, "", expiry, canonical, "", "", protocol, version, resource] + [""] * 7
+digest = hmac.new(secret, os.fsencode("\\n".join(fields)), hashlib.sha256).digest()
+query = [("se", expiry), ("sp", permissions)]
+if protocol:
+    query.append(("spr", protocol))
+query += [("sv", version), ("sr", resource), ("sig", base64.b64encode(digest).decode())]
+print("&".join(name + "=" + quote(value, safe="") for name, value in query))
+' "$resource" "$account" "$container" "$blob" "$permissions" "$expiry" "$protocol") || status=$?
+  case $status in
+    0) printf '%s\\n' "$out" ;;
+    3) log "AZURE_STORAGE_KEY is empty: check the storage account key Secret" ;;
+    4) log "AZURE_STORAGE_KEY is not base64: check the storage account key Secret" ;;
+    *) log "python3 exited with status $status signing a SAS for \${blob:-container $container}" ;;
+  esac
+  return "$((status == 0 ? 0 : 1))"
 }
 
-# Prints a read-and-list SAS of the container $1 expiring at $2, https only when the endpoint $3
-# is https (the emulator of the tests is plain http): signed here with the account key, or with
-# workload identity a user delegation SAS from az (which signs in first).
-container_read_sas() {
-  local container=$1 expiry=$2 endpoint=$3 protocol='' https=()
-  if [[ $endpoint == https://* ]]; then protocol=https https=(--https-only); fi
-  case \${AUTH_MODE:?} in
-    storageAccountKey) service_sas c "$container" '' rl "$expiry" "$protocol" ;;
-    workloadIdentity)
-      prime_az
-      storage_login
-      az storage container generate-sas "\${storage[@]}" --name "$container" --permissions rl --expiry "$expiry" \\
-        --as-user "\${https[@]}" --output tsv --only-show-errors
-      ;;
-    *) fail "unknown AUTH_MODE '$AUTH_MODE' (storageAccountKey or workloadIdentity)" ;;
-  esac
+# A service SAS for the container $2 in account $1 (see service_sas for $3 to $5).
+container_sas() {
+  service_sas c "$1" "$2" '' "$3" "$4" "\${5:-}"
 }
 
 # An XML text's five predefined entities decoded (names and metadata values in Azure's listings).
@@ -700,7 +729,7 @@ download_blob() {
 STEP=fetch
 begin_script
 
-: "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}" "\${RESTORE_WAIT_SECONDS:?}" "\${AZURE_STORAGE_ACCOUNT:?}" "\${BLOB_CONTAINER:?}" "\${AUTH_MODE:?}"
+: "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}" "\${RESTORE_WAIT_SECONDS:?}" "\${AZURE_STORAGE_ACCOUNT:?}" "\${BLOB_CONTAINER:?}" "\${AUTH_MODE:?}" "\${CONTAINER_IMAGE:?}"
 umask 077
 to_file=\${FETCH_TO_FILE:-false}
 # The other container waits for "fetched.ready" (and, with a file, "downloaded") or "fetch-failed":
@@ -710,6 +739,10 @@ done_marker=fetched.ready
 trap '[[ -f "$SCRATCH_DIR/$done_marker" ]] || { rm -f -- "$SCRATCH_DIR/dump"; printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"; }' EXIT
 # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
 trap 'exit 143' TERM
+programs=(curl)
+# With the account key the SAS is signed here, by python3 (az's own interpreter, in its image).
+[[ $AUTH_MODE != storageAccountKey ]] || programs+=(python3)
+require_programs "\${programs[@]}"
 X_MS_VERSION=2021-08-06
 endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
 endpoint=\${endpoint%/}
@@ -1329,26 +1362,26 @@ delegation_sas_pair() {
   printf '%s\\n%s\\n' "$first_sas" "$second_sas"
 }
 
-# Prints a service SAS for the one blob $3 of container $2 in account $1 (Azure's "Create a service
-# SAS": sr=b) with the permissions $4 (in Azure's order, e.g. rcw), valid until the expiry $5
-# (e.g. 2026-01-01T00:00Z), https only if $6 is "https": the query string, as az writes it. The
+# Prints a service SAS (Azure's "Create a service SAS") of account $2 for the resource $1: "b",
+# the one blob $4 of container $3, or "c", the container $3 itself ($4 empty), with the
+# permissions $5 (in Azure's order, e.g. rcw or rl), valid until the expiry $6 (e.g.
+# 2026-01-01T00:00Z), https only if $7 is "https": the query string, its values URL-encoded. The
 # HMAC-SHA256 over the string to sign is keyed by the base64-decoded AZURE_STORAGE_KEY, which
 # python3 reads from its environment (its arguments carry only the public fields). The signed
-# version (sv) is az 2.45's, 2021-06-08, so the result is exactly what that az prints.
-blob_sas() {
-  local account=$1 container=$2 blob=$3 permissions=$4 expiry=$5 protocol=\${6:-} out status=0
-  [[ $account =~ ^[a-z0-9]+$ && -n $container && -n $blob && $permissions =~ ^[racwdxytmei]+$ &&
-    $expiry =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z$ && $protocol =~ ^(https)?$ ]] || {
-    log "blob_sas: bad arguments (account '$account', container '$container', blob '$blob', permissions '$permissions', expiry '$expiry', protocol '$protocol')"
+# version (sv) is az 2.45's, 2021-06-08, so the parameters are exactly those that az prints.
+service_sas() {
+  local resource=$1 account=$2 container=$3 blob=$4 permissions=$5 expiry=$6 protocol=\${7:-} out status=0
+  [[ (($resource == b && -n $blob) || ($resource == c && -z $blob)) && $account =~ ^[a-z0-9]+$ && -n $container &&
+    $permissions =~ ^[racwdxytmeil]+$ && $expiry =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z$ && $protocol =~ ^(https)?$ ]] || {
+    log "service_sas: bad arguments (resource '$resource', account '$account', container '$container', blob '$blob', permissions '$permissions', expiry '$expiry', protocol '$protocol')"
     return 1
   }
-  # -I: no PYTHON* variable or user site-packages changes what runs. Exit 3: no key; 4: not base64.
-  # The blob name's bytes are signed as given (os.fsencode undoes python's decoding of its
-  # arguments, whatever the locale); every value is percent-encoded, '/' too, as az does.
+  # Exit 3: no key; 4: not base64. The blob name's bytes are signed as given (os.fsencode undoes
+  # python's decoding of its arguments, whatever the locale).
   out=$(python3 -I -c '
 import base64, binascii, hashlib, hmac, os, sys
 from urllib.parse import quote
-account, container, blob, permissions, expiry, protocol = sys.argv[1:]
+resource, account, container, blob, permissions, expiry, protocol = sys.argv[1:]
 key = os.environ.get("AZURE_STORAGE_KEY", "")
 if not key:
     sys.exit(3)
@@ -1357,22 +1390,34 @@ try:
 except (binascii.Error, ValueError):
     sys.exit(4)
 version = "2021-06-08"
-resource = "/blob/" + account + "/" + container + "/" + blob
-fields = [permissions, "", expiry, resource, "", "", protocol, version, "b", "", "", "", "", "", "", ""]
+# The string to sign since version 2020-12-06: permissions, start, expiry, the canonical resource,
+# identifier, IP range, protocol, version, resource type, snapshot time, encryption scope and five
+# response header overrides; the empty fields are those this SAS leaves out.
+canonical = "/blob/" + account + "/" + container + ("/" + blob if resource == "b" else "")
+fields = [permissions, "", expiry, canonical, "", "", protocol, version, resource] + [""] * 7
 digest = hmac.new(secret, os.fsencode("\\n".join(fields)), hashlib.sha256).digest()
 query = [("se", expiry), ("sp", permissions)]
 if protocol:
     query.append(("spr", protocol))
-query += [("sv", version), ("sr", "b"), ("sig", base64.b64encode(digest).decode())]
+query += [("sv", version), ("sr", resource), ("sig", base64.b64encode(digest).decode())]
 print("&".join(name + "=" + quote(value, safe="") for name, value in query))
-' "$account" "$container" "$blob" "$permissions" "$expiry" "$protocol") || status=$?
+' "$resource" "$account" "$container" "$blob" "$permissions" "$expiry" "$protocol") || status=$?
   case $status in
     0) printf '%s\\n' "$out" ;;
     3) log "AZURE_STORAGE_KEY is empty: check the storage account key Secret" ;;
     4) log "AZURE_STORAGE_KEY is not base64: check the storage account key Secret" ;;
-    *) log "python3 exited with status $status signing a SAS for $blob" ;;
+    *) log "python3 exited with status $status signing a SAS for \${blob:-container $container}" ;;
   esac
   return "$((status == 0 ? 0 : 1))"
+}
+
+# A service SAS for the one blob $3 of container $2 in account $1 (see service_sas for $4 to $6).
+blob_sas() {
+  [[ -n \${3:-} ]] || {
+    log "blob_sas: bad arguments (no blob name)"
+    return 1
+  }
+  service_sas b "$1" "$2" "$3" "$4" "$5" "\${6:-}"
 }
 
 # Fails, naming the image, unless every program given is on PATH.
@@ -1380,7 +1425,7 @@ require_programs() {
   local program missing=()
   for program in "$@"; do command -v "$program" > /dev/null || missing+=("$program"); done
   ((\${#missing[@]} == 0)) \\
-    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload stages the dump with curl, openssl and coreutils, and signs its SASes with python3 when it has the storage account key; use an azure-cli image that ships them"
+    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload and the fetch reach the storage with curl (the upload also hashes with openssl and coreutils), and sign their SASes with python3 when they have the storage account key; use an azure-cli image that ships them"
 }
 
 # A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.

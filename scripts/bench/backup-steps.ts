@@ -252,7 +252,7 @@ export async function downloadAlone(
   const command = [
     'set -euo pipefail',
     'STEP=download-alone',
-    ...['common', 'azure', 'blocks', 'service-sas', 'blob-read'].map(
+    ...['common', 'azure', 'blocks', 'sas', 'blob-read'].map(
       (f) => `source ${path.join(shell, `functions/${f}.sh`)}`,
     ),
     'X_MS_VERSION=2021-08-06',

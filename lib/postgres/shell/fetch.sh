@@ -11,14 +11,14 @@ source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 source "${BASH_SOURCE[0]%/*}/functions/azure.sh"
 # shellcheck source=functions/blocks.sh
 source "${BASH_SOURCE[0]%/*}/functions/blocks.sh"
-# shellcheck source=functions/service-sas.sh
-source "${BASH_SOURCE[0]%/*}/functions/service-sas.sh"
+# shellcheck source=functions/sas.sh
+source "${BASH_SOURCE[0]%/*}/functions/sas.sh"
 # shellcheck source=functions/blob-read.sh
 source "${BASH_SOURCE[0]%/*}/functions/blob-read.sh"
 STEP=fetch
 begin_script
 
-: "${SCRATCH_DIR:?}" "${DUMP_PREFIX:?}" "${RESTORE_WAIT_SECONDS:?}" "${AZURE_STORAGE_ACCOUNT:?}" "${BLOB_CONTAINER:?}" "${AUTH_MODE:?}"
+: "${SCRATCH_DIR:?}" "${DUMP_PREFIX:?}" "${RESTORE_WAIT_SECONDS:?}" "${AZURE_STORAGE_ACCOUNT:?}" "${BLOB_CONTAINER:?}" "${AUTH_MODE:?}" "${CONTAINER_IMAGE:?}"
 umask 077
 to_file=${FETCH_TO_FILE:-false}
 # The other container waits for "fetched.ready" (and, with a file, "downloaded") or "fetch-failed":
@@ -28,6 +28,10 @@ done_marker=fetched.ready
 trap '[[ -f "$SCRATCH_DIR/$done_marker" ]] || { rm -f -- "$SCRATCH_DIR/dump"; printf "failed\n" > "$SCRATCH_DIR/fetch-failed"; }' EXIT
 # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
 trap 'exit 143' TERM
+programs=(curl)
+# With the account key the SAS is signed here, by python3 (az's own interpreter, in its image).
+[[ $AUTH_MODE != storageAccountKey ]] || programs+=(python3)
+require_programs "${programs[@]}"
 X_MS_VERSION=2021-08-06
 endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
 endpoint=${endpoint%/}

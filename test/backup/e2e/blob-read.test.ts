@@ -1,9 +1,8 @@
 /**
- * The fetch container's blob functions (functions/service-sas.sh, functions/blob-read.sh) against a
+ * The fetch container's blob functions (functions/sas.sh, functions/azure.sh, functions/blob-read.sh) against a
  * real Azurite and a real az: the SAS signed without az is the one az signs, and the listing,
  * properties and download through it are what the storage holds.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { Azurite, DEV_ACCOUNT, DEV_ACCOUNT_KEY } from './support/azurite';
 import { E2eTools, requireE2eTools } from './support/tools';
 
 const CONTAINER = 'blob-read';
-const LIBRARIES = ['common', 'blocks', 'service-sas', 'blob-read'];
+const LIBRARIES = ['common', 'azure', 'blocks', 'sas', 'blob-read'];
 let tools: E2eTools;
 let azurite: Azurite;
 
@@ -51,7 +50,7 @@ const EXPIRY = '2031-06-30T12:00Z';
 const containerUrl = () =>
   `sas=$(container_read_sas ${CONTAINER} ${EXPIRY} ${azurite.endpoint})\nurl="${azurite.endpoint}/${CONTAINER}?$sas"`;
 
-describe('service_sas', () => {
+describe('container_sas', () => {
   /** A SAS's parameters, decoded (az leaves "/" unencoded in some signatures, not in others). */
   const params = (sas: string) => Object.fromEntries(new URLSearchParams(sas));
 
@@ -70,7 +69,7 @@ describe('service_sas', () => {
 
   it('signs the container SAS az signs, with and without https only', () => {
     for (const https of [false, true]) {
-      const r = run(`service_sas c ${CONTAINER} '' rl ${EXPIRY} ${https ? 'https' : "''"}`);
+      const r = run(`container_sas "$AZURE_STORAGE_ACCOUNT" ${CONTAINER} rl ${EXPIRY} ${https ? 'https' : ''}`);
       expect(r.status, r.stderr).toBe(0);
       expect(params(r.stdout.trim())).toEqual(
         azSas([
@@ -88,61 +87,15 @@ describe('service_sas', () => {
     }
   });
 
-  it('signs the blob SAS az signs for a name with a space, a slash and a non-ASCII character', () => {
-    const name = 'shop/a b/ü.dump';
-    const r = run(`service_sas b ${CONTAINER} '${name}' rcw ${EXPIRY} ''`);
-    expect(r.status, r.stderr).toBe(0);
-    expect(params(r.stdout.trim())).toEqual(
-      azSas([
-        'blob',
-        'generate-sas',
-        '--account-name',
-        DEV_ACCOUNT,
-        '--container-name',
-        CONTAINER,
-        '--name',
-        name,
-        '--permissions',
-        'rcw',
-      ]),
-    );
-  });
-
-  it('never puts the key on a command line: python3 gets it from the environment', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-sas-argv-'));
-    try {
-      const python = runFunctions([], 'command -v python3').stdout.trim();
-      fs.writeFileSync(
-        path.join(dir, 'python3'),
-        `#!/bin/bash\nprintf '%s\\n' "$@" > ${JSON.stringify(path.join(dir, 'argv'))}\nexec ${python} "$@"\n`,
-        { mode: 0o755 },
-      );
-      const r = run(`service_sas c ${CONTAINER} '' rl ${EXPIRY} ''`, { PATH: `${dir}:${process.env.PATH}` });
-      expect(r.status, r.stderr).toBe(0);
-      const argv = fs.readFileSync(path.join(dir, 'argv'), 'utf8');
-      expect(argv).toContain(CONTAINER);
-      expect(argv).not.toContain(DEV_ACCOUNT_KEY.slice(0, 20));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('fails clearly on an empty or non-base64 key and on arguments it cannot sign', () => {
-    expect(run(`service_sas c ${CONTAINER} '' rl ${EXPIRY} ''`, { AZURE_STORAGE_KEY: '' }).stderr).toMatch(
-      /AZURE_STORAGE_KEY is empty: check the storage account key Secret/,
-    );
-    expect(run(`service_sas c ${CONTAINER} '' rl ${EXPIRY} ''`, { AZURE_STORAGE_KEY: 'not base64!' }).stderr).toMatch(
-      /AZURE_STORAGE_KEY is not base64/,
-    );
-    for (const args of [
-      `x ${CONTAINER} '' rl ${EXPIRY} ''`,
-      `b ${CONTAINER} '' r ${EXPIRY} ''`,
-      `c ${CONTAINER} '' rl tomorrow ''`,
-      `c ${CONTAINER} '' rl ${EXPIRY} http`,
+  it('refuses a container SAS with a blob name, or a blob SAS without one', () => {
+    for (const code of [
+      `service_sas c "$AZURE_STORAGE_ACCOUNT" ${CONTAINER} shop/x.dump r ${EXPIRY}`,
+      `service_sas b "$AZURE_STORAGE_ACCOUNT" ${CONTAINER} '' r ${EXPIRY}`,
+      `container_sas "$AZURE_STORAGE_ACCOUNT" ${CONTAINER} rl tomorrow`,
     ]) {
-      const r = run(`service_sas ${args}`);
-      expect(r.status, args).not.toBe(0);
-      expect(r.stderr, args).toMatch(/service_sas: bad arguments/);
+      const r = run(code);
+      expect(r.status, code).not.toBe(0);
+      expect(r.stderr, code).toMatch(/service_sas: bad arguments/);
     }
   });
 });

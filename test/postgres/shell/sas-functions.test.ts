@@ -151,7 +151,7 @@ describe('signing a service SAS for one blob locally', () => {
       const r = blobSas(blob, permissions, protocol, { EXPIRY: expiry });
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/blob_sas: bad arguments/);
+      expect(r.stderr).toMatch(/(blob|service)_sas: bad arguments/);
     }
   });
 });

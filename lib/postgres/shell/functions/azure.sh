@@ -72,3 +72,21 @@ delegation_sas_pair() {
   ((made == 0)) || return 1
   printf '%s\n%s\n' "$first_sas" "$second_sas"
 }
+
+# Prints a read-and-list SAS of the container $1 expiring at $2, https only when the endpoint $3
+# is https (the emulator of the tests is plain http): signed here with the account key, or with
+# workload identity a user delegation SAS from az (which signs in first).
+container_read_sas() {
+  local container=$1 expiry=$2 endpoint=$3 protocol='' https=()
+  if [[ $endpoint == https://* ]]; then protocol=https https=(--https-only); fi
+  case ${AUTH_MODE:?} in
+    storageAccountKey) container_sas "${AZURE_STORAGE_ACCOUNT:?}" "$container" rl "$expiry" "$protocol" ;;
+    workloadIdentity)
+      prime_az
+      storage_login
+      az storage container generate-sas "${storage[@]}" --name "$container" --permissions rl --expiry "$expiry" \
+        --as-user "${https[@]}" --output tsv --only-show-errors
+      ;;
+    *) fail "unknown AUTH_MODE '$AUTH_MODE' (storageAccountKey or workloadIdentity)" ;;
+  esac
+}

@@ -7,7 +7,7 @@ require_programs() {
   local program missing=()
   for program in "$@"; do command -v "$program" > /dev/null || missing+=("$program"); done
   ((${#missing[@]} == 0)) \
-    || fail "the image ${CONTAINER_IMAGE:-?} has no ${missing[*]}: the upload stages the dump with curl, openssl and coreutils, and signs its SASes with python3 when it has the storage account key; use an azure-cli image that ships them"
+    || fail "the image ${CONTAINER_IMAGE:-?} has no ${missing[*]}: the upload and the fetch reach the storage with curl (the upload also hashes with openssl and coreutils), and sign their SASes with python3 when they have the storage account key; use an azure-cli image that ships them"
 }
 
 # A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.
