@@ -1,7 +1,7 @@
 /**
  * The storage fault, end to end (see backup-restore.test.ts): Azurite is down when the upload
- * starts. az retries for about a minute and a half before giving up, so this case has its own file
- * and runs in parallel with the others.
+ * starts; its first request (a HEAD through curl, which retries a refused connection for about
+ * 15 s) fails. The case stops its emulator, so it has a file (and an emulator) of its own.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
