@@ -75,3 +75,97 @@ describe('put_blob', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('stage_blocks', () => {
+  /**
+   * Stages `input` in blocks of `blockBytes` with a curl on PATH that keeps each body under its
+   * block id, holds on to it for `holdSeconds` (Azure's answer taking time) and records how many
+   * curls were running at once; the block ids in `failing` exit 22.
+   */
+  function stage(input: Buffer, blockBytes: number, holdSeconds: number, failing: string[] = []) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-stage-'));
+    try {
+      const bin = path.join(dir, 'bin');
+      const bodies = path.join(dir, 'bodies');
+      fs.mkdirSync(bin);
+      fs.mkdirSync(bodies);
+      fs.writeFileSync(
+        path.join(bin, 'curl'),
+        [
+          '#!/bin/bash',
+          'config=$(< /dev/fd/3)',
+          '[[ $config =~ blockid=([A-Za-z0-9+/=]+) ]] || exit 2',
+          'id=${BASH_REMATCH[1]//\\//_}',
+          `cat > ${JSON.stringify(bodies)}/"$id"`,
+          // Running now: this one and every other that has its body and has not answered yet.
+          `: > ${JSON.stringify(dir)}/running."$id"`,
+          `ls ${JSON.stringify(dir)} | grep -c '^running\\.' >> ${JSON.stringify(path.join(dir, 'concurrency'))}`,
+          `sleep ${holdSeconds}`,
+          `rm -f ${JSON.stringify(dir)}/running."$id"`,
+          `case $id in ${failing.length ? failing.join('|') : '-none-'}) exit 22 ;; esac`,
+          `stat --format=%s ${JSON.stringify(bodies)}/"$id"`,
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      const r = runFunctions(
+        ['common', 'blocks'],
+        'stage_blocks "$SCRATCH_DIR/count" "$SCRATCH_DIR/sent" && echo "staged $(< "$SCRATCH_DIR/count") $(< "$SCRATCH_DIR/sent")"',
+        {
+          env: {
+            PATH: `${bin}:${process.env.PATH}`,
+            SCRATCH_DIR: dir,
+            BLOB_URL: 'http://127.0.0.1:1/acct/c/x.dump?sv=2021-06-08&sig=secret',
+            BLOCK_BYTES: String(blockBytes),
+            MAX_BLOCKS: '50000',
+            X_MS_VERSION: '2021-08-06',
+          },
+          input,
+        },
+      );
+      // In the order of the index each id encodes (base64 of the zero-padded index).
+      const index = (id: string) => Number(Buffer.from(id.replace(/_/g, '/'), 'base64').toString());
+      const ids = fs.readdirSync(bodies).sort((a, b) => index(a) - index(b));
+      const concurrency = fs.existsSync(path.join(dir, 'concurrency'))
+        ? fs.readFileSync(path.join(dir, 'concurrency'), 'utf8').trim().split('\n').map(Number)
+        : [];
+      return {
+        ...r,
+        body: Buffer.concat(ids.map((id) => fs.readFileSync(path.join(bodies, id)))),
+        ids,
+        maxConcurrency: Math.max(0, ...concurrency),
+        leftOver: fs.readdirSync(dir).filter((f) => f.startsWith('block-')),
+      };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const input = Buffer.from(Array.from({ length: 10_000 }, (_, i) => String.fromCharCode(33 + (i % 90))).join(''));
+
+  it('stages the stream in order as blocks of the size, up to three in flight while earlier ones await their answer', () => {
+    const r = stage(input, 1000, 0.3);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('staged 10 10000\n');
+    expect(r.ids).toHaveLength(10);
+    expect(r.body.equals(input)).toBe(true);
+    expect(r.maxConcurrency).toBeGreaterThanOrEqual(2);
+    expect(r.maxConcurrency).toBeLessThanOrEqual(3);
+    expect(r.leftOver).toEqual([]);
+  });
+
+  it('a short last block, and nothing at all for an empty stream', () => {
+    const r = stage(input.subarray(0, 2500), 1000, 0);
+    expect(r.stdout).toBe('staged 3 2500\n');
+    expect(r.body.equals(input.subarray(0, 2500))).toBe(true);
+    const empty = stage(Buffer.alloc(0), 1000, 0);
+    expect(empty.stdout).toBe('staged 0 0\n');
+  });
+
+  it('fails when a block fails for good, naming it', () => {
+    // Block 1: base64 of "000001".
+    const r = stage(input, 1000, 0.05, ['MDAwMDAx']);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/staging block 1 failed/);
+  });
+});

@@ -35,29 +35,62 @@ block_id() {
 # query string is the SAS: it only ever reaches curl through a config on fd 3, never a command
 # line. Writes the number of blocks to $1 and the bytes curl sent to $2. A block that fails is
 # re-sent (the same id again replaces it), and the stream stops at the first block that fails for good.
+# curl reads a block's whole body (--data-binary @-) before it sends it, so the next block is read
+# from the stream as soon as curl has the last one, while that one is still on its way: up to
+# three blocks are in flight (each in its curl's memory), and the dump writing the stream
+# never waits for Azure's answer to a block, only for a block to be taken.
 stage_blocks() {
-  local count_file=$1 sent_file=$2 first="$SCRATCH_DIR/block.first" i=0 total=0 id sent
+  local count_file=$1 sent_file=$2 first="$SCRATCH_DIR/block.first" i=0 total=0 id taken oldest sent
+  local -a flying=()
+  # Three: with 16 MiB blocks, at most 48 MiB of curls' buffers; two already hide one answer's wait.
+  local in_flight=3
   : "${BLOB_URL:?}" "${BLOCK_BYTES:?}" "${MAX_BLOCKS:?}" "${X_MS_VERSION:?}"
+  # One line per block whose body has been read from the stream (by its curl).
+  exec {taken}<> <(:)
   while :; do
+    if ((${#flying[@]} >= in_flight)); then
+      finish_block "${flying[0]}" || return 1
+      flying=("${flying[@]:1}")
+    fi
     # One byte first, into a one-byte file: at the end of the stream nothing is sent (Azure refuses
     # an empty block), and the block itself is that byte and the rest read by head.
     head --bytes=1 > "$first" || return 1
     [[ -s $first ]] || break
     ((i < MAX_BLOCKS)) || fail "the dump needs more than $MAX_BLOCKS blocks of $BLOCK_BYTES bytes, Azure's limit per blob: raise BLOCK_MIB"
     id=$(block_id "$i")
-    sent=$({ cat "$first" && head --bytes=$((BLOCK_BYTES - 1)); } | curl --silent --show-error --fail \
+    {
+      cat "$first" && head --bytes=$((BLOCK_BYTES - 1))
+      printf '%s\n' "$i" >&"$taken"
+    } | curl --silent --show-error --fail \
       --retry 6 --retry-all-errors --retry-delay 2 --connect-timeout 30 --max-time 900 \
       --request PUT --header "x-ms-version: $X_MS_VERSION" --header 'Content-Type:' --data-binary @- \
       --output /dev/null --write-out '%{size_upload}' --config /dev/fd/3 \
-      3<<< "url = \"$BLOB_URL&comp=block&blockid=$id\"") || {
-      log "staging block $i failed"
+      3<<< "url = \"$BLOB_URL&comp=block&blockid=$id\"" > "$SCRATCH_DIR/block-$i.sent" &
+    flying+=("$i:$!")
+    # The stream is read by one process at a time: the next block starts once this one is taken.
+    read -r -t 960 -u "$taken" _ || {
+      log "block $i was not read from the stream within 960 s"
       return 1
     }
-    total=$((total + sent))
     i=$((i + 1))
   done
+  for oldest in "${flying[@]}"; do finish_block "$oldest" || return 1; done
+  for ((oldest = 0; oldest < i; oldest++)); do
+    sent=$(< "$SCRATCH_DIR/block-$oldest.sent")
+    rm -f -- "$SCRATCH_DIR/block-$oldest.sent"
+    total=$((total + sent))
+  done
+  exec {taken}<&-
   printf '%s\n' "$i" > "$count_file"
   printf '%s\n' "$total" > "$sent_file"
+}
+
+# Waits for the curl of one staged block ("<index>:<pid>", from stage_blocks) and logs it if it failed.
+finish_block() {
+  wait "${1#*:}" || {
+    log "staging block ${1%%:*} failed"
+    return 1
+  }
 }
 
 # Commits blocks 0 to $1-1 as the blob at $BLOB_URL, listed by index (never in the order they
