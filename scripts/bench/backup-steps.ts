@@ -252,9 +252,7 @@ export async function downloadAlone(
   const command = [
     'set -euo pipefail',
     'STEP=download-alone',
-    ...['common', 'azure', 'blocks', 'sas', 'blob-read'].map(
-      (f) => `source ${path.join(shell, `functions/${f}.sh`)}`,
-    ),
+    ...['common', 'azure', 'blocks', 'sas', 'blob-read'].map((f) => `source ${path.join(shell, `functions/${f}.sh`)}`),
     'X_MS_VERSION=2021-08-06',
     'endpoint=${BLOB_ENDPOINT%/}',
     "TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + 3600))",
