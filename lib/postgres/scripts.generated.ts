@@ -648,6 +648,51 @@ container_sas() {
   service_sas c "$1" "$2" '' "$3" "$4" "\${5:-}"
 }
 
+# HEADs the blob at the URL $1, whose query string is a SAS with read permission: it reaches curl
+# only through a config on fd 3, never a command line. Prints the HTTP status of the last response,
+# its x-ms-error-code and its Content-Length ("-" for a header it did not have) on one line, then
+# one line "<key>=<value>" for each of its metadata headers (x-ms-meta-<key>). When no
+# response came, logs curl's error and the system's reason (e.g. "Connection refused", which curl
+# names only among its verbose notes) and returns 1.
+blob_head() {
+  local url=$1 out line key value status=000 error=- length=- reason='' message='' code=0
+  local -a meta=()
+  : "\${X_MS_VERSION:?}"
+  # --verbose --stderr -: the response headers and curl's notes in one capture, read here line by
+  # line and never printed whole (its request lines hold the SAS). Transient failures (timeouts,
+  # 5xx, a refused connection) are retried; a 404 is an answer.
+  out=$(curl --silent --show-error --verbose --stderr - --head --output /dev/null \\
+    --retry 4 --retry-connrefused --connect-timeout 30 --max-time 60 \\
+    --header "x-ms-version: $X_MS_VERSION" --write-out '\\nhttp_code %{http_code}\\n' \\
+    --config /dev/fd/3 3<<< "url = \\"$url\\"") || code=$?
+  while IFS= read -r line; do
+    line=\${line%$'\\r'}
+    case \${line,,} in
+      # A retried request's headers are replaced by the next response's.
+      '< http/'*) error=- length=- meta=() ;;
+      '< x-ms-error-code:'*) read -r error <<< "\${line#*:}" ;;
+      '< content-length:'*) read -r length <<< "\${line#*:}" ;;
+      '< x-ms-meta-'*:*)
+        line=\${line#< }
+        # Metadata names are case-insensitive: kept in lower case, as the backup writes them.
+        key=\${line%%:*}
+        key=\${key,,}
+        read -r value <<< "\${line#*:}"
+        meta+=("\${key:10}=$value")
+        ;;
+      'http_code '*) status=\${line#* } ;;
+      '* '*' failed: '*) reason=\${line##* failed: } ;;
+      'curl: ('*) message=$line ;;
+    esac
+  done <<< "$out"
+  if ((code != 0)); then
+    log "curl exited with status $code: \${message:-no message}\${reason:+ ($reason)}"
+    return 1
+  fi
+  printf '%s %s %s\\n' "$status" "$error" "$length"
+  ((\${#meta[@]} == 0)) || printf '%s\\n' "\${meta[@]}"
+}
+
 # An XML text's five predefined entities decoded (names and metadata values in Azure's listings).
 xml_text() {
   local text=$1 amp='&'
@@ -689,30 +734,19 @@ latest_dump_name() {
 # its length, then its metadata sha256, pg_dump_version, globals_sha256 and globals_size (empty
 # lines where it has none). Returns 2 when there is no such blob, 1 on any other failure.
 blob_fields() {
-  local url=$1 headers status line key value
+  local head status error length line
   local -A meta=()
-  : "\${X_MS_VERSION:?}"
-  headers=$(curl --silent --show-error --head --retry 4 --connect-timeout 30 --max-time 300 \\
-    --header "x-ms-version: $X_MS_VERSION" --write-out 'status=%{http_code}\\n' --config /dev/fd/3 \\
-    3<<< "url = \\"$url\\"") || return 1
-  status=\${headers##*status=}
-  status=\${status%%[^0-9]*}
+  head=$(blob_head "$1") || return 1
+  read -r status error length <<< "$head"
   [[ $status != 404 ]] || return 2
   [[ $status == 200 ]] || {
-    log "reading the properties of the blob failed: HTTP $status"
+    log "reading the properties of the blob failed: HTTP $status \${error/#-/with no error code}"
     return 1
   }
   while IFS= read -r line; do
-    line=\${line%$'\\r'}
-    [[ $line =~ ^([A-Za-z0-9_-]+):[[:space:]]*(.*)$ ]] || continue
-    key=\${BASH_REMATCH[1],,}
-    value=\${BASH_REMATCH[2]}
-    case $key in
-      content-length) meta[length]=$value ;;
-      x-ms-meta-*) meta[\${key#x-ms-meta-}]=$value ;;
-    esac
-  done <<< "$headers"
-  printf '%s\\n' "\${meta[length]:-}" "\${meta[sha256]:-}" "\${meta[pg_dump_version]:-}" \\
+    [[ $line == *=* ]] && meta[\${line%%=*}]=\${line#*=}
+  done <<< "\${head#*$'\\n'}"
+  printf '%s\\n' "$length" "\${meta[sha256]:-}" "\${meta[pg_dump_version]:-}" \\
     "\${meta[globals_sha256]:-}" "\${meta[globals_size]:-}"
 }
 
@@ -1550,11 +1584,13 @@ put_blob() {
 
 # HEADs the blob at the URL $1, whose query string is a SAS with read permission: it reaches curl
 # only through a config on fd 3, never a command line. Prints the HTTP status of the last response,
-# its x-ms-error-code and its Content-Length ("-" for a header it did not have) on one line. When no
+# its x-ms-error-code and its Content-Length ("-" for a header it did not have) on one line, then
+# one line "<key>=<value>" for each of its metadata headers (x-ms-meta-<key>). When no
 # response came, logs curl's error and the system's reason (e.g. "Connection refused", which curl
 # names only among its verbose notes) and returns 1.
 blob_head() {
-  local url=$1 out line status=000 error=- length=- reason='' message='' code=0
+  local url=$1 out line key value status=000 error=- length=- reason='' message='' code=0
+  local -a meta=()
   : "\${X_MS_VERSION:?}"
   # --verbose --stderr -: the response headers and curl's notes in one capture, read here line by
   # line and never printed whole (its request lines hold the SAS). Transient failures (timeouts,
@@ -1567,9 +1603,17 @@ blob_head() {
     line=\${line%$'\\r'}
     case \${line,,} in
       # A retried request's headers are replaced by the next response's.
-      '< http/'*) error=- length=- ;;
+      '< http/'*) error=- length=- meta=() ;;
       '< x-ms-error-code:'*) read -r error <<< "\${line#*:}" ;;
       '< content-length:'*) read -r length <<< "\${line#*:}" ;;
+      '< x-ms-meta-'*:*)
+        line=\${line#< }
+        # Metadata names are case-insensitive: kept in lower case, as the backup writes them.
+        key=\${line%%:*}
+        key=\${key,,}
+        read -r value <<< "\${line#*:}"
+        meta+=("\${key:10}=$value")
+        ;;
       'http_code '*) status=\${line#* } ;;
       '* '*' failed: '*) reason=\${line##* failed: } ;;
       'curl: ('*) message=$line ;;
@@ -1580,6 +1624,7 @@ blob_head() {
     return 1
   fi
   printf '%s %s %s\\n' "$status" "$error" "$length"
+  ((\${#meta[@]} == 0)) || printf '%s\\n' "\${meta[@]}"
 }
 
 # Before the stream: fails unless the container BLOB_CONTAINER exists and the SAS in the blob's URL

@@ -13,6 +13,8 @@ source "${BASH_SOURCE[0]%/*}/functions/azure.sh"
 source "${BASH_SOURCE[0]%/*}/functions/blocks.sh"
 # shellcheck source=functions/sas.sh
 source "${BASH_SOURCE[0]%/*}/functions/sas.sh"
+# shellcheck source=functions/blob-head.sh
+source "${BASH_SOURCE[0]%/*}/functions/blob-head.sh"
 # shellcheck source=functions/blob-read.sh
 source "${BASH_SOURCE[0]%/*}/functions/blob-read.sh"
 STEP=fetch

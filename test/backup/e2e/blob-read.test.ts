@@ -11,7 +11,7 @@ import { Azurite, DEV_ACCOUNT, DEV_ACCOUNT_KEY } from './support/azurite';
 import { E2eTools, requireE2eTools } from './support/tools';
 
 const CONTAINER = 'blob-read';
-const LIBRARIES = ['common', 'azure', 'blocks', 'sas', 'blob-read'];
+const LIBRARIES = ['common', 'azure', 'blocks', 'sas', 'blob-head', 'blob-read'];
 let tools: E2eTools;
 let azurite: Azurite;
 

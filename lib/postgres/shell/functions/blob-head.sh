@@ -4,11 +4,13 @@
 
 # HEADs the blob at the URL $1, whose query string is a SAS with read permission: it reaches curl
 # only through a config on fd 3, never a command line. Prints the HTTP status of the last response,
-# its x-ms-error-code and its Content-Length ("-" for a header it did not have) on one line. When no
+# its x-ms-error-code and its Content-Length ("-" for a header it did not have) on one line, then
+# one line "<key>=<value>" for each of its metadata headers (x-ms-meta-<key>). When no
 # response came, logs curl's error and the system's reason (e.g. "Connection refused", which curl
 # names only among its verbose notes) and returns 1.
 blob_head() {
-  local url=$1 out line status=000 error=- length=- reason='' message='' code=0
+  local url=$1 out line key value status=000 error=- length=- reason='' message='' code=0
+  local -a meta=()
   : "${X_MS_VERSION:?}"
   # --verbose --stderr -: the response headers and curl's notes in one capture, read here line by
   # line and never printed whole (its request lines hold the SAS). Transient failures (timeouts,
@@ -21,9 +23,17 @@ blob_head() {
     line=${line%$'\r'}
     case ${line,,} in
       # A retried request's headers are replaced by the next response's.
-      '< http/'*) error=- length=- ;;
+      '< http/'*) error=- length=- meta=() ;;
       '< x-ms-error-code:'*) read -r error <<< "${line#*:}" ;;
       '< content-length:'*) read -r length <<< "${line#*:}" ;;
+      '< x-ms-meta-'*:*)
+        line=${line#< }
+        # Metadata names are case-insensitive: kept in lower case, as the backup writes them.
+        key=${line%%:*}
+        key=${key,,}
+        read -r value <<< "${line#*:}"
+        meta+=("${key:10}=$value")
+        ;;
       'http_code '*) status=${line#* } ;;
       '* '*' failed: '*) reason=${line##* failed: } ;;
       'curl: ('*) message=$line ;;
@@ -34,6 +44,7 @@ blob_head() {
     return 1
   fi
   printf '%s %s %s\n' "$status" "$error" "$length"
+  ((${#meta[@]} == 0)) || printf '%s\n' "${meta[@]}"
 }
 
 # Before the stream: fails unless the container BLOB_CONTAINER exists and the SAS in the blob's URL

@@ -44,30 +44,19 @@ latest_dump_name() {
 # its length, then its metadata sha256, pg_dump_version, globals_sha256 and globals_size (empty
 # lines where it has none). Returns 2 when there is no such blob, 1 on any other failure.
 blob_fields() {
-  local url=$1 headers status line key value
+  local head status error length line
   local -A meta=()
-  : "${X_MS_VERSION:?}"
-  headers=$(curl --silent --show-error --head --retry 4 --connect-timeout 30 --max-time 300 \
-    --header "x-ms-version: $X_MS_VERSION" --write-out 'status=%{http_code}\n' --config /dev/fd/3 \
-    3<<< "url = \"$url\"") || return 1
-  status=${headers##*status=}
-  status=${status%%[^0-9]*}
+  head=$(blob_head "$1") || return 1
+  read -r status error length <<< "$head"
   [[ $status != 404 ]] || return 2
   [[ $status == 200 ]] || {
-    log "reading the properties of the blob failed: HTTP $status"
+    log "reading the properties of the blob failed: HTTP $status ${error/#-/with no error code}"
     return 1
   }
   while IFS= read -r line; do
-    line=${line%$'\r'}
-    [[ $line =~ ^([A-Za-z0-9_-]+):[[:space:]]*(.*)$ ]] || continue
-    key=${BASH_REMATCH[1],,}
-    value=${BASH_REMATCH[2]}
-    case $key in
-      content-length) meta[length]=$value ;;
-      x-ms-meta-*) meta[${key#x-ms-meta-}]=$value ;;
-    esac
-  done <<< "$headers"
-  printf '%s\n' "${meta[length]:-}" "${meta[sha256]:-}" "${meta[pg_dump_version]:-}" \
+    [[ $line == *=* ]] && meta[${line%%=*}]=${line#*=}
+  done <<< "${head#*$'\n'}"
+  printf '%s\n' "$length" "${meta[sha256]:-}" "${meta[pg_dump_version]:-}" \
     "${meta[globals_sha256]:-}" "${meta[globals_size]:-}"
 }
 
