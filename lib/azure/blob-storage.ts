@@ -78,7 +78,7 @@ export interface BackupStorage {
    * Blob service endpoint, for sovereign clouds (`https://<account>.blob.core.chinacloudapi.cn`) or
    * an emulator (`http://azurite.dev.svc.cluster.local:10000/devstoreaccount1`). Plain `http` is
    * accepted only for loopback and cluster-local hosts.
-   * @default `https://<storageAccount>.blob.core.windows.net` (chosen by az)
+   * @default `https://<storageAccount>.blob.core.windows.net` (the jobs' scripts use it when unset)
    */
   readonly blobEndpoint?: string;
   /** How the jobs authenticate. @default { mode: 'storageAccountKey' } */

@@ -246,7 +246,7 @@ export class BackupCronJob extends Construct {
         ...storageEnv(this.storage),
         // The upload waits for the dump at most as long as the Job may run; its SAS expires then too.
         { name: 'DUMP_WAIT_SECONDS', value: String(limits.activeDeadlineSeconds) },
-        // Named in the error when the image lacks a program the upload needs (curl, openssl, coreutils).
+        // Named in the error when the image lacks a program the upload needs (curl, openssl, coreutils, python3).
         { name: 'CONTAINER_IMAGE', value: this.azureCliImage },
       ],
       // Only the dump container asks for the scratch space: a pod's request is the sum of its

@@ -555,6 +555,13 @@ storage_login() {
   esac
 }
 
+# Prints the blob service's endpoint without a trailing slash: BLOB_ENDPOINT (an emulator, a
+# sovereign cloud) or the account's public one.
+blob_endpoint() {
+  local endpoint=\${BLOB_ENDPOINT:-https://\${AZURE_STORAGE_ACCOUNT:?}.blob.core.windows.net}
+  printf '%s\\n' "\${endpoint%/}"
+}
+
 # Prints a read-and-list SAS of the container $1 expiring at $2, https only when the endpoint $3
 # is https (the emulator of the tests is plain http): signed here with the account key, or with
 # workload identity a user delegation SAS from az (which signs in first).
@@ -778,8 +785,7 @@ programs=(curl)
 [[ $AUTH_MODE != storageAccountKey ]] || programs+=(python3)
 require_programs "\${programs[@]}"
 X_MS_VERSION=2021-08-06
-endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
-endpoint=\${endpoint%/}
+endpoint=$(blob_endpoint)
 # Azure checks a SAS when a request starts: the last one starts once the other container is ready.
 TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + RESTORE_WAIT_SECONDS + 600))
 # Read and list only, for this container only; it stays in this shell (curl reads it from fd 3).
@@ -1358,6 +1364,13 @@ storage_login() {
   esac
 }
 
+# Prints the blob service's endpoint without a trailing slash: BLOB_ENDPOINT (an emulator, a
+# sovereign cloud) or the account's public one.
+blob_endpoint() {
+  local endpoint=\${BLOB_ENDPOINT:-https://\${AZURE_STORAGE_ACCOUNT:?}.blob.core.windows.net}
+  printf '%s\\n' "\${endpoint%/}"
+}
+
 # Prints user delegation SASes (workload identity, after storage_login) for two blobs of
 # BLOB_CONTAINER, one a line: $2 with the permissions $3 and $4 with $5, both valid until $1;
 # further arguments go to both az calls (--https-only). The two az processes run at once (each is
@@ -1723,8 +1736,7 @@ X_MS_VERSION=2021-08-06
 # az runs only with workload identity (az login, the user delegation SASes).
 if [[ \${AUTH_MODE:-} == workloadIdentity ]]; then prime_az; fi
 storage_login
-endpoint=\${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
-endpoint=\${endpoint%/}
+endpoint=$(blob_endpoint)
 container_url="$endpoint/$(url_path "$BLOB_CONTAINER")"
 # Azurite in the tests is plain http; a SAS restricted to https would be refused there.
 protocol=''

@@ -254,7 +254,7 @@ export async function downloadAlone(
     'STEP=download-alone',
     ...['common', 'azure', 'blocks', 'sas', 'blob-read'].map((f) => `source ${path.join(shell, `functions/${f}.sh`)}`),
     'X_MS_VERSION=2021-08-06',
-    'endpoint=${BLOB_ENDPOINT%/}',
+    'endpoint=$(blob_endpoint)',
     "TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + 3600))",
     'sas=$(container_read_sas "$BLOB_CONTAINER" "$expiry" "$endpoint")',
     'blob_url() { printf \'%s\\n\' "$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$1")?$sas"; }',

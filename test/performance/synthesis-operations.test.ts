@@ -1,9 +1,10 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AzureDiskStorageClass, AzureVolumeClaim } from '../../lib';
+import { ArkInstallation, AzureDiskStorageClass, AzureVolumeClaim } from '../../lib';
 import { synthesisComputations, withinSynthesis } from '../../lib/core/synthesis-session';
 import { buildFleet } from '../../scripts/bench/fleet';
 
@@ -72,20 +73,35 @@ describe('synthesis at fleet scale', () => {
   }, 120_000);
 
   it('writes the same objects in the same order as charts prepared one by one', () => {
-    const app = buildFleet(new App({ outdir }), 3);
-    // A construct-level edge across charts, resolved into object edges by the preparation only.
-    const last = new Chart(app, 'zz-last');
-    const first = new ApiObject(last, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
-    const second = new ApiObject(last, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
-    second.node.addDependency(first);
-    const ark = app.node.findAll().find((c) => c.node.id === 'ark');
-    if (ark) last.node.addDependency(ark);
+    /** The three-team fleet plus edges that only the preparation turns into object edges. */
+    const build = () => {
+      const app = buildFleet(new App({ outdir }), 3);
+      const last = new Chart(app, 'zz-last');
+      // Construct-level: the group holding "a" (declared first) depends on the one holding "b".
+      const groupA = new Construct(last, 'group-a');
+      const groupB = new Construct(last, 'group-b');
+      new ApiObject(groupA, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+      new ApiObject(groupB, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+      groupA.node.addDependency(groupB);
+      // Across charts: onto the shared Velero installation.
+      const velero = app.node.findAll().find((c) => c instanceof ArkInstallation);
+      expect(velero).toBeDefined();
+      last.node.addDependency(velero!);
+      return app;
+    };
+    const byChart = (app: App, synthesize: (charts: Chart[]) => any[][]) => {
+      const charts = app.charts;
+      const objects = synthesize(charts);
+      return new Map(charts.map((chart, i) => [chart.node.path, objects[i]]));
+    };
     // Outside a session every chart.toJson() prepares the whole app itself (cdk8s's own path).
-    const alone = app.charts.map((chart) => chart.toJson());
-    const together = withinSynthesis(app, () => app.charts.map((chart) => chart.toJson()));
+    const alone = byChart(build(), (charts) => charts.map((chart) => chart.toJson()));
+    const sessionApp = build();
+    const together = byChart(sessionApp, (charts) =>
+      withinSynthesis(sessionApp, () => charts.map((chart) => chart.toJson())),
+    );
     expect(together).toEqual(alone);
-    const lastObjects = together[together.length - 1].map((o: { metadata: { name: string } }) => o.metadata.name);
-    expect(lastObjects).toEqual(['b', 'a']);
+    expect(together.get('zz-last')!.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['b', 'a']);
   });
 
   it('validates again in a session after a synthesis that failed', () => {

@@ -35,8 +35,7 @@ programs=(curl)
 [[ $AUTH_MODE != storageAccountKey ]] || programs+=(python3)
 require_programs "${programs[@]}"
 X_MS_VERSION=2021-08-06
-endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
-endpoint=${endpoint%/}
+endpoint=$(blob_endpoint)
 # Azure checks a SAS when a request starts: the last one starts once the other container is ready.
 TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + RESTORE_WAIT_SECONDS + 600))
 # Read and list only, for this container only; it stays in this shell (curl reads it from fd 3).

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # azure-cli image, runs alongside the dump: checks that the container is reachable, makes a SAS for
-# the one new blob (signed locally with the account key, or by az with workload identity) and checks
-# the container through it with a HEAD of the blob, then stages the dump's stream as blocks with curl while pg_dump
-# runs, hashing and counting what it reads. It commits the blocks (never over an existing blob) only
+# the one new blob (signed locally with the account key, or by az with workload identity) and
+# checks the container through it with a HEAD of the blob, then stages the dump's stream as blocks
+# with curl while pg_dump runs, hashing and counting what it reads. It commits the blocks (never over an existing blob) only
 # after the dump's `ready`, and only if the dump's size and SHA-256 equal its own; then checks the
 # blob's length.
 # Just before that commit it stores the dump's globals (`globals.sql`, checked against the hash and
@@ -42,8 +42,7 @@ X_MS_VERSION=2021-08-06
 # az runs only with workload identity (az login, the user delegation SASes).
 if [[ ${AUTH_MODE:-} == workloadIdentity ]]; then prime_az; fi
 storage_login
-endpoint=${BLOB_ENDPOINT:-https://$AZURE_STORAGE_ACCOUNT.blob.core.windows.net}
-endpoint=${endpoint%/}
+endpoint=$(blob_endpoint)
 container_url="$endpoint/$(url_path "$BLOB_CONTAINER")"
 # Azurite in the tests is plain http; a SAS restricted to https would be refused there.
 protocol=''

@@ -36,3 +36,20 @@ describe('priming az', () => {
     expect(prime('2.77.0', '{"mine": true}')).toBe('{"mine": true}');
   });
 });
+
+describe('blob_endpoint', () => {
+  const endpoint = (env: Record<string, string>) => runFunctions(['common', 'azure'], 'blob_endpoint', { env });
+
+  it("is the account's public endpoint unless BLOB_ENDPOINT names another, without a trailing slash", () => {
+    expect(endpoint({ AZURE_STORAGE_ACCOUNT: 'acct01' }).stdout).toBe('https://acct01.blob.core.windows.net\n');
+    expect(
+      endpoint({ AZURE_STORAGE_ACCOUNT: 'acct01', BLOB_ENDPOINT: 'http://127.0.0.1:10000/devstoreaccount1/' }).stdout,
+    ).toBe('http://127.0.0.1:10000/devstoreaccount1\n');
+  });
+
+  it('fails without an account when no endpoint is given', () => {
+    const r = endpoint({});
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/AZURE_STORAGE_ACCOUNT/);
+  });
+});

@@ -35,6 +35,13 @@ storage_login() {
   esac
 }
 
+# Prints the blob service's endpoint without a trailing slash: BLOB_ENDPOINT (an emulator, a
+# sovereign cloud) or the account's public one.
+blob_endpoint() {
+  local endpoint=${BLOB_ENDPOINT:-https://${AZURE_STORAGE_ACCOUNT:?}.blob.core.windows.net}
+  printf '%s\n' "${endpoint%/}"
+}
+
 # Prints user delegation SASes (workload identity, after storage_login) for two blobs of
 # BLOB_CONTAINER, one a line: $2 with the permissions $3 and $4 with $5, both valid until $1;
 # further arguments go to both az calls (--https-only). The two az processes run at once (each is
