@@ -7,8 +7,7 @@ import {
   KubeRole,
   KubeRoleBinding,
   KubeServiceAccount,
-  Quantity,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../core/kube-objects';
 import { makeClusterScoped } from '../core/cluster-scoped';
 import { restrictedContainerSecurity } from '../core/container-security';
 import { MetadataProps, metadata, nonEmpty, resolveMetadataProps } from '../core/metadata';
@@ -113,8 +112,8 @@ export class VeleroCrdJob extends Construct {
                 command: ['/velero'],
                 args: ['install', '--crds-only', '--apply'],
                 resources: {
-                  requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('128Mi') },
-                  limits: { memory: Quantity.fromString('256Mi') },
+                  requests: { cpu: '50m', memory: '128Mi' },
+                  limits: { memory: '256Mi' },
                 },
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                 securityContext: restrictedContainerSecurity(),

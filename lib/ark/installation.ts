@@ -6,7 +6,7 @@ import {
   KubeDeployment,
   KubeNamespace,
   KubeServiceAccount,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../core/kube-objects';
 import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from '../azure/requirements';
 import { RoleAssignment } from '../azure/requirement-types';
 import { makeClusterScoped } from '../core/cluster-scoped';

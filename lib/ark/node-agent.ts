@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeDaemonSet, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeDaemonSet, ResourceRequirements } from '../core/kube-objects';
 import { ResolvedMetadata, metadata, nonEmpty } from '../core/metadata';
 import { LINUX_NODE_AFFINITY, VELERO_LABELS, WORKLOAD_IDENTITY_USE_LABEL } from './labels';
 import { AZURE_CREDENTIALS_ENV, CREDENTIALS_VOLUME_MOUNT, VELERO_METRICS_PORT, credentialsVolume } from './server';

@@ -1,4 +1,4 @@
-import { PodSecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
+import { PodSecurityContext } from '../core/kube-objects';
 
 /**
  * Pod Security Standards for what Velero runs. The server, its init containers and the CRD job

@@ -1,4 +1,4 @@
-import { ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { ResourceRequirements } from '../core/kube-objects';
 import { IConstruct } from 'constructs';
 import { ContainerResources, ResourceRules, renderResources, resolveResources } from '../core/resources';
 

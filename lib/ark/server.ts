@@ -1,13 +1,5 @@
 import { Construct } from 'constructs';
-import {
-  EnvVar,
-  IntOrString,
-  KubeDeployment,
-  Quantity,
-  ResourceRequirements,
-  Volume,
-  VolumeMount,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+import { EnvVar, KubeDeployment, ResourceRequirements, Volume, VolumeMount } from '../core/kube-objects';
 import { restrictedContainerSecurity } from '../core/container-security';
 import { ResolvedMetadata, metadata, nonEmpty } from '../core/metadata';
 import {
@@ -83,7 +75,7 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
   if (spec.defaultVolumesToFsBackup) args.push('--default-volumes-to-fs-backup=true');
   args.push('--uploader-type=kopia');
   const probe = {
-    httpGet: { path: '/metrics', port: IntOrString.fromString('metrics'), scheme: 'HTTP' },
+    httpGet: { path: '/metrics', port: 'metrics', scheme: 'HTTP' },
     initialDelaySeconds: 10,
     periodSeconds: 30,
     timeoutSeconds: 5,
@@ -138,8 +130,8 @@ export function renderServerDeployment(scope: Construct, id: string, spec: Veler
               ],
               volumeMounts: [{ name: 'kubectl-tmp', mountPath: '/tmp' }],
               resources: {
-                requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('32Mi') },
-                limits: { memory: Quantity.fromString('128Mi') },
+                requests: { cpu: '10m', memory: '32Mi' },
+                limits: { memory: '128Mi' },
               },
               securityContext: restrictedContainerSecurity({ user: KUBECTL_UID }),
             },

@@ -1,4 +1,4 @@
-import { EnvVar, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { EnvVar, KubeServiceAccount } from '../core/kube-objects';
 import { Construct, IConstruct } from 'constructs';
 import { CLIENT_ID_SET_AT_DEPLOY, declareAzureRequirement } from './requirements';
 import { metadata } from '../core/metadata';

@@ -1,6 +1,6 @@
 import { Duration, Names } from 'cdk8s';
-import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
-import { KubeCronJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeNetworkPolicy } from '../core/kube-objects';
+import { KubeCronJob, KubeServiceAccount } from '../core/kube-objects';
 import { Construct } from 'constructs';
 import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkImage } from '../core/image';

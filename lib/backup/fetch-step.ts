@@ -1,4 +1,4 @@
-import { Container, EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Container, EnvVar } from '../core/kube-objects';
 import { IConstruct } from 'constructs';
 import { ResolvedBackupStorage, storageEnv } from '../azure/blob-storage';
 import { JobContainerResources, JobLimits, renderJobResources, scriptContainer } from '../postgres/job-pod';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { IntOrString, KubeNetworkPolicy, NetworkPolicyEgressRule } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeNetworkPolicy, NetworkPolicyEgressRule } from '../core/kube-objects';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { metadata } from '../core/metadata';
@@ -85,7 +85,7 @@ function endpointPort(storage: ResolvedBackupStorage): number {
   return url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
 }
 
-const tcp = (port: number) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
+const tcp = (port: number) => ({ protocol: 'TCP', port: port });
 
 /**
  * Renders {@link BackupNetworkPolicy} for the pods of the job labelled `labels` (the library's
@@ -125,8 +125,8 @@ export function renderNetworkPolicy(
     {
       to: [{ namespaceSelector: { matchLabels: dnsNamespace }, podSelector: { matchLabels: dnsPods } }],
       ports: [
-        { protocol: 'UDP', port: IntOrString.fromNumber(53) },
-        { protocol: 'TCP', port: IntOrString.fromNumber(53) },
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
       ],
     },
     { to: storageCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(storagePort)] },

@@ -1,6 +1,6 @@
 import { Duration, Names } from 'cdk8s';
-import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
-import { EnvVar, KubeJob, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeNetworkPolicy } from '../core/kube-objects';
+import { EnvVar, KubeJob, KubeServiceAccount } from '../core/kube-objects';
 import { Construct } from 'constructs';
 import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkImage } from '../core/image';

@@ -1,4 +1,4 @@
-import type { SecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { SecurityContext } from './kube-objects';
 
 /**
  * A container's securityContext as Pod Security "restricted" asks of every container (no

@@ -1,4 +1,4 @@
-import { Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { QuantityValue, ResourceRequirements } from './kube-objects';
 import { IConstruct } from 'constructs';
 import { cpuMillicores } from './cpu-quantity';
 import { invalid } from './errors';
@@ -135,16 +135,16 @@ function blame(
   invalid(scope, name(requestKey), request, `at most the ${what} limit (${limit}); raise ${name(limitKey)} too`);
 }
 
-/** Renders resolved resources as Kubernetes ResourceRequirements, with typed quantities. */
+/** Renders resolved resources as Kubernetes ResourceRequirements (quantities as text). */
 export function renderResources(resources: ResolvedResources): ResourceRequirements {
-  const requests: Record<string, Quantity> = {};
-  const limits: Record<string, Quantity> = {};
-  if (resources.cpuRequest !== undefined) requests.cpu = Quantity.fromString(resources.cpuRequest);
-  if (resources.memoryRequest) requests.memory = resources.memoryRequest.toQuantity();
-  if (resources.ephemeralStorageRequest) requests['ephemeral-storage'] = resources.ephemeralStorageRequest.toQuantity();
-  if (resources.cpuLimit !== undefined) limits.cpu = Quantity.fromString(resources.cpuLimit);
-  if (resources.memoryLimit) limits.memory = resources.memoryLimit.toQuantity();
-  if (resources.ephemeralStorageLimit) limits['ephemeral-storage'] = resources.ephemeralStorageLimit.toQuantity();
+  const requests: Record<string, QuantityValue> = {};
+  const limits: Record<string, QuantityValue> = {};
+  if (resources.cpuRequest !== undefined) requests.cpu = resources.cpuRequest;
+  if (resources.memoryRequest) requests.memory = resources.memoryRequest.toString();
+  if (resources.ephemeralStorageRequest) requests['ephemeral-storage'] = resources.ephemeralStorageRequest.toString();
+  if (resources.cpuLimit !== undefined) limits.cpu = resources.cpuLimit;
+  if (resources.memoryLimit) limits.memory = resources.memoryLimit.toString();
+  if (resources.ephemeralStorageLimit) limits['ephemeral-storage'] = resources.ephemeralStorageLimit.toString();
   return {
     ...(Object.keys(requests).length > 0 ? { requests } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),

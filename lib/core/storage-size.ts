@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { kplusK8sModule } from './cdk8s-plus-modules';
 import { invalid } from './errors';
 
 const UNITS = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5 } as const;
@@ -131,9 +132,13 @@ export class StorageSize {
     return String(this.bytes);
   }
 
-  /** The size as a typed cdk8s quantity (an untyped string in a JSON patch synthesizes as null). */
+  /**
+   * The size as cdk8s-plus's typed quantity, for cdk8s-plus's generated objects and their JSON
+   * patches (whose converters drop an untyped string); loads cdk8s-plus. The library's own objects
+   * take the text ({@link toString}).
+   */
   public toQuantity(): Quantity {
-    return Quantity.fromString(this.toString());
+    return kplusK8sModule().Quantity.fromString(this.toString());
   }
 
   /** Compares by bytes. */

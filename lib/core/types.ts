@@ -66,6 +66,24 @@ export function checkRecord(scope: IConstruct | string, field: string, value: un
   return value as Record<string, unknown>;
 }
 
+/**
+ * A plain record whose keys are all among `allowed` (the fields of a raw Kubernetes object the
+ * user writes): an unknown or misspelled field would otherwise reach the manifest, where the API
+ * server refuses it or, worse, ignores it.
+ */
+export function checkKnownKeys(
+  scope: IConstruct | string,
+  field: string,
+  value: unknown,
+  allowed: readonly string[],
+): Record<string, unknown> {
+  const record = checkRecord(scope, field, value);
+  for (const key of Object.keys(record))
+    if (!allowed.includes(key))
+      invalid(scope, `${field}.${key}`, record[key], `unset: a field of ${allowed.join(', ')}`);
+  return record;
+}
+
 /** A record of string values (env, settings, parameters). */
 export function checkStringRecord(scope: IConstruct | string, field: string, value: unknown): Record<string, string> {
   const record = checkRecord(scope, field, value);

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Container, EnvVar, PodSpec, Quantity, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Container, EnvVar, PodSpec, ResourceRequirements } from '../core/kube-objects';
 import { IConstruct } from 'constructs';
 import { restrictedContainerSecurity } from '../core/container-security';
 import { invalid } from '../core/errors';
@@ -164,8 +164,8 @@ export function jobPodSpec(spec: {
     containers: spec.containers,
     volumes: [
       // The dump never touches a persistent disk; the kubelet evicts the pod if it outgrows the limit.
-      { name: 'scratch', emptyDir: { sizeLimit: spec.scratch.toQuantity() } },
-      { name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString('256Mi') } },
+      { name: 'scratch', emptyDir: { sizeLimit: spec.scratch.toString() } },
+      { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
+import { EnvVar } from '../core/kube-objects';
 import { isIP } from 'node:net';
 import { Construct, IConstruct } from 'constructs';
 import { checkPort, checkRecord, checkString } from '../core/types';

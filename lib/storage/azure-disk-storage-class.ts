@@ -2,7 +2,7 @@ import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core
 import { checkBoolean, checkStringRecord } from '../core/types';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
-import { KubeStorageClass } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeStorageClass } from '../core/kube-objects';
 import { invalid } from '../core/errors';
 import { checkArmResourceId, checkResourceGroupName, checkZones, renderAzureTags } from '../azure/names';
 import { checkDnsSubdomain } from '../core/names';

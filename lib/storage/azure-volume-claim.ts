@@ -2,9 +2,9 @@ import { Chart } from 'cdk8s';
 // Types from the package index; classes from their own modules: the index loads every cdk8s-plus
 // construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
 import type * as kplus from 'cdk8s-plus-27';
-import { PersistentVolumeClaim as KplusPersistentVolumeClaim } from 'cdk8s-plus-27/lib/pvc';
-import { Volume as KplusVolume } from 'cdk8s-plus-27/lib/volume';
-import { KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Volume as KplusVolume } from 'cdk8s-plus-27/lib/volume';
+import { kplusPvcModule, kplusVolumeModule } from '../core/cdk8s-plus-modules';
+import { KubePersistentVolumeClaim } from '../core/kube-objects';
 import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { checkRecord } from '../core/types';
 import { Construct } from 'constructs';
@@ -95,7 +95,7 @@ export class AzureVolumeClaim extends Construct implements kplus.IStorage {
         storageClassName: storageClassName(this.storageClass),
         accessModes: [this.accessMode],
         volumeMode: this.volumeMode,
-        resources: { requests: { storage: this.size.toQuantity() } },
+        resources: { requests: { storage: this.size.toString() } },
         dataSource: props.dataSource && {
           apiGroup: props.dataSource.kind === 'VolumeSnapshot' ? 'snapshot.storage.k8s.io' : undefined,
           kind: props.dataSource.kind,
@@ -117,10 +117,11 @@ export class AzureVolumeClaim extends Construct implements kplus.IStorage {
 
   /** A cdk8s-plus volume for this claim, to mount into pods and workloads (one per claim). */
   public toVolume(): KplusVolume {
-    this.volume ??= KplusVolume.fromPersistentVolumeClaim(
+    // cdk8s-plus is loaded here, by a caller who mounts the claim the cdk8s-plus way.
+    this.volume ??= kplusVolumeModule().Volume.fromPersistentVolumeClaim(
       this,
       'Volume',
-      KplusPersistentVolumeClaim.fromClaimName(this, 'Ref', this.name),
+      kplusPvcModule().PersistentVolumeClaim.fromClaimName(this, 'Ref', this.name),
     );
     return this.volume;
   }

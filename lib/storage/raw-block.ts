@@ -2,7 +2,8 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 // Types from the package index; classes from their own modules: the index loads every cdk8s-plus
 // construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
 import type * as kplus from 'cdk8s-plus-27';
-import { Container as KplusContainer } from 'cdk8s-plus-27/lib/container';
+import type { Container as KplusContainer } from 'cdk8s-plus-27/lib/container';
+import { kplusContainerModule } from '../core/cdk8s-plus-modules';
 import { Construct } from 'constructs';
 import { invalid, pathOf } from '../core/errors';
 import { checkAbsolutePath } from '../core/values';
@@ -65,7 +66,7 @@ export function attachRawBlockDevice(
       workload,
       'container',
       options.container,
-      KplusContainer,
+      kplusContainerModule().Container,
       'a container of the workload (a cdk8s-plus Container)',
     );
   }

@@ -2,9 +2,9 @@ import { Chart, JsonPatch } from 'cdk8s';
 // Types from the package index; classes from their own modules: the index loads every cdk8s-plus
 // construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
 import type * as kplus from 'cdk8s-plus-27';
-import { PersistentVolumeClaim as KplusPersistentVolumeClaim } from 'cdk8s-plus-27/lib/pvc';
-import { Volume as KplusVolume } from 'cdk8s-plus-27/lib/volume';
-import { KubePersistentVolume, KubePersistentVolumeClaim } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Volume as KplusVolume } from 'cdk8s-plus-27/lib/volume';
+import { kplusPvcModule, kplusVolumeModule } from '../core/cdk8s-plus-modules';
+import { KubePersistentVolume, KubePersistentVolumeClaim } from '../core/kube-objects';
 import { metadata, MetadataProps, nonEmpty, resolveMetadataProps } from '../core/metadata';
 import { Construct } from 'constructs';
 import { requestAppChecks } from '../core/app-checks';
@@ -102,7 +102,7 @@ export class StaticAzureFileShare extends Construct implements kplus.IStorage {
         // An empty class stops the default class from provisioning a new share for this claim.
         storageClassName: '',
         accessModes: [accessMode],
-        resources: { requests: { storage: this.size.toQuantity() } },
+        resources: { requests: { storage: this.size.toString() } },
       },
     });
     this.apiObject = this.claim;
@@ -111,7 +111,7 @@ export class StaticAzureFileShare extends Construct implements kplus.IStorage {
       new KubePersistentVolume(this, 'Volume', {
         metadata: metadata({ labels: nonEmpty(extra.labels), annotations: nonEmpty(extra.annotations) }),
         spec: {
-          capacity: { storage: this.size.toQuantity() },
+          capacity: { storage: this.size.toString() },
           accessModes: [accessMode],
           persistentVolumeReclaimPolicy: 'Retain',
           storageClassName: '',
@@ -165,10 +165,11 @@ export class StaticAzureFileShare extends Construct implements kplus.IStorage {
 
   /** A cdk8s-plus volume for the claim, to mount into pods and workloads. */
   public toVolume(): KplusVolume {
-    this.volume ??= KplusVolume.fromPersistentVolumeClaim(
+    // cdk8s-plus is loaded here, by a caller who mounts the claim the cdk8s-plus way.
+    this.volume ??= kplusVolumeModule().Volume.fromPersistentVolumeClaim(
       this,
       'PodVolume',
-      KplusPersistentVolumeClaim.fromClaimName(this, 'Ref', this.claimName),
+      kplusPvcModule().PersistentVolumeClaim.fromClaimName(this, 'Ref', this.claimName),
     );
     return this.volume;
   }

@@ -1,4 +1,4 @@
-import { KubePersistentVolumeClaimProps } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubePersistentVolumeClaimProps } from '../core/kube-objects';
 import { IConstruct } from 'constructs';
 import { StorageClassRef, VolumeAccessMode, storageClassName } from '../storage/azure-storage-class';
 import { checkClaimAgainstClass } from '../storage/claim-rules';
@@ -84,7 +84,7 @@ function checkDistinctMountPaths(scope: IConstruct, templates: readonly Resolved
   });
 }
 
-/** The `volumeClaimTemplates` entry; the quantity stays typed so it synthesizes as text. */
+/** The `volumeClaimTemplates` entry. */
 export function renderClaimTemplate(
   template: ResolvedClaimTemplate,
   labels: Record<string, string>,
@@ -95,7 +95,7 @@ export function renderClaimTemplate(
       storageClassName: storageClassName(template.storageClass),
       accessModes: [template.accessMode],
       volumeMode: 'Filesystem',
-      resources: { requests: { storage: template.size.toQuantity() } },
+      resources: { requests: { storage: template.size.toString() } },
     },
   };
 }

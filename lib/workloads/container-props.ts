@@ -2,11 +2,14 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 // Types from the package index; classes from their own modules: the index loads every cdk8s-plus
 // construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
 import type * as kplus from 'cdk8s-plus-27';
-import { Cpu as KplusCpu, EnvFrom as KplusEnvFrom, EnvValue as KplusEnvValue } from 'cdk8s-plus-27/lib/container';
-import { Handler as KplusHandler } from 'cdk8s-plus-27/lib/handler';
-import { Probe as KplusProbe } from 'cdk8s-plus-27/lib/probe';
-import { Volume as KplusVolume } from 'cdk8s-plus-27/lib/volume';
+import type { Cpu as KplusCpu } from 'cdk8s-plus-27/lib/container';
 import { IConstruct } from 'constructs';
+import {
+  kplusContainerModule,
+  kplusHandlerModule,
+  kplusProbeModule,
+  kplusVolumeModule,
+} from '../core/cdk8s-plus-modules';
 import { cpuMillicores } from '../core/cpu-quantity';
 import { invalid } from '../core/errors';
 import { checkImage } from '../core/image';
@@ -14,6 +17,7 @@ import { checkDnsLabel, checkPortName } from '../core/names';
 import {
   checkArray,
   checkInstance,
+  checkKnownKeys,
   checkOptionalBoolean,
   checkPort,
   checkRecord,
@@ -91,20 +95,29 @@ export function resolveContainerProps(
   if (props.name !== undefined) checkDnsLabel(scope, `${field}.name`, props.name as string);
   for (const key of ['port', 'portNumber'])
     if (props[key] !== undefined) checkPort(scope, `${field}.${key}`, props[key]);
+  if (props.port !== undefined && props.portNumber !== undefined)
+    invalid(scope, `${field}.port`, props.port, 'unset when portNumber is set (port is its deprecated name)');
   if (props.ports !== undefined)
     checkArray(scope, `${field}.ports`, props.ports, (f, p) => checkPortProps(scope, f, p));
+  checkDistinctPorts(scope, field, props);
   for (const key of ['command', 'args'])
     if (props[key] !== undefined) checkStringArray(scope, `${field}.${key}`, props[key], 0);
   if (props.workingDir !== undefined) checkAbsolutePath(scope, `${field}.workingDir`, props.workingDir as string);
   if (props.envVariables !== undefined) {
     for (const [name, env] of Object.entries(checkRecord(scope, `${field}.envVariables`, props.envVariables))) {
       if (!ENV_NAME.test(name)) invalid(scope, `${field}.envVariables key`, name, 'an environment variable name');
-      checkInstance(scope, `${field}.envVariables[${JSON.stringify(name)}]`, env, KplusEnvValue, 'a KplusEnvValue');
+      checkInstance(
+        scope,
+        `${field}.envVariables[${JSON.stringify(name)}]`,
+        env,
+        kplusContainerModule().EnvValue,
+        'a KplusEnvValue',
+      );
     }
   }
   if (props.envFrom !== undefined)
     checkArray(scope, `${field}.envFrom`, props.envFrom, (f, e) =>
-      checkInstance(scope, f, e, KplusEnvFrom, 'a KplusEnvFrom'),
+      checkInstance(scope, f, e, kplusContainerModule().EnvFrom, 'a KplusEnvFrom'),
     );
   if (props.volumeMounts !== undefined)
     checkArray(scope, `${field}.volumeMounts`, props.volumeMounts, (f, m) => checkMount(scope, f, m));
@@ -114,14 +127,14 @@ export function resolveContainerProps(
     if (props[key] === undefined) continue;
     // Kubernetes refuses probes on init containers.
     if (kind.init) invalid(scope, `${field}.${key}`, '(a probe)', 'unset: init containers take no probes');
-    checkInstance(scope, `${field}.${key}`, props[key], KplusProbe, 'a KplusProbe');
+    checkInstance(scope, `${field}.${key}`, props[key], kplusProbeModule().Probe, 'a KplusProbe');
   }
   if (props.lifecycle !== undefined) {
     const lifecycle = checkRecord(scope, `${field}.lifecycle`, props.lifecycle);
     for (const [key, handler] of Object.entries(lifecycle)) {
       checkOneOf(scope, `${field}.lifecycle.${key}`, key, ['postStart', 'preStop']);
       if (handler !== undefined)
-        checkInstance(scope, `${field}.lifecycle.${key}`, handler, KplusHandler, 'a KplusHandler');
+        checkInstance(scope, `${field}.lifecycle.${key}`, handler, kplusHandlerModule().Handler, 'a KplusHandler');
     }
   }
   if (props.resources !== undefined) checkResources(scope, `${field}.resources`, props.resources);
@@ -130,8 +143,27 @@ export function resolveContainerProps(
   return value;
 }
 
+/** cdk8s-plus would throw a bare Error for these; the API server refuses them too. */
+function checkDistinctPorts(scope: IConstruct, field: string, props: Record<string, any>): void {
+  const single = props.portNumber ?? props.port;
+  const ports: { number: number; name?: string; protocol?: string }[] = [
+    ...(single ? [{ number: single }] : []),
+    ...((props.ports as kplus.ContainerPort[] | undefined) ?? []),
+  ];
+  const offset = single ? 1 : 0;
+  ports.forEach((port, i) => {
+    const earlier = ports.slice(0, i);
+    const at = `${field}.ports[${i - offset}]`;
+    if (port.name !== undefined && earlier.some((e) => e.name === port.name))
+      invalid(scope, `${at}.name`, port.name, 'a name no other port of the container has');
+    const key = (p: typeof port) => `${p.number}/${p.protocol ?? 'TCP'}`;
+    if (earlier.some((e) => key(e) === key(port)))
+      invalid(scope, `${at}.number`, port.number, 'a number and protocol no other port of the container has');
+  });
+}
+
 function checkPortProps(scope: IConstruct, field: string, value: unknown): void {
-  const port = checkRecord(scope, field, value);
+  const port = checkKnownKeys(scope, field, value, ['number', 'name', 'protocol', 'hostPort', 'hostIp']);
   checkPort(scope, `${field}.number`, port.number);
   if (port.name !== undefined) checkPortName(scope, `${field}.name`, port.name);
   if (port.protocol !== undefined)
@@ -145,7 +177,7 @@ function checkPortProps(scope: IConstruct, field: string, value: unknown): void 
 function checkMount(scope: IConstruct, field: string, value: unknown): void {
   const mount = checkRecord(scope, field, value);
   checkAbsolutePath(scope, `${field}.path`, mount.path as string);
-  checkInstance(scope, `${field}.volume`, mount.volume, KplusVolume, 'a KplusVolume');
+  checkInstance(scope, `${field}.volume`, mount.volume, kplusVolumeModule().Volume, 'a KplusVolume');
   checkOptionalBoolean(scope, `${field}.readOnly`, mount.readOnly);
   for (const key of ['subPath', 'subPathExpr'])
     if (mount[key] !== undefined) checkString(scope, `${field}.${key}`, mount[key]);
@@ -160,7 +192,13 @@ function checkResources(scope: IConstruct, field: string, value: unknown): void 
     const amount = (part: string, v: unknown): number | undefined => {
       if (v === undefined) return undefined;
       if (key === 'cpu') {
-        const cpu = checkInstance(scope, `${field}.cpu.${part}`, v, KplusCpu, 'a KplusCpu, e.g. Cpu.millis(250)');
+        const cpu = checkInstance<KplusCpu>(
+          scope,
+          `${field}.cpu.${part}`,
+          v,
+          kplusContainerModule().Cpu,
+          'a KplusCpu, e.g. Cpu.millis(250)',
+        );
         return cpuMillicores(scope, `${field}.cpu.${part}`, cpu.amount, part === 'limit' ? 'limit' : 'request');
       }
       const size = checkInstance(scope, `${field}.${key}.${part}`, v, Size, 'a cdk8s Size, e.g. Size.mebibytes(256)');
@@ -174,7 +212,15 @@ function checkResources(scope: IConstruct, field: string, value: unknown): void 
 }
 
 function checkSecurityContext(scope: IConstruct, field: string, value: unknown): void {
-  const context = checkRecord(scope, field, value);
+  const context = checkKnownKeys(scope, field, value, [
+    'ensureNonRoot',
+    'privileged',
+    'readOnlyRootFilesystem',
+    'allowPrivilegeEscalation',
+    'user',
+    'group',
+    'capabilities',
+  ]);
   for (const key of ['ensureNonRoot', 'privileged', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation'])
     checkOptionalBoolean(scope, `${field}.${key}`, context[key]);
   if (context.privileged === true)

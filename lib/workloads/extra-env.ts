@@ -1,4 +1,4 @@
-import { EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
+import { EnvVar } from '../core/kube-objects';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { checkRecord } from '../core/types';

@@ -1,9 +1,10 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-// Types from the package index; classes from their own modules: the index loads every cdk8s-plus
-// construct (about 6 ms at start-up) where these need a few (the same classes the index re-exports).
+// Types from the package index; classes from their own modules, loaded when a set first needs
+// them (the index loads every cdk8s-plus construct, about 6 ms at start-up, where these need two).
 import type * as kplus from 'cdk8s-plus-27';
-import { Container as KplusContainer } from 'cdk8s-plus-27/lib/container';
-import { Pod as KplusPod } from 'cdk8s-plus-27/lib/pod';
+import type { Container as KplusContainer } from 'cdk8s-plus-27/lib/container';
+import type { Pod as KplusPod } from 'cdk8s-plus-27/lib/pod';
+import { kplusContainerModule, kplusPodModule } from '../core/cdk8s-plus-modules';
 
 /** The parts of a pod spec cdk8s-plus renders from its containers, as Kubernetes JSON. */
 export interface RenderedPodParts {
@@ -22,12 +23,12 @@ export class KplusPodRendering {
   private readonly pod: KplusPod;
 
   constructor() {
-    this.pod = new KplusPod(new Chart(new App(), 'rendering'), 'pod');
+    this.pod = new (kplusPodModule().Pod)(new Chart(new App(), 'rendering'), 'pod');
   }
 
   /** A container, cdk8s-plus style. */
   public addContainer(props: kplus.ContainerProps): KplusContainer {
-    const container = new KplusContainer(props);
+    const container = new (kplusContainerModule().Container)(props);
     this.pod.attachContainer(container);
     return container;
   }

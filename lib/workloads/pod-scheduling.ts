@@ -1,4 +1,4 @@
-import { Affinity, NodeSelectorTerm, Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Affinity, NodeSelectorTerm, Toleration } from '../core/kube-objects';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { checkDnsSubdomain, checkLabelKey } from '../core/names';

@@ -1,4 +1,4 @@
-import { KubeConfigMap, KubeJob } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap, KubeJob } from '../core/kube-objects';
 import { Construct, IConstruct } from 'constructs';
 import { checkImage } from '../core/image';
 import { checkBoolean, checkRecord, checkString, checkStringArray } from '../core/types';

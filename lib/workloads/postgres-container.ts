@@ -1,4 +1,4 @@
-import { Container, EnvVar, Probe, ResourceRequirements } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Container, EnvVar, Probe, ResourceRequirements } from '../core/kube-objects';
 import { PostgresMajorVersion } from '../postgres/connection';
 
 import { restrictedContainerSecurity } from '../core/container-security';

@@ -2,15 +2,13 @@ import { Chart, Duration, Lazy } from 'cdk8s';
 import {
   Container,
   EnvVar,
-  IntOrString,
   KubeConfigMap,
   KubeNetworkPolicy,
   KubeService,
   KubeStatefulSet,
-  Quantity,
   StatefulSetSpec,
   Volume,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../core/kube-objects';
 import { Construct } from 'constructs';
 import { declareAzureRequirement } from '../azure/requirements';
 import { metadata } from '../core/metadata';
@@ -139,8 +137,11 @@ export interface PostgresSingletonProps extends PodSchedulingProps {
    */
   readonly env?: Record<string, string>;
   /**
-   * Containers running beside the server (an exporter, a log shipper); they may mount the pod's
-   * volumes (`data`, `run`, `tmp`, ...) and the ones in `volumes`. Names are DNS-1123 labels, images
+   * Containers running beside the server (an exporter, a log shipper), written as Kubernetes writes
+   * them (fields of a 1.27 container under their JSON names, quantities as text: `memory: '64Mi'`;
+   * a container, port, mount, resources or securityContext field Kubernetes does not know is
+   * refused); they may mount the pod's volumes (`data`, `run`,
+   * `tmp`, ...) and the ones in `volumes`. Names are DNS-1123 labels, images
    * need a tag other than `latest` or a digest. Each starts from the Pod Security "restricted"
    * securityContext (`runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`);
    * the sidecar's own securityContext fields win one by one (a `capabilities` you set replaces the
@@ -321,9 +322,9 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     const headless = new KubeService(this, 'Headless', {
       metadata: objectMetadata(`${this.name}-headless`),
       spec: {
-        clusterIp: 'None',
+        clusterIP: 'None',
         selector: { ...this.selectorLabels },
-        ports: [{ name: 'postgres', port: PORT, targetPort: IntOrString.fromNumber(PORT) }],
+        ports: [{ name: 'postgres', port: PORT, targetPort: PORT }],
       },
     });
     this.service = new KubeService(this, 'Service', {
@@ -331,7 +332,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       spec: {
         type: 'ClusterIP',
         selector: { ...this.selectorLabels },
-        ports: [{ name: 'postgres', port: PORT, targetPort: IntOrString.fromNumber(PORT) }],
+        ports: [{ name: 'postgres', port: PORT, targetPort: PORT }],
       },
     });
 
@@ -366,7 +367,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
         ingress: [
           {
             from: [{ podSelector: { matchLabels: { [this.clientLabel.key]: this.clientLabel.value } } }],
-            ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(PORT) }],
+            ports: [{ protocol: 'TCP', port: PORT }],
           },
         ],
       },
@@ -545,9 +546,9 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
                 items: [{ key: s.passwordSecret.key, path: s.passwordSecret.key }],
               },
             },
-            { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: s.sharedMemory.toQuantity() } },
-            { name: 'run', emptyDir: { sizeLimit: Quantity.fromString('16Mi') } },
-            { name: 'tmp', emptyDir: { sizeLimit: Quantity.fromString('1Gi') } },
+            { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: s.sharedMemory.toString() } },
+            { name: 'run', emptyDir: { sizeLimit: '16Mi' } },
+            { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
             ...(s.initConfigMap ? [{ name: 'init-scripts', configMap: { name: s.initConfigMap.name } }] : []),
             ...s.volumes,
           ],

@@ -1,14 +1,14 @@
 import { Chart, Duration, Lazy } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-27';
 import {
-  IntOrString,
   KubePodDisruptionBudget,
   KubeService,
   KubeStatefulSet,
+  QuantityValue,
   KubeStatefulSetProps,
   PodSecurityContext,
   EnvVar,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../core/kube-objects';
 import { Construct, IConstruct } from 'constructs';
 import { metadata } from '../core/metadata';
 import { checkZones } from '../azure/names';
@@ -39,6 +39,7 @@ import { checkExtraEnv } from './extra-env';
 import { checkAnnotations, checkObjectLabels } from './object-metadata';
 import { PodSchedulingProps, ResolvedPodScheduling, mergeAffinity, resolvePodScheduling } from './pod-scheduling';
 import { KplusPodRendering, RenderedPodParts, sortKeys } from './kplus-pod-rendering';
+import { ContainerView, PlainContainer, isPlainContainer } from './plain-containers';
 
 /** What happens to replicas' claims when the StatefulSet is deleted or scaled down. */
 export interface ClaimRetention {
@@ -150,9 +151,9 @@ const MAX_NAME = 52;
 type PodParts = { containers: unknown[]; initContainers?: unknown[]; volumes?: unknown[] };
 
 /**
- * The StatefulSet object. Its pod's containers and volumes are cdk8s-plus's own rendering (plain
- * JSON), merged in after the typed conversion of the rest: that conversion reads quantities and
- * ports as typed objects and would drop the already-rendered ones.
+ * The StatefulSet object. Its pod's containers and volumes are rendered and checked after the rest
+ * (mounts added after construction count), outside cdk8s's serialization of the props, which would
+ * wrap a validation error of theirs in a message of its own.
  */
 class StatefulSetObject extends KubeStatefulSet {
   constructor(
@@ -187,9 +188,6 @@ export class ZonalStatefulSet extends Construct {
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly replicas: number;
   public readonly zones: readonly string[];
-  /** The containers, for mounting further volumes or adding env before synthesis. */
-  public readonly containers: kplus.Container[];
-  public readonly initContainers: kplus.Container[];
   public readonly claimTemplates: readonly ResolvedClaimTemplate[];
   /** The StatefulSet: the construct's main object. */
   public readonly apiObject: KubeStatefulSet;
@@ -197,8 +195,13 @@ export class ZonalStatefulSet extends Construct {
   public readonly service: KubeService;
   /** The PodDisruptionBudget, named like the set. */
   public readonly disruptionBudget: KubePodDisruptionBudget;
-  // cdk8s-plus builds and renders the containers; the pod it renders them in is never synthesized.
-  private readonly rendering = new KplusPodRendering();
+  private readonly containerProps: kplus.ContainerProps[];
+  private readonly initProps: kplus.ContainerProps[];
+  // Containers of plain props are rendered by the library (./plain-containers.ts) until someone
+  // needs cdk8s-plus's own Container objects: props with cdk8s-plus values, or a read of
+  // `containers`. From then on cdk8s-plus builds and renders them, in a pod never synthesized.
+  private plain?: { containers: PlainContainer[]; initContainers: PlainContainer[] };
+  private kplus?: { rendering: KplusPodRendering; containers: kplus.Container[]; initContainers: kplus.Container[] };
   // Settled in the constructor, rendered lazily so containers can still be changed before synth.
   private readonly specInputs: {
     podManagementPolicy: string;
@@ -221,18 +224,24 @@ export class ZonalStatefulSet extends Construct {
     this.replicas = checkInteger(this, 'replicas', props.replicas ?? this.zones.length, 1, 1000);
     checkArray(this, 'containers', props.containers, () => undefined);
     if (props.containers.length === 0) invalid(this, 'containers', props.containers, 'at least one container');
-    const containerProps = props.containers.map((c, i) =>
+    const containerProps = (this.containerProps = props.containers.map((c, i) =>
       resolveContainerProps(this, `containers[${i}]`, c, { init: false }),
-    );
-    const initProps =
+    ));
+    this.initProps =
       props.initContainers === undefined
         ? []
         : checkArray(this, 'initContainers', props.initContainers, () => undefined).map((_, i) =>
             resolveContainerProps(this, `initContainers[${i}]`, props.initContainers![i], { init: true }),
           );
-    this.containers = containerProps.map((c) => this.rendering.addContainer(c));
-    this.initContainers = initProps.map((c) => this.rendering.addInitContainer(c));
-    const names = [...this.initContainers, ...this.containers].map((c) => c.name);
+    if ([...containerProps, ...this.initProps].every(isPlainContainer)) {
+      this.plain = {
+        containers: containerProps.map((c) => new PlainContainer(c, c.name ?? 'main')),
+        initContainers: this.initProps.map((c, i) => new PlainContainer(c, c.name ?? `init-${i}`)),
+      };
+    } else {
+      this.kplusContainers();
+    }
+    const names = [...this.views.initContainers, ...this.views.containers].map((c) => c.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate)
       invalid(this, 'containers', duplicate, 'a distinct name for every container and init container (set `name`)');
@@ -287,7 +296,7 @@ export class ZonalStatefulSet extends Construct {
     const annotations = checkAnnotations(this, 'annotations', props.annotations);
     const scheduling = resolvePodScheduling(this, props, {}, { [ZONE_LABEL]: 'the zones prop places the replicas' });
     const env = checkExtraEnv(this, 'env', props.env);
-    for (const container of [...this.initContainers, ...this.containers]) {
+    for (const container of [...this.views.initContainers, ...this.views.containers]) {
       const clash = env.find((e) => container.env.variables[e.name] !== undefined);
       if (clash)
         invalid(
@@ -344,7 +353,7 @@ export class ZonalStatefulSet extends Construct {
     this.service = new KubeService(this, 'Service', {
       metadata: metadata({ name: this.serviceName, labels: podLabels, annotations }),
       spec: {
-        clusterIp: 'None',
+        clusterIP: 'None',
         selector: { ...this.selectorLabels },
         publishNotReadyAddresses: checkBoolean(this, 'publishNotReadyAddresses', props.publishNotReadyAddresses, false),
         ports: Lazy.any({ produce: () => this.servicePorts() }),
@@ -357,6 +366,19 @@ export class ZonalStatefulSet extends Construct {
     });
   }
 
+  /**
+   * The containers as cdk8s-plus Containers, for mounting further volumes or adding env before
+   * synthesis. The first read loads cdk8s-plus and hands the rendering of every container to it.
+   */
+  public get containers(): kplus.Container[] {
+    return this.kplusContainers().containers;
+  }
+
+  /** The init containers as cdk8s-plus Containers (see {@link containers}). */
+  public get initContainers(): kplus.Container[] {
+    return this.kplusContainers().initContainers;
+  }
+
   /** DNS names of the replicas: `<name>-<i>.<service>.<namespace>.svc.cluster.local`. */
   public get podDnsNames(): string[] {
     return Array.from(
@@ -365,7 +387,28 @@ export class ZonalStatefulSet extends Construct {
     );
   }
 
-  private budget(given: DisruptionBudget | undefined): { maxUnavailable?: IntOrString; minAvailable?: IntOrString } {
+  /** The containers as the set reads them, whichever renders them. */
+  private get views(): { containers: readonly ContainerView[]; initContainers: readonly ContainerView[] } {
+    return this.kplus ?? this.plain!;
+  }
+
+  private kplusContainers(): NonNullable<ZonalStatefulSet['kplus']> {
+    if (this.kplus === undefined) {
+      const rendering = new KplusPodRendering();
+      this.kplus = {
+        rendering,
+        containers: this.containerProps.map((c) => rendering.addContainer(c)),
+        initContainers: this.initProps.map((c) => rendering.addInitContainer(c)),
+      };
+      this.plain = undefined;
+    }
+    return this.kplus;
+  }
+
+  private budget(given: DisruptionBudget | undefined): {
+    maxUnavailable?: QuantityValue;
+    minAvailable?: QuantityValue;
+  } {
     const budget: DisruptionBudget =
       given === undefined ? {} : (checkRecord(this, 'disruptionBudget', given) as DisruptionBudget);
     if (checkBoolean(this, 'disruptionBudget.quorum', budget.quorum, false)) {
@@ -379,10 +422,10 @@ export class ZonalStatefulSet extends Construct {
           true,
           `false with ${this.replicas} replica(s): a quorum budget needs at least 3 replicas, or no drain could ever proceed`,
         );
-      return { minAvailable: IntOrString.fromNumber(Math.floor(this.replicas / 2) + 1) };
+      return { minAvailable: Math.floor(this.replicas / 2) + 1 };
     }
     const max = checkInteger(this, 'disruptionBudget.maxUnavailable', budget.maxUnavailable ?? 1, 1, this.replicas);
-    return { maxUnavailable: IntOrString.fromNumber(max) };
+    return { maxUnavailable: max };
   }
 
   /**
@@ -391,7 +434,7 @@ export class ZonalStatefulSet extends Construct {
    * the StatefulSet's rendering so the error is not wrapped by cdk8s's Lazy resolution.
    */
   private checkServicePorts(): void {
-    const all = this.containers.flatMap((c, i) => c.ports.map((p) => ({ container: i, port: p })));
+    const all = this.views.containers.flatMap((c, i) => c.ports.map((p) => ({ container: i, port: p })));
     const unnamed = all.find((p) => p.port.name === undefined);
     if (all.length > 1 && unnamed) {
       invalid(
@@ -404,11 +447,11 @@ export class ZonalStatefulSet extends Construct {
   }
 
   private servicePorts() {
-    const ports = this.containers.flatMap((c) =>
+    const ports = this.views.containers.flatMap((c) =>
       c.ports.map((p) => ({
         name: p.name,
         port: p.number,
-        targetPort: IntOrString.fromNumber(p.number),
+        targetPort: p.number,
         protocol: p.protocol,
       })),
     );
@@ -416,7 +459,7 @@ export class ZonalStatefulSet extends Construct {
   }
 
   /** A container as cdk8s-plus rendered it, with the claim mounts, the shared env and the preStop hook added. */
-  private renderContainer(container: kplus.Container, kube: Record<string, any>, isMain: boolean) {
+  private renderContainer(container: ContainerView, kube: Record<string, any>, isMain: boolean) {
     const mounts = this.claimTemplates
       .filter((t) => !t.containers || t.containers.includes(container.name))
       .map((t) => ({ name: t.name, mountPath: t.mountPath }));
@@ -439,7 +482,7 @@ export class ZonalStatefulSet extends Construct {
 
   /** Two volumes on one path of a container: the API server refuses the pod. Checked at synthesis, after every `mount()`. */
   private checkMountPaths(): void {
-    for (const container of [...this.initContainers, ...this.containers]) {
+    for (const container of [...this.views.initContainers, ...this.views.containers]) {
       const paths = new Map<string, string>();
       for (const mount of container.mounts)
         paths.set(mount.path, `a volume mounted with mount() (${mount.volume.name})`);
@@ -461,8 +504,8 @@ export class ZonalStatefulSet extends Construct {
   /** The prop a volume was mounted through: a container's `volumeMounts`, or `mount()` on `containers`. */
   private mountField(volume: string): string {
     for (const [list, prefix] of [
-      [this.initContainers, 'initContainers'],
-      [this.containers, 'containers'],
+      [this.views.initContainers, 'initContainers'],
+      [this.views.containers, 'containers'],
     ] as const) {
       const i = list.findIndex((c) => c.mounts.some((m) => m.volume.name === volume));
       if (i >= 0) return `${prefix}[${i}].volumeMounts (volume ${volume})`;
@@ -472,18 +515,25 @@ export class ZonalStatefulSet extends Construct {
 
   /** Containers, init containers and their volumes (init containers' volumes first), rendered at synthesis. */
   private renderPodParts(): PodParts {
-    const parts: RenderedPodParts = this.rendering.render();
+    const parts: RenderedPodParts = this.kplus
+      ? this.kplus.rendering.render()
+      : {
+          containers: this.plain!.containers.map((c) => c.render()),
+          initContainers: this.plain!.initContainers.map((c) => c.render()),
+          volumes: [],
+        };
+    const { containers, initContainers } = this.views;
     this.checkMountPaths();
     this.checkServicePorts();
     checkPodVolumes(this, (_, name) => this.mountField(name), parts.volumes);
-    const order = [...this.initContainers, ...this.containers].flatMap((c) => c.mounts.map((m) => m.volume.name));
+    const order = [...initContainers, ...containers].flatMap((c) => c.mounts.map((m) => m.volume.name));
     const volumes = [...parts.volumes].sort((a, b) => order.indexOf(String(a.name)) - order.indexOf(String(b.name)));
     return {
       initContainers:
-        this.initContainers.length > 0
-          ? this.initContainers.map((c, i) => this.renderContainer(c, parts.initContainers[i], false))
+        initContainers.length > 0
+          ? initContainers.map((c, i) => this.renderContainer(c, parts.initContainers[i], false))
           : undefined,
-      containers: this.containers.map((c, i) => this.renderContainer(c, parts.containers[i], i === 0)),
+      containers: containers.map((c, i) => this.renderContainer(c, parts.containers[i], i === 0)),
       volumes: volumes.length > 0 ? volumes : undefined,
     };
   }
@@ -521,7 +571,7 @@ export class ZonalStatefulSet extends Construct {
             s.scheduling.affinity,
           ),
           topologySpreadConstraints: zoneSpread(this.selectorLabels),
-          // Filled in by StatefulSetObject.toJson with cdk8s-plus's rendering.
+          // Filled in by StatefulSetObject.toJson (renderPodParts).
           containers: [],
         },
       },

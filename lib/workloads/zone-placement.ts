@@ -1,4 +1,4 @@
-import { Affinity, TopologySpreadConstraint } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Affinity, TopologySpreadConstraint } from '../core/kube-objects';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 import { ResolvedClaimTemplate } from './claim-template';

@@ -4,6 +4,7 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { describe, expect, it } from 'vitest';
 import {
   AksStatefulValidationError,
@@ -158,6 +159,65 @@ describe('values the API server refuses are refused at construction', () => {
     [
       'sidecars[0].securityContext.runAsUser',
       () => pg({ sidecars: [{ name: 'exporter', image: 'busybox:1.37', securityContext: { runAsUser: -5 } }] }),
+    ],
+    // Raw Kubernetes sidecars: a field Kubernetes 1.27's Container does not have is refused, not written.
+    [
+      'sidecars[0].imagePullPolcy',
+      () => pg({ sidecars: [{ name: 'x', image: 'busybox:1.37', imagePullPolcy: 'Always' } as never] }),
+    ],
+    [
+      'sidecars[0].ports[0].hostIp',
+      () =>
+        pg({
+          sidecars: [{ name: 'x', image: 'busybox:1.37', ports: [{ containerPort: 80, hostIp: '0.0.0.0' } as never] }],
+        }),
+    ],
+    [
+      'sidecars[0].ports[0].hostIP',
+      () => pg({ sidecars: [{ name: 'x', image: 'busybox:1.37', ports: [{ containerPort: 80, hostIP: '0.0.0.0' }] }] }),
+    ],
+    [
+      'sidecars[0].volumeMounts[0].path',
+      () =>
+        pg({
+          sidecars: [
+            {
+              name: 'x',
+              image: 'busybox:1.37',
+              volumeMounts: [{ name: 'data', mountPath: '/d', path: '/d' } as never],
+            },
+          ],
+        }),
+    ],
+    [
+      'sidecars[0].securityContext.ensureNonRoot',
+      () => pg({ sidecars: [{ name: 'x', image: 'busybox:1.37', securityContext: { ensureNonRoot: true } as never }] }),
+    ],
+    [
+      'sidecars[0].securityContext.capabilities.remove',
+      () =>
+        pg({
+          sidecars: [
+            { name: 'x', image: 'busybox:1.37', securityContext: { capabilities: { remove: ['ALL'] } as never } },
+          ],
+        }),
+    ],
+    [
+      'sidecars[0].resources.limits.memory',
+      () =>
+        pg({
+          sidecars: [
+            {
+              name: 'x',
+              image: 'busybox:1.37',
+              resources: { limits: { memory: Quantity.fromString('64Mi') as never } },
+            },
+          ],
+        }),
+    ],
+    [
+      'sidecars[0].resources.limit',
+      () => pg({ sidecars: [{ name: 'x', image: 'busybox:1.37', resources: { limit: { memory: '64Mi' } } as never }] }),
     ],
     ['passwordSecret.key', () => pg({ passwordSecret: { name: 'pw', key: '..' } })],
     [
