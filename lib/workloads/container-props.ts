@@ -140,7 +140,12 @@ export function resolveContainerProps(
   if (props.resources !== undefined) checkResources(scope, `${field}.resources`, props.resources);
   if (props.securityContext !== undefined)
     checkSecurityContext(scope, `${field}.securityContext`, props.securityContext);
-  return value;
+  // cdk8s-plus writes the capabilities object it was given into the manifest, and cdk8s cannot
+  // serialize an object without a prototype (Object.create(null), some config parsers): a copy.
+  const capabilities = value.securityContext?.capabilities;
+  return capabilities === undefined
+    ? value
+    : { ...value, securityContext: { ...value.securityContext, capabilities: { ...capabilities } } };
 }
 
 /** cdk8s-plus would throw a bare Error for these; the API server refuses them too. */

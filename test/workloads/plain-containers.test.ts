@@ -148,6 +148,23 @@ describe('containers of plain props', () => {
   });
 });
 
+describe('props from objects without a prototype', () => {
+  it('synthesize through cdk8s-plus too', () => {
+    const capabilities = Object.assign(Object.create(null), { drop: ['ALL'] });
+    const securityContext = Object.assign(Object.create(null), { user: 1000, capabilities });
+    const chart = new Chart(Testing.app(), 'test');
+    new ZonalStatefulSet(chart, 'kv', {
+      zones: ZONES,
+      containers: [{ image: 'busybox:1.36', securityContext, readiness: kplus.Probe.fromCommand(['true']) }],
+    });
+    const sts = synthValid(chart).find((o) => o.kind === 'StatefulSet')!;
+    expect(sts.spec.template.spec.containers[0].securityContext).toMatchObject({
+      runAsUser: 1000,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+});
+
 describe('container port rules', () => {
   const refuse = (containers: kplus.ContainerProps[], field: string) => {
     const chart = new Chart(Testing.app(), 'test');
