@@ -93,8 +93,18 @@ export function resolveContainerProps(
   }
   checkImage(scope, `${field}.image`, props.image);
   if (props.name !== undefined) checkDnsLabel(scope, `${field}.name`, props.name as string);
-  for (const key of ['port', 'portNumber'])
-    if (props[key] !== undefined) checkPort(scope, `${field}.${key}`, props[key]);
+  for (const key of ['port', 'portNumber']) {
+    if (props[key] === undefined) continue;
+    checkPort(scope, `${field}.${key}`, props[key]);
+    // cdk8s-plus gives that port a TCP startup probe, which Kubernetes refuses on an init container.
+    if (kind.init)
+      invalid(
+        scope,
+        `${field}.${key}`,
+        props[key],
+        'unset on an init container (it would get a startup probe): list the port in ports',
+      );
+  }
   if (props.port !== undefined && props.portNumber !== undefined)
     invalid(scope, `${field}.port`, props.port, 'unset when portNumber is set (port is its deprecated name)');
   if (props.ports !== undefined)
@@ -130,6 +140,8 @@ export function resolveContainerProps(
     checkInstance(scope, `${field}.${key}`, props[key], kplusProbeModule().Probe, 'a KplusProbe');
   }
   if (props.lifecycle !== undefined) {
+    if (kind.init)
+      invalid(scope, `${field}.lifecycle`, '(lifecycle hooks)', 'unset: init containers take no lifecycle hooks');
     const lifecycle = checkRecord(scope, `${field}.lifecycle`, props.lifecycle);
     for (const [key, handler] of Object.entries(lifecycle)) {
       checkOneOf(scope, `${field}.lifecycle.${key}`, key, ['postStart', 'preStop']);

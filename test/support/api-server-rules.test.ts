@@ -150,6 +150,23 @@ describe('containers', () => {
     expect(pathsOf(podWith((s) => (app(s).name = 'App_1')))).toEqual(['spec.containers[0].name']);
   });
 
+  it('init containers take no probes or lifecycle hooks, unless they are sidecars (restartPolicy Always)', () => {
+    const probe = { tcpSocket: { port: 8080 } };
+    expect(
+      pathsOf(
+        podWith((s) =>
+          Object.assign(s.initContainers[0], {
+            startupProbe: probe,
+            lifecycle: { preStop: { exec: { command: ['true'] } } },
+          }),
+        ),
+      ),
+    ).toEqual(['spec.initContainers[0].startupProbe', 'spec.initContainers[0].lifecycle']);
+    expect(
+      problemsOf(podWith((s) => Object.assign(s.initContainers[0], { restartPolicy: 'Always', startupProbe: probe }))),
+    ).toEqual([]);
+  });
+
   it('names are unique within the pod, init containers included', () => {
     expect(problemsOf(podWith((s) => (app(s).name = 'init')))).toEqual([
       'spec.containers[0].name: duplicate container name "init" (containers and init containers share names)',

@@ -378,6 +378,20 @@ export function podSpecProblems(spec: Json, path: string, extraVolumes: readonly
       found.push(...containerProblems(record(raw) ?? {}, `${path}.${field}[${i}]`, volumes, containerNames));
     });
   }
+  // Kubernetes refuses probes and lifecycle hooks on an init container unless it is a sidecar
+  // (restartPolicy Always).
+  list(spec['initContainers']).forEach((raw, i) => {
+    const init = record(raw) ?? {};
+    if (init['restartPolicy'] === 'Always') return;
+    for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'])
+      if (init[key] !== undefined)
+        found.push(
+          problem(
+            `${path}.initContainers[${i}].${key}`,
+            'may not be set for init containers without restartPolicy=Always',
+          ),
+        );
+  });
   found.push(
     ...securityIdProblems(spec['securityContext'], `${path}.securityContext`, [
       'runAsUser',

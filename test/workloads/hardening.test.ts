@@ -219,6 +219,16 @@ describe('values the API server refuses are refused at construction', () => {
       'sidecars[0].resources.limit',
       () => pg({ sidecars: [{ name: 'x', image: 'busybox:1.37', resources: { limit: { memory: '64Mi' } } as never }] }),
     ],
+    // An init container's portNumber would get cdk8s-plus's startup probe, which Kubernetes refuses there.
+    ['initContainers[0].portNumber', () => zonal({ initContainers: [{ image: 'busybox:1.37', portNumber: 8080 }] })],
+    ['initContainers[0].port', () => zonal({ initContainers: [{ image: 'busybox:1.37', port: 8080 }] })],
+    [
+      'initContainers[0].lifecycle',
+      () =>
+        zonal({
+          initContainers: [{ image: 'busybox:1.37', lifecycle: { preStop: kplus.Handler.fromCommand(['true']) } }],
+        }),
+    ],
     ['passwordSecret.key', () => pg({ passwordSecret: { name: 'pw', key: '..' } })],
     [
       'initContainers[0].readiness',
