@@ -1513,7 +1513,10 @@ stage_blocks() {
   exec {taken}<> <(:)
   while :; do
     if ((\${#flying[@]} >= in_flight)); then
-      finish_block "\${flying[0]}" || return 1
+      finish_block "\${flying[0]}" || {
+        abandon_blocks "\${flying[@]:1}"
+        return 1
+      }
       flying=("\${flying[@]:1}")
     fi
     # One byte first, into a one-byte file: at the end of the stream nothing is sent (Azure refuses
@@ -1534,11 +1537,19 @@ stage_blocks() {
     # The stream is read by one process at a time: the next block starts once this one is taken.
     read -r -t 960 -u "$taken" _ || {
       log "block $i was not read from the stream within 960 s"
+      abandon_blocks "\${flying[@]}"
       return 1
     }
     i=$((i + 1))
   done
-  for oldest in "\${flying[@]}"; do finish_block "$oldest" || return 1; done
+  while ((\${#flying[@]} > 0)); do
+    finish_block "\${flying[0]}" || {
+      abandon_blocks "\${flying[@]:1}"
+      return 1
+    }
+    flying=("\${flying[@]:1}")
+  done
+  rm -f -- "$first"
   for ((oldest = 0; oldest < i; oldest++)); do
     sent=$(< "$SCRATCH_DIR/block-$oldest.sent")
     rm -f -- "$SCRATCH_DIR/block-$oldest.sent"
@@ -1547,6 +1558,15 @@ stage_blocks() {
   exec {taken}<&-
   printf '%s\\n' "$i" > "$count_file"
   printf '%s\\n' "$total" > "$sent_file"
+}
+
+# After a block failed: stops the curls of the blocks still in flight ("<index>:<pid>" each; their
+# blocks stay uncommitted, which Azure deletes on its own) and removes the staging's scratch files.
+abandon_blocks() {
+  local block
+  for block in "$@"; do kill "\${block#*:}" 2> /dev/null || :; done
+  for block in "$@"; do wait "\${block#*:}" 2> /dev/null || :; done
+  rm -f -- "$SCRATCH_DIR"/block-*.sent "$SCRATCH_DIR/block.first"
 }
 
 # Waits for the curl of one staged block ("<index>:<pid>", from stage_blocks) and logs it if it failed.

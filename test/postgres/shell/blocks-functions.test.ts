@@ -94,6 +94,7 @@ describe('stage_blocks', () => {
         [
           '#!/bin/bash',
           'config=$(< /dev/fd/3)',
+          `echo $$ >> ${JSON.stringify(path.join(dir, 'pids'))}`,
           '[[ $config =~ blockid=([A-Za-z0-9+/=]+) ]] || exit 2',
           'id=${BASH_REMATCH[1]//\\//_}',
           `cat > ${JSON.stringify(bodies)}/"$id"`,
@@ -133,7 +134,19 @@ describe('stage_blocks', () => {
         body: Buffer.concat(ids.map((id) => fs.readFileSync(path.join(bodies, id)))),
         ids,
         maxConcurrency: Math.max(0, ...concurrency),
-        leftOver: fs.readdirSync(dir).filter((f) => f.startsWith('block-')),
+        leftOver: fs.readdirSync(dir).filter((f) => f.startsWith('block')),
+        // The curls alive once stage_blocks has returned.
+        stillRunning: (fs.existsSync(path.join(dir, 'pids'))
+          ? fs.readFileSync(path.join(dir, 'pids'), 'utf8').trim().split('\n').map(Number)
+          : []
+        ).filter((pid) => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        }),
       };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -162,10 +175,13 @@ describe('stage_blocks', () => {
   });
 
   it('fails when a block fails for good, naming it', () => {
-    // Block 1: base64 of "000001".
-    const r = stage(input, 1000, 0.05, ['MDAwMDAx']);
+    // Block 0: base64 of "000000". Blocks 1 and 2 are still waiting for their answer when it fails.
+    const r = stage(input, 1000, 1, ['MDAwMDAw']);
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/staging block 1 failed/);
+    expect(r.stderr).toMatch(/staging block 0 failed/);
+    // The blocks still in flight are stopped, and no scratch file of the staging stays behind.
+    expect(r.leftOver).toEqual([]);
+    expect(r.stillRunning).toEqual([]);
   });
 });
