@@ -154,6 +154,39 @@ export type {
   ArkMigrationResult,
 } from './ark';
 
+// The types of the Kubernetes objects the constructs emit (`set.apiObject` is a KubeStatefulSet: a
+// cdk8s ApiObject, not cdk8s-plus's class of that name) and of their props: Kubernetes JSON,
+// quantities as text.
+export type {
+  KubeObject,
+  KubeServiceAccount,
+  KubeNetworkPolicy,
+  KubeJob,
+  KubeCronJob,
+  KubeStatefulSet,
+  KubeService,
+  KubePersistentVolumeClaim,
+  KubeStorageClass,
+  KubeDeployment,
+  KubeConfigMap,
+  KubeClusterRoleBinding,
+  KubeDaemonSet,
+  KubePersistentVolume,
+  KubeNamespace,
+  KubeRoleBinding,
+  KubeRole,
+  KubePodDisruptionBudget,
+  QuantityValue,
+  Plain,
+  Affinity,
+  Container,
+  Toleration,
+  Volume,
+  KubeStatefulSetProps,
+  KubePersistentVolumeClaimProps,
+  GroupVersionKind,
+} from './core/kube-objects';
+
 // App-wide checks
 export { statefulPolicyProblems, enableStatefulPolicies } from './policies/stateful-policies';
 export { setTargetCluster } from './policies/target-cluster';

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 // Types only: cdk8s-plus-27's generated module (2.5 MB) is never loaded by these objects. Loading
-// and compiling it took 17-21 ms of every cold start, and its per-kind converters a further part
-// of each synthesis, for output cdk8s's own ApiObject writes the same (both sort keys).
+// and compiling it took 17-21 ms of every cold start, and its per-kind converters (run after cdk8s
+// has resolved and sorted an object) only unwrap quantities, rename a few fields and drop the ones
+// they do not know, which the typed props below and kube-json.ts's checks take care of instead.
 import type * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 
@@ -9,8 +10,10 @@ import { Construct } from 'constructs';
  * The Kubernetes objects the constructs emit: cdk8s ApiObjects typed by cdk8s-plus-27's generated
  * Kubernetes 1.27 props, with quantities and int-or-string values written as what Kubernetes
  * reads (`'16Gi'`, `5432`) instead of cdk8s-plus's wrapper classes. Fields are typed, not
- * filtered: the generated classes silently drop a field they do not know, these write it, and the
- * tests validate every synthesized object against the Kubernetes 1.33 schemas.
+ * filtered: the generated classes silently drop a field they do not know, these write it (raw JSON
+ * from users is checked field by field at construction: kube-json.ts), and the tests validate every
+ * synthesized object against the Kubernetes 1.33 schemas. A JSON patch on them (`addJsonPatch`)
+ * applies to this Kubernetes JSON, quantities as text.
  */
 
 /** A quantity or an int-or-string as its JSON value. */
@@ -19,7 +22,8 @@ export type QuantityValue = string | number;
 /**
  * The generated props' names of fields whose Kubernetes JSON name differs (cdk8s-plus's
  * converters rename them on output: `clusterIp` is written `clusterIP`). The plain types below
- * take the JSON names.
+ * take the JSON names. Not listed: `ref` and `schema`, which only JSONSchemaProps writes `$ref` and
+ * `$schema` (a CRD version's `schema` keeps its name); the constructs emit no CRD.
  */
 interface JsonNames {
   clientIp: 'clientIP';
@@ -40,9 +44,7 @@ interface JsonNames {
   podCidRs: 'podCIDRs';
   podCidr: 'podCIDR';
   providerId: 'providerID';
-  ref: '$ref';
   scaleIo: 'scaleIO';
-  schema: '$schema';
   setHostnameAsFqdn: 'setHostnameAsFQDN';
   storagePolicyId: 'storagePolicyID';
   targetCpuUtilizationPercentage: 'targetCPUUtilizationPercentage';
@@ -89,6 +91,7 @@ export type PodSpec = Plain<k8s.PodSpec>;
 export type Probe = Plain<k8s.Probe>;
 export type ResourceRequirements = Plain<k8s.ResourceRequirements>;
 export type SecurityContext = Plain<k8s.SecurityContext>;
+export type ServicePort = Plain<k8s.ServicePort>;
 export type StatefulSetSpec = Plain<k8s.StatefulSetSpec>;
 export type Toleration = Plain<k8s.Toleration>;
 export type TopologySpreadConstraint = Plain<k8s.TopologySpreadConstraint>;

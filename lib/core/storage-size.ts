@@ -133,9 +133,9 @@ export class StorageSize {
   }
 
   /**
-   * The size as cdk8s-plus's typed quantity, for cdk8s-plus's generated objects and their JSON
-   * patches (whose converters drop an untyped string); loads cdk8s-plus. The library's own objects
-   * take the text ({@link toString}).
+   * The size as cdk8s-plus's typed quantity, for your own cdk8s-plus generated objects (`k8s.Kube*`)
+   * and their JSON patches, whose converters drop an untyped string; loads cdk8s-plus. The library's
+   * objects, and JSON patches on them, take the text ({@link toString}).
    */
   public toQuantity(): Quantity {
     return kplusK8sModule().Quantity.fromString(this.toString());

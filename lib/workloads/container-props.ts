@@ -152,12 +152,36 @@ export function resolveContainerProps(
   if (props.resources !== undefined) checkResources(scope, `${field}.resources`, props.resources);
   if (props.securityContext !== undefined)
     checkSecurityContext(scope, `${field}.securityContext`, props.securityContext);
-  // cdk8s-plus writes the capabilities object it was given into the manifest, and cdk8s cannot
-  // serialize an object without a prototype (Object.create(null), some config parsers): a copy.
-  const capabilities = value.securityContext?.capabilities;
-  return capabilities === undefined
-    ? value
-    : { ...value, securityContext: { ...value.securityContext, capabilities: { ...capabilities } } };
+  return copyContainerProps(props);
+}
+
+/**
+ * A copy of checked props, down to the plain objects and lists (cdk8s-plus values are shared): a
+ * change the caller makes to its own object afterwards must not reach the manifest unchecked, and
+ * cdk8s cannot serialize an object without a prototype (Object.create(null), some config parsers),
+ * which cdk8s-plus would write through as given (capabilities).
+ */
+function copyContainerProps(props: Record<string, any>): kplus.ContainerProps {
+  const list = <T>(v: T[] | undefined): T[] | undefined => v && [...v];
+  const security = props.securityContext;
+  const capabilities = security?.capabilities;
+  return {
+    ...props,
+    ports: props.ports?.map((p: object) => ({ ...p })),
+    command: list(props.command),
+    args: list(props.args),
+    envVariables: props.envVariables && { ...props.envVariables },
+    envFrom: list(props.envFrom),
+    volumeMounts: props.volumeMounts?.map((m: object) => ({ ...m })),
+    lifecycle: props.lifecycle && { ...props.lifecycle },
+    resources:
+      props.resources &&
+      Object.fromEntries(Object.entries(props.resources).map(([k, v]) => [k, v && { ...(v as object) }])),
+    securityContext: security && {
+      ...security,
+      capabilities: capabilities && { add: list(capabilities.add), drop: list(capabilities.drop) },
+    },
+  } as kplus.ContainerProps;
 }
 
 /** cdk8s-plus would throw a bare Error for these; the API server refuses them too. */

@@ -1,6 +1,7 @@
 import { Affinity, NodeSelectorTerm, Toleration } from '../core/kube-objects';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
+import { checkKubeJson } from '../core/kube-json';
 import { checkDnsSubdomain, checkLabelKey } from '../core/names';
 import { checkNotDeprecated } from '../core/deprecated-keys';
 import { checkObjectLabels } from './object-metadata';
@@ -60,8 +61,12 @@ export function resolvePodScheduling(
   }
   if (props.tolerations !== undefined && !Array.isArray(props.tolerations))
     invalid(scope, 'tolerations', props.tolerations, 'a list of tolerations');
-  const tolerations = props.tolerations?.map((t, i) => checkToleration(scope, `tolerations[${i}]`, t));
-  if (props.affinity !== undefined) checkAffinity(scope, props.affinity);
+  const tolerations = props.tolerations?.map((t, i) =>
+    checkToleration(scope, `tolerations[${i}]`, checkKubeJson<Toleration>(scope, `tolerations[${i}]`, t, 'Toleration')),
+  );
+  const affinity =
+    props.affinity === undefined ? undefined : checkKubeJson<Affinity>(scope, 'affinity', props.affinity, 'Affinity');
+  if (affinity !== undefined) checkAffinity(scope, affinity);
   const priorityClassName =
     props.priorityClassName === undefined
       ? undefined
@@ -69,7 +74,7 @@ export function resolvePodScheduling(
   return {
     nodeSelector: { ...own, ...extra },
     tolerations: tolerations && tolerations.length > 0 ? tolerations : undefined,
-    affinity: props.affinity,
+    affinity,
     priorityClassName,
   };
 }

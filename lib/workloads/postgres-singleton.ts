@@ -23,6 +23,7 @@ import { checkImage } from '../core/image';
 import { checkArray, checkRecord, checkStringRecord } from '../core/types';
 import { checkConfigMapSize } from '../core/config-map-size';
 import { checkPodVolumes } from '../core/pod-volumes';
+import { checkKubeJson } from '../core/kube-json';
 import { resolveSidecar } from './sidecar-containers';
 import { SizeInput, StorageSize } from '../core/storage-size';
 import { checkInteger } from '../core/values';
@@ -459,9 +460,9 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
     return template;
   }
 
-  private checkVolumes(volumes: Volume[] | undefined): Volume[] {
-    if (volumes === undefined) return [];
-    checkArray(this, 'volumes', volumes, (f, v) => checkRecord(this, f, v));
+  private checkVolumes(given: Volume[] | undefined): Volume[] {
+    if (given === undefined) return [];
+    const volumes = checkArray(this, 'volumes', given, (f, v) => checkKubeJson<Volume>(this, f, v, 'Volume'));
     const names = new Set<string>();
     volumes.forEach((v, i) => {
       const name = checkDnsLabel(this, `volumes[${i}].name`, v.name);
@@ -475,7 +476,7 @@ export class PostgresSingleton extends Construct implements IPostgresDatabase {
       names.add(name);
     });
     checkPodVolumes(this, (i) => `volumes[${i}]`, volumes);
-    return [...volumes];
+    return volumes;
   }
 
   private checkSidecars(sidecars: Container[] | undefined, volumes: Volume[]): Container[] {

@@ -5,6 +5,8 @@ import {
   KubeService,
   KubeStatefulSet,
   QuantityValue,
+  ServicePort,
+  StatefulSetSpec,
   KubeStatefulSetProps,
   PodSecurityContext,
   EnvVar,
@@ -446,7 +448,7 @@ export class ZonalStatefulSet extends Construct {
     }
   }
 
-  private servicePorts() {
+  private servicePorts(): ServicePort[] | undefined {
     const ports = this.views.containers.flatMap((c) =>
       c.ports.map((p) => ({
         name: p.name,
@@ -458,7 +460,7 @@ export class ZonalStatefulSet extends Construct {
     return ports.length > 0 ? ports : undefined;
   }
 
-  /** A container as cdk8s-plus rendered it, with the claim mounts, the shared env and the preStop hook added. */
+  /** A container as rendered (by the library or cdk8s-plus), with the claim mounts, the shared env and the preStop hook added. */
   private renderContainer(container: ContainerView, kube: Record<string, any>, isMain: boolean) {
     const mounts = this.claimTemplates
       .filter((t) => !t.containers || t.containers.includes(container.name))
@@ -538,7 +540,7 @@ export class ZonalStatefulSet extends Construct {
     };
   }
 
-  private renderSpec() {
+  private renderSpec(): StatefulSetSpec {
     const s = this.specInputs;
     const security = s.podSecurity;
     const podSecurityContext: PodSecurityContext = {

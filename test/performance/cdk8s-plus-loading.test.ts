@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 
 /*
  * The constructs emit their objects without cdk8s-plus (lib/core/kube-objects.ts,
- * lib/workloads/plain-containers.ts): a program that passes no cdk8s-plus value never loads it, which
- * took 25-30 ms of every cold start (docs/benchmarks.md). Checked in a process of its own, since
- * this one has loaded cdk8s-plus for other tests.
+ * lib/workloads/plain-containers.ts): a program that passes no cdk8s-plus value never loads it
+ * (its generated module alone took 17-21 ms of every cold start: docs/benchmarks.md). Checked in a
+ * process of its own, since this one has loaded cdk8s-plus for other tests.
  */
 
 const ROOT = path.resolve(__dirname, '../..');

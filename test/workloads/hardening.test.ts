@@ -2,9 +2,8 @@
  * Issue 12 for the workloads, one block per class of defect: each case was accepted (or threw
  * something other than a validation error) before the fix.
  */
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { describe, expect, it } from 'vitest';
 import {
   AksStatefulValidationError,
@@ -203,14 +202,14 @@ describe('values the API server refuses are refused at construction', () => {
         }),
     ],
     [
-      'sidecars[0].resources.limits.memory',
+      'sidecars[0].resources.limits["memory"]',
       () =>
         pg({
           sidecars: [
             {
               name: 'x',
               image: 'busybox:1.37',
-              resources: { limits: { memory: Quantity.fromString('64Mi') as never } },
+              resources: { limits: { memory: Size.mebibytes(64) as never } },
             },
           ],
         }),

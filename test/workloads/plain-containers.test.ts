@@ -1,8 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AksStatefulValidationError, ZonalStatefulSet, ZonalStatefulSetProps } from '../../lib';
+import { KplusPodRendering } from '../../lib/workloads/kplus-pod-rendering';
 import { PROPERTY_PARAMETERS } from '../support/hostile';
 import { synthValid } from '../support/validate-manifests';
 
@@ -18,85 +19,118 @@ function synthesize(props: ZonalStatefulSetProps, throughCdk8sPlus: boolean) {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
   const set = new ZonalStatefulSet(chart, 'kv', props);
   if (throughCdk8sPlus) expect(set.containers.map((c) => c.name)).toHaveLength(props.containers.length);
-  return synthValid(chart);
+  // Which renderer ran: cdk8s-plus's pod only on the path that handed the containers out.
+  const rendering = vi.spyOn(KplusPodRendering.prototype, 'render');
+  try {
+    const objects = synthValid(chart);
+    if (throughCdk8sPlus) expect(rendering).toHaveBeenCalled();
+    else expect(rendering).not.toHaveBeenCalled();
+    return objects;
+  } finally {
+    rendering.mockRestore();
+  }
 }
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
 const words = fc.array(fc.stringMatching(/^[A-Za-z0-9 ./=-]{1,12}$/), { maxLength: 3 });
-const securityContext = fc.record(
-  {
-    ensureNonRoot: fc.boolean(),
-    readOnlyRootFilesystem: fc.boolean(),
-    allowPrivilegeEscalation: fc.constant(false),
-    privileged: fc.constant(false),
-    user: fc.integer({ min: 1, max: 65534 }),
-    group: fc.integer({ min: 1, max: 65534 }),
-    capabilities: fc.record(
-      { drop: fc.constantFrom(['ALL'], ['NET_RAW'], []), add: fc.constantFrom(['NET_BIND_SERVICE'], []) },
-      { requiredKeys: [], noNullPrototype: true },
-    ),
-  },
-  { requiredKeys: [], noNullPrototype: true },
-);
+const securityContext = fc
+  .record(
+    {
+      ensureNonRoot: fc.boolean(),
+      readOnlyRootFilesystem: fc.boolean(),
+      allowPrivilegeEscalation: fc.boolean(),
+      privileged: fc.constant(false),
+      user: fc.integer({ min: 0, max: 65534 }),
+      group: fc.integer({ min: 0, max: 65534 }),
+      capabilities: fc.record(
+        {
+          drop: fc.constantFrom(['ALL'], ['NET_RAW'], ['CAP_NET_RAW', 'CAP_SYS_TIME'], []),
+          add: fc.constantFrom(['NET_BIND_SERVICE'], ['CAP_NET_BIND_SERVICE'], []),
+        },
+        { requiredKeys: [], noNullPrototype: true },
+      ),
+    },
+    { requiredKeys: [], noNullPrototype: true },
+  )
+  // uid 0 only where the container does not promise to run as non-root.
+  .map((c) => (c.user === 0 ? { ...c, ensureNonRoot: false } : c));
 
 /** A container of plain props: ports numbered from `base` so that names and numbers stay distinct. */
-const container = (base: number) =>
-  fc.record(
-    {
-      image: fc.constantFrom('busybox:1.36', 'registry.example.com/team/app:2.1', 'valkey/valkey:8.1'),
-      portNumber: fc.option(fc.constant(base), { nil: undefined }),
-      ports: fc.option(
-        fc.uniqueArray(fc.integer({ min: 1, max: 50 }), { maxLength: 3 }).map((offsets) =>
-          offsets.map((o, i) => ({
-            number: base + o,
-            name: `p${base}-${i}`,
-            ...(o % 2 === 0 ? { protocol: kplus.Protocol.UDP } : {}),
-          })),
+const container = (base: number): fc.Arbitrary<kplus.ContainerProps> =>
+  fc
+    .record(
+      {
+        image: fc.constantFrom('busybox:1.36', 'registry.example.com/team/app:2.1', 'valkey/valkey:8.1'),
+        portNumber: fc.option(fc.constant(base), { nil: undefined }),
+        // portNumber's deprecated name instead.
+        alias: fc.boolean(),
+        ports: fc.option(
+          fc.uniqueArray(fc.integer({ min: 1, max: 50 }), { maxLength: 3 }).map((offsets) =>
+            offsets.map((o, i) => ({
+              number: base + o,
+              name: `p${base}-${i}`,
+              ...(o % 2 === 0 ? { protocol: kplus.Protocol.UDP } : {}),
+            })),
+          ),
+          { nil: undefined },
         ),
-        { nil: undefined },
-      ),
-      command: fc.option(words, { nil: undefined }),
-      args: fc.option(words, { nil: undefined }),
-      workingDir: fc.option(fc.constantFrom('/work', '/srv/app'), { nil: undefined }),
-      imagePullPolicy: fc.option(fc.constantFrom(kplus.ImagePullPolicy.IF_NOT_PRESENT, kplus.ImagePullPolicy.NEVER), {
-        nil: undefined,
-      }),
-      securityContext: fc.option(securityContext, { nil: undefined }),
-    },
-    { requiredKeys: ['image'], noNullPrototype: true },
-  );
+        command: fc.option(words, { nil: undefined }),
+        args: fc.option(words, { nil: undefined }),
+        workingDir: fc.option(fc.constantFrom('/work', '/srv/app'), { nil: undefined }),
+        imagePullPolicy: fc.option(fc.constantFrom(kplus.ImagePullPolicy.IF_NOT_PRESENT, kplus.ImagePullPolicy.NEVER), {
+          nil: undefined,
+        }),
+        securityContext: fc.option(securityContext, { nil: undefined }),
+      },
+      { requiredKeys: ['image'], noNullPrototype: true },
+    )
+    .map(
+      ({ alias, ...c }) =>
+        (alias && c.portNumber ? { ...c, portNumber: undefined, port: c.portNumber } : c) as kplus.ContainerProps,
+    );
+
+/** The one port a container gets from portNumber (or port). */
+const single = (c: kplus.ContainerProps) => c.portNumber ?? c.port;
 
 const setProps: fc.Arbitrary<ZonalStatefulSetProps> = fc
   .record({
-    names: fc.uniqueArray(name, { minLength: 3, maxLength: 3 }),
+    names: fc.uniqueArray(name, { minLength: 4, maxLength: 4 }),
     main: container(1000),
     second: fc.option(container(2000), { nil: undefined }),
-    init: fc.option(
-      container(3000).map(({ portNumber: _p, ports: _q, ...rest }) => rest),
-      { nil: undefined },
+    // Init containers take no portNumber (it would get a startup probe); ports they may have.
+    inits: fc.array(
+      container(3000).map(({ portNumber: _p, port: _q, ...rest }) => rest),
+      { maxLength: 2 },
     ),
     unnamed: fc.boolean(),
   })
-  .map(
-    ({ names, main, second, init, unnamed }) =>
-      ({
-        zones: ZONES,
-        containers: [
-          unnamed ? main : { ...main, name: names[0] },
-          ...(second ? [{ ...second, name: names[1] }] : []),
-        ].map((c, i, all) =>
-          // The headless Service takes every port: several ports must each be named.
-          all.flatMap((x) => [...(x.portNumber ? [x.portNumber] : []), ...(x.ports ?? [])]).length > 1
-            ? {
-                ...c,
-                portNumber: undefined,
-                ports: [...(c.portNumber ? [{ number: c.portNumber, name: `m${i}` }] : []), ...(c.ports ?? [])],
-              }
-            : c,
-        ),
-        initContainers: init ? [unnamed ? init : { ...init, name: names[2] }] : undefined,
-      }) as ZonalStatefulSetProps,
-  );
+  .map(({ names, main, second, inits, unnamed }) => {
+    const containers = [
+      unnamed ? main : { ...main, name: names[0] },
+      ...(second ? [{ ...second, name: names[1] }] : []),
+    ];
+    // The headless Service takes every port: when there are several, each must be named.
+    const several = containers.flatMap((c) => [...(single(c) ? [1] : []), ...(c.ports ?? [])]).length > 1;
+    return {
+      zones: ZONES,
+      containers: several
+        ? containers.map((c, i) => ({
+            ...c,
+            portNumber: undefined,
+            port: undefined,
+            ports: [...(single(c) ? [{ number: single(c)!, name: `m${i}` }] : []), ...(c.ports ?? [])],
+          }))
+        : containers,
+      initContainers:
+        inits.length > 0
+          ? inits.map((init, i) => ({
+              ...init,
+              ports: i === 0 ? init.ports : undefined,
+              ...(unnamed ? {} : { name: names[2 + i] }),
+            }))
+          : undefined,
+    };
+  });
 
 describe('containers of plain props', () => {
   it('synthesize exactly as cdk8s-plus renders the same props', () => {
@@ -145,6 +179,20 @@ describe('containers of plain props', () => {
     const sts = synthValid(chart).find((o) => o.kind === 'StatefulSet')!;
     expect(sts.spec.template.spec.containers[0].volumeMounts).toEqual([{ mountPath: '/cache', name: 'cache' }]);
     expect(sts.spec.template.spec.volumes).toEqual([{ emptyDir: {}, name: 'cache' }]);
+  });
+});
+
+describe('props changed by the caller after construction', () => {
+  it.each([false, true])('do not reach the manifest (handed to cdk8s-plus: %s)', (throughCdk8sPlus) => {
+    const props = { image: 'nginx:1.27', args: ['--a'], workingDir: '/srv', securityContext: { user: 1000 } };
+    const expected = synthesize({ zones: ZONES, containers: [structuredClone(props)] }, throughCdk8sPlus);
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'apps' });
+    const set = new ZonalStatefulSet(chart, 'kv', { zones: ZONES, containers: [props] });
+    Object.assign(props, { image: 'nginx:1.28', workingDir: 'relative' });
+    props.args.push('--b');
+    props.securityContext.user = 0;
+    if (throughCdk8sPlus) void set.containers;
+    expect(synthValid(chart)).toEqual(expected);
   });
 });
 

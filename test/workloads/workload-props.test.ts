@@ -186,7 +186,7 @@ describe('scheduling on both constructs', () => {
     [
       'an affinity with an unknown key',
       () => zonal({ affinity: { nodeAfinity: {} } as never }),
-      /^test\/kv: affinity\.nodeAfinity \{\} is not allowed: one of nodeAffinity, podAffinity, podAntiAffinity/,
+      /^test\/kv: affinity\.nodeAfinity \{\} is not allowed: a field of a Kubernetes 1.27 Affinity: nodeAffinity, podAffinity, podAntiAffinity/,
     ],
     [
       'a priority class that is not a name',
