@@ -34,6 +34,14 @@ export default tseslint.config(
           ],
         },
       ],
+      // require() is refused by no-require-imports; a dynamic import() would load it too.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/^cdk8s-plus-27/]',
+          message: 'load cdk8s-plus modules through lib/core/cdk8s-plus-modules.ts',
+        },
+      ],
     },
   },
 );
