@@ -27,6 +27,7 @@ import {
 } from '../core/types';
 import { checkAbsolutePath, checkOneOf } from '../core/values';
 import { ENV_NAME } from './extra-env';
+import { PLAIN_PROPS } from './plain-containers';
 
 /** The only capability Pod Security "restricted" lets a container add. */
 export const ALLOWED_ADDED_CAPABILITY = 'NET_BIND_SERVICE';
@@ -51,25 +52,17 @@ export function withDroppedCapabilities(securityContext: Record<string, any> | u
   };
 }
 
+// The props of plain values, then those that take cdk8s-plus values.
 const KNOWN_PROPS = [
-  'image',
-  'name',
-  'port',
-  'portNumber',
-  'ports',
-  'command',
-  'args',
-  'workingDir',
+  ...PLAIN_PROPS,
   'envVariables',
   'envFrom',
   'volumeMounts',
-  'imagePullPolicy',
   'readiness',
   'liveness',
   'startup',
   'lifecycle',
   'resources',
-  'securityContext',
 ];
 
 /**

@@ -9,7 +9,7 @@ import type * as kplus from 'cdk8s-plus-27';
  */
 
 /** The container props rendered here; any other prop set means cdk8s-plus renders the container. */
-const PLAIN_PROPS: readonly string[] = [
+export const PLAIN_PROPS: readonly string[] = [
   'image',
   'name',
   'port',
