@@ -85,7 +85,7 @@ function endpointPort(storage: ResolvedBackupStorage): number {
   return url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
 }
 
-const tcp = (port: number) => ({ protocol: 'TCP', port: port });
+const tcp = (port: number) => ({ protocol: 'TCP', port });
 
 /**
  * Renders {@link BackupNetworkPolicy} for the pods of the job labelled `labels` (the library's

@@ -44,7 +44,8 @@ function copy(scope: IConstruct, field: string, value: unknown, spec: string): u
       if (typeof value !== 'boolean') invalid(scope, field, value, 'true or false');
       return value;
     case 'x':
-      if (!['string', 'number', 'boolean'].includes(typeof value)) invalid(scope, field, value, 'a string or a number');
+      if (!['string', 'number', 'boolean'].includes(typeof value))
+        invalid(scope, field, value, 'a string, a number or a boolean');
       return value;
     case 'q':
       return quantity(scope, field, value);

@@ -67,9 +67,9 @@ export function checkRecord(scope: IConstruct | string, field: string, value: un
 }
 
 /**
- * A plain record whose keys are all among `allowed` (the fields of a raw Kubernetes object the
- * user writes): an unknown or misspelled field would otherwise reach the manifest, where the API
- * server refuses it or, worse, ignores it.
+ * A plain record whose keys are all among `allowed` (the fields of a props object, such as a
+ * cdk8s-plus port or security context): a misspelled field would otherwise be ignored silently.
+ * Raw Kubernetes JSON is checked by kube-json.ts, against its type's fields at every depth.
  */
 export function checkKnownKeys(
   scope: IConstruct | string,

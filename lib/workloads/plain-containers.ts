@@ -77,8 +77,7 @@ export class PlainContainer implements ContainerView {
                 containerPort: port.number,
                 protocol: port.protocol,
                 name: port.name,
-                hostPort: port.hostPort,
-                hostIP: port.hostIp,
+                // hostPort and hostIp are refused (container-props.ts): Pod Security "restricted".
               }),
             )
           : undefined,

@@ -6,7 +6,6 @@ import { checkDnsSubdomain, checkLabelKey } from '../core/names';
 import { checkNotDeprecated } from '../core/deprecated-keys';
 import { checkObjectLabels } from './object-metadata';
 import { checkInteger, checkOneOf } from '../core/values';
-import { checkRecord, checkString } from '../core/types';
 
 /** Where a workload's pods may run, beyond what the construct itself renders. */
 export interface PodSchedulingProps {
@@ -79,19 +78,17 @@ export function resolvePodScheduling(
   };
 }
 
+/** The rules of a toleration whose fields and types checkKubeJson has checked. */
 function checkToleration(scope: IConstruct, field: string, t: Toleration): Toleration {
-  checkRecord(scope, field, t);
   const operator = checkOneOf(scope, `${field}.operator`, t.operator ?? 'Equal', ['Equal', 'Exists']);
-  // checkLabelKey reads its value as text: a one-element array would pass as its only element.
   if (t.key !== undefined) {
-    checkLabelKey(scope, `${field}.key`, checkString(scope, `${field}.key`, t.key));
+    checkLabelKey(scope, `${field}.key`, t.key);
     checkNotDeprecated(scope, `${field}.key`, [t.key]);
   }
   if (t.key === undefined && operator !== 'Exists')
     invalid(scope, `${field}.operator`, operator, '"Exists" when no key is given (it tolerates every taint)');
   if (operator === 'Exists' && t.value !== undefined)
     invalid(scope, `${field}.value`, t.value, 'unset with operator Exists');
-  if (t.value !== undefined && typeof t.value !== 'string') invalid(scope, `${field}.value`, t.value, 'a string');
   if (t.effect !== undefined) checkOneOf(scope, `${field}.effect`, t.effect, [...EFFECTS]);
   if (t.tolerationSeconds !== undefined) {
     if (t.effect !== 'NoExecute')
@@ -101,19 +98,11 @@ function checkToleration(scope: IConstruct, field: string, t: Toleration): Toler
   return { ...t };
 }
 
+/** The rules of an affinity whose fields and types checkKubeJson has checked. */
 function checkAffinity(scope: IConstruct, affinity: Affinity): void {
-  checkRecord(scope, 'affinity', affinity);
-  const known = ['nodeAffinity', 'podAffinity', 'podAntiAffinity'];
-  for (const key of Object.keys(affinity)) {
-    if (!known.includes(key))
-      invalid(scope, `affinity.${key}`, affinity[key as keyof Affinity], `one of ${known.join(', ')}`);
-  }
   checkAffinityKeys(scope, affinity);
   const terms = affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (
-    affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution &&
-    (!Array.isArray(terms) || terms.length === 0)
-  ) {
+  if (affinity.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution && (terms ?? []).length === 0) {
     invalid(
       scope,
       'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms',
@@ -137,28 +126,24 @@ function checkAffinityKeys(scope: IConstruct, affinity: Affinity): void {
     })),
   ];
   for (const { term, field } of terms) {
-    (Array.isArray(term?.matchExpressions) ? term.matchExpressions : []).forEach((e, j) =>
-      checkNotDeprecated(scope, `${field}.matchExpressions[${j}].key`, [String(e?.key)]),
+    (term?.matchExpressions ?? []).forEach((e, j) =>
+      checkNotDeprecated(scope, `${field}.matchExpressions[${j}].key`, [String(e.key)]),
     );
   }
   for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
     const pod = affinity[kind];
-    const required = Array.isArray(pod?.requiredDuringSchedulingIgnoredDuringExecution)
-      ? pod.requiredDuringSchedulingIgnoredDuringExecution
-      : [];
-    const preferred = Array.isArray(pod?.preferredDuringSchedulingIgnoredDuringExecution)
-      ? pod.preferredDuringSchedulingIgnoredDuringExecution
-      : [];
+    const required = pod?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    const preferred = pod?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     required.forEach((t, i) =>
       checkNotDeprecated(scope, `affinity.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}].topologyKey`, [
-        String(t?.topologyKey),
+        String(t.topologyKey),
       ]),
     );
     preferred.forEach((t, i) =>
       checkNotDeprecated(
         scope,
         `affinity.${kind}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm.topologyKey`,
-        [String(t?.podAffinityTerm?.topologyKey)],
+        [String(t.podAffinityTerm?.topologyKey)],
       ),
     );
   }

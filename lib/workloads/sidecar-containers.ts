@@ -5,14 +5,7 @@ import { invalid } from '../core/errors';
 import { checkKubeJson } from '../core/kube-json';
 import { checkImage } from '../core/image';
 import { checkDnsLabel, checkPortName } from '../core/names';
-import {
-  checkArray,
-  checkOptionalBoolean,
-  checkPort,
-  checkSecurityId,
-  checkString,
-  checkStringArray,
-} from '../core/types';
+import { checkArray, checkPort, checkSecurityId, checkString, checkStringArray } from '../core/types';
 import { checkAbsolutePath } from '../core/values';
 import { ALLOWED_ADDED_CAPABILITY } from './container-props';
 
@@ -23,8 +16,9 @@ import { ALLOWED_ADDED_CAPABILITY } from './container-props';
 const sidecarSecurity = (): SecurityContext => restrictedContainerSecurity({ writableRoot: true });
 
 /**
- * Checks one raw Kubernetes sidecar container (`field` is e.g. `sidecars[0]`) and returns it with
- * the restricted defaults under its own securityContext. Refused whatever the user says: privileged
+ * Checks one raw Kubernetes sidecar container (`field` is e.g. `sidecars[0]`): its fields and
+ * their types by checkKubeJson, then the rules below; returns the checked copy with the restricted
+ * defaults under its own securityContext. Refused whatever the user says: privileged
  * containers, added capabilities other than NET_BIND_SERVICE, host ports, uid 0.
  */
 export function resolveSidecar(
@@ -36,8 +30,6 @@ export function resolveSidecar(
   const c = checkKubeJson<Record<string, any>>(scope, field, value, 'Container');
   checkDnsLabel(scope, `${field}.name`, c.name as string);
   checkImage(scope, `${field}.image`, c.image);
-  for (const key of ['command', 'args'])
-    if (c[key] !== undefined) checkStringArray(scope, `${field}.${key}`, c[key], 0);
   if (c.workingDir !== undefined) checkAbsolutePath(scope, `${field}.workingDir`, c.workingDir as string);
   if (c.ports !== undefined)
     checkArray(scope, `${field}.ports`, c.ports, (f, p) => {
@@ -57,7 +49,6 @@ export function resolveSidecar(
       const path = checkAbsolutePath(scope, `${f}.mountPath`, mount.mountPath as string);
       if (paths.has(path)) invalid(scope, `${f}.mountPath`, path, 'a path no other mount of this container uses');
       paths.add(path);
-      checkOptionalBoolean(scope, `${f}.readOnly`, mount.readOnly);
     });
   if (c.securityContext !== undefined) checkSecurity(scope, `${field}.securityContext`, c.securityContext);
   return { ...c, securityContext: { ...sidecarSecurity(), ...c.securityContext } } as Container;
@@ -65,8 +56,6 @@ export function resolveSidecar(
 
 function checkSecurity(scope: IConstruct, field: string, value: unknown): void {
   const s = value as Record<string, unknown>;
-  for (const key of ['privileged', 'allowPrivilegeEscalation', 'runAsNonRoot', 'readOnlyRootFilesystem'])
-    checkOptionalBoolean(scope, `${field}.${key}`, s[key]);
   if (s.privileged === true)
     invalid(
       scope,

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runFunctions } from './run-functions';
+import { runFunctions, withFakePrograms } from './run-functions';
 
 describe('put_blob', () => {
   /**
@@ -10,14 +9,9 @@ describe('put_blob', () => {
    * the body it would send, and exits with `curlStatus`.
    */
   function putBlob(curlStatus: number) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-put-blob-'));
-    try {
-      const bin = path.join(dir, 'bin');
-      fs.mkdirSync(bin);
-      fs.writeFileSync(
-        path.join(bin, 'curl'),
-        [
-          '#!/bin/bash',
+    return withFakePrograms(
+      (dir) => ({
+        curl: [
           `printf '%s\\n' "$@" > ${JSON.stringify(path.join(dir, 'argv'))}`,
           `cat /dev/fd/3 > ${JSON.stringify(path.join(dir, 'config'))}`,
           // The body: --data-binary @<file>.
@@ -26,27 +20,26 @@ describe('put_blob', () => {
           'done',
           `cat -- "$file" > ${JSON.stringify(path.join(dir, 'body'))}`,
           `exit ${curlStatus}`,
-        ].join('\n'),
-        { mode: 0o755 },
-      );
-      const file = path.join(dir, 'globals.sql');
-      fs.writeFileSync(file, 'CREATE ROLE reporting;\n');
-      const r = runFunctions(
-        ['common', 'blocks'],
-        `put_blob ${JSON.stringify(file)} "$URL" 'x-ms-meta-sha256: abc' 'x-ms-meta-kind: globals' && echo stored`,
-        {
-          env: {
-            PATH: `${bin}:${process.env.PATH}`,
-            X_MS_VERSION: '2021-08-06',
-            URL: 'https://acct.blob.core.windows.net/dumps/postgres/shop/x.globals.sql?sv=2021&sig=SECRET%3D',
+        ],
+      }),
+      (dir, PATH) => {
+        const file = path.join(dir, 'globals.sql');
+        fs.writeFileSync(file, 'CREATE ROLE reporting;\n');
+        const r = runFunctions(
+          ['common', 'blocks'],
+          `put_blob ${JSON.stringify(file)} "$URL" 'x-ms-meta-sha256: abc' 'x-ms-meta-kind: globals' && echo stored`,
+          {
+            env: {
+              PATH,
+              X_MS_VERSION: '2021-08-06',
+              URL: 'https://acct.blob.core.windows.net/dumps/postgres/shop/x.globals.sql?sv=2021&sig=SECRET%3D',
+            },
           },
-        },
-      );
-      const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
-      return { ...r, argv: read('argv').split('\n').filter(Boolean), config: read('config'), body: read('body') };
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+        );
+        const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
+        return { ...r, argv: read('argv').split('\n').filter(Boolean), config: read('config'), body: read('body') };
+      },
+    );
   }
 
   it('PUTs the file as a block blob that must not exist yet, with the metadata headers, the SAS only in the config on fd 3', () => {
@@ -83,74 +76,69 @@ describe('stage_blocks', () => {
    * curls were running at once; the block ids in `failing` exit 22.
    */
   function stage(input: Buffer, blockBytes: number, holdSeconds: number, failing: string[] = []) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-stage-'));
-    try {
-      const bin = path.join(dir, 'bin');
-      const bodies = path.join(dir, 'bodies');
-      fs.mkdirSync(bin);
-      fs.mkdirSync(bodies);
-      fs.writeFileSync(
-        path.join(bin, 'curl'),
-        [
-          '#!/bin/bash',
+    const bodiesOf = (dir: string) => path.join(dir, 'bodies');
+    return withFakePrograms(
+      (dir) => ({
+        curl: [
           'config=$(< /dev/fd/3)',
           `echo $$ >> ${JSON.stringify(path.join(dir, 'pids'))}`,
           '[[ $config =~ blockid=([A-Za-z0-9+/=]+) ]] || exit 2',
           'id=${BASH_REMATCH[1]//\\//_}',
-          `cat > ${JSON.stringify(bodies)}/"$id"`,
+          `cat > ${JSON.stringify(bodiesOf(dir))}/"$id"`,
           // Running now: this one and every other that has its body and has not answered yet.
           `: > ${JSON.stringify(dir)}/running."$id"`,
           `ls ${JSON.stringify(dir)} | grep -c '^running\\.' >> ${JSON.stringify(path.join(dir, 'concurrency'))}`,
           `sleep ${holdSeconds}`,
           `rm -f ${JSON.stringify(dir)}/running."$id"`,
           `case $id in ${failing.length ? failing.join('|') : '-none-'}) exit 22 ;; esac`,
-          `stat --format=%s ${JSON.stringify(bodies)}/"$id"`,
-        ].join('\n'),
-        { mode: 0o755 },
-      );
-      const r = runFunctions(
-        ['common', 'blocks'],
-        'stage_blocks "$SCRATCH_DIR/count" "$SCRATCH_DIR/sent" && echo "staged $(< "$SCRATCH_DIR/count") $(< "$SCRATCH_DIR/sent")"',
-        {
-          env: {
-            PATH: `${bin}:${process.env.PATH}`,
-            SCRATCH_DIR: dir,
-            BLOB_URL: 'http://127.0.0.1:1/acct/c/x.dump?sv=2021-06-08&sig=secret',
-            BLOCK_BYTES: String(blockBytes),
-            MAX_BLOCKS: '50000',
-            X_MS_VERSION: '2021-08-06',
+          `stat --format=%s ${JSON.stringify(bodiesOf(dir))}/"$id"`,
+        ],
+      }),
+      (dir, PATH) => {
+        const bodies = bodiesOf(dir);
+        fs.mkdirSync(bodies);
+        const r = runFunctions(
+          ['common', 'blocks'],
+          'stage_blocks "$SCRATCH_DIR/count" "$SCRATCH_DIR/sent" && echo "staged $(< "$SCRATCH_DIR/count") $(< "$SCRATCH_DIR/sent")"',
+          {
+            env: {
+              PATH,
+              SCRATCH_DIR: dir,
+              BLOB_URL: 'http://127.0.0.1:1/acct/c/x.dump?sv=2021-06-08&sig=secret',
+              BLOCK_BYTES: String(blockBytes),
+              MAX_BLOCKS: '50000',
+              X_MS_VERSION: '2021-08-06',
+            },
+            input,
           },
-          input,
-        },
-      );
-      // In the order of the index each id encodes (base64 of the zero-padded index).
-      const index = (id: string) => Number(Buffer.from(id.replace(/_/g, '/'), 'base64').toString());
-      const ids = fs.readdirSync(bodies).sort((a, b) => index(a) - index(b));
-      const concurrency = fs.existsSync(path.join(dir, 'concurrency'))
-        ? fs.readFileSync(path.join(dir, 'concurrency'), 'utf8').trim().split('\n').map(Number)
-        : [];
-      return {
-        ...r,
-        body: Buffer.concat(ids.map((id) => fs.readFileSync(path.join(bodies, id)))),
-        ids,
-        maxConcurrency: Math.max(0, ...concurrency),
-        leftOver: fs.readdirSync(dir).filter((f) => f.startsWith('block')),
-        // The curls alive once stage_blocks has returned.
-        stillRunning: (fs.existsSync(path.join(dir, 'pids'))
-          ? fs.readFileSync(path.join(dir, 'pids'), 'utf8').trim().split('\n').map(Number)
-          : []
-        ).filter((pid) => {
-          try {
-            process.kill(pid, 0);
-            return true;
-          } catch {
-            return false;
-          }
-        }),
-      };
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+        );
+        // In the order of the index each id encodes (base64 of the zero-padded index).
+        const index = (id: string) => Number(Buffer.from(id.replace(/_/g, '/'), 'base64').toString());
+        const ids = fs.readdirSync(bodies).sort((a, b) => index(a) - index(b));
+        const concurrency = fs.existsSync(path.join(dir, 'concurrency'))
+          ? fs.readFileSync(path.join(dir, 'concurrency'), 'utf8').trim().split('\n').map(Number)
+          : [];
+        return {
+          ...r,
+          body: Buffer.concat(ids.map((id) => fs.readFileSync(path.join(bodies, id)))),
+          ids,
+          maxConcurrency: Math.max(0, ...concurrency),
+          leftOver: fs.readdirSync(dir).filter((f) => f.startsWith('block')),
+          // The curls alive once stage_blocks has returned.
+          stillRunning: (fs.existsSync(path.join(dir, 'pids'))
+            ? fs.readFileSync(path.join(dir, 'pids'), 'utf8').trim().split('\n').map(Number)
+            : []
+          ).filter((pid) => {
+            try {
+              process.kill(pid, 0);
+              return true;
+            } catch {
+              return false;
+            }
+          }),
+        };
+      },
+    );
   }
 
   const input = Buffer.from(Array.from({ length: 10_000 }, (_, i) => String.fromCharCode(33 + (i % 90))).join(''));

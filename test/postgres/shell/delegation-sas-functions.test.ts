@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runFunctions } from './run-functions';
+import { runFunctions, withFakePrograms } from './run-functions';
 
 describe('the two user delegation SASes of workload identity (delegation_sas_pair)', () => {
   /**
@@ -11,14 +10,9 @@ describe('the two user delegation SASes of workload identity (delegation_sas_pai
    * SAS naming its blob, or fails for the blob named in FAIL_BLOB.
    */
   function pair(failBlob = '') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-delegation-'));
-    try {
-      const bin = path.join(dir, 'bin');
-      fs.mkdirSync(bin);
-      fs.writeFileSync(
-        path.join(bin, 'az'),
-        [
-          '#!/bin/bash',
+    return withFakePrograms(
+      (dir) => ({
+        az: [
           `dir=${JSON.stringify(dir)}`,
           'for ((i = 1; i <= $#; i++)); do if [[ ${!i} == --name ]]; then j=$((i + 1)); name=${!j}; fi; done',
           `printf '%s\\n' "$@" > "$dir/argv.\${name//\\//_}"`,
@@ -31,25 +25,24 @@ describe('the two user delegation SASes of workload identity (delegation_sas_pai
           '((${#started[@]} == 2)) || { echo "ERROR: the other az never started" >&2; exit 1; }',
           '[[ $name != "$FAIL_BLOB" ]] || { echo "ERROR: AuthorizationPermissionMismatch" >&2; exit 1; }',
           'printf "se=2031&sp=x&sv=2021-06-08&sr=b&skoid=o&sig=for-%s\\n" "${name//\\//_}"',
-        ].join('\n'),
-        { mode: 0o755 },
-      );
-      const r = runFunctions(
-        ['common', 'azure'],
-        [
-          'begin_script',
-          'storage=(--account-name acct01 --auth-mode login)',
-          // As upload.sh calls it.
-          'pair=$(delegation_sas_pair 2031-05-06T07:08Z "p/x.dump" rcw "p/x.globals.sql" cw --https-only) || fail "no SASes"',
-          'printf "%s\\n" "$pair"',
-        ].join('\n'),
-        { env: { PATH: `${bin}:${process.env.PATH}`, BLOB_CONTAINER: 'dumps', FAIL_BLOB: failBlob } },
-      );
-      const argv = (name: string) => fs.readFileSync(path.join(dir, `argv.${name}`), 'utf8').split('\n');
-      return { ...r, dump: argv('p_x.dump'), globals: argv('p_x.globals.sql') };
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+        ],
+      }),
+      (dir, PATH) => {
+        const r = runFunctions(
+          ['common', 'azure'],
+          [
+            'begin_script',
+            'storage=(--account-name acct01 --auth-mode login)',
+            // As upload.sh calls it.
+            'pair=$(delegation_sas_pair 2031-05-06T07:08Z "p/x.dump" rcw "p/x.globals.sql" cw --https-only) || fail "no SASes"',
+            'printf "%s\\n" "$pair"',
+          ].join('\n'),
+          { env: { PATH, BLOB_CONTAINER: 'dumps', FAIL_BLOB: failBlob } },
+        );
+        const argv = (name: string) => fs.readFileSync(path.join(dir, `argv.${name}`), 'utf8').split('\n');
+        return { ...r, dump: argv('p_x.dump'), globals: argv('p_x.globals.sql') };
+      },
+    );
   }
 
   it('runs both az calls at once and prints their SASes in the order asked', () => {

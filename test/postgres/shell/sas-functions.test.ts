@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFunctions } from './run-functions';
+import { runFunctions, withFakePrograms } from './run-functions';
 
 /** A made-up account key (base64 of 64 bytes): test data, not a secret. */
 const KEY = Buffer.from('aks-stateful: the key of the SAS unit test, never a real account.!').toString('base64');
@@ -98,28 +98,21 @@ describe('signing a service SAS for one blob locally', () => {
   });
 
   it('reads the key from the environment only: python3 is never given it as an argument', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-sas-argv-'));
-    try {
-      const bin = path.join(dir, 'bin');
-      fs.mkdirSync(bin);
-      const python = execFileSync('bash', ['-c', 'command -v python3'], { encoding: 'utf8' }).trim();
+    const python = execFileSync('bash', ['-c', 'command -v python3'], { encoding: 'utf8' }).trim();
+    withFakePrograms(
       // Records its command line (one argument a line), then runs the real python3.
-      fs.writeFileSync(
-        path.join(bin, 'python3'),
-        ['#!/bin/bash', `printf '%s\\n' "$@" > ${JSON.stringify(path.join(dir, 'argv'))}`, `exec ${python} "$@"`].join(
-          '\n',
-        ),
-        { mode: 0o755 },
-      );
-      const r = blobSas('postgres/shop/x.dump', 'rcw', 'https', { PATH: `${bin}:${process.env.PATH}` });
-      expect(r).toMatchObject({ status: 0, stderr: '' });
-      const argv = fs.readFileSync(path.join(dir, 'argv'), 'utf8');
-      expect(argv).toContain('postgres/shop/x.dump\nrcw\n2031-05-06T07:08Z\nhttps\n');
-      expect(argv).not.toContain(KEY);
-      expect(argv).not.toContain(KEY.slice(0, 20));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+      (dir) => ({
+        python3: [`printf '%s\\n' "$@" > ${JSON.stringify(path.join(dir, 'argv'))}`, `exec ${python} "$@"`],
+      }),
+      (dir, PATH) => {
+        const r = blobSas('postgres/shop/x.dump', 'rcw', 'https', { PATH });
+        expect(r).toMatchObject({ status: 0, stderr: '' });
+        const argv = fs.readFileSync(path.join(dir, 'argv'), 'utf8');
+        expect(argv).toContain('postgres/shop/x.dump\nrcw\n2031-05-06T07:08Z\nhttps\n');
+        expect(argv).not.toContain(KEY);
+        expect(argv).not.toContain(KEY.slice(0, 20));
+      },
+    );
   });
 
   it('fails, naming the problem and printing no SAS, when the key is empty, missing or not base64', () => {
