@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { execFileSync } from 'node:child_process';
 import * as publicApi from '../lib';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -99,6 +100,43 @@ describe('the npm package', () => {
       expect(fs.existsSync(path.join(root, target)), target).toBe(true);
     }
   });
+
+  it('ships its JavaScript as one bundle that both entry points share, beside the declarations', () => {
+    const built = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const file = path.join(dir, e.name);
+        return e.isDirectory() ? built(file) : [path.relative(root, file)];
+      });
+    const files = built(path.join(root, 'build/lib'));
+    expect(files.filter((f) => f.endsWith('.js')).sort()).toEqual(
+      [path.normalize('build/lib/index.js'), path.normalize('build/lib/pulumi/index.js')].sort(),
+    );
+    expect(files).toContain(path.normalize('build/lib/pulumi/stateful-stack.d.ts'));
+    // A fresh process, as a consumer's: what each entry point loads, and that the two share classes.
+    const probe = `
+      const loaded = () => Object.keys(require.cache);
+      const lib = require('aks-stateful');
+      const afterMain = loaded();
+      const layer = require('aks-stateful/pulumi');
+      const problem = new lib.AksStatefulValidationError('app/x', 'field', 1, 'something else');
+      console.log(JSON.stringify({
+        mainLoadsPulumi: afterMain.some((f) => f.includes('@pulumi')),
+        mainLoadsKplus: afterMain.some((f) => f.includes('cdk8s-plus-27')),
+        layerLoadsPulumi: loaded().some((f) => f.includes('@pulumi/pulumi')),
+        ours: loaded().filter((f) => f.startsWith(${JSON.stringify(path.join(root, 'build') + path.sep)})),
+        shared: new layer.StatefulStackConfigError([problem]) instanceof lib.AksStatefulValidationErrors,
+        names: [lib.ZonalStatefulSet.name, layer.StatefulStack.name],
+      }));`;
+    const report = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: root, encoding: 'utf8' }));
+    expect(report).toEqual({
+      mainLoadsPulumi: false,
+      mainLoadsKplus: false,
+      layerLoadsPulumi: true,
+      ours: [path.join(root, 'build/lib/index.js'), path.join(root, 'build/lib/pulumi/index.js')],
+      shared: true,
+      names: ['ZonalStatefulSet', 'StatefulStack'],
+    });
+  }, 60_000);
 
   it('is licensed as it says, with a LICENSE file, and says what it is about', () => {
     expect(pkg.license).toBe('Apache-2.0');

@@ -1,5 +1,6 @@
 import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { ConstructOrder, IConstruct, Node } from 'constructs';
+import { withYamlWriter } from './yaml-writer';
 
 /**
  * One synthesis of an app, as a unit of work. cdk8s 2.70 prepares the whole app again inside
@@ -118,8 +119,9 @@ export function synthesisComputations(root: IConstruct): ReadonlyMap<string, num
 }
 
 /**
- * Makes `app.synth()` and `app.synthYaml()` of `root`'s app run as sessions (once per app). Only
- * the app instance is wrapped; cdk8s itself is untouched.
+ * Makes `app.synth()` and `app.synthYaml()` of `root`'s app run as sessions (once per app), whose
+ * YAML is written by `withYamlWriter`. Only the app instance is wrapped, and cdk8s's
+ * `Yaml.stringify` is replaced only for the call's duration.
  */
 export function synthesizeInSessions(root: IConstruct): void {
   const app = root.node.root as IConstruct & { synth?: () => void; synthYaml?: () => string; [WRAPPED]?: boolean };
@@ -137,7 +139,8 @@ export function synthesizeInSessions(root: IConstruct): void {
           // (and throw before, if the app is invalid): within the call, charts need not again.
           session.prepared = true;
           try {
-            return (original as (...a: unknown[]) => unknown).apply(app, args);
+            // The files are written by the library's YAML writer: the same bytes, sooner.
+            return withYamlWriter(() => (original as (...a: unknown[]) => unknown).apply(app, args));
           } catch (error) {
             session.prepared = before;
             throw error;
