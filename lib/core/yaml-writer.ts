@@ -11,9 +11,10 @@ import { Yaml } from 'cdk8s';
  *
  * It writes what it can be sure of and nothing else: maps of plain objects, arrays, strings,
  * finite numbers, booleans and null, each object once per document. Any other document — an
- * object seen twice (`yaml` writes anchors), `undefined`, a class instance, a string with control
- * characters, a multi-line string that `yaml` would quote or give an indentation indicator, a map
- * whose values are all null (`yaml` writes it as a set), a key like `---` — is handed to cdk8s's own `Yaml.stringify` whole. The rules below mirror
+ * object seen twice (`yaml` writes anchors), `undefined`, a class instance, an object with a
+ * `toJSON` or an iterator, a string with control characters, a multi-line string that `yaml` would
+ * quote, a key like `---`, `-0` — is handed to cdk8s's own `Yaml.stringify` whole. (So a getter in
+ * such a document is read twice; cdk8s's resolved JSON has none.) The rules below mirror
  * `yaml`'s (its `stringifyString`, `stringifyPair` and `stringifyCollection`); a property test
  * (test/core/yaml-writer.test.ts) compares both on random documents and on every example.
  */
@@ -37,6 +38,8 @@ const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\
 /** Lines that would start a new document when read as YAML 1.1 (`yaml` quotes such keys). */
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 const MAX_IMPLICIT_KEY = 1024;
+/** How arrays iterate unless something changed it (yaml reads sequences through the iterator). */
+const ARRAY_ITERATOR = Array.prototype[Symbol.iterator];
 
 interface ScalarTag {
   readonly default?: unknown;
@@ -135,7 +138,16 @@ class DocumentWriter {
         if (!Number.isFinite(value) || Object.is(value, -0)) throw new NotHandled();
         return JSON.stringify(value);
       case 'object':
-        return Array.isArray(value) ? this.sequence(value, indent) : this.map(value, indent);
+        // yaml writes what an object's toJSON() returns, and anything iterable as a sequence of
+        // what its iterator yields: only arrays iterate as their elements.
+        if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw new NotHandled();
+        if (Array.isArray(value)) {
+          if (Object.getPrototypeOf(value) !== Array.prototype || value[Symbol.iterator] !== ARRAY_ITERATOR)
+            throw new NotHandled();
+          return this.sequence(value, indent);
+        }
+        if (Symbol.iterator in value) throw new NotHandled();
+        return this.map(value, indent);
       default:
         throw new NotHandled();
     }
@@ -163,19 +175,15 @@ class DocumentWriter {
     if (keys.length === 0) return '{}';
     const valueIndent = indent + STEP;
     let out = '';
-    let allNull = true;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       const item = record[key];
       if (item === undefined) throw new NotHandled();
-      if (item !== null) allNull = false;
       const written = this.node(item, valueIndent);
       // A non-empty collection starts on the next line; scalars, `{}` and `[]` on the key's.
       const separator = isCollection(item) && !isEmpty(item) ? `\n${valueIndent}` : ' ';
       out += `${i === 0 ? '' : `\n${indent}`}${this.key(key)}:${separator}${written}`;
     }
-    // yaml writes a map of only null values as a set (`? key`).
-    if (allNull) throw new NotHandled();
     return out;
   }
 
@@ -234,30 +242,34 @@ function quoted(value: string): string {
 }
 
 /**
- * A multi-line string as a literal block (`|` or `|-`) at `indent` — the cases yaml writes so
- * and that need no indentation indicator or kept trailing lines: the first character is not a
- * space or line break, and the string ends in at most one line break.
+ * A multi-line string as yaml writes it in a block collection at `indent` (never empty here): a
+ * literal block, with yaml's chomping (`|-` for no final line break, `|` for one, `|+` for more or
+ * for white space only) and indentation indicator (`|2` when the blank run it starts with holds a
+ * space). A string whose last line is spaces or tabs only yaml quotes instead: handed over.
  */
 function literalBlock(value: string, indent: string): string {
-  if (value[0] === ' ' || value[0] === '\n' || endsInBlankLine(value)) throw new NotHandled();
-  let contentEnd = value.length;
-  while (contentEnd > 0 && ' \t\n'.includes(value[contentEnd - 1])) contentEnd--;
-  // Only white space: yaml keeps it all (`|+`).
-  if (contentEnd === 0) throw new NotHandled();
-  const trailing = value.slice(contentEnd);
-  const breaks = trailing.split('\n').length - 1;
-  let header: string;
-  let body: string;
-  if (breaks === 0) {
-    header = '|-';
-    body = value;
-  } else if (breaks === 1 && trailing.endsWith('\n')) {
-    header = '|';
-    body = value.slice(0, -1);
-  } else {
-    throw new NotHandled();
+  if (endsInBlankLine(value)) throw new NotHandled();
+  let textEnd = value.length;
+  while (textEnd > 0 && ' \t\n'.includes(value[textEnd - 1])) textEnd--;
+  let body = value.slice(0, textEnd);
+  // The white space after the last text decides the chomping, and is kept as it is.
+  let end = value.slice(textEnd);
+  const firstBreak = end.indexOf('\n');
+  const chomp = firstBreak < 0 ? '-' : textEnd === 0 || firstBreak !== end.length - 1 ? '+' : '';
+  if (end.endsWith('\n')) end = end.slice(0, -1);
+  // Kept line breaks followed by spaces: the spaces are content, so the indentation comes first.
+  end = end.replace(/\n+(?=[^\n])/g, `$&${indent}`);
+  // Blank lines first are kept as they are; a space among them calls for the indicator.
+  let spaceFirst = false;
+  let lastLeadingBreak = -1;
+  for (let i = 0; i < body.length && (body[i] === ' ' || body[i] === '\n'); i++) {
+    if (body[i] === ' ') spaceFirst = true;
+    else lastLeadingBreak = i;
   }
-  return `${header}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
+  let start = body.slice(0, lastLeadingBreak + 1);
+  body = body.slice(start.length);
+  start = start.replace(/\n+/g, `$&${indent}`);
+  return `|${spaceFirst ? '2' : ''}${chomp}\n${indent}${start}${body.replace(/\n+/g, `$&${indent}`)}${end}`;
 }
 
 let writing = 0;
