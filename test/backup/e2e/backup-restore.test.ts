@@ -4,16 +4,23 @@
  * and PostgresRestoreDrill manifests. Needs scripts/install-system-deps.sh; fails (never skips) without it.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Azurite, StoredBlob } from './support/azurite';
-import { APP_PASSWORD, CONTAINER, backupPod, drillPod, restorePod, secrets, seedShop } from './support/fixture';
+import { Azurite } from './support/azurite';
+import { APP_PASSWORD, CONTAINER, backupPod, drillPod, restorePod, secrets } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
-import { PodRun, cleanUp, runPod } from './support/run-pod';
-import { E2eTools, requireE2eTools } from './support/tools';
+import { PodRun } from './support/run-pod';
+import {
+  dumpBlobs,
+  runExpecting,
+  sha256,
+  shadowDatabases,
+  startShopEnvironment,
+  stopShopEnvironment,
+} from './support/shop-environment';
+import { E2eTools } from './support/tools';
 
 const PREFIX = 'postgres/shop/';
 const DUMP_NAME = /^postgres\/shop\/\d{8}T\d{6}Z\.dump$/;
@@ -23,55 +30,16 @@ let cluster: PostgresCluster;
 let azurite: Azurite;
 let sourceCounts: Record<string, number>;
 
-/** Runs a pod, cleans up its folders, and fails the test with the pod's log when `expectSuccess` is not met. */
-async function runAndCheck(
-  podSpec: any,
-  expectSuccess: boolean,
-  options: Partial<Parameters<typeof runPod>[2]> = {},
-): Promise<PodRun> {
-  const pod = await runPod(podSpec, tools, { secrets: secrets(), ...options });
-  cleanUp(pod);
-  if (pod.succeeded !== expectSuccess) {
-    throw new Error(
-      `pod ${expectSuccess ? 'failed' : 'succeeded unexpectedly'}:\n${pod.log}\n--- server log\n${cluster.log().slice(-3000)}`,
-    );
-  }
-  return pod;
-}
-
-/** The shadow databases (`<target>__restoring_<ts>`) of a target. */
-async function shadows(target: string): Promise<string[]> {
-  const out = await cluster.sql(
-    'postgres',
-    `SELECT datname FROM pg_database WHERE starts_with(datname, '${target}__restoring_') ORDER BY 1`,
-  );
-  return out.split('\n').filter(Boolean);
-}
-
-/** The dumps under the prefix, in name order (each backup also stores its globals beside its dump). */
-async function dumps(): Promise<StoredBlob[]> {
-  return (await azurite.list(CONTAINER, PREFIX)).filter((b) => b.name.endsWith('.dump'));
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 beforeAll(async () => {
-  tools = requireE2eTools();
-  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
-  await azurite.container(CONTAINER).create();
-  await seedShop(cluster);
+  ({ tools, cluster, azurite } = await startShopEnvironment());
   sourceCounts = await cluster.rowCounts('shop');
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all([cluster?.stop(), azurite?.stop()]);
-}, 60_000);
+afterAll(() => stopShopEnvironment({ cluster, azurite }), 60_000);
 
 describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against real PostgreSQL and Azurite', () => {
   it('backs up: dumps, verifies and uploads one block blob with checksum, size, versions and source as metadata', async () => {
-    const pod = await runAndCheck(backupPod(tools, cluster, azurite), true);
+    const pod = await runExpecting({ tools, cluster }, backupPod(tools, cluster, azurite), true);
     expect(pod.runs.map((r) => [r.name, r.code])).toEqual([
       ['dump', 0],
       ['upload', 0],
@@ -104,7 +72,8 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('restores the latest dump into a new database with the same row counts as the source', async () => {
-    const pod = await runAndCheck(
+    const pod = await runExpecting(
+      { tools, cluster },
       restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_restored' } }),
       true,
     );
@@ -125,11 +94,15 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('restores a named dump in replace mode: the restored database takes the name, the old one is kept as <name>__before_<ts> with its data', async () => {
-    const [dump] = await dumps();
+    const [dump] = await dumpBlobs(azurite, PREFIX);
     await cluster.sql('shop', "DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = 'changed'");
     expect((await cluster.rowCounts('shop'))['public.orders']).toBe(10_001);
 
-    await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' }, dump: dump.name }), true);
+    await runExpecting(
+      { tools, cluster },
+      restorePod(tools, cluster, azurite, { mode: { mode: 'replace' }, dump: dump.name }),
+      true,
+    );
     expect(await cluster.rowCounts('shop')).toEqual(sourceCounts);
     expect(await cluster.sql('shop', "SELECT count(*) FROM customers WHERE name = 'changed'")).toBe('0');
     const kept = (
@@ -141,14 +114,14 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     expect(await cluster.sql('postgres', `SELECT datallowconn FROM pg_database WHERE datname = '${kept[0]}'`)).toBe(
       't',
     );
-    expect(await shadows('shop')).toEqual([]);
+    expect(await shadowDatabases(cluster, 'shop')).toEqual([]);
   }, 120_000);
 
   it('never overwrites: an upload whose blob name already exists fails and leaves that blob alone', async () => {
     const before = await azurite.list(CONTAINER, PREFIX);
     let planted = '';
     let planting: Promise<void> | undefined;
-    const pod = await runAndCheck(backupPod(tools, cluster, azurite), false, {
+    const pod = await runExpecting({ tools, cluster }, backupPod(tools, cluster, azurite), false, {
       beforeStart: (container, volumes) => {
         if (container !== 'upload') return;
         // Another writer gets to this name first (e.g. a second run in the same second): as soon
@@ -182,7 +155,8 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('drills: restores the latest dump into a throwaway server in the pod and runs the verification query', async () => {
-    const pod = await runAndCheck(
+    const pod = await runExpecting(
+      { tools, cluster },
       drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) = 20001 FROM orders' }),
       true,
     );
@@ -195,7 +169,8 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('fails the drill when the verification query is not true', async () => {
-    const pod = await runAndCheck(
+    const pod = await runExpecting(
+      { tools, cluster },
       drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) > 20001 FROM orders' }),
       false,
     );
@@ -215,7 +190,11 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
       ['SELECT true FROM orders', /returned more than one row/],
     ];
     for (const [query, error] of refused) {
-      const pod = await runAndCheck(drillPod(tools, cluster, azurite, { verificationQuery: query }), false);
+      const pod = await runExpecting(
+        { tools, cluster },
+        drillPod(tools, cluster, azurite, { verificationQuery: query }),
+        false,
+      );
       const output = pod.runs.find((r) => r.name === 'drill')!.output;
       expect(output, query).toMatch(error);
       expect(output, query).toMatch(/the verification query failed/);
@@ -224,11 +203,12 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     const spec = drillPod(tools, cluster, azurite);
     const drill = spec.containers.find((c: any) => c.name === 'drill');
     drill.env.find((e: any) => e.name === 'DRILL_QUERY').value = `\\! touch ${marker}`;
-    const pod = await runAndCheck(spec, false);
+    const pod = await runExpecting({ tools, cluster }, spec, false);
     expect(pod.runs.find((r) => r.name === 'drill')!.output).toMatch(/syntax error at or near "\\"/);
     expect(fs.existsSync(marker)).toBe(false);
     // And the restored data was only read.
-    const passing = await runAndCheck(
+    const passing = await runExpecting(
+      { tools, cluster },
       drillPod(tools, cluster, azurite, { verificationQuery: 'SELECT count(*) = 20001 FROM orders;' }),
       true,
     );
@@ -236,21 +216,25 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 600_000);
 
   it('switches nothing when the streamed bytes differ from the recorded checksum: a replace restore leaves the database as it was, the drill fails', async () => {
-    const [dump] = (await dumps()).slice(-1);
+    const [dump] = (await dumpBlobs(azurite, PREFIX)).slice(-1);
     const blob = azurite.container(CONTAINER).getBlockBlobClient(dump.name);
     // The archive itself is intact, so pg_restore restores all of it into the shadow: only the
     // checksum, compared after the last byte, holds the switch back.
     await blob.setMetadata({ ...dump.metadata, sha256: 'f'.repeat(64) });
     await cluster.sql('shop', "UPDATE customers SET name = 'kept' WHERE id = 1");
     try {
-      const restore = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }), false);
+      const restore = await runExpecting(
+        { tools, cluster },
+        restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }),
+        false,
+      );
       const output = restore.runs.find((r) => r.name === 'restore')!.output;
       expect(output).toMatch(
         /checksum mismatch for postgres\/shop\/\d{8}T\d{6}Z\.dump: sha256 [0-9a-f]{64}, recorded at backup time f{64}/,
       );
       expect(output).toMatch(/the restore failed: shop is unchanged/);
       expect(output).not.toMatch(/switched/);
-      expect(await shadows('shop')).toEqual([]);
+      expect(await shadowDatabases(cluster, 'shop')).toEqual([]);
       expect(await cluster.sql('postgres', "SELECT datallowconn FROM pg_database WHERE datname = 'shop'")).toBe('t');
       expect(restore.runs.find((r) => r.name === 'fetch')!.code).toBe(0);
       expect(await cluster.sql('shop', 'SELECT name FROM customers WHERE id = 1')).toBe('kept');
@@ -259,7 +243,7 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
       // would have made "kept" disappear above.
       expect(await cluster.sql('shop', 'SELECT count(*) FROM pg_largeobject_metadata')).toBe('1');
 
-      const drill = await runAndCheck(drillPod(tools, cluster, azurite), false);
+      const drill = await runExpecting({ tools, cluster }, drillPod(tools, cluster, azurite), false);
       expect(drill.runs.find((r) => r.name === 'drill')!.output).toMatch(
         /checksum mismatch[\s\S]*cannot be restored: the drill failed/,
       );
@@ -270,13 +254,14 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
   }, 120_000);
 
   it('refuses a corrupted blob: the restore fails and nothing is restored', async () => {
-    const [dump] = (await dumps()).slice(-1);
+    const [dump] = (await dumpBlobs(azurite, PREFIX)).slice(-1);
     const bytes = await azurite.download(CONTAINER, dump.name);
     // Same length, one byte flipped in the middle.
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;
     await azurite.container(CONTAINER).getBlockBlobClient(dump.name).uploadData(bytes, { metadata: dump.metadata });
 
-    const restore = await runAndCheck(
+    const restore = await runExpecting(
+      { tools, cluster },
       restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_corrupt' } }),
       false,
     );
@@ -287,7 +272,7 @@ describe('BackupCronJob, PostgresRestoreJob and PostgresRestoreDrill against rea
     expect(output).toMatch(/the restore failed: nothing was restored/);
     expect(output).toMatch(/dropping the shadow database shop_corrupt__restoring_\d{8}T\d{6}Z/);
     expect(await cluster.databaseExists('shop_corrupt')).toBe(false);
-    expect(await shadows('shop_corrupt')).toEqual([]);
+    expect(await shadowDatabases(cluster, 'shop_corrupt')).toEqual([]);
   }, 120_000);
 
   it('commits nothing from a stream cut short, even when the download claims success', async () => {
@@ -305,7 +290,8 @@ exec /usr/bin/curl "$@" 3<<< "$config"
     );
     fs.chmodSync(fake, 0o755);
     try {
-      const pod = await runAndCheck(
+      const pod = await runExpecting(
+        { tools, cluster },
         restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_short' } }),
         false,
         { pathPrefix: fake },
@@ -316,7 +302,7 @@ exec /usr/bin/curl "$@" 3<<< "$config"
       ]);
       expect(pod.runs[1].output).toMatch(/the restore failed: nothing was restored/);
       expect(await cluster.databaseExists('shop_short')).toBe(false);
-      expect(await shadows('shop_short')).toEqual([]);
+      expect(await shadowDatabases(cluster, 'shop_short')).toEqual([]);
     } finally {
       fs.rmSync(fake, { recursive: true, force: true });
     }
@@ -324,7 +310,8 @@ exec /usr/bin/curl "$@" 3<<< "$config"
 
   it('stops the download promptly when the restore container fails before reading', async () => {
     const started = Date.now();
-    const pod = await runAndCheck(
+    const pod = await runExpecting(
+      { tools, cluster },
       restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_denied' } }),
       false,
       { secrets: secrets('wrong-password') },
@@ -363,7 +350,8 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
     let scratch = '';
     let signalling: Promise<void> | undefined;
     try {
-      const pod = await runAndCheck(
+      const pod = await runExpecting(
+        { tools, cluster },
         restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database } }),
         false,
         {
@@ -392,12 +380,12 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
   it('on the Job deadline (TERM), stops mid-restore and drops its shadow: no target, no shadow', async () => {
     const started = Date.now();
     const pod = await interruptedRestore('shop_term', 'SIGTERM', async () => {
-      expect(await shadows('shop_term')).toHaveLength(1);
+      expect(await shadowDatabases(cluster, 'shop_term')).toHaveLength(1);
     });
     const restore = pod.runs.find((r) => r.name === 'restore')!;
     expect(restore.code).toBe(143);
     expect(restore.output).toMatch(/dropping the shadow database shop_term__restoring_/);
-    expect(await shadows('shop_term')).toEqual([]);
+    expect(await shadowDatabases(cluster, 'shop_term')).toEqual([]);
     expect(pod.runs.find((r) => r.name === 'fetch')!.output).toMatch(/the restore container stopped/);
     expect(await cluster.databaseExists('shop_term')).toBe(false);
     // Well before the 60 s the slow pg_restore would take.
@@ -406,20 +394,21 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
 
   it('killed outright (SIGKILL) mid-stream, leaves at most its one shadow, which the next run drops before it succeeds', async () => {
     // A fresh latest dump: the corrupted-blob case above damaged the one before.
-    await runAndCheck(backupPod(tools, cluster, azurite), true);
+    await runExpecting({ tools, cluster }, backupPod(tools, cluster, azurite), true);
     const pod = await interruptedRestore('shop_killed', 'SIGKILL');
     expect(pod.runs.find((r) => r.name === 'restore')!.signal).toBe('SIGKILL');
-    const left = await shadows('shop_killed');
+    const left = await shadowDatabases(cluster, 'shop_killed');
     expect(left).toHaveLength(1);
     expect(left[0]).toMatch(/^shop_killed__restoring_\d{8}T\d{6}Z$/);
     expect(await cluster.databaseExists('shop_killed')).toBe(false);
 
-    const next = await runAndCheck(
+    const next = await runExpecting(
+      { tools, cluster },
       restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_killed' } }),
       true,
     );
     expect(next.runs[1].output).toContain(`dropping ${left[0]}, the shadow of an earlier restore that did not finish`);
-    expect(await shadows('shop_killed')).toEqual([]);
+    expect(await shadowDatabases(cluster, 'shop_killed')).toEqual([]);
     expect(await cluster.rowCounts('shop_killed')).toEqual(sourceCounts);
   }, 120_000);
 
@@ -453,7 +442,11 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
         await new Promise((r) => setTimeout(r, 50));
       await cluster.sql('shop', "UPDATE customers SET name = 'before the switch' WHERE id = 2");
       const before = new Set((await cluster.sql('postgres', 'SELECT datname FROM pg_database')).split('\n'));
-      const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }), true);
+      const pod = await runExpecting(
+        { tools, cluster },
+        restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }),
+        true,
+      );
       expect(pod.runs[1].output).toMatch(/refusing new connections to shop and ending its sessions/);
       expect(await sessionEnded).not.toBe(0);
       expect(await cluster.sql('shop', 'SELECT name FROM customers WHERE id = 2')).toBe('customer 2');
@@ -467,7 +460,7 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
       session.kill('SIGKILL');
     }
 
-    const [dump] = (await dumps()).slice(-1);
+    const [dump] = (await dumpBlobs(azurite, PREFIX)).slice(-1);
     const original = await azurite.download(CONTAINER, dump.name);
     const bytes = Buffer.from(original);
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;
@@ -476,12 +469,16 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
     await cluster.sql('shop', "UPDATE customers SET name = 'kept' WHERE id = 3");
     try {
       const oid = await cluster.sql('postgres', "SELECT oid FROM pg_database WHERE datname = 'shop'");
-      const pod = await runAndCheck(restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }), false);
+      const pod = await runExpecting(
+        { tools, cluster },
+        restorePod(tools, cluster, azurite, { mode: { mode: 'replace' } }),
+        false,
+      );
       expect(pod.runs[1].output).toMatch(/the restore failed: shop is unchanged/);
       expect(await cluster.sql('postgres', "SELECT oid FROM pg_database WHERE datname = 'shop'")).toBe(oid);
       expect(await cluster.sql('postgres', "SELECT datallowconn FROM pg_database WHERE datname = 'shop'")).toBe('t');
       expect(await cluster.sql('shop', 'SELECT name FROM customers WHERE id = 3')).toBe('kept');
-      expect(await shadows('shop')).toEqual([]);
+      expect(await shadowDatabases(cluster, 'shop')).toEqual([]);
     } finally {
       await client.uploadData(original, { metadata: dump.metadata });
       await cluster.sql('shop', "UPDATE customers SET name = 'customer 3' WHERE id = 3");
@@ -490,7 +487,8 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
 
   it('refuses a blob without a recorded checksum', async () => {
     await azurite.container(CONTAINER).getBlockBlobClient(`${PREFIX}99991231T235959Z.dump`).upload('PGDMP', 5);
-    const pod = await runAndCheck(
+    const pod = await runExpecting(
+      { tools, cluster },
       restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_unverified' } }),
       false,
     );

@@ -7,13 +7,14 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupCronJobProps } from '../../../lib';
 import { Azurite, StoredBlob } from './support/azurite';
-import { CONTAINER, backupPod, restorePod, secrets, seedShop } from './support/fixture';
+import { CONTAINER, backupPod, restorePod } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
-import { PodRun, cleanUp, runPod } from './support/run-pod';
-import { E2eTools, requireE2eTools } from './support/tools';
+import { dumpBlobs, runExpecting, startShopEnvironment, stopShopEnvironment } from './support/shop-environment';
+import { E2eTools } from './support/tools';
 
 const PREFIX = 'postgres/shop/';
 
@@ -21,18 +22,9 @@ let tools: E2eTools;
 let cluster: PostgresCluster;
 let azurite: Azurite;
 let sourceCounts: Record<string, number>;
+let lastBackupEnded = 0;
 /** The dump of each backup made here, by the compression asked for ('default' for none given). */
 const made: Record<string, StoredBlob> = {};
-
-async function run(podSpec: any): Promise<PodRun> {
-  const pod = await runPod(podSpec, tools, { secrets: secrets() });
-  cleanUp(pod);
-  return pod;
-}
-
-async function dumps(): Promise<StoredBlob[]> {
-  return (await azurite.list(CONTAINER, PREFIX)).filter((b) => b.name.endsWith('.dump'));
-}
 
 /** The archive header's compression line, as pg_restore --list prints it. */
 async function headerCompression(blob: StoredBlob): Promise<string> {
@@ -51,21 +43,27 @@ async function backUpAndRestore(
   compression: NonNullable<BackupCronJobProps['compression']> | 'default',
   database: string,
 ) {
-  const before = new Set((await dumps()).map((b) => b.name));
-  const backup = await run(
+  const before = new Set((await dumpBlobs(azurite, PREFIX)).map((b) => b.name));
+  // Blob names carry the dump's UTC second, and a name is never reused: two backups in one second
+  // would make the second fail (as it should). These run back to back, so each starts in a new second.
+  while (Math.floor(Date.now() / 1000) <= Math.floor(lastBackupEnded / 1000)) await sleep(50);
+  await runExpecting(
+    { tools, cluster },
     backupPod(tools, cluster, azurite, compression === 'default' ? {} : { compression: compression }),
+    true,
   );
-  expect(backup.succeeded, backup.log).toBe(true);
-  const added = (await dumps()).filter((b) => !before.has(b.name));
+  lastBackupEnded = Date.now();
+  const added = (await dumpBlobs(azurite, PREFIX)).filter((b) => !before.has(b.name));
   expect(added).toHaveLength(1);
   const [dump] = added;
   expect(dump.metadata.compression).toBe(compression === 'default' ? 'gzip' : compression);
   made[compression] = dump;
 
-  const restore = await run(
+  await runExpecting(
+    { tools, cluster },
     restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database }, dump: dump.name }),
+    true,
   );
-  expect(restore.succeeded, restore.log).toBe(true);
   expect(await cluster.rowCounts(database)).toEqual(sourceCounts);
   expect(await cluster.sql(database, 'SELECT sum(total) FROM orders')).toBe(
     await cluster.sql('shop', 'SELECT sum(total) FROM orders'),
@@ -74,16 +72,11 @@ async function backUpAndRestore(
 }
 
 beforeAll(async () => {
-  tools = requireE2eTools();
-  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
-  await azurite.container(CONTAINER).create();
-  await seedShop(cluster);
+  ({ tools, cluster, azurite } = await startShopEnvironment());
   sourceCounts = await cluster.rowCounts('shop');
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all([cluster?.stop(), azurite?.stop()]);
-}, 60_000);
+afterAll(() => stopShopEnvironment({ cluster, azurite }), 60_000);
 
 describe('BackupCronJob compression', () => {
   it("the default ('gzip', pg_dump's own level) backs up and restores", async () => {
@@ -116,7 +109,7 @@ describe('BackupCronJob compression', () => {
       const spec = backupPod(tools, cluster, azurite);
       const variable = spec.containers[0].env.find((e: any) => e.name === 'DUMP_COMPRESSION');
       variable.value = value;
-      const pod = await run(spec);
+      const pod = await runExpecting({ tools, cluster }, spec, false);
       expect(
         pod.runs.map((r) => [r.name, r.code === 0]),
         pod.log,

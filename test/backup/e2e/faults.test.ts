@@ -9,19 +9,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
 import { CONTAINER, backupPod, connection, secrets, seedShop } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
-import { descendants, freePort } from './support/processes';
+import { descendants, freePort, writtenBytes } from './support/processes';
 import { PodRun, cleanUp, runPod } from './support/run-pod';
 import { withShims } from './support/shims';
-import { E2eTools, requireE2eTools } from './support/tools';
-
-/** Bytes a process has written so far (/proc/<pid>/io wchar), 0 once it is gone. */
-function writtenBytes(pid: number): number {
-  try {
-    return Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
+import { startShopEnvironment, stopShopEnvironment } from './support/shop-environment';
+import { E2eTools } from './support/tools';
 
 let tools: E2eTools;
 let cluster: PostgresCluster;
@@ -51,17 +43,12 @@ async function runFailing(podSpec: any, options: Partial<Parameters<typeof runPo
 }
 
 beforeAll(async () => {
-  tools = requireE2eTools();
-  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
-  await azurite.container(CONTAINER).create();
-  await seedShop(cluster);
+  ({ tools, cluster, azurite } = await startShopEnvironment());
   // Large enough that pg_dump runs for a few seconds: ~1.5 million rows, ~100 MB of table.
   await seedShop(cluster, 'big', 1_500_000);
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all([cluster?.stop(), azurite?.stop()]);
-}, 60_000);
+afterAll(() => stopShopEnvironment({ cluster, azurite }), 60_000);
 
 afterEach(async () => {
   // Every fault must leave the container without a single blob.

@@ -4,16 +4,16 @@
  * `<stamp>.globals.sql` beside the dump before the dump is committed, and named by its hash in the
  * dump's metadata. Any failure of the globals commits no dump.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
-import { CONTAINER, backupPod, secrets, seedShop } from './support/fixture';
+import { CONTAINER, backupPod, secrets } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
 import { cleanUp, runPod } from './support/run-pod';
 import { withShims } from './support/shims';
-import { E2eTools, requireE2eTools } from './support/tools';
+import { sha256, startShopEnvironment, stopShopEnvironment } from './support/shop-environment';
+import { E2eTools } from './support/tools';
 
 const REPORTING_PASSWORD = 'reporting-e2e-password';
 
@@ -21,19 +21,12 @@ let tools: E2eTools;
 let cluster: PostgresCluster;
 let azurite: Azurite;
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 async function deleteAll(): Promise<void> {
   for (const blob of await azurite.list(CONTAINER)) await azurite.container(CONTAINER).deleteBlob(blob.name);
 }
 
 beforeAll(async () => {
-  tools = requireE2eTools();
-  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
-  await azurite.container(CONTAINER).create();
-  await seedShop(cluster);
+  ({ tools, cluster, azurite } = await startShopEnvironment());
   // A role of the cluster, not of the database: a dump of shop alone does not create it. It has a
   // password (whose hash must never leave the server), a setting, and a member.
   await cluster.sql(
@@ -44,9 +37,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all([cluster?.stop(), azurite?.stop()]);
-}, 60_000);
+afterAll(() => stopShopEnvironment({ cluster, azurite }), 60_000);
 
 describe('the globals of a backup', () => {
   it('are stored beside the dump, before its commit, with their hash in its metadata, and hold the roles without passwords', async () => {

@@ -6,16 +6,23 @@
  * backup pod wrote beside its dump (or, from a backup that writes none, the real output of
  * `pg_dumpall --globals-only --no-role-passwords` of the source, uploaded by the test with the same metadata).
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
-import { CONTAINER, backupPod, connection, drillPod, restorePod, secrets, seedShop } from './support/fixture';
+import { CONTAINER, backupPod, connection, drillPod, restorePod, secrets } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
 import { runOk } from './support/processes';
-import { PodRun, cleanUp, runPod } from './support/run-pod';
+import {
+  containerOutput,
+  dumpBlobs,
+  runExpecting,
+  sha256,
+  shadowDatabases,
+  startShopEnvironment,
+  stopShopEnvironment,
+} from './support/shop-environment';
 import { E2eTools, requireE2eTools } from './support/tools';
 
 const PREFIX = 'postgres/shop/';
@@ -28,38 +35,9 @@ let target: PostgresCluster;
 let azurite: Azurite;
 let sourceCounts: Record<string, number>;
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-async function runAndCheck(
-  podSpec: any,
-  expectSuccess: boolean,
-  options: Partial<Parameters<typeof runPod>[2]> = {},
-): Promise<PodRun> {
-  const pod = await runPod(podSpec, tools, { secrets: secrets(), ...options });
-  cleanUp(pod);
-  if (pod.succeeded !== expectSuccess) {
-    throw new Error(`pod ${expectSuccess ? 'failed' : 'succeeded unexpectedly'}:\n${pod.log}`);
-  }
-  return pod;
-}
-
-function output(pod: PodRun, container: string): string {
-  return pod.runs.find((r) => r.name === container)!.output;
-}
-
-async function shadows(cluster: PostgresCluster, name: string): Promise<string[]> {
-  const out = await cluster.sql(
-    'postgres',
-    `SELECT datname FROM pg_database WHERE starts_with(datname, '${name}__restoring_') ORDER BY 1`,
-  );
-  return out.split('\n').filter(Boolean);
-}
-
 /** The latest dump blob. */
 async function latestDump(): Promise<{ name: string; metadata: Record<string, string> }> {
-  const dumps = (await azurite.list(CONTAINER, PREFIX)).filter((b) => b.name.endsWith('.dump'));
+  const dumps = await dumpBlobs(azurite, PREFIX);
   return dumps[dumps.length - 1];
 }
 
@@ -129,14 +107,11 @@ function targetRestore(database: string, options: Record<string, unknown> = {}):
 }
 
 beforeAll(async () => {
-  tools = requireE2eTools();
-  [source, target, azurite] = await Promise.all([
-    PostgresCluster.start(tools),
-    PostgresCluster.start(tools),
-    Azurite.start(tools),
+  // The source is the shop environment's server; the target a second, empty one.
+  [{ tools, cluster: source, azurite }, target] = await Promise.all([
+    startShopEnvironment(),
+    PostgresCluster.start(requireE2eTools()),
   ]);
-  await azurite.container(CONTAINER).create();
-  await seedShop(source);
   // A role that owns a table and holds a grant, and that the application role is a member of.
   await source.sql('postgres', 'CREATE ROLE reporting NOLOGIN; GRANT reporting TO app');
   await source.sql(
@@ -148,22 +123,22 @@ beforeAll(async () => {
   );
   sourceCounts = await source.rowCounts('shop');
   await target.sql('postgres', `ALTER ROLE postgres PASSWORD '${TARGET_PASSWORD}'`);
-  await runAndCheck(backupPod(tools, source, azurite), true);
+  await runExpecting({ tools }, backupPod(tools, source, azurite), true);
   await ensureGlobals((await latestDump()).name);
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all([source?.stop(), target?.stop(), azurite?.stop()]);
-}, 60_000);
+afterAll(() => Promise.all([stopShopEnvironment({ cluster: source, azurite }), target?.stop()]), 60_000);
 
 describe('globals: applied before the restore into a new server, and in the drill', () => {
   it('into a fresh server: roles first, then the database with its owners, grants and memberships', async () => {
     expect(await target.sql('postgres', "SELECT count(*) FROM pg_roles WHERE rolname IN ('app', 'reporting')")).toBe(
       '0',
     );
-    const pod = await runAndCheck(targetRestore('shop'), true, { secrets: secrets(TARGET_PASSWORD) });
-    const fetch = output(pod, 'fetch');
-    const restore = output(pod, 'restore');
+    const pod = await runExpecting({ tools }, targetRestore('shop'), true, {
+      secrets: secrets(TARGET_PASSWORD),
+    });
+    const fetch = containerOutput(pod, 'fetch');
+    const restore = containerOutput(pod, 'restore');
     expect(fetch).toMatch(/downloading postgres\/shop\/\d{8}T\d{6}Z\.globals\.sql \(\d+ bytes\)/);
     expect(restore).toMatch(
       /verified the globals of postgres\/shop\/\d{8}T\d{6}Z\.dump: \d+ bytes, sha256 [0-9a-f]{64}/,
@@ -184,7 +159,7 @@ describe('globals: applied before the restore into a new server, and in the dril
     expect(await target.sql('postgres', "SELECT pg_has_role('app', 'reporting', 'MEMBER')")).toBe('t');
     // --no-role-passwords: the roles come without their passwords.
     expect(await target.sql('postgres', "SELECT rolpassword IS NULL FROM pg_authid WHERE rolname = 'app'")).toBe('t');
-    expect(await shadows(target, 'shop')).toEqual([]);
+    expect(await shadowDatabases(target, 'shop')).toEqual([]);
   }, 120_000);
 
   it('refuses a globals blob whose content does not match globals_sha256: no target, no shadow, no role applied', async () => {
@@ -199,14 +174,16 @@ describe('globals: applied before the restore into a new server, and in the dril
     expect(tampered.equals(original)).toBe(false);
     await client.uploadData(tampered, { metadata });
     try {
-      const pod = await runAndCheck(targetRestore('shop_tampered'), false, { secrets: secrets(TARGET_PASSWORD) });
-      const restore = output(pod, 'restore');
+      const pod = await runExpecting({ tools }, targetRestore('shop_tampered'), false, {
+        secrets: secrets(TARGET_PASSWORD),
+      });
+      const restore = containerOutput(pod, 'restore');
       expect(restore).toMatch(
         /FAILED: checksum mismatch for the globals of postgres\/shop\/\d{8}T\d{6}Z\.dump: sha256 [0-9a-f]{64}, recorded at backup time/,
       );
       expect(restore).not.toMatch(/creating the shadow database|applying the globals/);
       expect(await target.databaseExists('shop_tampered')).toBe(false);
-      expect(await shadows(target, 'shop_tampered')).toEqual([]);
+      expect(await shadowDatabases(target, 'shop_tampered')).toEqual([]);
       expect(await target.sql('postgres', "SELECT count(*) FROM pg_roles WHERE rolname = 'reportinx'")).toBe('0');
     } finally {
       await client.uploadData(original, { metadata });
@@ -217,19 +194,24 @@ describe('globals: applied before the restore into a new server, and in the dril
     const old = `${PREFIX}20000101T000000Z.dump`;
     await copyWithoutGlobals((await latestDump()).name, old);
     try {
-      const pod = await runAndCheck(targetRestore('shop_old', { dump: old }), false, {
+      const pod = await runExpecting({ tools }, targetRestore('shop_old', { dump: old }), false, {
         secrets: secrets(TARGET_PASSWORD),
       });
-      expect(output(pod, 'restore')).toMatch(
+      expect(containerOutput(pod, 'restore')).toMatch(
         /FAILED: postgres\/shop\/20000101T000000Z\.dump has no globals \(it was written before BackupCronJob saved them\): nothing was restored/,
       );
-      expect(output(pod, 'restore')).not.toMatch(/creating the shadow database/);
+      expect(containerOutput(pod, 'restore')).not.toMatch(/creating the shadow database/);
       expect(await target.databaseExists('shop_old')).toBe(false);
-      expect(await shadows(target, 'shop_old')).toEqual([]);
+      expect(await shadowDatabases(target, 'shop_old')).toEqual([]);
       // Without applyGlobals, the same old dump restores (owners and grants need the roles: they exist now).
-      await runAndCheck(targetRestore('shop_old', { dump: old, applyGlobals: false, restoreOwnership: true }), true, {
-        secrets: secrets(TARGET_PASSWORD),
-      });
+      await runExpecting(
+        { tools, cluster: target },
+        targetRestore('shop_old', { dump: old, applyGlobals: false, restoreOwnership: true }),
+        true,
+        {
+          secrets: secrets(TARGET_PASSWORD),
+        },
+      );
       expect(await target.sql('shop_old', "SELECT tableowner FROM pg_tables WHERE tablename = 'reports'")).toBe(
         'reporting',
       );
@@ -238,33 +220,39 @@ describe('globals: applied before the restore into a new server, and in the dril
     }
 
     // The source's application role is no superuser.
-    const denied = await runAndCheck(
+    const denied = await runExpecting(
+      { tools, cluster: target },
       restorePod(tools, source, azurite, {
         mode: { mode: 'newDatabase', database: 'shop_globals' },
         applyGlobals: true,
       }),
       false,
     );
-    expect(output(denied, 'restore')).toMatch(
+    expect(containerOutput(denied, 'restore')).toMatch(
       /FAILED: applying the globals needs a superuser: app is not one on 127\.0\.0\.1/,
     );
     expect(await source.databaseExists('shop_globals')).toBe(false);
-    expect(await shadows(source, 'shop_globals')).toEqual([]);
+    expect(await shadowDatabases(source, 'shop_globals')).toEqual([]);
   }, 180_000);
 
   it('drills with the globals: a role that owns tables exists, and grants are restored', async () => {
-    const owns = await runAndCheck(drillPod(tools, source, azurite, { verificationQuery: OWNS_A_TABLE }), true);
-    expect(output(owns, 'drill')).toMatch(/applied the globals: 0 existing roles kept/);
-    expect(output(owns, 'drill')).toMatch(/into the throwaway server, with its owners and privileges/);
-    expect(output(owns, 'drill')).toMatch(/drill passed/);
-    const grants = await runAndCheck(
+    const owns = await runExpecting(
+      { tools, cluster: target },
+      drillPod(tools, source, azurite, { verificationQuery: OWNS_A_TABLE }),
+      true,
+    );
+    expect(containerOutput(owns, 'drill')).toMatch(/applied the globals: 0 existing roles kept/);
+    expect(containerOutput(owns, 'drill')).toMatch(/into the throwaway server, with its owners and privileges/);
+    expect(containerOutput(owns, 'drill')).toMatch(/drill passed/);
+    const grants = await runExpecting(
+      { tools, cluster: target },
       drillPod(tools, source, azurite, {
         verificationQuery:
           "SELECT has_table_privilege('reporting', 'public.customers', 'SELECT') AND NOT has_table_privilege('reporting', 'public.orders', 'SELECT') AND pg_has_role('app', 'reporting', 'MEMBER')",
       }),
       true,
     );
-    expect(output(grants, 'drill')).toMatch(/drill passed/);
+    expect(containerOutput(grants, 'drill')).toMatch(/drill passed/);
   }, 180_000);
 
   it('drills a dump whose globals create a tablespace: tablespace statements skipped, its tables in the default one', async () => {
@@ -277,17 +265,18 @@ describe('globals: applied before the restore into a new server, and in the dril
       'shop',
       'CREATE TABLE hot (id int) TABLESPACE fast; INSERT INTO hot SELECT generate_series(1, 3); ALTER TABLE hot OWNER TO reporting',
     );
-    await runAndCheck(backupPod(tools, source, azurite), true);
+    await runExpecting({ tools }, backupPod(tools, source, azurite), true);
     const globals = await ensureGlobals((await latestDump()).name);
     expect(globals.toString()).toMatch(/CREATE TABLESPACE fast/);
-    const pod = await runAndCheck(
+    const pod = await runExpecting(
+      { tools, cluster: target },
       drillPod(tools, source, azurite, {
         verificationQuery:
           "SELECT count(*) = 3 FROM hot WHERE (SELECT tableowner = 'reporting' AND tablespace IS NULL FROM pg_tables WHERE tablename = 'hot')",
       }),
       true,
     );
-    const drill = output(pod, 'drill');
+    const drill = containerOutput(pod, 'drill');
     expect(drill).toMatch(/skipped \(no tablespaces in this server\): CREATE TABLESPACE fast/);
     expect(drill).toMatch(
       /skipped \(no tablespaces in this server\): GRANT ALL ON TABLESPACE fast TO reporting;[\s\S]*2 tablespace statements skipped/,
@@ -299,14 +288,18 @@ describe('globals: applied before the restore into a new server, and in the dril
     const latest = `${PREFIX}99991231T235959Z.dump`;
     await copyWithoutGlobals((await latestDump()).name, latest);
     try {
-      const pod = await runAndCheck(drillPod(tools, source, azurite), true);
-      expect(output(pod, 'drill')).toMatch(
+      const pod = await runExpecting({ tools }, drillPod(tools, source, azurite), true);
+      expect(containerOutput(pod, 'drill')).toMatch(
         /99991231T235959Z\.dump has no globals \(written before BackupCronJob saved them\): restoring it without owners and privileges/,
       );
-      expect(output(pod, 'drill')).not.toMatch(/applying the globals/);
+      expect(containerOutput(pod, 'drill')).not.toMatch(/applying the globals/);
       // Everything belongs to the drill's own superuser then: no table is owned by reporting.
-      const owners = await runAndCheck(drillPod(tools, source, azurite, { verificationQuery: OWNS_A_TABLE }), false);
-      expect(output(owners, 'drill')).toMatch(/the verification query returned 'f' instead of true/);
+      const owners = await runExpecting(
+        { tools, cluster: target },
+        drillPod(tools, source, azurite, { verificationQuery: OWNS_A_TABLE }),
+        false,
+      );
+      expect(containerOutput(owners, 'drill')).toMatch(/the verification query returned 'f' instead of true/);
     } finally {
       await azurite.container(CONTAINER).deleteBlob(latest);
     }

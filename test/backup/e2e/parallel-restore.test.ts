@@ -9,10 +9,17 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
 import type { RestoreMode } from '../../../lib';
-import { CONTAINER, backupPod, restorePod, secrets, seedShop } from './support/fixture';
+import { CONTAINER, backupPod, restorePod } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
-import { PodRun, cleanUp, runPod } from './support/run-pod';
-import { E2eTools, requireE2eTools } from './support/tools';
+import {
+  containerOutput,
+  dumpBlobs,
+  runExpecting,
+  shadowDatabases,
+  startShopEnvironment,
+  stopShopEnvironment,
+} from './support/shop-environment';
+import { E2eTools } from './support/tools';
 
 const PREFIX = 'postgres/shop/';
 
@@ -21,41 +28,9 @@ let cluster: PostgresCluster;
 let azurite: Azurite;
 let sourceCounts: Record<string, number>;
 
-/**
- * Runs a pod and fails the test with its log unless it succeeded as expected; returns the run and
- * what was left in its scratch volume (checked before its folders are removed).
- */
 /** The restore pod with `jobs` above 1: the dump downloaded to a scratch volume large enough for it. */
 function parallelRestorePod(mode: RestoreMode, jobs: number): any {
   return restorePod(tools, cluster, azurite, { mode, jobs, scratchSize: '1Gi' });
-}
-
-async function runAndCheck(
-  podSpec: any,
-  expectSuccess: boolean,
-  options: Partial<Parameters<typeof runPod>[2]> = {},
-): Promise<{ pod: PodRun; scratchLeft: string[] }> {
-  const pod = await runPod(podSpec, tools, { secrets: secrets(), ...options });
-  const scratchLeft = pod.volumes.scratch ? fs.readdirSync(pod.volumes.scratch) : [];
-  cleanUp(pod);
-  if (pod.succeeded !== expectSuccess) {
-    throw new Error(
-      `pod ${expectSuccess ? 'failed' : 'succeeded unexpectedly'}:\n${pod.log}\n--- server log\n${cluster.log().slice(-3000)}`,
-    );
-  }
-  return { pod, scratchLeft };
-}
-
-function output(pod: PodRun, container: string): string {
-  return pod.runs.find((r) => r.name === container)!.output;
-}
-
-async function shadows(target: string): Promise<string[]> {
-  const out = await cluster.sql(
-    'postgres',
-    `SELECT datname FROM pg_database WHERE starts_with(datname, '${target}__restoring_') ORDER BY 1`,
-  );
-  return out.split('\n').filter(Boolean);
 }
 
 /** What a restored shop database holds besides its row counts: view, sequence, large object. */
@@ -69,28 +44,28 @@ async function shape(database: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  tools = requireE2eTools();
-  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
-  await azurite.container(CONTAINER).create();
-  await seedShop(cluster);
+  ({ tools, cluster, azurite } = await startShopEnvironment());
   sourceCounts = await cluster.rowCounts('shop');
-  await runAndCheck(backupPod(tools, cluster, azurite), true);
+  await runExpecting({ tools, cluster }, backupPod(tools, cluster, azurite), true);
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all([cluster?.stop(), azurite?.stop()]);
-}, 60_000);
+afterAll(() => stopShopEnvironment({ cluster, azurite }), 60_000);
 
 describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs', () => {
   it('restores the same database as the streamed restore, and leaves no dump file in the scratch volume', async () => {
-    const streamed = await runAndCheck(
+    const streamed = await runExpecting(
+      { tools, cluster },
       restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database: 'shop_streamed' } }),
       true,
     );
-    expect(output(streamed.pod, 'fetch')).toMatch(/streaming postgres\/shop\/\d{8}T\d{6}Z\.dump/);
-    const parallel = await runAndCheck(parallelRestorePod({ mode: 'newDatabase', database: 'shop_parallel' }, 4), true);
-    const fetch = output(parallel.pod, 'fetch');
-    const restore = output(parallel.pod, 'restore');
+    expect(containerOutput(streamed, 'fetch')).toMatch(/streaming postgres\/shop\/\d{8}T\d{6}Z\.dump/);
+    const parallel = await runExpecting(
+      { tools, cluster },
+      parallelRestorePod({ mode: 'newDatabase', database: 'shop_parallel' }, 4),
+      true,
+    );
+    const fetch = containerOutput(parallel, 'fetch');
+    const restore = containerOutput(parallel, 'restore');
     expect(fetch).toMatch(/downloading postgres\/shop\/\d{8}T\d{6}Z\.dump \(\d+ bytes\) to the scratch volume/);
     expect(fetch).toMatch(/downloaded postgres\/shop\//);
     // Verified before pg_restore started, then restored with 4 jobs.
@@ -105,13 +80,13 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
     expect((await shape('shop_parallel')).slice(1)).toEqual(['20001', 'a large object', '1']);
     expect(parallel.scratchLeft).not.toContain('dump');
     expect(streamed.scratchLeft).not.toContain('dump');
-    expect(await shadows('shop_parallel')).toEqual([]);
+    expect(await shadowDatabases(cluster, 'shop_parallel')).toEqual([]);
   }, 240_000);
 
   it('replaces the database from a parallel restore, keeping the old one as __before_', async () => {
     await cluster.sql('shop', "DELETE FROM orders WHERE id % 2 = 0; UPDATE customers SET name = 'changed'");
-    const { pod, scratchLeft } = await runAndCheck(parallelRestorePod({ mode: 'replace' }, 2), true);
-    expect(output(pod, 'restore')).toMatch(
+    const pod = await runExpecting({ tools, cluster }, parallelRestorePod({ mode: 'replace' }, 2), true);
+    expect(containerOutput(pod, 'restore')).toMatch(
       /running pg_restore with 2 jobs[\s\S]*switched: shop is the restored database/,
     );
     expect(await cluster.rowCounts('shop')).toEqual(sourceCounts);
@@ -121,12 +96,12 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
     ).split('\n');
     expect(kept).toHaveLength(1);
     expect((await cluster.rowCounts(kept[0]))['public.orders']).toBe(10_001);
-    expect(scratchLeft).not.toContain('dump');
-    expect(await shadows('shop')).toEqual([]);
+    expect(pod.scratchLeft).not.toContain('dump');
+    expect(await shadowDatabases(cluster, 'shop')).toEqual([]);
   }, 120_000);
 
   it('refuses a corrupted blob before pg_restore reads it: no target, no shadow, no file left', async () => {
-    const [dump] = (await azurite.list(CONTAINER, PREFIX)).filter((b) => b.name.endsWith('.dump')).slice(-1);
+    const [dump] = (await dumpBlobs(azurite, PREFIX)).slice(-1);
     const original = await azurite.download(CONTAINER, dump.name);
     const client = azurite.container(CONTAINER).getBlockBlobClient(dump.name);
     try {
@@ -134,30 +109,32 @@ describe('PostgresRestoreJob with jobs > 1: download, verify, pg_restore --jobs'
       const flipped = Buffer.from(original);
       flipped[Math.floor(flipped.length / 2)] ^= 0xff;
       await client.uploadData(flipped, { metadata: dump.metadata });
-      const corrupt = await runAndCheck(
+      const corrupt = await runExpecting(
+        { tools, cluster },
         parallelRestorePod({ mode: 'newDatabase', database: 'shop_corrupt' }, 4),
         false,
       );
-      const restore = output(corrupt.pod, 'restore');
+      const restore = containerOutput(corrupt, 'restore');
       expect(restore).toMatch(
         /checksum mismatch for postgres\/shop\/\d{8}T\d{6}Z\.dump: sha256 [0-9a-f]{64}, recorded at backup time/,
       );
       expect(restore).toMatch(/the restore failed: nothing was restored/);
       expect(restore).not.toMatch(/running pg_restore/);
       expect(await cluster.databaseExists('shop_corrupt')).toBe(false);
-      expect(await shadows('shop_corrupt')).toEqual([]);
+      expect(await shadowDatabases(cluster, 'shop_corrupt')).toEqual([]);
       expect(corrupt.scratchLeft).not.toContain('dump');
 
       // Truncated: the first half only, under the original metadata.
       await client.uploadData(original.subarray(0, Math.floor(original.length / 2)), { metadata: dump.metadata });
-      const truncated = await runAndCheck(
+      const truncated = await runExpecting(
+        { tools, cluster },
         parallelRestorePod({ mode: 'newDatabase', database: 'shop_truncated' }, 4),
         false,
       );
-      expect(output(truncated.pod, 'restore')).toMatch(/checksum mismatch for postgres\/shop\//);
-      expect(output(truncated.pod, 'restore')).not.toMatch(/running pg_restore/);
+      expect(containerOutput(truncated, 'restore')).toMatch(/checksum mismatch for postgres\/shop\//);
+      expect(containerOutput(truncated, 'restore')).not.toMatch(/running pg_restore/);
       expect(await cluster.databaseExists('shop_truncated')).toBe(false);
-      expect(await shadows('shop_truncated')).toEqual([]);
+      expect(await shadowDatabases(cluster, 'shop_truncated')).toEqual([]);
       expect(truncated.scratchLeft).not.toContain('dump');
     } finally {
       await client.uploadData(original, { metadata: dump.metadata });
@@ -179,7 +156,8 @@ exec /usr/bin/curl "$@" 3<<< "$config"
     );
     fs.chmodSync(fake, 0o755);
     try {
-      const { pod, scratchLeft } = await runAndCheck(
+      const pod = await runExpecting(
+        { tools, cluster },
         parallelRestorePod({ mode: 'newDatabase', database: 'shop_short' }, 2),
         false,
         { pathPrefix: fake },
@@ -188,13 +166,13 @@ exec /usr/bin/curl "$@" 3<<< "$config"
         ['fetch', 0],
         ['restore', 1],
       ]);
-      expect(output(pod, 'restore')).toMatch(
+      expect(containerOutput(pod, 'restore')).toMatch(
         /size mismatch for postgres\/shop\/\d{8}T\d{6}Z\.dump: 65536 bytes, the blob records \d+/,
       );
-      expect(output(pod, 'restore')).toMatch(/the restore failed: nothing was restored/);
+      expect(containerOutput(pod, 'restore')).toMatch(/the restore failed: nothing was restored/);
       expect(await cluster.databaseExists('shop_short')).toBe(false);
-      expect(await shadows('shop_short')).toEqual([]);
-      expect(scratchLeft).not.toContain('dump');
+      expect(await shadowDatabases(cluster, 'shop_short')).toEqual([]);
+      expect(pod.scratchLeft).not.toContain('dump');
     } finally {
       fs.rmSync(fake, { recursive: true, force: true });
     }

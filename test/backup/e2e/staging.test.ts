@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
 import { CONTAINER, backupPod, connection, secrets, seedShop } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
-import { descendants } from './support/processes';
+import { descendants, writtenBytes } from './support/processes';
 import { cleanUp, runPod } from './support/run-pod';
 import { withShims } from './support/shims';
-import { E2eTools, requireE2eTools } from './support/tools';
+import { startShopEnvironment, stopShopEnvironment } from './support/shop-environment';
+import { E2eTools } from './support/tools';
 
 let tools: E2eTools;
 let cluster: PostgresCluster;
@@ -28,14 +29,6 @@ function smallBlocksPod(database: string): any {
   });
   pod.containers.find((c: any) => c.name === 'upload').env.push({ name: 'BLOCK_MIB', value: '1' });
   return pod;
-}
-
-function writtenBytes(pid: number): number {
-  try {
-    return Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
 }
 
 /** Every blob in the container, uncommitted ones included, with its committed and uncommitted block counts. */
@@ -53,16 +46,11 @@ async function everything(): Promise<Array<{ name: string; committed: number; un
 }
 
 beforeAll(async () => {
-  tools = requireE2eTools();
-  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
-  await azurite.container(CONTAINER).create();
-  await seedShop(cluster, 'shop', 100_000);
+  ({ tools, cluster, azurite } = await startShopEnvironment({ shopOrders: 100_000 }));
   await seedShop(cluster, 'big', 1_500_000);
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all([cluster?.stop(), azurite?.stop()]);
-}, 60_000);
+afterAll(() => stopShopEnvironment({ cluster, azurite }), 60_000);
 
 describe('staging blocks while pg_dump runs', () => {
   it('a dump larger than one block is committed from many blocks, byte for byte the stream pg_dump wrote, and reads as an archive', async () => {

@@ -8,10 +8,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './support/azurite';
-import { CONTAINER, backupPod, secrets, seedShop } from './support/fixture';
+import { CONTAINER, backupPod, secrets } from './support/fixture';
 import { PostgresCluster } from './support/postgres-cluster';
 import { cleanUp, runPod } from './support/run-pod';
-import { E2eTools, requireE2eTools } from './support/tools';
+import { startShopEnvironment, stopShopEnvironment } from './support/shop-environment';
+import { E2eTools } from './support/tools';
 
 let tools: E2eTools;
 let cluster: PostgresCluster;
@@ -19,18 +20,15 @@ let azurite: Azurite;
 let location: string;
 
 beforeAll(async () => {
-  tools = requireE2eTools();
   location = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-azurite-'));
   // Persisted on disk, so that the emulator can come back with whatever it received.
-  [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools, { location })]);
-  await azurite.container(CONTAINER).create();
+  ({ tools, cluster, azurite } = await startShopEnvironment({ azurite: { location } }));
   // Proves the emulator comes back with what it stored before it went down.
   await azurite.container(CONTAINER).getBlockBlobClient('marker.txt').upload('marker', 6);
-  await seedShop(cluster);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([cluster?.stop(), azurite?.stop()]);
+  await stopShopEnvironment({ cluster, azurite });
   fs.rmSync(location, { recursive: true, force: true });
 }, 60_000);
 

@@ -124,3 +124,12 @@ export function ownedTempDir(prefix: string, uid: number, gid: number): string {
   if (process.getuid?.() === 0) fs.chownSync(dir, uid, gid);
   return dir;
 }
+
+/** Bytes a process has written so far (/proc/<pid>/io wchar), 0 once it is gone. */
+export function writtenBytes(pid: number): number {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
