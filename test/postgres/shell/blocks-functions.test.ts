@@ -73,9 +73,16 @@ describe('stage_blocks', () => {
   /**
    * Stages `input` in blocks of `blockBytes` with a curl on PATH that keeps each body under its
    * block id, holds on to it for `holdSeconds` (Azure's answer taking time) and records how many
-   * curls were running at once; the block ids in `failing` exit 22.
+   * curls were running at once; the block ids in `failing` exit 22. With `stalled`, curl waits
+   * that long before it reads its body, and stage_blocks waits `readSeconds` for a body to be read.
    */
-  function stage(input: Buffer, blockBytes: number, holdSeconds: number, failing: string[] = []) {
+  function stage(
+    input: Buffer,
+    blockBytes: number,
+    holdSeconds: number,
+    failing: string[] = [],
+    { stalled = 0, readSeconds }: { stalled?: number; readSeconds?: number } = {},
+  ) {
     const bodiesOf = (dir: string) => path.join(dir, 'bodies');
     return withFakePrograms(
       (dir) => ({
@@ -84,6 +91,8 @@ describe('stage_blocks', () => {
           `echo $$ >> ${JSON.stringify(path.join(dir, 'pids'))}`,
           '[[ $config =~ blockid=([A-Za-z0-9+/=]+) ]] || exit 2',
           'id=${BASH_REMATCH[1]//\\//_}',
+          // Holding no pipe of the test's: once stopped, curl must leave nothing behind that holds one.
+          `sleep ${stalled} < /dev/null > /dev/null 2>&1 & wait $!`,
           `cat > ${JSON.stringify(bodiesOf(dir))}/"$id"`,
           // Running now: this one and every other that has its body and has not answered yet.
           `: > ${JSON.stringify(dir)}/running."$id"`,
@@ -99,7 +108,9 @@ describe('stage_blocks', () => {
         fs.mkdirSync(bodies);
         const r = runFunctions(
           ['common', 'blocks'],
-          'stage_blocks "$SCRATCH_DIR/count" "$SCRATCH_DIR/sent" && echo "staged $(< "$SCRATCH_DIR/count") $(< "$SCRATCH_DIR/sent")"',
+          // On a failure the rest of the stream is read here, as the upload's tee would see it end.
+          `stage_blocks "$SCRATCH_DIR/count" "$SCRATCH_DIR/sent" ${readSeconds ?? ''} || { status=$?; cat > /dev/null; exit $status; }
+          echo "staged $(< "$SCRATCH_DIR/count") $(< "$SCRATCH_DIR/sent")"`,
           {
             env: {
               PATH,
@@ -169,6 +180,19 @@ describe('stage_blocks', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/staging block 0 failed/);
     // The blocks still in flight are stopped, and no scratch file of the staging stays behind.
+    expect(r.leftOver).toEqual([]);
+    expect(r.stillRunning).toEqual([]);
+  });
+
+  it('fails when a block is not taken from the stream in time, stopping its curl', () => {
+    // A block larger than a pipe holds (64 KiB): the stream waits on a curl that does not read.
+    const large = Buffer.alloc(300_000, 'x');
+    const started = Date.now();
+    const r = stage(large, 200_000, 0, [], { stalled: 30, readSeconds: 1 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/block 0 was not read from the stream within 1 s/);
     expect(r.leftOver).toEqual([]);
     expect(r.stillRunning).toEqual([]);
   });

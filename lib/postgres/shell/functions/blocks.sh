@@ -34,13 +34,14 @@ block_id() {
 # Stages stdin as blocks of BLOCK_BYTES (the last one shorter) of the blob at $BLOB_URL, whose
 # query string is the SAS: it only ever reaches curl through a config on fd 3, never a command
 # line. Writes the number of blocks to $1 and the bytes curl sent to $2. A block that fails is
-# re-sent (the same id again replaces it), and the stream stops at the first block that fails for good.
+# re-sent (the same id again replaces it), and the stream stops at the first block that fails for good,
+# or whose body is not read from the stream within $3 seconds (960 unless a test asks for fewer).
 # curl reads a block's whole body (--data-binary @-) before it sends it, so the next block is read
 # from the stream as soon as curl has the last one, while that one is still on its way: up to
 # three blocks are in flight (each in its curl's memory), and the dump writing the stream
 # never waits for Azure's answer to a block, only for a block to be taken.
 stage_blocks() {
-  local count_file=$1 sent_file=$2 first="$SCRATCH_DIR/block.first" i=0 total=0 id taken oldest sent
+  local count_file=$1 sent_file=$2 read_seconds=${3:-960} first="$SCRATCH_DIR/block.first" i=0 total=0 id taken oldest sent
   local -a flying=()
   # Three: with 16 MiB blocks, at most 48 MiB of curls' buffers; two already hide one answer's wait.
   local in_flight=3
@@ -50,7 +51,7 @@ stage_blocks() {
   while :; do
     if ((${#flying[@]} >= in_flight)); then
       finish_block "${flying[0]}" || {
-        abandon_blocks "${flying[@]:1}"
+        abandon_blocks "$first" "${flying[@]:1}"
         return 1
       }
       flying=("${flying[@]:1}")
@@ -71,16 +72,16 @@ stage_blocks() {
       3<<< "url = \"$BLOB_URL&comp=block&blockid=$id\"" > "$SCRATCH_DIR/block-$i.sent" &
     flying+=("$i:$!")
     # The stream is read by one process at a time: the next block starts once this one is taken.
-    read -r -t 960 -u "$taken" _ || {
-      log "block $i was not read from the stream within 960 s"
-      abandon_blocks "${flying[@]}"
+    read -r -t "$read_seconds" -u "$taken" _ || {
+      log "block $i was not read from the stream within $read_seconds s"
+      abandon_blocks "$first" "${flying[@]}"
       return 1
     }
     i=$((i + 1))
   done
   while ((${#flying[@]} > 0)); do
     finish_block "${flying[0]}" || {
-      abandon_blocks "${flying[@]:1}"
+      abandon_blocks "$first" "${flying[@]:1}"
       return 1
     }
     flying=("${flying[@]:1}")
@@ -96,13 +97,15 @@ stage_blocks() {
   printf '%s\n' "$total" > "$sent_file"
 }
 
-# After a block failed: stops the curls of the blocks still in flight ("<index>:<pid>" each; their
-# blocks stay uncommitted, which Azure deletes on its own) and removes the staging's scratch files.
+# After a block failed: stops the curls of the blocks still in flight (the arguments after the
+# first, "<index>:<pid>" each; their blocks stay uncommitted, which Azure deletes on its own) and
+# removes the staging's scratch files: the blocks' byte counts and $1, the one-byte file of stage_blocks.
 abandon_blocks() {
-  local block
+  local first=$1 block
+  shift
   for block in "$@"; do kill "${block#*:}" 2> /dev/null || :; done
   for block in "$@"; do wait "${block#*:}" 2> /dev/null || :; done
-  rm -f -- "$SCRATCH_DIR"/block-*.sent "$SCRATCH_DIR/block.first"
+  rm -f -- "$SCRATCH_DIR"/block-*.sent "$first"
 }
 
 # Waits for the curl of one staged block ("<index>:<pid>", from stage_blocks) and logs it if it failed.
