@@ -10,22 +10,27 @@
  *     3. the restore: PostgresRestoreJob's pod into a new database (fetch streams into pg_restore);
  *     4. the download alone: fetch.sh's curl download (through the SAS it signs) into /dev/null;
  *     5. the local restore alone: `pg_restore --dbname` of a local copy, with the restore's options;
+ *     6. the restore's parts: that copy through a pipe, through the restore's tee into its hash and
+ *        count, the download piped straight into pg_restore, and the pod's data path as one command;
  * with the CPU share and seconds, the peak memory of each container's process tree and the peak
  * size of the pods' scratch folders. Each measurement runs after a CHECKPOINT, `--rounds` times
  * (default 3), and the fastest counts. Options: `--scale <pgbench scale>` (default 34),
  * `--text-mib <MiB of random text>` (default 480), `--variants default,gzip:1,none`.
  * Needs what the end-to-end tests need: scripts/install-system-deps.sh and `npm ci`.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Azurite } from '../test/backup/e2e/support/azurite';
 import { APP_PASSWORD, CONTAINER, backupPod, restorePod, secrets, storage } from '../test/backup/e2e/support/fixture';
 import { PostgresCluster } from '../test/backup/e2e/support/postgres-cluster';
+import { ownedTempDir } from '../test/backup/e2e/support/processes';
 import { requireE2eTools } from '../test/backup/e2e/support/tools';
 import { BACKUP_MARKERS, BackupSample, RESTORE_MARKERS, Round, report, writeFigures } from './bench/backup-report';
 import {
   BenchContext,
+  Measurement,
   clientEnv,
   downloadAlone,
   serverAndAzuritePids,
@@ -117,7 +122,7 @@ async function restoreRound(
   round: number,
   work: string,
   source: Record<string, number>,
-): Promise<Pick<Round, 'restore' | 'download' | 'local'>> {
+): Promise<Pick<Round, 'restore' | 'download' | 'local' | 'parts'>> {
   const { tools, cluster, azurite } = ctx;
   const check = async (database: string) => {
     const restored = await cluster.rowCounts(database);
@@ -146,12 +151,89 @@ async function restoreRound(
     `pg_restore ${RESTORE_OPTIONS} --dbname=shop_local_${round} ${file}`,
     clientEnv(ctx, 'postgres', APP_PASSWORD),
   );
-  fs.rmSync(file);
   await check(`shop_local_${round}`);
+
+  // The restore taken apart, each part into a new database checked as the others: the local copy
+  // through a pipe; through the restore container's tee into its SHA-256 and byte count (the
+  // commands of stream.sh); and the download piped straight into pg_restore, nothing hashed.
+  log(`round ${round}: the restore's parts`);
+  const into = (database: string) => `pg_restore ${RESTORE_OPTIONS} --dbname=${database}`;
+  // The download keeps the fetch container's PATH (curl, python3); pg_restore is added to it.
+  const pgEnv: Record<string, string> = clientEnv(ctx, 'postgres', APP_PASSWORD);
+  delete pgEnv.PATH;
+  const fifos = ownedTempDir('aks-stateful-bench-tee-', tools.uid, tools.gid);
+  execFileSync('mkfifo', ['-m', '600', path.join(fifos, 'dump.fifo')]);
+  fs.chownSync(path.join(fifos, 'dump.fifo'), tools.uid, tools.gid);
+  const part = async (database: string, measure: (database: string) => Promise<Measurement>) => {
+    await cluster.sql('postgres', `CREATE DATABASE ${database} OWNER app`);
+    const measured = await measure(database);
+    await check(database);
+    return measured;
+  };
+  const parts = [
+    await part(`shop_pipe_${round}`, (db) =>
+      timedBash(
+        ctx,
+        'local pg_restore from a pipe (cat into it)',
+        `cat ${file} | ${into(db)}`,
+        clientEnv(ctx, 'postgres', APP_PASSWORD),
+      ),
+    ),
+    await part(`shop_tee_${round}`, (db) =>
+      timedBash(
+        ctx,
+        "local pg_restore through the restore's tee into its SHA-256 and count",
+        [
+          'set -euo pipefail',
+          `source ${path.join(__dirname, '../lib/postgres/shell/functions/common.sh')}`,
+          `cd ${fifos}`,
+          'rm -f hash.fifo count.fifo && mkfifo hash.fifo count.fifo',
+          'sha256_hex > sha256.out < hash.fifo &',
+          'wc --bytes > bytes.out < count.fifo &',
+          `cat ${file} | tee hash.fifo count.fifo | ${into(db)}`,
+          'wait',
+        ].join('\n'),
+        clientEnv(ctx, 'postgres', APP_PASSWORD),
+      ),
+    ),
+    await part(`shop_curl_${round}`, (db) =>
+      downloadAlone(
+        ctx,
+        spec,
+        blob,
+        'the download piped into pg_restore (curl, nothing hashed)',
+        `| ${into(db)}`,
+        pgEnv,
+      ),
+    ),
+    // The pod's own data path, as one command: the download into a named pipe, which tee reads into
+    // the hash, the count and pg_restore. What the pod adds beyond it is the pod's, not the data's.
+    await part(`shop_path_${round}`, (db) =>
+      downloadAlone(
+        ctx,
+        spec,
+        blob,
+        "the restore's data path in one command (curl into a named pipe, tee into the hash, count and pg_restore)",
+        [
+          `> ${fifos}/dump.fifo &`,
+          `source ${path.join(__dirname, '../lib/postgres/shell/functions/common.sh')}`,
+          `cd ${fifos}`,
+          'rm -f hash.fifo count.fifo && mkfifo hash.fifo count.fifo',
+          'sha256_hex > sha256.out < hash.fifo &',
+          'wc --bytes > bytes.out < count.fifo &',
+          `tee hash.fifo count.fifo < dump.fifo | ${into(db)}`,
+          'wait',
+        ].join('\n'),
+        pgEnv,
+      ),
+    ),
+  ];
+  fs.rmSync(fifos, { recursive: true, force: true });
+  fs.rmSync(file);
   log(
-    `round ${round}: restore ${(restore.pod.ms / 1000).toFixed(1)} s, download alone ${(download.ms / 1000).toFixed(1)} s, local ${(local.ms / 1000).toFixed(1)} s`,
+    `round ${round}: restore ${(restore.pod.ms / 1000).toFixed(1)} s, download alone ${(download.ms / 1000).toFixed(1)} s, local ${(local.ms / 1000).toFixed(1)} s, parts ${parts.map((p) => (p.ms / 1000).toFixed(1)).join(' / ')} s`,
   );
-  return { restore, download, local };
+  return { restore, download, local, parts };
 }
 
 async function main(): Promise<void> {

@@ -23,6 +23,8 @@ export interface Round {
   readonly restore: PodMeasurement;
   readonly download: Measurement;
   readonly local: Measurement;
+  /** The restore taken apart: the local restore from a pipe, through the restore's hash, and fed by the download. */
+  readonly parts: readonly Measurement[];
 }
 
 /** Where and on what the rounds ran. */
@@ -127,6 +129,7 @@ export function report(info: RunInfo, variants: readonly CompressionVariant[], r
   const restore = fastestPod(rounds.map((r) => r.restore));
   const download = fastest(rounds.map((r) => r.download));
   const local = fastest(rounds.map((r) => r.local));
+  const parts = rounds[0].parts.map((_, i) => fastest(rounds.map((r) => r.parts[i])));
 
   const row = (m: Measurement & { all: number[] }, name = m.name) => [
     name,
@@ -148,6 +151,7 @@ export function report(info: RunInfo, variants: readonly CompressionVariant[], r
   steps.push(row(restore.pod, 'restore: whole pod'));
   steps.push(row(download, download.name));
   steps.push(row(local, local.name));
+  for (const part of parts) steps.push(row(part, `restore part: ${part.name}`));
 
   const targets: string[][] = [['target', 'measured', 'result']];
   for (const b of backups) {

@@ -212,16 +212,19 @@ export async function timedPod(
 const FETCH_DOWNLOAD = 'download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump.fifo" &';
 
 /**
- * The fetch container's download alone, into /dev/null: the same functions (the container SAS
- * signed with the key, the same curl download), the fetch container's own manifest environment,
- * with fresh folders for its volumes. Refuses to run when fetch.sh no longer downloads with that
- * command, rather than time something the restore does not do.
+ * The fetch container's download alone, into `sink` (a redirection or a pipe: `> /dev/null` by
+ * default): the same functions (the container SAS signed with the key, the same curl download),
+ * the fetch container's own manifest environment plus `extraEnv`, with fresh folders for its
+ * volumes. Refuses to run when fetch.sh no longer downloads with that command, rather than time
+ * something the restore does not do.
  */
 export async function downloadAlone(
   ctx: BenchContext,
   restoreSpec: any,
   blob: string,
   name: string,
+  sink = '> /dev/null',
+  extraEnv: Record<string, string> = {},
 ): Promise<Measurement> {
   const shell = path.resolve(__dirname, '../../lib/postgres/shell');
   const fetchScript = fs.readFileSync(path.join(shell, 'fetch.sh'), 'utf8').replace(/\\\n\s*/g, '');
@@ -248,6 +251,8 @@ export async function downloadAlone(
       env[variable.name] = ctx.secrets[`${secret}/${key}`];
     }
   }
+  Object.assign(env, extraEnv);
+  env.PATH = `${ctx.tools.postgresBin}:${env.PATH}`;
   env.blob = blob;
   const command = [
     'set -euo pipefail',
@@ -258,7 +263,7 @@ export async function downloadAlone(
     "TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + 3600))",
     'sas=$(container_read_sas "$BLOB_CONTAINER" "$expiry" "$endpoint")',
     'blob_url() { printf \'%s\\n\' "$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$1")?$sas"; }',
-    FETCH_DOWNLOAD.replace('"$SCRATCH_DIR/dump.fifo" &', '/dev/null'),
+    FETCH_DOWNLOAD.replace('> "$SCRATCH_DIR/dump.fifo" &', sink),
   ].join('\n');
   try {
     return await timedBash(ctx, name, command, env);
