@@ -154,16 +154,30 @@ async function restoreRound(
   await check(`shop_local_${round}`);
 
   // The restore taken apart, each part into a new database checked as the others: the local copy
-  // through a pipe; through the restore container's tee into its SHA-256 and byte count (the
-  // commands of stream.sh); and the download piped straight into pg_restore, nothing hashed.
+  // through a pipe; the same through the restore container's tee into its SHA-256 and byte count
+  // (the commands of stream.sh); the download piped straight into pg_restore, nothing hashed; and
+  // the pod's own data path as one command (the download into a named pipe that tee reads), so that
+  // what the pod adds beyond it is the pod's, not the data's.
   log(`round ${round}: the restore's parts`);
   const into = (database: string) => `pg_restore ${RESTORE_OPTIONS} --dbname=${database}`;
+  const localEnv = clientEnv(ctx, 'postgres', APP_PASSWORD);
   // The download keeps the fetch container's PATH (curl, python3); pg_restore is added to it.
-  const pgEnv: Record<string, string> = clientEnv(ctx, 'postgres', APP_PASSWORD);
+  const pgEnv: Record<string, string> = { ...localEnv };
   delete pgEnv.PATH;
   const fifos = ownedTempDir('aks-stateful-bench-tee-', tools.uid, tools.gid);
   execFileSync('mkfifo', ['-m', '600', path.join(fifos, 'dump.fifo')]);
   fs.chownSync(path.join(fifos, 'dump.fifo'), tools.uid, tools.gid);
+  /** stream.sh's tee, fed by `input` (`cat <file> |` or `< <pipe>`), into the hash, the count and pg_restore of `database`. */
+  const hashedRestore = (input: string, database: string) =>
+    [
+      `source ${path.join(__dirname, '../lib/postgres/shell/functions/common.sh')}`,
+      `cd ${fifos}`,
+      'rm -f hash.fifo count.fifo && mkfifo hash.fifo count.fifo',
+      'sha256_hex > sha256.out < hash.fifo &',
+      'wc --bytes > bytes.out < count.fifo &',
+      `${input} tee hash.fifo count.fifo | ${into(database)}`,
+      'wait',
+    ].join('\n');
   const part = async (database: string, measure: (database: string) => Promise<Measurement>) => {
     await cluster.sql('postgres', `CREATE DATABASE ${database} OWNER app`);
     const measured = await measure(database);
@@ -172,28 +186,14 @@ async function restoreRound(
   };
   const parts = [
     await part(`shop_pipe_${round}`, (db) =>
-      timedBash(
-        ctx,
-        'local pg_restore from a pipe (cat into it)',
-        `cat ${file} | ${into(db)}`,
-        clientEnv(ctx, 'postgres', APP_PASSWORD),
-      ),
+      timedBash(ctx, 'local pg_restore from a pipe (cat into it)', `cat ${file} | ${into(db)}`, localEnv),
     ),
     await part(`shop_tee_${round}`, (db) =>
       timedBash(
         ctx,
         "local pg_restore through the restore's tee into its SHA-256 and count",
-        [
-          'set -euo pipefail',
-          `source ${path.join(__dirname, '../lib/postgres/shell/functions/common.sh')}`,
-          `cd ${fifos}`,
-          'rm -f hash.fifo count.fifo && mkfifo hash.fifo count.fifo',
-          'sha256_hex > sha256.out < hash.fifo &',
-          'wc --bytes > bytes.out < count.fifo &',
-          `cat ${file} | tee hash.fifo count.fifo | ${into(db)}`,
-          'wait',
-        ].join('\n'),
-        clientEnv(ctx, 'postgres', APP_PASSWORD),
+        `set -euo pipefail\n${hashedRestore(`cat ${file} |`, db)}`,
+        localEnv,
       ),
     ),
     await part(`shop_curl_${round}`, (db) =>
@@ -206,24 +206,13 @@ async function restoreRound(
         pgEnv,
       ),
     ),
-    // The pod's own data path, as one command: the download into a named pipe, which tee reads into
-    // the hash, the count and pg_restore. What the pod adds beyond it is the pod's, not the data's.
     await part(`shop_path_${round}`, (db) =>
       downloadAlone(
         ctx,
         spec,
         blob,
         "the restore's data path in one command (curl into a named pipe, tee into the hash, count and pg_restore)",
-        [
-          `> ${fifos}/dump.fifo &`,
-          `source ${path.join(__dirname, '../lib/postgres/shell/functions/common.sh')}`,
-          `cd ${fifos}`,
-          'rm -f hash.fifo count.fifo && mkfifo hash.fifo count.fifo',
-          'sha256_hex > sha256.out < hash.fifo &',
-          'wc --bytes > bytes.out < count.fifo &',
-          `tee hash.fifo count.fifo < dump.fifo | ${into(db)}`,
-          'wait',
-        ].join('\n'),
+        `> ${fifos}/dump.fifo &\n${hashedRestore('< dump.fifo', db)}`,
         pgEnv,
       ),
     ),

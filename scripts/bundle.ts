@@ -16,7 +16,7 @@ import { buildSync } from 'esbuild';
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'build/lib');
 /** The property of the main entry's exports that initialises the Pulumi layer and returns its exports. */
-export const PULUMI_LAYER = 'aks-stateful.pulumi-layer';
+const PULUMI_LAYER = 'aks-stateful.pulumi-layer';
 
 // The entry: the public API, plus a hidden (symbol-keyed) way for the Pulumi entry to reach the
 // layer inside this file. esbuild initialises a module reached through require() only when that
@@ -55,7 +55,7 @@ const pulumiEntry = [
 ].join('\n');
 fs.writeFileSync(path.join(OUT, 'pulumi/index.js'), pulumiEntry);
 
-// tsc's JavaScript of each module is in the bundle now: only the declarations stay beside it.
+// tsc writes declarations only; per-module JavaScript left by an older build would sit unused beside the bundle.
 let removed = 0;
 const keep = new Set([path.join(OUT, 'index.js'), path.join(OUT, 'pulumi/index.js')]);
 const sweep = (dir: string): void => {

@@ -193,7 +193,8 @@ class DocumentWriter {
   }
 
   private key(key: string): string {
-    // A key at the top level that looks like a document marker is quoted by yaml, a value not.
+    // yaml quotes a key that looks like a document marker at the top level only, and a value never:
+    // such keys (rare) are handed over wherever they stand.
     if (key.includes('\n') || DOCUMENT_MARKER.test(key)) throw new NotHandled();
     const written = this.line(key);
     if (written.length > MAX_IMPLICIT_KEY) throw new NotHandled();
@@ -272,31 +273,23 @@ function literalBlock(value: string, indent: string): string {
   return `|${spaceFirst ? '2' : ''}${chomp}\n${indent}${start}${body.replace(/\n+/g, `$&${indent}`)}${end}`;
 }
 
-let writing = 0;
+let writing = false;
 
 /**
  * Runs `synthesis` with cdk8s's `Yaml.stringify` (which `App.synth()` and `synthYaml()` write
  * with) replaced by this writer, and puts cdk8s's own back when it returns or throws. Used only
- * around an app's own synthesis; calls nest.
+ * around an app's own synthesis; a call inside another leaves the outer one's in place.
  */
 export function withYamlWriter<T>(synthesis: () => T): T {
-  if (writing > 0) {
-    writing++;
-    try {
-      return synthesis();
-    } finally {
-      writing--;
-    }
-  }
   const own = Object.getOwnPropertyDescriptor(Yaml, 'stringify');
   const original = Yaml.stringify as Stringify;
-  if (!own || typeof original !== 'function') return synthesis();
+  if (writing || !own || typeof original !== 'function') return synthesis();
   Object.defineProperty(Yaml, 'stringify', { ...own, value: (...docs: unknown[]) => stringifyYaml(original, docs) });
-  writing++;
+  writing = true;
   try {
     return synthesis();
   } finally {
-    writing--;
+    writing = false;
     Object.defineProperty(Yaml, 'stringify', own);
   }
 }
