@@ -5,20 +5,20 @@
  *   for each compression (default, gzip:1, none; `--variants` to choose):
  *     1. the ceiling, `pg_dump -Fc` with the same compression into /dev/null;
  *     2. the backup: BackupCronJob's pod, taken from its manifest (dump and upload side by side,
- *        blocks staged into Azurite while pg_dump runs);
+ *        blocks staged into Azurite while pg_dump runs); for the default compression, also the
+ *        same pod with the upload's stream read by a hashing copy into /dev/null (no storage);
  *   then, for the default compression's blob:
  *     3. the restore: PostgresRestoreJob's pod into a new database (fetch streams into pg_restore);
  *     4. the download alone: fetch.sh's curl download (through the SAS it signs) into /dev/null;
  *     5. the local restore alone: `pg_restore --dbname` of a local copy, with the restore's options;
- *     6. the restore's parts: that copy through a pipe, through the restore's tee into its hash and
- *        count, the download piped straight into pg_restore, and the pod's data path as one command;
+ *     6. the restore's parts: that copy through a pipe, through the fetch's hashing copy, the
+ *        download piped straight into pg_restore, and the pod's data path as one command;
  * with the CPU share and seconds, the peak memory of each container's process tree and the peak
  * size of the pods' scratch folders. Each measurement runs after a CHECKPOINT, `--rounds` times
  * (default 3), and the fastest counts. Options: `--scale <pgbench scale>` (default 34),
  * `--text-mib <MiB of random text>` (default 480), `--variants default,gzip:1,none`.
  * Needs what the end-to-end tests need: scripts/install-system-deps.sh and `npm ci`.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,6 +31,7 @@ import { BACKUP_MARKERS, BackupSample, RESTORE_MARKERS, Round, report, writeFigu
 import {
   BenchContext,
   Measurement,
+  backupWithoutStorage,
   clientEnv,
   downloadAlone,
   serverAndAzuritePids,
@@ -97,6 +98,11 @@ async function backupRound(
     storage: { ...storage(azurite), prefix: variant.prefix },
   });
   const backup = await timedPod(ctx, 'backup', spec, BACKUP_MARKERS);
+  let withoutStorage: BackupSample['withoutStorage'];
+  if (variant.label === 'default') {
+    log(`round ${round} [${variant.label}]: the backup without the storage (its stream into a hashing copy)`);
+    withoutStorage = await timedPod(ctx, 'backup without storage', backupWithoutStorage(spec), BACKUP_MARKERS);
+  }
   const stored = await azurite.list(CONTAINER, `${variant.prefix}/`);
   const blobs = stored.filter((b) => b.name.endsWith('.dump'));
   if (blobs.length !== 1) throw new Error(`expected one dump under ${variant.prefix}/, found ${blobs.length}`);
@@ -112,7 +118,7 @@ async function backupRound(
   log(
     `round ${round} [${variant.label}]: ceiling ${(ceiling.ms / 1000).toFixed(1)} s, backup ${(backup.pod.ms / 1000).toFixed(1)} s, blob ${blob.size} bytes`,
   );
-  return { ceiling, backup, blobBytes: blob.size, compression, blob: blob.name };
+  return { ceiling, backup, withoutStorage, blobBytes: blob.size, compression, blob: blob.name };
 }
 
 /** The restore of the default blob, the download alone and the local restore alone, each checked by row counts. */
@@ -154,29 +160,24 @@ async function restoreRound(
   await check(`shop_local_${round}`);
 
   // The restore taken apart, each part into a new database checked as the others: the local copy
-  // through a pipe; the same through the restore container's tee into its SHA-256 and byte count
-  // (the commands of stream.sh); the download piped straight into pg_restore, nothing hashed; and
-  // the pod's own data path as one command (the download into a named pipe that tee reads), so that
-  // what the pod adds beyond it is the pod's, not the data's.
+  // through a pipe; the same through the fetch container's hashing copy (hashed-copy.sh) on its way;
+  // the download piped straight into pg_restore, nothing hashed; and the pod's own data path as one
+  // command (the download through the hashing copy into pg_restore), so that what the pod adds
+  // beyond it is the pod's, not the data's. Each hashed part checks the count it recorded.
   log(`round ${round}: the restore's parts`);
   const into = (database: string) => `pg_restore ${RESTORE_OPTIONS} --dbname=${database}`;
   const localEnv = clientEnv(ctx, 'postgres', APP_PASSWORD);
   // The download keeps the fetch container's PATH (curl, python3); pg_restore is added to it.
   const pgEnv: Record<string, string> = { ...localEnv };
   delete pgEnv.PATH;
-  const fifos = ownedTempDir('aks-stateful-bench-tee-', tools.uid, tools.gid);
-  execFileSync('mkfifo', ['-m', '600', path.join(fifos, 'dump.fifo')]);
-  fs.chownSync(path.join(fifos, 'dump.fifo'), tools.uid, tools.gid);
-  /** stream.sh's tee, fed by `input` (`cat <file> |` or `< <pipe>`), into the hash, the count and pg_restore of `database`. */
+  const sums = ownedTempDir('aks-stateful-bench-sum-', tools.uid, tools.gid);
+  const functions = path.join(__dirname, '../lib/postgres/shell/functions');
+  const blobBytes = fs.statSync(file).size;
+  /** The hashing copy from `input` into pg_restore of `database`, then a check of the count it recorded. */
   const hashedRestore = (input: string, database: string) =>
     [
-      `source ${path.join(__dirname, '../lib/postgres/shell/functions/common.sh')}`,
-      `cd ${fifos}`,
-      'rm -f hash.fifo count.fifo && mkfifo hash.fifo count.fifo',
-      'sha256_hex > sha256.out < hash.fifo &',
-      'wc --bytes > bytes.out < count.fifo &',
-      `${input} tee hash.fifo count.fifo | ${into(database)}`,
-      'wait',
+      `${input} hashed_copy ${sums}/stream.sum | ${into(database)}`,
+      `read -r bytes _ < ${sums}/stream.sum && [[ $bytes == ${blobBytes} ]]`,
     ].join('\n');
   const part = async (database: string, measure: (database: string) => Promise<Measurement>) => {
     await cluster.sql('postgres', `CREATE DATABASE ${database} OWNER app`);
@@ -188,11 +189,16 @@ async function restoreRound(
     await part(`shop_pipe_${round}`, (db) =>
       timedBash(ctx, 'local pg_restore from a pipe (cat into it)', `cat ${file} | ${into(db)}`, localEnv),
     ),
-    await part(`shop_tee_${round}`, (db) =>
+    await part(`shop_copy_${round}`, (db) =>
       timedBash(
         ctx,
-        "local pg_restore through the restore's tee into its SHA-256 and count",
-        `set -euo pipefail\n${hashedRestore(`cat ${file} |`, db)}`,
+        "local pg_restore through the fetch's hashing copy (SHA-256 and count on the way)",
+        [
+          'set -euo pipefail',
+          ...['common', 'hashed-copy'].map((f) => `source ${path.join(functions, `${f}.sh`)}`),
+          'STEP=copy',
+          hashedRestore(`< ${file}`, db),
+        ].join('\n'),
         localEnv,
       ),
     ),
@@ -211,13 +217,13 @@ async function restoreRound(
         ctx,
         spec,
         blob,
-        "the restore's data path in one command (curl into a named pipe, tee into the hash, count and pg_restore)",
-        `> ${fifos}/dump.fifo &\n${hashedRestore('< dump.fifo', db)}`,
+        "the restore's data path in one command (curl into the hashing copy, into pg_restore)",
+        `| ${hashedRestore('', db)}`,
         pgEnv,
       ),
     ),
   ];
-  fs.rmSync(fifos, { recursive: true, force: true });
+  fs.rmSync(sums, { recursive: true, force: true });
   fs.rmSync(file);
   log(
     `round ${round}: restore ${(restore.pod.ms / 1000).toFixed(1)} s, download alone ${(download.ms / 1000).toFixed(1)} s, local ${(local.ms / 1000).toFixed(1)} s, parts ${parts.map((p) => (p.ms / 1000).toFixed(1)).join(' / ')} s`,
@@ -232,6 +238,15 @@ async function main(): Promise<void> {
     `PostgreSQL ${tools.postgresMajor}, az ${tools.azVersion}, ${os.cpus().length} CPUs, ${Math.round(os.totalmem() / MIB)} MiB RAM`,
   );
   const [cluster, azurite] = await Promise.all([PostgresCluster.start(tools), Azurite.start(tools)]);
+  // Every step from the same server state. No autovacuum: each restore creates a 1.2 GB database
+  // whose vacuum would otherwise land at random in whichever step runs next, on the same two cores.
+  // WAL files kept (min_wal_size) and no checkpoint forced within a step (max_wal_size): after the
+  // backups' checkpoints with hardly any WAL, the server would otherwise remove its WAL files, and
+  // whichever restore comes first would create and zero-fill 1.2 GB of new ones that the next
+  // restore reuses (docs/benchmarks.md has what each cost).
+  for (const setting of ['autovacuum = off', "min_wal_size = '4GB'", "max_wal_size = '4GB'"])
+    await cluster.sql('postgres', `ALTER SYSTEM SET ${setting}`);
+  await cluster.sql('postgres', 'SELECT pg_reload_conf()');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-bench-'));
   fs.chownSync(work, tools.uid, tools.gid);
   try {

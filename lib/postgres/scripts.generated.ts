@@ -46,7 +46,7 @@ open_stream() {
   trap 'on_exit' EXIT
   # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit through the hooks instead.
   trap 'exit 143' TERM
-  rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
+  rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited" "$SCRATCH_DIR/sent"
   [[ $1 == file ]] || mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
 }
 
@@ -67,7 +67,8 @@ await_fetch() {
   exec {tick}<> <(:)
   until [[ -f "$SCRATCH_DIR/fetched.ready" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
     ((SECONDS < FETCH_WAIT_SECONDS)) || fail "the fetch container found no dump within $FETCH_WAIT_SECONDS s: nothing was restored"
-    read -r -t 0.1 -u "$tick" _ || true
+    # Every 20 ms: the stream starts once this loop has seen the dump found.
+    read -r -t 0.02 -u "$tick" _ || true
   done
   [[ -f "$SCRATCH_DIR/fetched.ready" ]] || fail "the fetch container failed (see its log): nothing was restored"
   while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
@@ -90,35 +91,38 @@ dbname_conninfo() {
 }
 
 # Restores the stream into database $1 (further arguments go to pg_restore): pg_restore --dbname
-# reads the archive and runs it itself, stopping at the first error, while tee hashes and counts the
-# same bytes on the way. It succeeds only when pg_restore and tee have, and the stream's size and
-# SHA-256 equal those recorded at backup time. The database is a shadow that only becomes the target
-# afterwards (see shadow.sh), so a truncated or corrupt dump never reaches a database in use.
+# reads the pipe itself and runs the archive, stopping at the first error, while the fetch container
+# hashes and counts every byte it puts into the pipe. It succeeds only when pg_restore has, and the
+# count and SHA-256 the fetch container then records ("sent") equal those recorded at backup time.
+# The database is a shadow that only becomes the target afterwards (see shadow.sh), so a truncated
+# or corrupt dump never reaches a database in use.
 # Run in the background and waited for (see stream_restore), where errexit is off: every step is checked explicitly.
 stream_restore_pipeline() {
-  local database=$1 hasher counter size sha status
+  local database=$1 size sha
   shift
-  rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
-  mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" || return 1
-  # Output redirected first: while they wait for the pipe's other end, they must not hold pg_restore's input open.
-  sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
-  hasher=$!
-  wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
-  counter=$!
-  tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \\
-    | pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")"
-  status=("\${PIPESTATUS[@]}")
-  ((status[0] == 0 && status[1] == 0)) \\
-    || fail "reading \${fetched[blob]} failed: tee exited with \${status[0]}, pg_restore with \${status[1]} (its error, if any, is above)"
-  wait "$hasher" || fail "hashing the stream failed"
-  wait "$counter" || fail "counting the stream's bytes failed"
-  size=$(< "$SCRATCH_DIR/bytes.out")
+  pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")" < "$SCRATCH_DIR/dump.fifo" \\
+    || fail "pg_restore of \${fetched[blob]} failed (its error, if any, is above)"
+  await_sent
+  read -r size sha < "$SCRATCH_DIR/sent" || fail "the fetch container's count and checksum of the stream cannot be read"
   [[ $size == "\${fetched[size]}" ]] \\
     || fail "size mismatch for \${fetched[blob]}: received $size bytes, the blob records \${fetched[size]}"
-  sha=$(< "$SCRATCH_DIR/sha256.out")
   [[ $sha == "\${fetched[sha256]}" ]] \\
     || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
   log "verified \${fetched[blob]}: $size bytes, sha256 $sha"
+}
+
+# Waits until the fetch container has recorded the count and SHA-256 of all it streamed ("sent",
+# written once its download and copy have ended well) or has failed; at most FETCH_WAIT_SECONDS after
+# pg_restore read the end of the stream.
+await_sent() {
+  local tick since=$SECONDS
+  exec {tick}<> <(:)
+  until [[ -f "$SCRATCH_DIR/sent" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
+    ((SECONDS - since < FETCH_WAIT_SECONDS)) \\
+      || fail "the fetch container recorded no count and checksum of the stream within $FETCH_WAIT_SECONDS s of its end"
+    read -r -t 0.02 -u "$tick" _ || true
+  done
+  [[ -f "$SCRATCH_DIR/sent" ]] || fail "the fetch container failed (see its log): the stream is unverified"
 }
 
 # Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's
@@ -390,6 +394,21 @@ client_version() {
   printf '%s\\n' "\${BASH_REMATCH[1]}"
 }
 
+# Enlarges the pipe behind each file descriptor given to 1 MiB, the most a process without
+# CAP_SYS_RESOURCE may ask for (fs.pipe-max-size). A reader that is not scheduled for a moment then
+# holds up its writer only once 1 MiB is waiting instead of 64 KiB: with several readers of one
+# stream on two busy cores, that is what keeps pg_dump from waiting for the slowest. Only ever
+# faster: without perl, or where the kernel refuses (the user's pipe quota), the pipes keep their
+# size and nothing fails.
+enlarge_pipes() {
+  command -v perl > /dev/null || return 0
+  perl -e '
+while (defined(my $fd = shift)) {
+  my $handle;
+  (open($handle, "<&=", $fd) || open($handle, ">&=", $fd)) && fcntl($handle, 1031, 1 << 20);
+}' -- "$@" 2> /dev/null || true
+}
+
 STEP=dump
 begin_script
 
@@ -442,18 +461,29 @@ globals_size=$(wc --bytes < globals.sql) || fail "counting the globals' bytes fa
 log "globals dumped: $globals_size bytes, sha256 $globals_sha256"
 
 # The readers of the stream, started first so that none of them holds the upload pipe open. Each
-# one blocks until tee opens its pipe. The TOC is listed from its own copy of the stream, which is
-# then drained: pg_restore --list stops reading after the TOC, and tee would die of SIGPIPE.
+# one blocks until tee opens its pipe, then enlarges it (and tee its own input): pg_dump waits only
+# when a reader is 1 MiB behind. The TOC is listed from its own copy of the stream, which is then
+# drained: pg_restore --list stops reading after the TOC, and tee would die of SIGPIPE.
 mkfifo hash.fifo read.fifo count.fifo list.fifo upload.fifo
-sha256_hex > sha256.out < hash.fifo &
+{
+  enlarge_pipes 0
+  sha256_hex > sha256.out
+} < hash.fifo &
 hasher=$!
-wc --bytes > bytes.out < count.fifo &
+{
+  enlarge_pipes 0
+  exec wc --bytes > bytes.out
+} < count.fifo &
 counter=$!
 # A full read-back: pg_restore --file=/dev/null reads and decompresses every entry, which fails on
 # a truncated or damaged archive (--list alone passes one).
-pg_restore --file=/dev/null < read.fifo &
+{
+  enlarge_pipes 0
+  exec pg_restore --file=/dev/null
+} < read.fifo &
 reader=$!
 {
+  enlarge_pipes 0
   pg_restore --list | { grep --count --invert-match --regexp='^;' --regexp='^$' || true; } > entries.out
   cat > /dev/null
 } < list.fifo &
@@ -478,7 +508,10 @@ log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $
 # One pass: while pg_dump writes, tee feeds the same bytes to the upload, the hash, the byte count,
 # the read-back and the TOC listing. Every process's exit status is checked: the pipeline's through
 # PIPESTATUS, the readers' through wait.
-pg_dump --format=custom "\${compress[@]}" --no-password | tee hash.fifo count.fifo read.fifo list.fifo >&"$out" \\
+pg_dump --format=custom "\${compress[@]}" --no-password | {
+  enlarge_pipes 0
+  exec tee hash.fifo count.fifo read.fifo list.fifo
+} >&"$out" \\
   || {
     status=("\${PIPESTATUS[@]}")
     fail "pg_dump exited with status \${status[0]}, tee (streaming to the upload) with \${status[1]}: the dump is incomplete"
@@ -504,7 +537,7 @@ printf 'ok\\n' > ready
 log "dump verified: $size bytes, $entries entries, sha256 $sha256"
 `;
 
-/** azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under `$DUMP_PREFIX`, records its size and checksum (and those of its globals) for the other container, downloads its globals when asked to, and either streams the dump into the pipe that container reads or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume. All of it with curl through one read-and-list SAS of the container: signed here with the account key, or, with workload identity, a user delegation SAS that az makes (its only az call). (lib/postgres/shell/fetch.sh) */
+/** azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under `$DUMP_PREFIX`, records its size and checksum (and those of its globals) for the other container, downloads its globals when asked to, and either streams the dump into the pipe that container reads, hashing and counting it on the way, or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume. All of it with curl through one read-and-list SAS of the container: signed here with the account key, or, with workload identity, a user delegation SAS that az makes (its only az call). (lib/postgres/shell/fetch.sh) */
 export const FETCH_SCRIPT = `# Strict mode, and an ERR trap that names the failing command: any failure fails the Job.
 # \`set -E\` makes the trap fire inside functions too. STEP names the container in every log line.
 begin_script() {
@@ -584,7 +617,7 @@ require_programs() {
   local program missing=()
   for program in "$@"; do command -v "$program" > /dev/null || missing+=("$program"); done
   ((\${#missing[@]} == 0)) \\
-    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload and the fetch reach the storage with curl (the upload also hashes with openssl and coreutils), and sign their SASes with python3 when they have the storage account key; use an azure-cli image that ships them"
+    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload and the fetch reach the storage with curl, hash a stream with python3 and sign their SASes with it when they have the storage account key (the upload also hashes with openssl and coreutils); use an azure-cli image that ships them"
 }
 
 # A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.
@@ -766,22 +799,80 @@ download_blob() {
     3<<< "url = \\"$1\\""
 }
 
+# Copies stdin to stdout and then writes "<bytes> <sha256 hex>" of what it copied to the file $1.
+# Fails, writing nothing to $1, when the reader of stdout stops reading (status 3) or a read or
+# write fails (4). Both pipes are enlarged to 1 MiB where the kernel allows it (pipe-max-size, the
+# user's pipe quota; otherwise they keep their size), so that the reader's small reads (pg_restore
+# reads 4 KiB at a time) rarely wait for this side.
+hashed_copy() {
+  local summary=$1 status=0
+  python3 -I -c '
+import fcntl, hashlib, os, stat, sys
+F_SETPIPE_SZ = 1031
+CHUNK = 1 << 20
+for fd in (0, 1):
+    try:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            fcntl.fcntl(fd, F_SETPIPE_SZ, CHUNK)
+    except OSError:
+        pass
+digest = hashlib.sha256()
+size = 0
+buffer = memoryview(bytearray(CHUNK))
+incoming = open(0, "rb", buffering=0, closefd=False)
+try:
+    while True:
+        got = incoming.readinto(buffer)
+        if not got:
+            break
+        digest.update(buffer[:got])
+        left = buffer[:got]
+        while left:
+            left = left[os.write(1, left):]
+        size += got
+except BrokenPipeError:
+    sys.exit(3)
+except OSError as error:
+    print(error, file=sys.stderr)
+    sys.exit(4)
+try:
+    os.close(1)
+except BrokenPipeError:
+    sys.exit(3)
+try:
+    with open(sys.argv[1], "w") as out:
+        out.write("%d %s\\n" % (size, digest.hexdigest()))
+except OSError as error:
+    print(error, file=sys.stderr)
+    sys.exit(4)
+' "$summary" || status=$?
+  case $status in
+    0) ;;
+    3) log "the reader of the stream stopped reading it" ;;
+    4) log "copying the stream failed (see above)" ;;
+    *) log "python3 exited with status $status copying the stream" ;;
+  esac
+  return "$status"
+}
+
 STEP=fetch
 begin_script
 
 : "\${SCRATCH_DIR:?}" "\${DUMP_PREFIX:?}" "\${RESTORE_WAIT_SECONDS:?}" "\${AZURE_STORAGE_ACCOUNT:?}" "\${BLOB_CONTAINER:?}" "\${AUTH_MODE:?}" "\${CONTAINER_IMAGE:?}"
 umask 077
 to_file=\${FETCH_TO_FILE:-false}
-# The other container waits for "fetched.ready" (and, with a file, "downloaded") or "fetch-failed":
-# any exit before the last marker it waits for, for whatever reason, leaves "fetch-failed".
-done_marker=fetched.ready
+# The other container waits for "fetched.ready", then "sent" (the stream's count and checksum) or,
+# with a file, "downloaded", or for "fetch-failed": any exit before the last marker it waits for,
+# for whatever reason, leaves "fetch-failed".
+done_marker=sent
 [[ $to_file != true ]] || done_marker=downloaded
 trap '[[ -f "$SCRATCH_DIR/$done_marker" ]] || { rm -f -- "$SCRATCH_DIR/dump"; printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"; }' EXIT
 # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
 trap 'exit 143' TERM
 programs=(curl)
-# With the account key the SAS is signed here, by python3 (az's own interpreter, in its image).
-[[ $AUTH_MODE != storageAccountKey ]] || programs+=(python3)
+# With the account key the SAS is signed here, and a stream is hashed on its way, by python3 (az's
+# own interpreter, in its image).
+[[ $AUTH_MODE != storageAccountKey && $to_file == true ]] || programs+=(python3)
 require_programs "\${programs[@]}"
 X_MS_VERSION=2021-08-06
 endpoint=$(blob_endpoint)
@@ -844,10 +935,13 @@ if [[ $to_file == true ]]; then
   download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump" &
 else
   log "streaming $blob (\${fields[1]} bytes) to the restore"
-  # curl writes the blob to its standard output, which is the pipe. Opening it waits for the
-  # reader; a reader that is gone ends the download (curl fails writing), and one that never came
-  # is noticed through "restore-exited", after a grace period for a download that is finishing.
-  download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump.fifo" &
+  # curl writes the blob into one process that hashes and counts it on its way into the pipe, which
+  # pg_restore alone reads on the other side; its count and checksum become "sent" once the download
+  # and the copy have both succeeded. Opening the pipe waits for the reader; a reader that is gone
+  # ends the copy (it fails writing) and so the download, and one that never came is noticed
+  # through "restore-exited", after a grace period for a download that is finishing.
+  rm -f -- "$SCRATCH_DIR/stream.sum" "$SCRATCH_DIR/sent"
+  download_blob "$(blob_url "$blob")" | hashed_copy "$SCRATCH_DIR/stream.sum" > "$SCRATCH_DIR/dump.fifo" &
 fi
 downloader=$!
 grace=0
@@ -871,6 +965,7 @@ if [[ $to_file == true ]]; then
   printf 'ok\\n' > "$SCRATCH_DIR/downloaded"
   log "downloaded $blob"
 else
+  mv -- "$SCRATCH_DIR/stream.sum" "$SCRATCH_DIR/sent"
   log "sent $blob"
 fi
 `;
@@ -913,7 +1008,7 @@ open_stream() {
   trap 'on_exit' EXIT
   # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit through the hooks instead.
   trap 'exit 143' TERM
-  rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
+  rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited" "$SCRATCH_DIR/sent"
   [[ $1 == file ]] || mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
 }
 
@@ -934,7 +1029,8 @@ await_fetch() {
   exec {tick}<> <(:)
   until [[ -f "$SCRATCH_DIR/fetched.ready" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
     ((SECONDS < FETCH_WAIT_SECONDS)) || fail "the fetch container found no dump within $FETCH_WAIT_SECONDS s: nothing was restored"
-    read -r -t 0.1 -u "$tick" _ || true
+    # Every 20 ms: the stream starts once this loop has seen the dump found.
+    read -r -t 0.02 -u "$tick" _ || true
   done
   [[ -f "$SCRATCH_DIR/fetched.ready" ]] || fail "the fetch container failed (see its log): nothing was restored"
   while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
@@ -957,35 +1053,38 @@ dbname_conninfo() {
 }
 
 # Restores the stream into database $1 (further arguments go to pg_restore): pg_restore --dbname
-# reads the archive and runs it itself, stopping at the first error, while tee hashes and counts the
-# same bytes on the way. It succeeds only when pg_restore and tee have, and the stream's size and
-# SHA-256 equal those recorded at backup time. The database is a shadow that only becomes the target
-# afterwards (see shadow.sh), so a truncated or corrupt dump never reaches a database in use.
+# reads the pipe itself and runs the archive, stopping at the first error, while the fetch container
+# hashes and counts every byte it puts into the pipe. It succeeds only when pg_restore has, and the
+# count and SHA-256 the fetch container then records ("sent") equal those recorded at backup time.
+# The database is a shadow that only becomes the target afterwards (see shadow.sh), so a truncated
+# or corrupt dump never reaches a database in use.
 # Run in the background and waited for (see stream_restore), where errexit is off: every step is checked explicitly.
 stream_restore_pipeline() {
-  local database=$1 hasher counter size sha status
+  local database=$1 size sha
   shift
-  rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
-  mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" || return 1
-  # Output redirected first: while they wait for the pipe's other end, they must not hold pg_restore's input open.
-  sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
-  hasher=$!
-  wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
-  counter=$!
-  tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \\
-    | pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")"
-  status=("\${PIPESTATUS[@]}")
-  ((status[0] == 0 && status[1] == 0)) \\
-    || fail "reading \${fetched[blob]} failed: tee exited with \${status[0]}, pg_restore with \${status[1]} (its error, if any, is above)"
-  wait "$hasher" || fail "hashing the stream failed"
-  wait "$counter" || fail "counting the stream's bytes failed"
-  size=$(< "$SCRATCH_DIR/bytes.out")
+  pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")" < "$SCRATCH_DIR/dump.fifo" \\
+    || fail "pg_restore of \${fetched[blob]} failed (its error, if any, is above)"
+  await_sent
+  read -r size sha < "$SCRATCH_DIR/sent" || fail "the fetch container's count and checksum of the stream cannot be read"
   [[ $size == "\${fetched[size]}" ]] \\
     || fail "size mismatch for \${fetched[blob]}: received $size bytes, the blob records \${fetched[size]}"
-  sha=$(< "$SCRATCH_DIR/sha256.out")
   [[ $sha == "\${fetched[sha256]}" ]] \\
     || fail "checksum mismatch for \${fetched[blob]}: sha256 $sha, recorded at backup time \${fetched[sha256]}; the dump is corrupt"
   log "verified \${fetched[blob]}: $size bytes, sha256 $sha"
+}
+
+# Waits until the fetch container has recorded the count and SHA-256 of all it streamed ("sent",
+# written once its download and copy have ended well) or has failed; at most FETCH_WAIT_SECONDS after
+# pg_restore read the end of the stream.
+await_sent() {
+  local tick since=$SECONDS
+  exec {tick}<> <(:)
+  until [[ -f "$SCRATCH_DIR/sent" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
+    ((SECONDS - since < FETCH_WAIT_SECONDS)) \\
+      || fail "the fetch container recorded no count and checksum of the stream within $FETCH_WAIT_SECONDS s of its end"
+    read -r -t 0.02 -u "$tick" _ || true
+  done
+  [[ -f "$SCRATCH_DIR/sent" ]] || fail "the fetch container failed (see its log): the stream is unverified"
 }
 
 # Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's
@@ -1261,22 +1360,27 @@ if [[ $APPLY_GLOBALS == true ]]; then
   [[ $(maintenance_sql <<< 'SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user;') == t ]] \\
     || fail "applying the globals needs a superuser: $PGUSER is not one on $PGHOST"
 fi
+# The shadow that the restore fills, after removing any an earlier, killed run left.
+make_shadow() {
+  drop_stale_shadows "$target"
+  if [[ $RESTORE_MODE == replace ]]; then
+    create_replacing_shadow "$target"
+  else
+    # A restore never overwrites a database it did not create.
+    ! database_exists "$target" || fail "the database $target exists: a new-database restore never replaces one"
+    create_shadow
+  fi
+}
+# Made while the fetch container looks for the dump, so that the stream starts as soon as it is
+# found; except when the globals are to be applied: a dump without them then fails before anything
+# is created.
+if [[ $APPLY_GLOBALS != true ]]; then make_shadow; fi
 await_fetch
 if [[ $APPLY_GLOBALS == true ]]; then
   [[ \${fetched[globals]} == present ]] \\
     || fail "\${fetched[blob]} has no globals (it was written before BackupCronJob saved them): nothing was restored; restore it without applyGlobals"
   verify_file "$SCRATCH_DIR/globals.sql" "\${fetched[globals_size]}" "\${fetched[globals_sha256]}" "the globals of \${fetched[blob]}"
-fi
-
-drop_stale_shadows "$target"
-if [[ $RESTORE_MODE == replace ]]; then
-  create_replacing_shadow "$target"
-else
-  # A restore never overwrites a database it did not create.
-  ! database_exists "$target" || fail "the database $target exists: a new-database restore never replaces one"
-  create_shadow
-fi
-if [[ $APPLY_GLOBALS == true ]]; then
+  make_shadow
   # Before the restore, so that the owners and grants it restores name roles that exist. Roles
   # are the server's, not the shadow's: a restore that fails after this keeps them.
   log "applying the globals of \${fetched[blob]} to $PGHOST:$PGPORT"
@@ -1471,7 +1575,7 @@ require_programs() {
   local program missing=()
   for program in "$@"; do command -v "$program" > /dev/null || missing+=("$program"); done
   ((\${#missing[@]} == 0)) \\
-    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload and the fetch reach the storage with curl (the upload also hashes with openssl and coreutils), and sign their SASes with python3 when they have the storage account key; use an azure-cli image that ships them"
+    || fail "the image \${CONTAINER_IMAGE:-?} has no \${missing[*]}: the upload and the fetch reach the storage with curl, hash a stream with python3 and sign their SASes with it when they have the storage account key (the upload also hashes with openssl and coreutils); use an azure-cli image that ships them"
 }
 
 # A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.
@@ -1737,15 +1841,70 @@ check_block_sizes() {
   done
 }
 
+# Copies stdin to stdout and then writes "<bytes> <sha256 hex>" of what it copied to the file $1.
+# Fails, writing nothing to $1, when the reader of stdout stops reading (status 3) or a read or
+# write fails (4). Both pipes are enlarged to 1 MiB where the kernel allows it (pipe-max-size, the
+# user's pipe quota; otherwise they keep their size), so that the reader's small reads (pg_restore
+# reads 4 KiB at a time) rarely wait for this side.
+hashed_copy() {
+  local summary=$1 status=0
+  python3 -I -c '
+import fcntl, hashlib, os, stat, sys
+F_SETPIPE_SZ = 1031
+CHUNK = 1 << 20
+for fd in (0, 1):
+    try:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            fcntl.fcntl(fd, F_SETPIPE_SZ, CHUNK)
+    except OSError:
+        pass
+digest = hashlib.sha256()
+size = 0
+buffer = memoryview(bytearray(CHUNK))
+incoming = open(0, "rb", buffering=0, closefd=False)
+try:
+    while True:
+        got = incoming.readinto(buffer)
+        if not got:
+            break
+        digest.update(buffer[:got])
+        left = buffer[:got]
+        while left:
+            left = left[os.write(1, left):]
+        size += got
+except BrokenPipeError:
+    sys.exit(3)
+except OSError as error:
+    print(error, file=sys.stderr)
+    sys.exit(4)
+try:
+    os.close(1)
+except BrokenPipeError:
+    sys.exit(3)
+try:
+    with open(sys.argv[1], "w") as out:
+        out.write("%d %s\\n" % (size, digest.hexdigest()))
+except OSError as error:
+    print(error, file=sys.stderr)
+    sys.exit(4)
+' "$summary" || status=$?
+  case $status in
+    0) ;;
+    3) log "the reader of the stream stopped reading it" ;;
+    4) log "copying the stream failed (see above)" ;;
+    *) log "python3 exited with status $status copying the stream" ;;
+  esac
+  return "$status"
+}
+
 STEP=upload
 begin_script
 
 : "\${SCRATCH_DIR:?}" "\${DUMP_WAIT_SECONDS:?}" "\${CONTAINER_IMAGE:?}"
 # Any exit tells the dump container, which waits for this side to open the stream.
 trap ': > "$SCRATCH_DIR/upload-exited"' EXIT
-programs=(curl openssl head base64 cat wc tee mkfifo)
-# With the account key the SASes are signed by python3 (the azure-cli image's own), not az.
-if [[ \${AUTH_MODE:-} == storageAccountKey ]]; then programs+=(python3); fi
+# python3 (the azure-cli image's own) hashes the stream and, with the account key, signs the SASes.
+programs=(curl openssl head base64 cat wc python3)
 require_programs "\${programs[@]}"
 # The block size: 16 MiB unless a test sets another.
 if [[ ! \${BLOCK_MIB:=16} =~ ^[1-9][0-9]{0,3}$ ]] || ((BLOCK_MIB > 4000)); then
@@ -1814,27 +1973,20 @@ unset sas globals_sas
 # only logged: the commit refuses it).
 check_new_blob "$BLOB_URL" "$blob"
 
-# The upload's own hash and count of the stream, as the dump computes them.
-rm -f -- "$SCRATCH_DIR"/upload-{hash,count}.fifo "$SCRATCH_DIR"/upload-{sha256,count,blocks,sent}.out
-mkfifo -- "$SCRATCH_DIR/upload-hash.fifo" "$SCRATCH_DIR/upload-count.fifo"
-sha256_hex > "$SCRATCH_DIR/upload-sha256.out" < "$SCRATCH_DIR/upload-hash.fifo" &
-hasher=$!
-wc --bytes > "$SCRATCH_DIR/upload-count.out" < "$SCRATCH_DIR/upload-count.fifo" &
-counter=$!
+# The upload's own hash and count of the stream (the hashing copy's summary), to compare with the
+# dump's, and what the stager sent.
+rm -f -- "$SCRATCH_DIR/upload.sum" "$SCRATCH_DIR"/upload-{blocks,sent}.out
 exec {in}< "$SCRATCH_DIR/upload.fifo"
 : > "$SCRATCH_DIR/staging"
 log "staging $blob in blocks of $BLOCK_MIB MiB while the dump runs"
-tee "$SCRATCH_DIR/upload-hash.fifo" "$SCRATCH_DIR/upload-count.fifo" <&"$in" \\
+hashed_copy "$SCRATCH_DIR/upload.sum" <&"$in" \\
   | stage_blocks "$SCRATCH_DIR/upload-blocks.out" "$SCRATCH_DIR/upload-sent.out" \\
   || {
     status=("\${PIPESTATUS[@]}")
-    fail "staging failed (tee exited with \${status[0]}, the stager with \${status[1]}): nothing was committed"
+    fail "staging failed (the hashing copy exited with \${status[0]}, the stager with \${status[1]}): nothing was committed"
   }
 exec {in}<&-
-wait "$hasher" || fail "hashing the stream failed: nothing was committed"
-wait "$counter" || fail "counting the stream failed: nothing was committed"
-read_sha=$(< "$SCRATCH_DIR/upload-sha256.out")
-read_size=$(< "$SCRATCH_DIR/upload-count.out")
+read -r read_size read_sha < "$SCRATCH_DIR/upload.sum" || fail "the hashing copy recorded no count and checksum: nothing was committed"
 blocks=$(< "$SCRATCH_DIR/upload-blocks.out")
 sent=$(< "$SCRATCH_DIR/upload-sent.out")
 ((sent == read_size)) || fail "curl sent $sent bytes of the $read_size read: nothing was committed"

@@ -160,27 +160,24 @@ export async function timedPod(
   markerNames: readonly Marker[] = [],
 ): Promise<PodMeasurement> {
   const samplers = new Map<string, ReturnType<typeof sampleTree>>();
-  let scratch: { stop(): number } | undefined;
   let markers: { stop(): Record<string, number> } | undefined;
-  const podStart = { at: 0 };
-  let volumes: Array<{ stop(): number }> = [];
+  // One sampler per volume, started before the first container.
+  let volumes: Map<string, { stop(): number }> | undefined;
   const { result: pod, ...totals } = await around(ctx, () =>
     runPod(podSpec, ctx.tools, {
       secrets: ctx.secrets,
       timeoutMs: 3 * 3600_000,
       beforeStart: (_container, dirs) => {
-        if (!scratch) {
-          podStart.at = Date.now();
-          scratch = sampleFolder(dirs.scratch);
-          markers = watchMarkers(dirs.scratch, markerNames, podStart.at);
-        }
-        if (volumes.length === 0) volumes = Object.values(dirs).map((dir) => sampleFolder(dir));
+        if (volumes) return;
+        volumes = new Map(Object.entries(dirs).map(([name, dir]) => [name, sampleFolder(dir)]));
+        markers = watchMarkers(dirs.scratch, markerNames, Date.now());
       },
       onStart: (container, pid) => samplers.set(container, sampleTree(pid)),
     }),
   );
-  const scratchBytes = scratch?.stop() ?? 0;
-  const volumeBytes = volumes.reduce((sum, v) => sum + v.stop(), 0);
+  const peaks = new Map([...(volumes ?? new Map())].map(([name, sampler]) => [name, sampler.stop() as number]));
+  const scratchBytes = peaks.get('scratch') ?? 0;
+  const volumeBytes = [...peaks.values()].reduce((sum, bytes) => sum + bytes, 0);
   const seen = markers?.stop() ?? {};
   cleanUp(pod);
   if (!pod.succeeded) throw new Error(`${label} failed:\n${pod.log}`);
@@ -208,8 +205,9 @@ export async function timedPod(
   };
 }
 
-/** The streamed download of fetch.sh, which the download alone repeats with /dev/null for the pipe. */
-const FETCH_DOWNLOAD = 'download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump.fifo" &';
+/** fetch.sh's download of the blob, as it streams it: into the hashing copy that writes the pipe. */
+const FETCH_DOWNLOAD = 'download_blob "$(blob_url "$blob")"';
+const FETCH_STREAM = ' | hashed_copy "$SCRATCH_DIR/stream.sum" > "$SCRATCH_DIR/dump.fifo" &';
 
 /**
  * The fetch container's download alone, into `sink` (a redirection or a pipe: `> /dev/null` by
@@ -228,8 +226,10 @@ export async function downloadAlone(
 ): Promise<Measurement> {
   const shell = path.resolve(__dirname, '../../lib/postgres/shell');
   const fetchScript = fs.readFileSync(path.join(shell, 'fetch.sh'), 'utf8').replace(/\\\n\s*/g, '');
-  if (!fetchScript.includes(FETCH_DOWNLOAD))
-    throw new Error(`lib/postgres/shell/fetch.sh no longer runs "${FETCH_DOWNLOAD}": update downloadAlone to match it`);
+  if (!fetchScript.includes(FETCH_DOWNLOAD + FETCH_STREAM))
+    throw new Error(
+      `lib/postgres/shell/fetch.sh no longer runs "${FETCH_DOWNLOAD + FETCH_STREAM}": update downloadAlone to match it`,
+    );
   const fetch = (restoreSpec.containers ?? []).find((c: any) => c.name === 'fetch');
   if (!fetch) throw new Error('the restore pod has no fetch container');
   const dirs: Record<string, string> = {};
@@ -257,17 +257,52 @@ export async function downloadAlone(
   const command = [
     'set -euo pipefail',
     'STEP=download-alone',
-    ...['common', 'azure', 'blocks', 'sas', 'blob-read'].map((f) => `source ${path.join(shell, `functions/${f}.sh`)}`),
+    ...['common', 'azure', 'blocks', 'sas', 'blob-read', 'hashed-copy'].map(
+      (f) => `source ${path.join(shell, `functions/${f}.sh`)}`,
+    ),
     'X_MS_VERSION=2021-08-06',
     'endpoint=$(blob_endpoint)',
     "TZ=UTC printf -v expiry '%(%Y-%m-%dT%H:%MZ)T' $((EPOCHSECONDS + 3600))",
     'sas=$(container_read_sas "$BLOB_CONTAINER" "$expiry" "$endpoint")',
     'blob_url() { printf \'%s\\n\' "$endpoint/$(url_path "$BLOB_CONTAINER")/$(url_path "$1")?$sas"; }',
-    FETCH_DOWNLOAD.replace('> "$SCRATCH_DIR/dump.fifo" &', sink),
+    `${FETCH_DOWNLOAD} ${sink}`,
   ].join('\n');
   try {
     return await timedBash(ctx, name, command, env);
   } finally {
     for (const dir of Object.values(dirs)) fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The backup pod with its upload container replaced by a stand-in that reads the stream as the
+ * upload does (the same hashing copy) into /dev/null and checks its count and SHA-256 against the
+ * dump's: the backup's data path without the storage, whose emulator shares this machine's CPUs
+ * (Azure's servers would not). It answers the dump container as the upload does (`staging`,
+ * `upload-exited`), so the dump container runs exactly as in the backup.
+ */
+export function backupWithoutStorage(backupSpec: any): any {
+  const functions = path.resolve(__dirname, '../../lib/postgres/shell/functions');
+  const standIn = [
+    'set -euo pipefail',
+    ...['common', 'hashed-copy'].map((f) => `source ${path.join(functions, `${f}.sh`)}`),
+    'STEP=upload-stand-in',
+    `trap ': > "$SCRATCH_DIR/upload-exited"' EXIT`,
+    'until [[ -f "$SCRATCH_DIR/blob-name" || -f "$SCRATCH_DIR/failed" ]]; do sleep 0.02; done',
+    '[[ -f "$SCRATCH_DIR/blob-name" ]]',
+    'exec {in}< "$SCRATCH_DIR/upload.fifo"',
+    ': > "$SCRATCH_DIR/staging"',
+    'hashed_copy "$SCRATCH_DIR/upload.sum" <&"$in" > /dev/null',
+    'until [[ -f "$SCRATCH_DIR/ready" || -f "$SCRATCH_DIR/failed" ]]; do sleep 0.02; done',
+    '[[ -f "$SCRATCH_DIR/ready" ]]',
+    'read -r size sha < "$SCRATCH_DIR/upload.sum"',
+    'grep --quiet --line-regexp "size=$size" "$SCRATCH_DIR/metadata"',
+    'grep --quiet --line-regexp "sha256=$sha" "$SCRATCH_DIR/metadata"',
+  ].join('\n');
+  const spec = JSON.parse(JSON.stringify(backupSpec));
+  const upload = (spec.containers ?? []).find((c: any) => c.name === 'upload');
+  if (!upload) throw new Error('the backup pod has no upload container');
+  upload.command = ['bash', '-c'];
+  upload.args = [standIn];
+  return spec;
 }

@@ -10,30 +10,40 @@ const PAGE_KIB = 4;
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** Resident set size of one process in bytes, or 0 when it has exited. */
-function rssBytes(pid: number): number {
-  try {
-    const statm = fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
-    return Number(statm[1]) * PAGE_KIB * 1024;
-  } catch {
-    return 0;
-  }
+/** What one read of /proc/<pid>/stat tells of a process. */
+interface ProcessStat {
+  /** Its command name (at most 15 characters). */
+  readonly name: string;
+  /**
+   * CPU ticks of the process and of its children it has waited for (utime, stime, cutime,
+   * cstime). Summed over a live tree, this counts every process that ran in it once: an exited
+   * process's time moves into the parent that reaped it.
+   */
+  readonly ticks: number;
+  /** Resident set size in bytes. */
+  readonly rssBytes: number;
 }
 
 /**
- * CPU ticks of one process and of its children it has waited for (utime, stime, cutime, cstime of
- * /proc/<pid>/stat), or 0 when it has exited. Summed over a live tree, this counts every process
- * that ran in it once: an exited process's time moves into the parent that reaped it.
+ * One read of /proc/<pid>/stat, or undefined when the process has exited: the samplers run in the
+ * benchmark's own process, on the same two cores as what they measure, so each sample reads as
+ * little as it can (statm and comm would be two more reads per process).
  */
-function cpuTicks(pid: number): number {
+function processStat(pid: number): ProcessStat | undefined {
+  let stat: string;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command, which is in parentheses and may hold spaces: state is field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return 0;
+    return undefined;
   }
+  // The command is in parentheses and may hold spaces: the fields after it start with state (field 3).
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, close),
+    ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
+    rssBytes: Number(fields[21]) * PAGE_KIB * 1024,
+  };
 }
 
 /** Children of one process, from each of its threads' `children` list (only the tree is read, not all of /proc). */
@@ -66,7 +76,7 @@ function tree(root: number): number[] {
 
 /** CPU seconds used so far by the tree under `pid` (its live processes and all they have reaped). */
 export function treeCpuSeconds(pid: number): number {
-  return tree(pid).reduce((sum, p) => sum + cpuTicks(p), 0) / TICKS_PER_SECOND;
+  return tree(pid).reduce((sum, p) => sum + (processStat(p)?.ticks ?? 0), 0) / TICKS_PER_SECOND;
 }
 
 /** Peak memory of a process tree. */
@@ -82,14 +92,18 @@ export interface MemoryPeak {
 export interface TreeUsage {
   readonly memory: MemoryPeak;
   /**
-   * CPU seconds of the whole tree, at the last sample: what ran in the 50 ms after it (at most)
+   * CPU seconds of the whole tree, at the last sample: what ran in the interval after it (at most)
    * is missing.
    */
   readonly cpuSeconds: number;
 }
 
-/** Samples the tree under `pid` every `intervalMs` (memory peak and CPU time) until stopped. */
-export function sampleTree(pid: number, intervalMs = 50): { stop(): TreeUsage } {
+/**
+ * Samples the tree under `pid` every `intervalMs` (memory peak and CPU time) until stopped. 100 ms:
+ * the steps last seconds and their memory grows and shrinks over seconds, while every sample costs
+ * the steps measured a little CPU.
+ */
+export function sampleTree(pid: number, intervalMs = 100): { stop(): TreeUsage } {
   let treeBytes = 0;
   let processBytes = 0;
   let processName = '';
@@ -98,16 +112,13 @@ export function sampleTree(pid: number, intervalMs = 50): { stop(): TreeUsage } 
     let sum = 0;
     let ticks = 0;
     for (const p of tree(pid)) {
-      const rss = rssBytes(p);
-      sum += rss;
-      ticks += cpuTicks(p);
-      if (rss > processBytes) {
-        processBytes = rss;
-        try {
-          processName = fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
-        } catch {
-          // exited
-        }
+      const stat = processStat(p);
+      if (!stat) continue;
+      sum += stat.rssBytes;
+      ticks += stat.ticks;
+      if (stat.rssBytes > processBytes) {
+        processBytes = stat.rssBytes;
+        processName = stat.name;
       }
     }
     treeBytes = Math.max(treeBytes, sum);
@@ -145,8 +156,11 @@ export function folderBytes(dir: string): number {
   return total;
 }
 
-/** Samples the size of a folder until stopped; returns the peak. */
-export function sampleFolder(dir: string, intervalMs = 100): { stop(): number } {
+/**
+ * Samples the size of a folder until stopped; returns the peak. 250 ms: a file large enough to
+ * matter takes longer than that to write.
+ */
+export function sampleFolder(dir: string, intervalMs = 250): { stop(): number } {
   let peak = 0;
   const timer = setInterval(() => {
     peak = Math.max(peak, folderBytes(dir));
@@ -192,7 +206,7 @@ export function watchMarkers(
   dir: string,
   markers: readonly Marker[],
   since: number,
-  intervalMs = 20,
+  intervalMs = 50,
 ): { stop(): Record<string, number> } {
   const seen: Record<string, number> = {};
   const look = () => {

@@ -11,6 +11,8 @@
 source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 # shellcheck source=functions/postgres.sh
 source "${BASH_SOURCE[0]%/*}/functions/postgres.sh"
+# shellcheck source=functions/pipes.sh
+source "${BASH_SOURCE[0]%/*}/functions/pipes.sh"
 STEP=dump
 begin_script
 
@@ -63,18 +65,29 @@ globals_size=$(wc --bytes < globals.sql) || fail "counting the globals' bytes fa
 log "globals dumped: $globals_size bytes, sha256 $globals_sha256"
 
 # The readers of the stream, started first so that none of them holds the upload pipe open. Each
-# one blocks until tee opens its pipe. The TOC is listed from its own copy of the stream, which is
-# then drained: pg_restore --list stops reading after the TOC, and tee would die of SIGPIPE.
+# one blocks until tee opens its pipe, then enlarges it (and tee its own input): pg_dump waits only
+# when a reader is 1 MiB behind. The TOC is listed from its own copy of the stream, which is then
+# drained: pg_restore --list stops reading after the TOC, and tee would die of SIGPIPE.
 mkfifo hash.fifo read.fifo count.fifo list.fifo upload.fifo
-sha256_hex > sha256.out < hash.fifo &
+{
+  enlarge_pipes 0
+  sha256_hex > sha256.out
+} < hash.fifo &
 hasher=$!
-wc --bytes > bytes.out < count.fifo &
+{
+  enlarge_pipes 0
+  exec wc --bytes > bytes.out
+} < count.fifo &
 counter=$!
 # A full read-back: pg_restore --file=/dev/null reads and decompresses every entry, which fails on
 # a truncated or damaged archive (--list alone passes one).
-pg_restore --file=/dev/null < read.fifo &
+{
+  enlarge_pipes 0
+  exec pg_restore --file=/dev/null
+} < read.fifo &
 reader=$!
 {
+  enlarge_pipes 0
   pg_restore --list | { grep --count --invert-match --regexp='^;' --regexp='^$' || true; } > entries.out
   cat > /dev/null
 } < list.fifo &
@@ -99,7 +112,10 @@ log "dumping $PGDATABASE from $PGHOST:$PGPORT (server $server_version, pg_dump $
 # One pass: while pg_dump writes, tee feeds the same bytes to the upload, the hash, the byte count,
 # the read-back and the TOC listing. Every process's exit status is checked: the pipeline's through
 # PIPESTATUS, the readers' through wait.
-pg_dump --format=custom "${compress[@]}" --no-password | tee hash.fifo count.fifo read.fifo list.fifo >&"$out" \
+pg_dump --format=custom "${compress[@]}" --no-password | {
+  enlarge_pipes 0
+  exec tee hash.fifo count.fifo read.fifo list.fifo
+} >&"$out" \
   || {
     status=("${PIPESTATUS[@]}")
     fail "pg_dump exited with status ${status[0]}, tee (streaming to the upload) with ${status[1]}: the dump is incomplete"

@@ -2,9 +2,10 @@
 # azure-cli image, runs alongside the restore or drill: finds a named dump or the latest under
 # `$DUMP_PREFIX`, records its size and checksum (and those of its globals) for the other container,
 # downloads its globals when asked to, and either streams the dump into the pipe that container
-# reads or, for a parallel restore (FETCH_TO_FILE=true), downloads it to the scratch volume. All of
-# it with curl through one read-and-list SAS of the container: signed here with the account key,
-# or, with workload identity, a user delegation SAS that az makes (its only az call).
+# reads, hashing and counting it on the way, or, for a parallel restore (FETCH_TO_FILE=true),
+# downloads it to the scratch volume. All of it with curl through one read-and-list SAS of the
+# container: signed here with the account key, or, with workload identity, a user delegation SAS
+# that az makes (its only az call).
 # shellcheck source=functions/common.sh
 source "${BASH_SOURCE[0]%/*}/functions/common.sh"
 # shellcheck source=functions/azure.sh
@@ -17,22 +18,26 @@ source "${BASH_SOURCE[0]%/*}/functions/sas.sh"
 source "${BASH_SOURCE[0]%/*}/functions/blob-head.sh"
 # shellcheck source=functions/blob-read.sh
 source "${BASH_SOURCE[0]%/*}/functions/blob-read.sh"
+# shellcheck source=functions/hashed-copy.sh
+source "${BASH_SOURCE[0]%/*}/functions/hashed-copy.sh"
 STEP=fetch
 begin_script
 
 : "${SCRATCH_DIR:?}" "${DUMP_PREFIX:?}" "${RESTORE_WAIT_SECONDS:?}" "${AZURE_STORAGE_ACCOUNT:?}" "${BLOB_CONTAINER:?}" "${AUTH_MODE:?}" "${CONTAINER_IMAGE:?}"
 umask 077
 to_file=${FETCH_TO_FILE:-false}
-# The other container waits for "fetched.ready" (and, with a file, "downloaded") or "fetch-failed":
-# any exit before the last marker it waits for, for whatever reason, leaves "fetch-failed".
-done_marker=fetched.ready
+# The other container waits for "fetched.ready", then "sent" (the stream's count and checksum) or,
+# with a file, "downloaded", or for "fetch-failed": any exit before the last marker it waits for,
+# for whatever reason, leaves "fetch-failed".
+done_marker=sent
 [[ $to_file != true ]] || done_marker=downloaded
 trap '[[ -f "$SCRATCH_DIR/$done_marker" ]] || { rm -f -- "$SCRATCH_DIR/dump"; printf "failed\n" > "$SCRATCH_DIR/fetch-failed"; }' EXIT
 # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit (through the trap above) instead.
 trap 'exit 143' TERM
 programs=(curl)
-# With the account key the SAS is signed here, by python3 (az's own interpreter, in its image).
-[[ $AUTH_MODE != storageAccountKey ]] || programs+=(python3)
+# With the account key the SAS is signed here, and a stream is hashed on its way, by python3 (az's
+# own interpreter, in its image).
+[[ $AUTH_MODE != storageAccountKey && $to_file == true ]] || programs+=(python3)
 require_programs "${programs[@]}"
 X_MS_VERSION=2021-08-06
 endpoint=$(blob_endpoint)
@@ -95,10 +100,13 @@ if [[ $to_file == true ]]; then
   download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump" &
 else
   log "streaming $blob (${fields[1]} bytes) to the restore"
-  # curl writes the blob to its standard output, which is the pipe. Opening it waits for the
-  # reader; a reader that is gone ends the download (curl fails writing), and one that never came
-  # is noticed through "restore-exited", after a grace period for a download that is finishing.
-  download_blob "$(blob_url "$blob")" > "$SCRATCH_DIR/dump.fifo" &
+  # curl writes the blob into one process that hashes and counts it on its way into the pipe, which
+  # pg_restore alone reads on the other side; its count and checksum become "sent" once the download
+  # and the copy have both succeeded. Opening the pipe waits for the reader; a reader that is gone
+  # ends the copy (it fails writing) and so the download, and one that never came is noticed
+  # through "restore-exited", after a grace period for a download that is finishing.
+  rm -f -- "$SCRATCH_DIR/stream.sum" "$SCRATCH_DIR/sent"
+  download_blob "$(blob_url "$blob")" | hashed_copy "$SCRATCH_DIR/stream.sum" > "$SCRATCH_DIR/dump.fifo" &
 fi
 downloader=$!
 grace=0
@@ -122,5 +130,6 @@ if [[ $to_file == true ]]; then
   printf 'ok\n' > "$SCRATCH_DIR/downloaded"
   log "downloaded $blob"
 else
+  mv -- "$SCRATCH_DIR/stream.sum" "$SCRATCH_DIR/sent"
   log "sent $blob"
 fi

@@ -38,22 +38,27 @@ if [[ $APPLY_GLOBALS == true ]]; then
   [[ $(maintenance_sql <<< 'SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user;') == t ]] \
     || fail "applying the globals needs a superuser: $PGUSER is not one on $PGHOST"
 fi
+# The shadow that the restore fills, after removing any an earlier, killed run left.
+make_shadow() {
+  drop_stale_shadows "$target"
+  if [[ $RESTORE_MODE == replace ]]; then
+    create_replacing_shadow "$target"
+  else
+    # A restore never overwrites a database it did not create.
+    ! database_exists "$target" || fail "the database $target exists: a new-database restore never replaces one"
+    create_shadow
+  fi
+}
+# Made while the fetch container looks for the dump, so that the stream starts as soon as it is
+# found; except when the globals are to be applied: a dump without them then fails before anything
+# is created.
+if [[ $APPLY_GLOBALS != true ]]; then make_shadow; fi
 await_fetch
 if [[ $APPLY_GLOBALS == true ]]; then
   [[ ${fetched[globals]} == present ]] \
     || fail "${fetched[blob]} has no globals (it was written before BackupCronJob saved them): nothing was restored; restore it without applyGlobals"
   verify_file "$SCRATCH_DIR/globals.sql" "${fetched[globals_size]}" "${fetched[globals_sha256]}" "the globals of ${fetched[blob]}"
-fi
-
-drop_stale_shadows "$target"
-if [[ $RESTORE_MODE == replace ]]; then
-  create_replacing_shadow "$target"
-else
-  # A restore never overwrites a database it did not create.
-  ! database_exists "$target" || fail "the database $target exists: a new-database restore never replaces one"
-  create_shadow
-fi
-if [[ $APPLY_GLOBALS == true ]]; then
+  make_shadow
   # Before the restore, so that the owners and grants it restores name roles that exist. Roles
   # are the server's, not the shadow's: a restore that fails after this keeps them.
   log "applying the globals of ${fetched[blob]} to $PGHOST:$PGPORT"

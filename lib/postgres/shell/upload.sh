@@ -21,15 +21,16 @@ source "${BASH_SOURCE[0]%/*}/functions/blocks.sh"
 source "${BASH_SOURCE[0]%/*}/functions/blob-head.sh"
 # shellcheck source=functions/block-list.sh
 source "${BASH_SOURCE[0]%/*}/functions/block-list.sh"
+# shellcheck source=functions/hashed-copy.sh
+source "${BASH_SOURCE[0]%/*}/functions/hashed-copy.sh"
 STEP=upload
 begin_script
 
 : "${SCRATCH_DIR:?}" "${DUMP_WAIT_SECONDS:?}" "${CONTAINER_IMAGE:?}"
 # Any exit tells the dump container, which waits for this side to open the stream.
 trap ': > "$SCRATCH_DIR/upload-exited"' EXIT
-programs=(curl openssl head base64 cat wc tee mkfifo)
-# With the account key the SASes are signed by python3 (the azure-cli image's own), not az.
-if [[ ${AUTH_MODE:-} == storageAccountKey ]]; then programs+=(python3); fi
+# python3 (the azure-cli image's own) hashes the stream and, with the account key, signs the SASes.
+programs=(curl openssl head base64 cat wc python3)
 require_programs "${programs[@]}"
 # The block size: 16 MiB unless a test sets another.
 if [[ ! ${BLOCK_MIB:=16} =~ ^[1-9][0-9]{0,3}$ ]] || ((BLOCK_MIB > 4000)); then
@@ -98,27 +99,20 @@ unset sas globals_sas
 # only logged: the commit refuses it).
 check_new_blob "$BLOB_URL" "$blob"
 
-# The upload's own hash and count of the stream, as the dump computes them.
-rm -f -- "$SCRATCH_DIR"/upload-{hash,count}.fifo "$SCRATCH_DIR"/upload-{sha256,count,blocks,sent}.out
-mkfifo -- "$SCRATCH_DIR/upload-hash.fifo" "$SCRATCH_DIR/upload-count.fifo"
-sha256_hex > "$SCRATCH_DIR/upload-sha256.out" < "$SCRATCH_DIR/upload-hash.fifo" &
-hasher=$!
-wc --bytes > "$SCRATCH_DIR/upload-count.out" < "$SCRATCH_DIR/upload-count.fifo" &
-counter=$!
+# The upload's own hash and count of the stream (the hashing copy's summary), to compare with the
+# dump's, and what the stager sent.
+rm -f -- "$SCRATCH_DIR/upload.sum" "$SCRATCH_DIR"/upload-{blocks,sent}.out
 exec {in}< "$SCRATCH_DIR/upload.fifo"
 : > "$SCRATCH_DIR/staging"
 log "staging $blob in blocks of $BLOCK_MIB MiB while the dump runs"
-tee "$SCRATCH_DIR/upload-hash.fifo" "$SCRATCH_DIR/upload-count.fifo" <&"$in" \
+hashed_copy "$SCRATCH_DIR/upload.sum" <&"$in" \
   | stage_blocks "$SCRATCH_DIR/upload-blocks.out" "$SCRATCH_DIR/upload-sent.out" \
   || {
     status=("${PIPESTATUS[@]}")
-    fail "staging failed (tee exited with ${status[0]}, the stager with ${status[1]}): nothing was committed"
+    fail "staging failed (the hashing copy exited with ${status[0]}, the stager with ${status[1]}): nothing was committed"
   }
 exec {in}<&-
-wait "$hasher" || fail "hashing the stream failed: nothing was committed"
-wait "$counter" || fail "counting the stream failed: nothing was committed"
-read_sha=$(< "$SCRATCH_DIR/upload-sha256.out")
-read_size=$(< "$SCRATCH_DIR/upload-count.out")
+read -r read_size read_sha < "$SCRATCH_DIR/upload.sum" || fail "the hashing copy recorded no count and checksum: nothing was committed"
 blocks=$(< "$SCRATCH_DIR/upload-blocks.out")
 sent=$(< "$SCRATCH_DIR/upload-sent.out")
 ((sent == read_size)) || fail "curl sent $sent bytes of the $read_size read: nothing was committed"

@@ -4,6 +4,7 @@
  * and PostgresRestoreDrill manifests. Needs scripts/install-system-deps.sh; fails (never skips) without it.
  */
 import { spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -328,14 +329,16 @@ exec /usr/bin/curl "$@" 3<<< "$config"
   }, 120_000);
 
   /**
-   * Runs a new-database restore whose pg_restore announces itself and then takes 60 s, and sends
-   * `signal` to the restore container once pg_restore is writing into the shadow (`beforeSignal`
-   * runs just before). SIGTERM goes to the script, as the kubelet sends it; SIGKILL to its whole group.
+   * Runs a new-database restore (of the dump `dump`, the latest by default) whose pg_restore
+   * announces itself and then takes 60 s, and sends `signal` to the restore container once
+   * pg_restore is writing into the shadow (`beforeSignal` runs just before). SIGTERM goes to the
+   * script, as the kubelet sends it; SIGKILL to its whole group.
    */
   async function interruptedRestore(
     database: string,
     signal: 'SIGTERM' | 'SIGKILL',
     beforeSignal: () => Promise<void> = async () => {},
+    dump?: string,
   ): Promise<PodRun> {
     const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-slow-restore-'));
     fs.writeFileSync(
@@ -352,7 +355,7 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
     try {
       const pod = await runExpecting(
         { tools, cluster },
-        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database } }),
+        restorePod(tools, cluster, azurite, { mode: { mode: 'newDatabase', database }, dump }),
         false,
         {
           pathPrefix: fake,
@@ -378,10 +381,29 @@ exec "${path.join(tools.postgresBin, 'pg_restore')}" "$@"
   }
 
   it('on the Job deadline (TERM), stops mid-restore and drops its shadow: no target, no shadow', async () => {
+    // A blob larger than the pipes between the download and pg_restore can hold (1 MiB each at
+    // most), so that the fetch is still sending when the restore stops; the slow pg_restore never
+    // reads it, so its bytes need only match their recorded checksum.
+    const large = `${PREFIX}99990101T000000Z.dump`;
+    const bytes = crypto.randomBytes(8 << 20);
+    await azurite
+      .container(CONTAINER)
+      .getBlockBlobClient(large)
+      .uploadData(bytes, { metadata: { sha256: sha256(bytes) } });
     const started = Date.now();
-    const pod = await interruptedRestore('shop_term', 'SIGTERM', async () => {
-      expect(await shadowDatabases(cluster, 'shop_term')).toHaveLength(1);
-    });
+    let pod: PodRun;
+    try {
+      pod = await interruptedRestore(
+        'shop_term',
+        'SIGTERM',
+        async () => {
+          expect(await shadowDatabases(cluster, 'shop_term')).toHaveLength(1);
+        },
+        large,
+      );
+    } finally {
+      await azurite.container(CONTAINER).deleteBlob(large);
+    }
     const restore = pod.runs.find((r) => r.name === 'restore')!;
     expect(restore.code).toBe(143);
     expect(restore.output).toMatch(/dropping the shadow database shop_term__restoring_/);

@@ -7,7 +7,7 @@ require_programs() {
   local program missing=()
   for program in "$@"; do command -v "$program" > /dev/null || missing+=("$program"); done
   ((${#missing[@]} == 0)) \
-    || fail "the image ${CONTAINER_IMAGE:-?} has no ${missing[*]}: the upload and the fetch reach the storage with curl (the upload also hashes with openssl and coreutils), and sign their SASes with python3 when they have the storage account key; use an azure-cli image that ships them"
+    || fail "the image ${CONTAINER_IMAGE:-?} has no ${missing[*]}: the upload and the fetch reach the storage with curl, hash a stream with python3 and sign their SASes with it when they have the storage account key (the upload also hashes with openssl and coreutils); use an azure-cli image that ships them"
 }
 
 # A blob name as a URL path: every byte but unreserved characters and '/' percent-encoded.

@@ -8,7 +8,7 @@ open_stream() {
   trap 'on_exit' EXIT
   # bash as PID 1 ignores SIGTERM: on the Job's deadline, exit through the hooks instead.
   trap 'exit 143' TERM
-  rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited"
+  rm -f -- "$SCRATCH_DIR/dump.fifo" "$SCRATCH_DIR/restore-exited" "$SCRATCH_DIR/sent"
   [[ $1 == file ]] || mkfifo -m 600 -- "$SCRATCH_DIR/dump.fifo"
 }
 on_exit() {
@@ -28,7 +28,8 @@ await_fetch() {
   exec {tick}<> <(:)
   until [[ -f "$SCRATCH_DIR/fetched.ready" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
     ((SECONDS < FETCH_WAIT_SECONDS)) || fail "the fetch container found no dump within $FETCH_WAIT_SECONDS s: nothing was restored"
-    read -r -t 0.1 -u "$tick" _ || true
+    # Every 20 ms: the stream starts once this loop has seen the dump found.
+    read -r -t 0.02 -u "$tick" _ || true
   done
   [[ -f "$SCRATCH_DIR/fetched.ready" ]] || fail "the fetch container failed (see its log): nothing was restored"
   while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
@@ -51,35 +52,38 @@ dbname_conninfo() {
 }
 
 # Restores the stream into database $1 (further arguments go to pg_restore): pg_restore --dbname
-# reads the archive and runs it itself, stopping at the first error, while tee hashes and counts the
-# same bytes on the way. It succeeds only when pg_restore and tee have, and the stream's size and
-# SHA-256 equal those recorded at backup time. The database is a shadow that only becomes the target
-# afterwards (see shadow.sh), so a truncated or corrupt dump never reaches a database in use.
+# reads the pipe itself and runs the archive, stopping at the first error, while the fetch container
+# hashes and counts every byte it puts into the pipe. It succeeds only when pg_restore has, and the
+# count and SHA-256 the fetch container then records ("sent") equal those recorded at backup time.
+# The database is a shadow that only becomes the target afterwards (see shadow.sh), so a truncated
+# or corrupt dump never reaches a database in use.
 # Run in the background and waited for (see stream_restore), where errexit is off: every step is checked explicitly.
 stream_restore_pipeline() {
-  local database=$1 hasher counter size sha status
+  local database=$1 size sha
   shift
-  rm -f -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" "$SCRATCH_DIR/sha256.out" "$SCRATCH_DIR/bytes.out" || return 1
-  mkfifo -m 600 -- "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" || return 1
-  # Output redirected first: while they wait for the pipe's other end, they must not hold pg_restore's input open.
-  sha256_hex > "$SCRATCH_DIR/sha256.out" < "$SCRATCH_DIR/hash.fifo" &
-  hasher=$!
-  wc --bytes > "$SCRATCH_DIR/bytes.out" < "$SCRATCH_DIR/count.fifo" &
-  counter=$!
-  tee "$SCRATCH_DIR/hash.fifo" "$SCRATCH_DIR/count.fifo" < "$SCRATCH_DIR/dump.fifo" \
-    | pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")"
-  status=("${PIPESTATUS[@]}")
-  ((status[0] == 0 && status[1] == 0)) \
-    || fail "reading ${fetched[blob]} failed: tee exited with ${status[0]}, pg_restore with ${status[1]} (its error, if any, is above)"
-  wait "$hasher" || fail "hashing the stream failed"
-  wait "$counter" || fail "counting the stream's bytes failed"
-  size=$(< "$SCRATCH_DIR/bytes.out")
+  pg_restore "$@" --exit-on-error --no-password --dbname="$(dbname_conninfo "$database")" < "$SCRATCH_DIR/dump.fifo" \
+    || fail "pg_restore of ${fetched[blob]} failed (its error, if any, is above)"
+  await_sent
+  read -r size sha < "$SCRATCH_DIR/sent" || fail "the fetch container's count and checksum of the stream cannot be read"
   [[ $size == "${fetched[size]}" ]] \
     || fail "size mismatch for ${fetched[blob]}: received $size bytes, the blob records ${fetched[size]}"
-  sha=$(< "$SCRATCH_DIR/sha256.out")
   [[ $sha == "${fetched[sha256]}" ]] \
     || fail "checksum mismatch for ${fetched[blob]}: sha256 $sha, recorded at backup time ${fetched[sha256]}; the dump is corrupt"
   log "verified ${fetched[blob]}: $size bytes, sha256 $sha"
+}
+
+# Waits until the fetch container has recorded the count and SHA-256 of all it streamed ("sent",
+# written once its download and copy have ended well) or has failed; at most FETCH_WAIT_SECONDS after
+# pg_restore read the end of the stream.
+await_sent() {
+  local tick since=$SECONDS
+  exec {tick}<> <(:)
+  until [[ -f "$SCRATCH_DIR/sent" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
+    ((SECONDS - since < FETCH_WAIT_SECONDS)) \
+      || fail "the fetch container recorded no count and checksum of the stream within $FETCH_WAIT_SECONDS s of its end"
+    read -r -t 0.02 -u "$tick" _ || true
+  done
+  [[ -f "$SCRATCH_DIR/sent" ]] || fail "the fetch container failed (see its log): the stream is unverified"
 }
 
 # Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's
