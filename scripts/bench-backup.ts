@@ -127,7 +127,7 @@ async function backupRound(
  * The restore of the default blob, the download alone, the local restore alone and the restore's
  * parts, each into a new database checked by row counts. Odd rounds run them in this order, even
  * rounds in the reverse one: whichever step comes first after the backups pays for the state they
- * leave (measured: up to 1.4 s for the same restore), and the fastest of the rounds counts, so no
+ * leave (measured: up to 1.5 s for the same step), and the fastest of the rounds counts, so no
  * step always takes that place.
  */
 async function restoreRound(

@@ -25,7 +25,7 @@ export interface Round {
   readonly restore: PodMeasurement;
   readonly download: Measurement;
   readonly local: Measurement;
-  /** The restore taken apart: the local restore from a pipe, through the restore's hash, and fed by the download. */
+  /** The restore taken apart: the local copy through a pipe and through the fetch's hashing copy, the download piped into pg_restore, and the pod's data path as one command. */
   readonly parts: readonly Measurement[];
 }
 

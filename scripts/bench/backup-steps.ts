@@ -175,9 +175,10 @@ export async function timedPod(
       onStart: (container, pid) => samplers.set(container, sampleTree(pid)),
     }),
   );
-  const peaks = new Map([...(volumes ?? new Map())].map(([name, sampler]) => [name, sampler.stop() as number]));
-  const scratchBytes = peaks.get('scratch') ?? 0;
-  const volumeBytes = [...peaks.values()].reduce((sum, bytes) => sum + bytes, 0);
+  const peaks: Record<string, number> = {};
+  for (const [name, sampler] of volumes ?? []) peaks[name] = sampler.stop();
+  const scratchBytes = peaks.scratch ?? 0;
+  const volumeBytes = Object.values(peaks).reduce((sum, bytes) => sum + bytes, 0);
   const seen = markers?.stop() ?? {};
   cleanUp(pod);
   if (!pod.succeeded) throw new Error(`${label} failed:\n${pod.log}`);

@@ -52,6 +52,13 @@ describe('hashed_copy', () => {
       { env: { DIR: dir } },
     );
     expect(r.stdout).toBe(`${1 << 20}\n`);
+    // The writer of its input sees that pipe enlarged once the copy has started.
+    const w = runFunctions(
+      ['common', 'hashed-copy'],
+      `{ printf x; perl -e 'for (1 .. 200) { $size = fcntl(STDOUT, 1032, 0); last if $size == 1 << 20; select(undef, undef, undef, 0.05) } print STDERR "$size\n"'; } | hashed_copy "$DIR/input-size.sum" > /dev/null`,
+      { env: { DIR: dir } },
+    );
+    expect(w.stderr).toBe(`${1 << 20}\n`);
   });
 
   it('fails with status 3, recording nothing, when its reader stops reading', () => {

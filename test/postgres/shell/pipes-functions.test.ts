@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFunctions } from './run-functions';
 
@@ -35,15 +32,8 @@ describe('enlarge_pipes', () => {
   });
 
   it('succeeds quietly for a descriptor that is no pipe or is not open', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-pipes-')), 'file');
-    try {
-      const r = runFunctions(['pipes'], `enlarge_pipes 0 9 < "$FILE"; echo "status $?"`, {
-        env: { FILE: (fs.writeFileSync(file, 'x'), file) },
-      });
-      expect(r.stdout).toBe('status 0\n');
-      expect(r.stderr).toBe('');
-    } finally {
-      fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    }
+    const r = runFunctions(['pipes'], 'enlarge_pipes 0 9 < /dev/null; echo "status $?"');
+    expect(r.stdout).toBe('status 0\n');
+    expect(r.stderr).toBe('');
   });
 });

@@ -1,0 +1,47 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runFunctions } from './run-functions';
+
+let scratch: string;
+
+beforeEach(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aks-stateful-stream-'));
+});
+
+afterEach(() => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Runs await_sent with `before` run first (in the background, to write the fetch's markers late). */
+function awaitSent(before: string, waitSeconds = 5) {
+  return runFunctions(['common', 'stream'], `${before}\nawait_sent && echo returned`, {
+    env: { SCRATCH_DIR: scratch, FETCH_WAIT_SECONDS: String(waitSeconds) },
+  });
+}
+
+describe('await_sent', () => {
+  it("returns once the fetch container's count and checksum appear", () => {
+    const r = awaitSent('{ sleep 0.3; printf "3 abc\\n" > "$SCRATCH_DIR/sent"; } &');
+    expect(r.stdout).toBe('returned\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('fails when the fetch container fails before recording them', () => {
+    const r = awaitSent('{ sleep 0.3; printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"; } &');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/FAILED: the fetch container failed \(see its log\): the stream is unverified/);
+  });
+
+  it('gives up after FETCH_WAIT_SECONDS when neither appears', () => {
+    const started = Date.now();
+    const r = awaitSent(':', 1);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /FAILED: the fetch container recorded no count and checksum of the stream within 1 s of its end/,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
