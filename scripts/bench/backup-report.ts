@@ -263,7 +263,7 @@ export function report(info: RunInfo, variants: readonly CompressionVariant[], r
       `${Object.entries(info.rowCounts)
         .map(([t, n]) => `${t} ${n} rows`)
         .join(', ')}); row counts checked equal after every restore.`,
-    `Fastest of ${rounds.length} round${rounds.length > 1 ? 's' : ''} per measurement, each after a CHECKPOINT (memory and disk: the largest over the rounds). ` +
+    `Fastest of ${rounds.length} round${rounds.length > 1 ? 's' : ''} per measurement, each on a freshly restarted server after a sync (memory and disk: the largest over the rounds). ` +
       "A pod's time is its wall clock; its containers run side by side, so their rows overlap, and the pod's memory is the sum of their peaks. " +
       '"CPUs busy": share of all the machine\'s CPU time in use during the step, whoever used it. ' +
       '"CPU s": seconds of CPU of the step\'s own processes / of the PostgreSQL server / of Azurite during the step. ' +

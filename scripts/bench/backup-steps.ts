@@ -1,8 +1,8 @@
 /**
  * The measured steps of the backup benchmark: a bash command run as the containers' user, or a pod
- * of a synthesized manifest run by the end-to-end harness; each after a CHECKPOINT, with the
- * machine's CPU share, the CPU seconds of the server, of Azurite and of the step's own processes,
- * and the peak memory of each process tree.
+ * of a synthesized manifest run by the end-to-end harness; each on a freshly restarted server after
+ * a `sync`, with the machine's CPU share, the CPU seconds of the server, of Azurite and of the
+ * step's own processes, and the peak memory of each process tree.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,8 +28,6 @@ export interface BenchContext {
   readonly tools: E2eTools;
   readonly cluster: PostgresCluster;
   readonly azurite: Azurite;
-  /** The postmaster: its tree is every backend that serves the step. */
-  readonly serverPid: number;
   readonly azuritePid: number;
   /** The Secret values the kubelet would inject (`<secret>/<key>`). */
   readonly secrets: Record<string, string>;
@@ -61,36 +59,42 @@ export interface PodMeasurement {
   readonly markers: Record<string, number>;
 }
 
-/** The PID of the postmaster (first line of postmaster.pid) and of Azurite (a child of this process). */
-export function serverAndAzuritePids(
-  cluster: PostgresCluster,
-  tools: E2eTools,
-): { serverPid: number; azuritePid: number } {
-  const serverPid = Number(fs.readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const azuritePid = children(process.pid).find((pid) => {
+/** The PID of Azurite (a child of this process). */
+export function azuritePid(tools: E2eTools): number {
+  const pid = children(process.pid).find((child) => {
     try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(tools.azuriteBlob);
+      return fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(tools.azuriteBlob);
     } catch {
       return false;
     }
   });
-  if (!serverPid || !azuritePid) throw new Error('cannot find the PIDs of the PostgreSQL server and of Azurite');
-  return { serverPid, azuritePid };
+  if (!pid) throw new Error('cannot find the PID of Azurite');
+  return pid;
 }
 
-/** Every measurement starts from the same server state: no dirty buffers or WAL from the step before. */
+/**
+ * Every measurement starts from the same state: a restarted server, so no dirty buffers or WAL
+ * from the step before (its shutdown checkpoint) and empty shared buffers (a CHECKPOINT alone left
+ * them as the step before had filled them), then `sync`: the server runs with fsync off, so the
+ * step before's files would otherwise still be written back by the kernel during this one, on the
+ * same two cores.
+ */
 async function settle(ctx: BenchContext): Promise<void> {
-  await ctx.cluster.sql('postgres', 'CHECKPOINT');
+  await ctx.cluster.restart();
+  const synced = await run('sync', [], { timeoutMs: 600_000 });
+  if (synced.code !== 0) throw new Error(`sync failed: ${synced.output}`);
 }
 
-/** Runs `body` after a CHECKPOINT, timing it and counting the machine's, the server's and Azurite's CPU. */
+/** Runs `body` on a freshly restarted server after a `sync`, timing it and counting the machine's, the server's and Azurite's CPU. */
 async function around<T>(
   ctx: BenchContext,
   body: () => Promise<T>,
 ): Promise<{ result: T; ms: number; cpuShare: number; serverCpu: number; azuriteCpu: number }> {
   await settle(ctx);
+  // The postmaster's tree is every backend that serves the step; a new PID after the restart.
+  const serverPid = ctx.cluster.serverPid();
   const machine = sampleCpu();
-  const server = treeCpuSeconds(ctx.serverPid);
+  const server = treeCpuSeconds(serverPid);
   const azurite = treeCpuSeconds(ctx.azuritePid);
   const started = Date.now();
   const result = await body();
@@ -99,7 +103,7 @@ async function around<T>(
     result,
     ms,
     cpuShare: machine.stop(),
-    serverCpu: treeCpuSeconds(ctx.serverPid) - server,
+    serverCpu: treeCpuSeconds(serverPid) - server,
     azuriteCpu: treeCpuSeconds(ctx.azuritePid) - azurite,
   };
 }

@@ -123,6 +123,28 @@ export class PostgresCluster {
       : '';
   }
 
+  /**
+   * Stops the server cleanly (a shutdown checkpoint) and starts it again with the same options:
+   * empty shared buffers, as after a reboot (the kernel's page cache is left as it is).
+   */
+  public async restart(): Promise<void> {
+    await this.as('pg_ctl', [
+      '--pgdata',
+      this.dataDir,
+      '--log',
+      path.join(this.dir, 'server.log'),
+      '--mode',
+      'fast',
+      '--wait',
+      'restart',
+    ]);
+  }
+
+  /** The postmaster's PID (first line of postmaster.pid): a new one after each restart. */
+  public serverPid(): number {
+    return Number(fs.readFileSync(path.join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  }
+
   /** Stops the server at once and deletes its files. */
   public async stop(): Promise<void> {
     await run(
