@@ -259,8 +259,8 @@ async function restoreRound(
     })),
   ];
   // Not measured: a local restore first takes the place right after the backups, whose cost does
-  // not belong to any step (measured: the first restore step after them took 2.5–3.5 s more, in
-  // kernel time of the server, than the same step later in the round, whichever step it was).
+  // not belong to any step (measured: the first restore step after them took up to 3 s longer than
+  // the same step later in the round, whichever step it was, nearly all of it kernel time).
   log(`round ${round}: warm-up, a local pg_restore (not measured)`);
   await intoNew(`shop_warm_${round}`, (db) => timedBash(ctx, 'warm-up', `${into(db)} ${file}`, localEnv));
   for (const step of round % 2 === 1 ? steps : [...steps].reverse()) {
