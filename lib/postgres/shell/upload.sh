@@ -30,8 +30,7 @@ begin_script
 # Any exit tells the dump container, which waits for this side to open the stream.
 trap ': > "$SCRATCH_DIR/upload-exited"' EXIT
 # python3 (the azure-cli image's own) hashes the stream and, with the account key, signs the SASes.
-programs=(curl openssl head base64 cat wc python3)
-require_programs "${programs[@]}"
+require_programs curl openssl head base64 cat wc python3
 # The block size: 16 MiB unless a test sets another.
 if [[ ! ${BLOCK_MIB:=16} =~ ^[1-9][0-9]{0,3}$ ]] || ((BLOCK_MIB > 4000)); then
   fail "BLOCK_MIB '$BLOCK_MIB' is not a block size from 1 to 4000 MiB"

@@ -45,3 +45,35 @@ describe('await_sent', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+/** Runs await_fetch with `before` run first (in the background, to write the fetch's markers late). */
+function awaitFetch(before: string, waitSeconds = 5) {
+  return runFunctions(['common', 'stream'], `${before}\nawait_fetch && echo returned`, {
+    env: { SCRATCH_DIR: scratch, FETCH_WAIT_SECONDS: String(waitSeconds) },
+  });
+}
+
+describe('await_fetch', () => {
+  it('fails when the fetch container fails before finding the dump', () => {
+    const r = awaitFetch('{ sleep 0.3; printf "failed\\n" > "$SCRATCH_DIR/fetch-failed"; } &');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/FAILED: the fetch container failed \(see its log\): nothing was restored/);
+  });
+
+  it('gives up after FETCH_WAIT_SECONDS when the fetch container finds nothing', () => {
+    const started = Date.now();
+    const r = awaitFetch(':', 1);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAILED: the fetch container found no dump within 1 s: nothing was restored/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses a record without a checksum', () => {
+    const r = awaitFetch(
+      '{ sleep 0.3; printf "blob=b.dump\\nsize=3\\nsha256=nothex\\n" > "$SCRATCH_DIR/fetched"; : > "$SCRATCH_DIR/fetched.ready"; } &',
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAILED: the fetch container recorded no blob, size or checksum/);
+  });
+});

@@ -19,19 +19,29 @@ on_exit() {
   exit "$status"
 }
 
+# Waits until the fetch container writes the status file $1 into the scratch folder (returns 0) or
+# "fetch-failed" (returns 1); fails with the message $3 once SECONDS reaches $2. Looks every 20 ms:
+# what follows (the stream, or its verification) starts once this has seen the file.
+await_fetch_marker() {
+  local marker=$1 deadline=$2 late=$3 tick
+  exec {tick}<> <(:)
+  until [[ -f "$SCRATCH_DIR/$marker" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
+    ((SECONDS < deadline)) || fail "$late"
+    read -r -t 0.02 -u "$tick" _ || true
+  done
+  exec {tick}<&-
+  [[ -f "$SCRATCH_DIR/$marker" ]]
+}
+
 # Waits (at most FETCH_WAIT_SECONDS) until the fetch container has found the dump and recorded its
 # name, size and SHA-256 from the time it was taken; checks that this pg_restore can read it.
 await_fetch() {
-  local key value tick dump_major restore_major
+  local key value dump_major restore_major
   : "${FETCH_WAIT_SECONDS:?}"
   declare -gA fetched=()
-  exec {tick}<> <(:)
-  until [[ -f "$SCRATCH_DIR/fetched.ready" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
-    ((SECONDS < FETCH_WAIT_SECONDS)) || fail "the fetch container found no dump within $FETCH_WAIT_SECONDS s: nothing was restored"
-    # Every 20 ms: the stream starts once this loop has seen the dump found.
-    read -r -t 0.02 -u "$tick" _ || true
-  done
-  [[ -f "$SCRATCH_DIR/fetched.ready" ]] || fail "the fetch container failed (see its log): nothing was restored"
+  await_fetch_marker fetched.ready "$FETCH_WAIT_SECONDS" \
+    "the fetch container found no dump within $FETCH_WAIT_SECONDS s: nothing was restored" \
+    || fail "the fetch container failed (see its log): nothing was restored"
   while IFS='=' read -r key value; do fetched[$key]=$value; done < "$SCRATCH_DIR/fetched"
   [[ ${fetched[sha256]:-} =~ ^[0-9a-f]{64}$ && ${fetched[size]:-} =~ ^[0-9]+$ && -n ${fetched[blob]:-} ]] \
     || fail "the fetch container recorded no blob, size or checksum"
@@ -76,14 +86,9 @@ stream_restore_pipeline() {
 # written once its download and copy have ended well) or has failed; at most FETCH_WAIT_SECONDS after
 # pg_restore read the end of the stream.
 await_sent() {
-  local tick since=$SECONDS
-  exec {tick}<> <(:)
-  until [[ -f "$SCRATCH_DIR/sent" || -f "$SCRATCH_DIR/fetch-failed" ]]; do
-    ((SECONDS - since < FETCH_WAIT_SECONDS)) \
-      || fail "the fetch container recorded no count and checksum of the stream within $FETCH_WAIT_SECONDS s of its end"
-    read -r -t 0.02 -u "$tick" _ || true
-  done
-  [[ -f "$SCRATCH_DIR/sent" ]] || fail "the fetch container failed (see its log): the stream is unverified"
+  await_fetch_marker sent $((SECONDS + FETCH_WAIT_SECONDS)) \
+    "the fetch container recorded no count and checksum of the stream within $FETCH_WAIT_SECONDS s of its end" \
+    || fail "the fetch container failed (see its log): the stream is unverified"
 }
 
 # Runs stream_restore_pipeline in the background and waits for it: bash runs a trapped TERM (the Job's

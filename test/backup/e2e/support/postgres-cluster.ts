@@ -125,7 +125,7 @@ export class PostgresCluster {
 
   /**
    * Stops the server cleanly (a shutdown checkpoint) and starts it again with the same options:
-   * empty shared buffers, as after a reboot (the kernel's page cache is left as it is).
+   * its shared buffers start empty (the kernel's page cache is left as it is).
    */
   public async restart(): Promise<void> {
     await this.as('pg_ctl', [
