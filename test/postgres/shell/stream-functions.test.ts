@@ -14,12 +14,14 @@ afterEach(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Runs await_sent with `before` run first (in the background, to write the fetch's markers late). */
-function awaitSent(before: string, waitSeconds = 5) {
-  return runFunctions(['common', 'stream'], `${before}\nawait_sent && echo returned`, {
+/** Runs the wait `wait` with `before` run first (in the background, to write the fetch's markers late). */
+function runWait(wait: 'await_sent' | 'await_fetch', before: string, waitSeconds = 5) {
+  return runFunctions(['common', 'stream'], `${before}\n${wait} && echo returned`, {
     env: { SCRATCH_DIR: scratch, FETCH_WAIT_SECONDS: String(waitSeconds) },
   });
 }
+const awaitSent = (before: string, waitSeconds?: number) => runWait('await_sent', before, waitSeconds);
+const awaitFetch = (before: string, waitSeconds?: number) => runWait('await_fetch', before, waitSeconds);
 
 describe('await_sent', () => {
   it("returns once the fetch container's count and checksum appear", () => {
@@ -45,13 +47,6 @@ describe('await_sent', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
-
-/** Runs await_fetch with `before` run first (in the background, to write the fetch's markers late). */
-function awaitFetch(before: string, waitSeconds = 5) {
-  return runFunctions(['common', 'stream'], `${before}\nawait_fetch && echo returned`, {
-    env: { SCRATCH_DIR: scratch, FETCH_WAIT_SECONDS: String(waitSeconds) },
-  });
-}
 
 describe('await_fetch', () => {
   it('fails when the fetch container fails before finding the dump', () => {
